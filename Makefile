@@ -1,0 +1,74 @@
+# Naboråd: `make run` serves the app with demo data; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app naborad
+CHROMIUM := /usr/lib/chromium/chromium
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+PO     := $(wildcard naborad/translations/*/LC_MESSAGES/messages.po)
+MO     := $(PO:.po=.mo)
+
+.PHONY: run test test-postgres install install-dev translations browser extract-messages screenshots clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+%.mo: %.po | $(VENV)/.installed
+	$(BIN)/pybabel compile -f -i $< -o $@
+
+translations: $(MO)
+
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o naborad/translations/messages.pot --omit-header --no-location .
+	$(BIN)/pybabel update -i naborad/translations/messages.pot -d naborad/translations --omit-header --no-location --ignore-obsolete
+
+instance/secret_key:
+	mkdir -p instance
+	$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
+	chmod 600 $@
+
+run: install translations instance/secret_key
+	$(FLASK) db upgrade
+	@if [ -z "$$NABORAD_DATABASE_URL" ]; then $(FLASK) demo-data --if-empty; \
+	else echo "NABORAD_DATABASE_URL is set: no demo data loaded."; fi
+	@echo "Naboråd on http://127.0.0.1:5000 (Ctrl-C stops it)"
+	$(FLASK) send-mail --loop & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - wsgi:app
+
+# Debian's chromium for the browser tests: installed when missing and we are root.
+browser:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian chromium for the browser tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null; \
+	else echo "NOTE: $(CHROMIUM) is missing and we are not root: browser tests will be skipped." \
+	  "Install it with: sudo apt-get install chromium fonts-liberation"; fi
+
+test: install-dev translations browser
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest
+	@$(MAKE) --no-print-directory test-postgres
+
+# The non-browser tests again on PostgreSQL. CI must have it; elsewhere it is optional.
+test-postgres: install-dev translations
+	@if pg_isready -q -d "$(PG_URL)" 2>/dev/null; then \
+	  echo "== the suite again on PostgreSQL ($(PG_URL))"; \
+	  NABORAD_TEST_DATABASE_URL="$(PG_URL)" $(BIN)/pytest -m "not e2e"; \
+	elif [ -n "$$CI" ]; then echo "PostgreSQL does not answer at $(PG_URL), and CI needs it." >&2; exit 1; \
+	else echo "NOTE: PostgreSQL does not answer at $(PG_URL): the PostgreSQL run is skipped." \
+	  "Start it (or set PG_URL=...) and run 'make test-postgres'."; fi
+
+clean:
+	rm -rf $(VENV) instance/naborad.sqlite3* $(MO)

@@ -1,0 +1,109 @@
+"""Roles and the per-endpoint access policy (see shared PERMISSIONS.md).
+
+Every endpoint declares who may use it with one of the decorators below; an
+endpoint without a declaration answers 404 (fail closed), and
+tests/test_access.py fails on it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import abort, current_app, request, url_for
+from flask_login import current_user
+
+from .models import Role
+
+MEMBERS = frozenset(Role)
+MODERATORS = frozenset({Role.CHAIR, Role.STAFF})
+STAFF = frozenset({Role.STAFF})
+
+
+@dataclass(frozen=True)
+class Policy:
+    kind: str  # "public", "secret_link" or "roles"
+    roles: frozenset = field(default_factory=frozenset)
+    # Roles that may read the thing but not do this action: they get 403, not 404.
+    readers: frozenset = field(default_factory=frozenset)
+    # A form view checks CSRF itself (so an expired token re-renders the form).
+    form_csrf: bool = False
+
+
+def _mark(policy: Policy):
+    def decorator(view):
+        view.access_policy = policy
+        return view
+    return decorator
+
+
+def public(view=None, *, form_csrf: bool = False):
+    """Anyone, logged in or not."""
+    mark = _mark(Policy("public", form_csrf=form_csrf))
+    return mark(view) if view is not None else mark
+
+
+def secret_link(view):
+    """Checks a token in the URL itself and answers 404 to a wrong one."""
+    return _mark(Policy("secret_link"))(view)
+
+
+def allow(*roles: Role, readers=frozenset(), form_csrf: bool = False):
+    """Logged-in members of these roles; `readers` get 403 instead of 404."""
+    flat = frozenset(r for group in roles for r in ((group,) if isinstance(group, Role) else group))
+    return _mark(Policy("roles", flat, frozenset(readers), form_csrf))
+
+
+# Endpoints that Flask itself registers.
+BUILTIN_PUBLIC = {"static"}
+
+
+def policy_for(endpoint: str | None) -> Policy | None:
+    if endpoint in BUILTIN_PUBLIC:
+        return Policy("public")
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "access_policy", None)
+
+
+def enforce_policy():
+    """before_request: apply the endpoint's policy."""
+    from .htmx import redirect_to
+
+    if request.endpoint is None:
+        return None  # routing failed; Flask answers 404/405 itself
+    policy = policy_for(request.endpoint)
+    if policy is None:
+        abort(404)
+    if policy.kind in ("public", "secret_link"):
+        return None
+    if not current_user.is_authenticated:
+        return redirect_to(url_for("auth.login", next=_next_target()))
+    if current_user.role in policy.roles:
+        return None
+    if current_user.role in policy.readers:
+        abort(403)
+    abort(404)
+
+
+def _next_target() -> str | None:
+    if request.method != "GET":
+        return None
+    path = request.full_path if request.query_string else request.path
+    return path
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths are followed after login."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def require(condition: bool, *, visible: bool = True):
+    """In a view: 403 when the thing is visible but the action is not allowed, else 404."""
+    if not condition:
+        abort(403 if visible else 404)
+
+
+def staff_or_self(user) -> bool:
+    return current_user.is_authenticated and (current_user.is_staff or current_user.id == user.id)
+
+

@@ -1,0 +1,220 @@
+"""Views for login, logout, password reset, accepting an invitation and the own profile."""
+from datetime import timedelta
+
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import get_locale, gettext as _
+from flask_login import current_user
+from sqlalchemy import select, update
+
+from ..access import MEMBERS, allow, public, safe_next
+from ..extensions import db, limiter
+from ..htmx import redirect_to, render
+from ..mail import queue_mail
+from ..models import Invitation, PasswordReset, User, audit, user_by_login, utcnow
+from ..passwords import burn_time, hash_password, verify_password
+from ..tokens import code_hash, new_token, sha256
+from . import bp, throttle
+from .forms import (AcceptInvitationForm, ChangePasswordForm, ForgotPasswordForm, InvitationCodeForm,
+                    LoginForm, ProfileForm, ResetPasswordForm)
+from .sessions import end_all_sessions, end_session, start_session
+
+RESET_VALID = timedelta(hours=1)
+
+
+def _login_limit():
+    return current_app.config["LOGIN_IP_LIMIT"]
+
+
+def form_status(form) -> int:
+    """422 when a submitted form did not validate, else 200."""
+    return 422 if request.method == "POST" else 200
+
+
+@bp.route("/logg-inn", methods=["GET", "POST"])
+@public(form_csrf=True)
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.dashboard"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        wait = throttle.wait_seconds(form.login.data)
+        if wait:
+            minutes = max(1, round(wait / 60))
+            form.form_errors.append(_("Too many failed attempts. Wait %(minutes)s minute(s) and try again.",
+                                      minutes=minutes))
+            response = render("auth/login.html", form=form, status=429)
+            response.headers["Retry-After"] = str(wait)
+            return response
+        user = user_by_login(form.login.data)
+        if user is None:
+            burn_time(form.password.data)
+        if user is not None and user.is_active_member and verify_password(user, form.password.data):
+            throttle.clear(form.login.data)
+            start_session(user)
+            audit("login", actor=user)
+            db.session.commit()
+            return redirect_to(safe_next(request.args.get("next")) or url_for("pages.dashboard"))
+        throttle.record_failure(form.login.data)
+        audit("login_failed", target=user, detail=None if user else form.login.data[:100])
+        db.session.commit()
+        form.form_errors.append(_("Wrong username, email or password."))
+        status = 422
+    elif request.method == "POST":
+        status = 422
+    return render("auth/login.html", form=form, status=status)
+
+
+@bp.route("/logg-ut", methods=["POST"])
+@allow(MEMBERS)
+def logout():
+    end_session(current_user._get_current_object())
+    db.session.commit()
+    flash(_("You are logged out."), "success")
+    return redirect_to(url_for("auth.login"))
+
+
+@bp.route("/glemt-passord", methods=["GET", "POST"])
+@public(form_csrf=True)
+@limiter.limit(lambda: current_app.config["RESET_REQUEST_LIMIT"], methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(User.email == form.email.data))
+        if user is not None and user.is_active_member:
+            token = new_token()
+            db.session.add(PasswordReset(token_hash=sha256(token), user_id=user.id,
+                                         expires_at=utcnow() + RESET_VALID))
+            queue_mail(user.email, "password_reset", locale=user.locale,
+                       display_name=user.display_name, path=url_for("auth.reset_password", token=token))
+            audit("password_reset_requested", target=user)
+            db.session.commit()
+        # The same answer whether or not the address exists.
+        flash(_("If that address belongs to a member, a link to choose a new password is on its way. "
+                "It works for one hour."), "success")
+        return redirect_to(url_for("auth.login"))
+    return render("auth/forgot_password.html", form=form, status=form_status(form))
+
+
+def _valid_reset(token: str) -> PasswordReset | None:
+    reset = db.session.scalar(select(PasswordReset).where(PasswordReset.token_hash == sha256(token)))
+    if reset is None or reset.used_at or reset.expires_at <= utcnow() or not reset.user.is_active_member:
+        return None
+    return reset
+
+
+@bp.route("/nytt-passord/<token>", methods=["GET", "POST"])
+@public(form_csrf=True)
+def reset_password(token):
+    reset = _valid_reset(token)
+    if reset is None:
+        return render("auth/link_invalid.html", status=404)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        # Single use, also against two tabs submitting at once.
+        used = db.session.execute(update(PasswordReset).where(PasswordReset.id == reset.id,
+                                                              PasswordReset.used_at.is_(None))
+                                  .values(used_at=utcnow())).rowcount
+        if not used:
+            db.session.rollback()
+            return render("auth/link_invalid.html", status=404)
+        user = reset.user
+        user.password_hash = hash_password(form.password.data)
+        end_all_sessions(user)
+        throttle.clear(user.username)
+        audit("password_reset", target=user)
+        db.session.commit()
+        flash(_("Your new password is saved. Log in with it."), "success")
+        return redirect_to(url_for("auth.login"))
+    return render("auth/reset_password.html", form=form, status=form_status(form))
+
+
+@bp.route("/invitasjon", methods=["GET", "POST"])
+@public(form_csrf=True)
+def invitation():
+    form = InvitationCodeForm()
+    if form.validate_on_submit():
+        return redirect_to(url_for("auth.accept_invitation", code=form.code.data.replace(" ", "")))
+    return render("auth/invitation_code.html", form=form, status=form_status(form))
+
+
+def _open_invitation(code: str) -> Invitation | None:
+    invitation = db.session.scalar(select(Invitation).where(Invitation.code_hash == code_hash(code)))
+    if invitation is None or invitation.state != "open":
+        return None
+    return invitation
+
+
+@bp.route("/invitasjon/<code>", methods=["GET", "POST"])
+@public(form_csrf=True)
+@limiter.limit(lambda: current_app.config["ACCEPT_INVITATION_LIMIT"])
+def accept_invitation(code):
+    invitation = _open_invitation(code)
+    if invitation is None:
+        return render("auth/link_invalid.html", invitation=True, status=404)
+    if current_user.is_authenticated:
+        flash(_("You are already logged in. Log out first to accept an invitation for someone else."), "info")
+        return redirect(url_for("pages.dashboard"))
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        taken = db.session.execute(update(Invitation).where(Invitation.id == invitation.id,
+                                                            Invitation.accepted_at.is_(None),
+                                                            Invitation.withdrawn_at.is_(None))
+                                   .values(accepted_at=utcnow())).rowcount
+        if not taken:
+            db.session.rollback()
+            return render("auth/link_invalid.html", invitation=True, status=404)
+        email = invitation.email
+        if email and db.session.scalar(select(User.id).where(User.email == email)):
+            email = None  # the address is already in use; the member can add another in the profile
+        user = User(username=form.username.data, display_name=form.display_name.data, email=email,
+                    role=invitation.role, password_hash=hash_password(form.password.data),
+                    locale=str(get_locale()))
+        db.session.add(user)
+        db.session.flush()
+        invitation.accepted_user_id = user.id
+        audit("invitation_accepted", actor=user, target=user, detail=f"role={invitation.role.value}")
+        start_session(user)
+        db.session.commit()
+        flash(_("Welcome to the neighbourhood council, %(name)s!", name=user.display_name), "success")
+        return redirect_to(url_for("pages.dashboard"))
+    return render("auth/accept_invitation.html", form=form, invitation=invitation, code=code,
+                  status=form_status(form))
+
+
+@bp.route("/profil", methods=["GET", "POST"])
+@allow(MEMBERS, form_csrf=True)
+def profile():
+    user = current_user._get_current_object()
+    form = ProfileForm(obj=user, user_id=user.id)
+    if form.validate_on_submit():
+        changed = [name for name in ("display_name", "full_name", "email", "phone")
+                   if getattr(user, name) != getattr(form, name).data]
+        form.populate_obj(user)
+        if changed:
+            audit("profile_changed", actor=user, target=user, detail=", ".join(changed))
+        db.session.commit()
+        session.pop("lang", None)
+        flash(_("Your profile is saved."), "success")
+        return redirect_to(url_for("auth.profile"))
+    return render("auth/profile.html", form=form,
+                  status=form_status(form))
+
+
+@bp.route("/profil/passord", methods=["GET", "POST"])
+@allow(MEMBERS, form_csrf=True)
+def change_password():
+    user = current_user._get_current_object()
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not verify_password(user, form.current.data):
+            form.current.errors.append(_("That is not your current password."))
+        else:
+            user.password_hash = hash_password(form.password.data)
+            end_all_sessions(user, keep_current=True)
+            audit("password_changed", actor=user, target=user)
+            db.session.commit()
+            flash(_("Your password is changed. You were logged out everywhere else."), "success")
+            return redirect_to(url_for("auth.profile"))
+    return render("auth/change_password.html", form=form, status=form_status(form))

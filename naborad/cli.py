@@ -1,0 +1,103 @@
+"""Command-line tools: create-user, demo-data, send-mail."""
+import os
+import sys
+
+import click
+from sqlalchemy import func, select
+
+from .extensions import db
+from .models import ChairSeat, ContactPoint, Role, User, audit
+
+DEMO_PASSWORD = "naborad-demo-2026"
+
+
+def register_cli(app):
+    @app.cli.command("create-user")
+    @click.option("--role", type=click.Choice([r.value for r in Role] + ["deputy"]), required=True)
+    @click.option("--username", required=True)
+    @click.option("--name", "display_name", required=True, help="Display name other members see.")
+    @click.option("--email", default=None)
+    def create_user(role, username, display_name, email):
+        """Create a member; the password is prompted (or read from stdin)."""
+        from .passwords import MAX_LENGTH, MIN_LENGTH, hash_password, is_common
+        if sys.stdin.isatty():
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        else:
+            password = sys.stdin.readline().rstrip("\n")
+        if not MIN_LENGTH <= len(password) <= MAX_LENGTH or is_common(password):
+            raise click.ClickException(f"The password must be {MIN_LENGTH}-{MAX_LENGTH} characters and not common.")
+        username = username.strip().lower()
+        if db.session.scalar(select(User).where(User.username == username)):
+            raise click.ClickException(f"The username {username} is taken.")
+        seat = {"chair": ChairSeat.CHAIR, "deputy": ChairSeat.DEPUTY}.get(role)
+        if seat and db.session.scalar(select(User).where(User.chair_seat == seat)):
+            raise click.ClickException(f"There is already a {seat.value}; hand it over in the app.")
+        user = User(username=username, display_name=display_name, email=(email or "").strip().lower() or None,
+                    role=Role.CHAIR if seat else Role(role), chair_seat=seat,
+                    password_hash=hash_password(password))
+        db.session.add(user)
+        db.session.flush()
+        audit("user_created_cli", target=user, detail=f"role={role}")
+        db.session.commit()
+        click.echo(f"Created {username} ({role}).")
+
+    @app.cli.command("demo-data")
+    @click.option("--password", default=None, help=f"Password for every demo login (default {DEMO_PASSWORD}).")
+    @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has members.")
+    def demo_data(password, if_empty):
+        """Load the demo council "Naborådet i Eksempelveien"."""
+        if db.session.scalar(select(func.count()).select_from(User)):
+            if if_empty:
+                click.echo("The database has members already; no demo data loaded.")
+                return
+            raise click.ClickException("The database has members already.")
+        password = password or os.environ.get("NABORAD_DEMO_PASSWORD") or DEMO_PASSWORD
+        load_demo_data(password)
+        click.echo(f"Demo council loaded. Logins: beboer, nabo, leder, ansatt (password: {password}).")
+
+    @app.cli.command("send-mail")
+    @click.option("--loop", is_flag=True, help="Keep running and send as mail arrives.")
+    @click.option("--interval", default=5.0, help="Seconds between rounds with --loop.")
+    def send_mail(loop, interval):
+        """Send the mail waiting in the outbox."""
+        from .mail import run_worker
+        run_worker(loop, interval)
+
+
+DEMO_MEMBERS = [
+    # username, display name, full name, role, seat
+    ("beboer", "Kari", "Kari Nordmann", Role.RESIDENT, None),
+    ("nabo", "Per", "Per Hansen", Role.NEIGHBOUR, None),
+    ("leder", "Ingrid", "Ingrid Berg", Role.CHAIR, ChairSeat.CHAIR),
+    ("ansatt", "Ola (botiltaket)", "Ola Johansen", Role.STAFF, None),
+    ("nestleder", "Sverre", "Sverre Lie", Role.CHAIR, ChairSeat.DEPUTY),
+    ("nabo2", "Aisha", "Aisha Khan", Role.NEIGHBOUR, None),
+    ("nabo3", "Bjørn", "Bjørn Ødegård", Role.NEIGHBOUR, None),
+    ("beboer2", "Tom", "Tom Andersen", Role.RESIDENT, None),
+    ("beboer3", "Lise", "Lise Mikkelsen", Role.RESIDENT, None),
+    ("ansatt2", "Hanne (botiltaket)", "Hanne Solberg", Role.STAFF, None),
+]
+
+DEMO_CONTACTS = [
+    ("Botiltaket, vakttelefon (hele døgnet)", "+47 32 00 00 00", "vakt@example.org", "Hele døgnet", None),
+    ("Virksomhetsleder, Senter for rusforebygging", "+47 32 00 00 01", "leder.botiltak@example.org",
+     "Hverdager 08–15.30", None),
+    ("Kommunens servicetorg", "+47 32 00 00 02", None, "Hverdager 08–15", None),
+    ("Brann", "110", None, None, "Ved brann eller røyk."),
+    ("Politi", "112", None, None, "Når noen er i fare eller det skjer en forbrytelse nå."),
+    ("Ambulanse", "113", None, None, "Når noen er syke eller skadet og trenger hjelp med en gang."),
+]
+
+
+def load_demo_data(password: str) -> None:
+    from .passwords import hash_password
+    password_hash = hash_password(password)
+    for username, display, full, role, seat in DEMO_MEMBERS:
+        email = f"{username}@example.org" if not username.endswith(("2", "3")) else None
+        db.session.add(User(username=username, display_name=display, full_name=full, email=email,
+                            role=role, chair_seat=seat, password_hash=password_hash, locale="nb"))
+    for position, (label, phone, email, hours, note) in enumerate(DEMO_CONTACTS):
+        db.session.add(ContactPoint(position=position, label=label, phone=phone, email=email,
+                                    hours=hours, note=note))
+    audit("demo_data_loaded")
+    db.session.commit()

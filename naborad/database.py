@@ -1,0 +1,33 @@
+"""Engine set-up: SQLite pragmas and transaction mode."""
+import sqlite3
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_connect(dbapi_connection, connection_record):
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy emit BEGIN itself (pysqlite's own transaction handling is off).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    if conn.dialect.name != "sqlite":
+        return
+    # A request that may write takes the write lock at BEGIN, so a read-then-write
+    # transaction waits (busy_timeout) instead of failing with "database is locked".
+    # Reading pages stay concurrent; the CLI and workers always write.
+    immediate = not has_request_context() or request.method not in READ_METHODS
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

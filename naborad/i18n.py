@@ -1,0 +1,53 @@
+"""Language choice and time display (stored in UTC, shown in Europe/Oslo)."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, request, session
+from flask_babel import format_datetime, format_timedelta
+from flask_login import current_user
+
+from .models import utcnow
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("lang") in languages:
+        return session["lang"]
+    # "no" and "nn" readers are better served by bokmål than by English.
+    best = request.accept_languages.best_match(languages + ["no", "nn"])
+    if best in ("no", "nn"):
+        return "nb"
+    return best or current_app.config["DEFAULT_LANGUAGE"]
+
+
+def local(value: datetime) -> datetime:
+    return value.astimezone(OSLO)
+
+
+def datetime_filter(value: datetime | None, fmt: str = "medium") -> str:
+    return format_datetime(value, fmt) if value else ""
+
+
+def ago_filter(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_timedelta(value - utcnow(), add_direction=True)
+
+
+def role_label(role, seat=None) -> str:
+    from flask_babel import gettext as _
+    from .models import ChairSeat, Role
+    if seat == ChairSeat.DEPUTY:
+        return _("Deputy chair")
+    return {Role.RESIDENT: _("Resident"), Role.NEIGHBOUR: _("Neighbour"),
+            Role.CHAIR: _("Chair"), Role.STAFF: _("Staff")}.get(role, str(role))
+
+
+def invitation_state(state: str) -> str:
+    from flask_babel import gettext as _
+    return {"open": _("Open"), "accepted": _("Accepted"), "withdrawn": _("Withdrawn"),
+            "expired": _("Expired")}.get(state, state)

@@ -1,0 +1,6 @@
+"""Members: the list, invitations, roles, deactivation and staff-issued reset links."""
+from flask import Blueprint
+
+bp = Blueprint("members", __name__, url_prefix="/medlemmer")
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,49 @@
+"""Forms for member administration."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, SelectField, StringField
+from wtforms.validators import Email, Length, Optional, ValidationError
+
+from ..auth.forms import empty_to_none, lower_strip
+
+ROLE_CHOICES = [
+    ("resident", _l("Resident")),
+    ("neighbour", _l("Neighbour")),
+    ("staff", _l("Staff")),
+]
+
+ROLE_CHANGE_CHOICES = [
+    ("resident", _l("Resident")),
+    ("neighbour", _l("Neighbour")),
+    ("chair", _l("Chair")),
+    ("deputy", _l("Deputy chair")),
+    ("staff", _l("Staff")),
+]
+
+
+class InvitationForm(FlaskForm):
+    form_token = HiddenField()
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default="neighbour")
+    email = EmailField(_l("Email (optional)"), filters=[lambda v: empty_to_none(lower_strip(v))],
+                       validators=[Optional(), Email(_l("Enter a valid email address.")), Length(max=254)],
+                       description=_l("Without email you print the invitation and hand it over. "
+                                      "Staff invitations need an email."))
+    label = StringField(_l("Note for staff (optional)"), filters=[empty_to_none],
+                        validators=[Optional(), Length(max=120)],
+                        description=_l("For example whom you will hand it to. Only staff see it."))
+
+    def validate_email(self, field):
+        if self.role.data == "staff" and not field.data:
+            raise ValidationError(_l("Staff are invited by email only."))
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=ROLE_CHANGE_CHOICES)
+    confirm = HiddenField()
+
+
+class EmptyForm(FlaskForm):
+    """Buttons that change something: only the CSRF token."""
+
+
+

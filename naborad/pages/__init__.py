@@ -1,0 +1,6 @@
+"""Dashboard, public information pages and the language switch."""
+from flask import Blueprint
+
+bp = Blueprint("pages", __name__)
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,120 @@
+"""Fixtures: a real database (SQLite file, or PostgreSQL with NABORAD_TEST_DATABASE_URL), emptied after each test."""
+import os
+import re
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from naborad import create_app
+from naborad.extensions import db
+from naborad.models import ChairSeat, Role, User
+
+PASSWORD = "correct horse battery"
+
+BASE_CONFIG = {
+    "TESTING": True,
+    "WTF_CSRF_ENABLED": False,
+    "ARGON2_TIME_COST": 1,
+    "ARGON2_MEMORY_COST": 8,
+    "ARGON2_PARALLELISM": 1,
+    "BASE_URL": "http://localhost",
+    "RATELIMIT_STORAGE_URL": "memory://",
+}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "config(**overrides): app config for this test")
+
+
+def pytest_report_header(config):
+    return f"database: {os.environ.get('NABORAD_TEST_DATABASE_URL') or 'SQLite file'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("NABORAD_TEST_DATABASE_URL")
+    if url:
+        engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.begin() as conn:  # start from an empty schema
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    app = create_app({**BASE_CONFIG, "DATABASE_URL": url})
+    with app.app_context():
+        upgrade()  # the real migrations build the schema
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app(request, database_url):
+    overrides = {}
+    for marker in request.node.iter_markers("config"):
+        overrides = {**marker.kwargs, **overrides}
+    app = create_app({**BASE_CONFIG, "DATABASE_URL": database_url, **overrides})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_counter = iter(range(1, 10**9))
+
+
+@pytest.fixture
+def make_user(app):
+    from naborad.passwords import hash_password
+    password_hash = hash_password(PASSWORD)
+
+    def make(role=Role.NEIGHBOUR, username=None, *, seat=None, email=None, active=True, **fields):
+        role = Role(role)
+        if role == Role.CHAIR and seat is None:
+            seat = ChairSeat.CHAIR
+        n = next(_counter)
+        username = username or f"{role.value}{n}"
+        user = User(username=username, display_name=fields.pop("display_name", username.title()),
+                    role=role, chair_seat=seat, email=email, is_active_member=active,
+                    password_hash=password_hash, **fields)
+        db.session.add(user)
+        db.session.commit()
+        return user
+    return make
+
+
+def log_in(client, login, password=PASSWORD):
+    return client.post("/logg-inn", data={"login": login, "password": password})
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """Log the test client in as a new member of the given role; returns the user."""
+    def login(role, **kwargs):
+        user = make_user(role, **kwargs)
+        response = log_in(client, user.username)
+        assert response.status_code == 303, response.data[:500]
+        return user
+    return login
+
+
+def csrf_from(html: bytes | str) -> str:
+    text_ = html.decode() if isinstance(html, bytes) else html
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', text_) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', text_)
+    assert match, "no CSRF token in page"
+    return match.group(1)

@@ -1,0 +1,320 @@
+"""Login, logout, sessions, rate limits, password reset and invitations."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from naborad.extensions import db
+from naborad.models import (AuditEvent, Invitation, OutboxMail, PasswordReset, Role, User, UserSession,
+                            utcnow)
+from naborad.tokens import code_hash, new_code, sha256
+
+from .conftest import PASSWORD, log_in
+
+
+def count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_login_page_renders_in_norwegian_by_default(client):
+    response = client.get("/logg-inn")
+    assert response.status_code == 200
+    assert b'lang="nb"' in response.data
+    assert "Logg inn".encode() in response.data
+
+
+def test_login_with_username_or_email(client, make_user):
+    make_user(Role.RESIDENT, "kari", email="kari@example.org")
+    assert log_in(client, "KARI").headers["Location"] == "/"
+    client.post("/logg-ut")
+    assert log_in(client, "Kari@Example.org").status_code == 303
+
+
+def test_wrong_password_gives_422_and_same_message_for_unknown_user(client, make_user):
+    make_user(Role.NEIGHBOUR, "per")
+    wrong = log_in(client, "per", "not the password")
+    unknown = log_in(client, "nobody", "not the password")
+    assert wrong.status_code == unknown.status_code == 422
+    assert "Feil brukernavn".encode() in wrong.data
+    assert "Feil brukernavn".encode() in unknown.data
+    assert count(AuditEvent) == 2
+
+
+def test_empty_login_form_shows_messages_beside_fields(client):
+    response = client.post("/logg-inn", data={"login": "", "password": ""})
+    assert response.status_code == 422
+    html = response.data.decode()
+    assert 'aria-describedby="login-error"' in html
+    assert 'id="password-error"' in html
+
+
+def test_login_redirects_to_safe_next_only(client, make_user):
+    make_user(Role.NEIGHBOUR, "per")
+    response = client.post("/logg-inn?next=/medlemmer/", data={"login": "per", "password": PASSWORD})
+    assert response.headers["Location"] == "/medlemmer/"
+    client.post("/logg-ut")
+    response = client.post("/logg-inn?next=//evil.example/", data={"login": "per", "password": PASSWORD})
+    assert response.headers["Location"] == "/"
+
+
+def test_anonymous_is_sent_to_login_and_htmx_gets_hx_redirect(client):
+    response = client.get("/medlemmer/")
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith("/logg-inn?next=/medlemmer/")
+    response = client.get("/medlemmer/", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response.headers["HX-Redirect"].startswith("/logg-inn")
+    assert response.data == b""
+
+
+def test_logout_ends_the_session_and_a_copied_cookie_stops_working(app, make_user):
+    make_user(Role.NEIGHBOUR, "per")
+    browser = app.test_client()
+    log_in(browser, "per")
+    cookie = browser.get_cookie("naborad_session").value
+    thief = app.test_client()
+    thief.set_cookie("naborad_session", cookie)
+    assert thief.get("/").status_code == 200
+    assert browser.post("/logg-ut").status_code == 303
+    assert thief.get("/").status_code == 303  # the replayed cookie is dead
+    assert browser.get("/").status_code == 303
+
+
+def test_logout_is_post_only(client, login_as):
+    login_as(Role.NEIGHBOUR)
+    assert client.get("/logg-ut").status_code == 405
+
+
+def test_each_login_gets_a_new_session_row(client, make_user):
+    make_user(Role.NEIGHBOUR, "per")
+    log_in(client, "per")
+    first = client.get_cookie("naborad_session").value
+    client.post("/logg-ut")
+    log_in(client, "per")
+    assert client.get_cookie("naborad_session").value != first
+    assert count(UserSession) == 1
+
+
+def test_idle_session_times_out(client, make_user):
+    make_user(Role.NEIGHBOUR, "per")
+    log_in(client, "per")
+    row = db.session.scalar(select(UserSession))
+    row.last_seen_at = utcnow() - timedelta(hours=9)
+    db.session.commit()
+    assert client.get("/").status_code == 303
+
+
+def test_absolute_session_timeout(client, make_user):
+    make_user(Role.NEIGHBOUR, "per")
+    log_in(client, "per")
+    row = db.session.scalar(select(UserSession))
+    row.created_at = utcnow() - timedelta(days=15)
+    db.session.commit()
+    assert client.get("/").status_code == 303
+
+
+def test_deactivated_user_cannot_log_in(client, make_user):
+    make_user(Role.NEIGHBOUR, "per", active=False)
+    assert log_in(client, "per").status_code == 422
+
+
+def test_five_failures_in_a_minute_bring_429_then_success_clears(client, make_user):
+    make_user(Role.NEIGHBOUR, "per")
+    for _ in range(5):
+        assert log_in(client, "per", "wrong password").status_code == 422
+    blocked = log_in(client, "per")  # even the right password waits
+    assert blocked.status_code == 429
+    assert int(blocked.headers["Retry-After"]) > 0
+    assert "Vent".encode() in blocked.data
+    # The wait passes (moved back in time here): the right password works and clears the count.
+    from naborad.models import LoginFailure
+    for failure in db.session.scalars(select(LoginFailure)):
+        failure.at = failure.at - timedelta(minutes=3)
+    db.session.commit()
+    assert log_in(client, "per").status_code == 303
+    assert count(LoginFailure) == 0
+
+
+@pytest.mark.config(LOGIN_IP_LIMIT="3 per minute")
+def test_login_posts_are_rate_limited_per_ip(client):
+    for _ in range(3):
+        assert log_in(client, "x", "y").status_code == 422
+    response = log_in(client, "x", "y")
+    assert response.status_code == 429
+    assert client.get("/logg-inn").status_code == 200  # reading the page is not limited
+
+
+def test_password_is_rehashed_when_parameters_change(app, client, make_user):
+    user = make_user(Role.NEIGHBOUR, "per")
+    old_hash = user.password_hash
+    app.config["ARGON2_TIME_COST"] = 2
+    assert log_in(client, "per").status_code == 303
+    db.session.refresh(user)
+    assert user.password_hash != old_hash
+    assert user.password_hash.startswith("$argon2id$")
+
+
+# -- password reset ---------------------------------------------------------
+
+def test_forgot_password_does_not_reveal_whether_the_address_exists(client, make_user):
+    make_user(Role.NEIGHBOUR, "per", email="per@example.org")
+    known = client.post("/glemt-passord", data={"email": "per@example.org"})
+    unknown = client.post("/glemt-passord", data={"email": "nobody@example.org"})
+    assert known.status_code == unknown.status_code == 303
+    assert known.headers["Location"] == unknown.headers["Location"]
+    assert count(PasswordReset) == 1
+    mail = db.session.scalar(select(OutboxMail))
+    assert mail.to_address == "per@example.org" and mail.template == "password_reset"
+
+
+def _reset_token(user, hours=1):
+    token = "t" * 40 + str(user.id)
+    db.session.add(PasswordReset(token_hash=sha256(token), user_id=user.id,
+                                 expires_at=utcnow() + timedelta(hours=hours)))
+    db.session.commit()
+    return token
+
+
+def test_reset_link_sets_password_once_and_ends_sessions(app, client, make_user):
+    user = make_user(Role.NEIGHBOUR, "per")
+    other = app.test_client()
+    log_in(other, "per")
+    token = _reset_token(user)
+    new = "a brand new passphrase"
+    response = client.post(f"/nytt-passord/{token}", data={"password": new, "confirm": new})
+    assert response.status_code == 303
+    assert other.get("/").status_code == 303  # sessions ended
+    assert log_in(client, "per", new).status_code == 303
+    client.post("/logg-ut")
+    again = client.post(f"/nytt-passord/{token}", data={"password": "another one 123", "confirm": "another one 123"})
+    assert again.status_code == 404
+
+
+def test_expired_reset_link_is_404(client, make_user):
+    user = make_user(Role.NEIGHBOUR, "per")
+    token = _reset_token(user, hours=-1)
+    assert client.get(f"/nytt-passord/{token}").status_code == 404
+    assert client.get("/nytt-passord/wrong").status_code == 404
+
+
+@pytest.mark.parametrize("password,message", [
+    ("short", "mellom 8"),
+    ("password123", "for vanlig"),
+])
+def test_weak_passwords_are_refused(client, make_user, password, message):
+    user = make_user(Role.NEIGHBOUR, "per")
+    token = _reset_token(user)
+    response = client.post(f"/nytt-passord/{token}", data={"password": password, "confirm": password})
+    assert response.status_code == 422
+    assert message.encode() in response.data
+
+
+def test_long_passwords_of_any_kind_are_accepted(client, make_user):
+    user = make_user(Role.NEIGHBOUR, "per")
+    token = _reset_token(user)
+    password = "Æ ø å – 😀 " * 6 + "x" * 60  # over 64 characters, any script
+    response = client.post(f"/nytt-passord/{token}", data={"password": password, "confirm": password})
+    assert response.status_code == 303
+    assert log_in(client, "per", password).status_code == 303
+
+
+# -- invitations ------------------------------------------------------------
+
+def _invitation(role=Role.RESIDENT, days=14, **fields):
+    code = new_code()
+    db.session.add(Invitation(code_hash=code_hash(code), role=role, expires_at=utcnow() + timedelta(days=days),
+                              **fields))
+    db.session.commit()
+    return code
+
+
+def _accept(client, code, username="kari"):
+    return client.post(f"/invitasjon/{code}", data={
+        "username": username, "display_name": "Kari", "password": "a good long passphrase",
+        "confirm": "a good long passphrase"})
+
+
+def test_accepting_an_invitation_creates_the_member_and_logs_in(client):
+    code = _invitation(Role.RESIDENT)
+    assert client.get(f"/invitasjon/{code}").status_code == 200
+    response = _accept(client, code)
+    assert response.status_code == 303
+    user = db.session.scalar(select(User).where(User.username == "kari"))
+    assert user.role == Role.RESIDENT
+    assert client.get("/").status_code == 200
+
+
+def test_invitation_code_is_forgiving_about_case_dashes_and_lookalikes(client):
+    code = _invitation()
+    typed = code.lower().replace("-", " ").replace("0", "o").replace("1", "l")
+    response = client.post("/invitasjon", data={"code": typed})
+    assert response.status_code == 303
+    assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_invitation_is_single_use(client, app):
+    code = _invitation()
+    assert _accept(client, code).status_code == 303
+    second = app.test_client()
+    assert _accept(second, code, "other").status_code == 404
+
+
+def test_expired_and_withdrawn_invitations_are_404(client):
+    expired = _invitation(days=-1)
+    withdrawn = _invitation(withdrawn_at=utcnow())
+    assert client.get(f"/invitasjon/{expired}").status_code == 404
+    assert _accept(client, withdrawn).status_code == 404
+    assert client.get("/invitasjon/AAAAA-BBBBB").status_code == 404
+
+
+def test_taken_username_is_refused_beside_the_field(client, make_user):
+    make_user(Role.NEIGHBOUR, "kari")
+    code = _invitation()
+    response = _accept(client, code, "kari")
+    assert response.status_code == 422
+    assert 'id="username-error"' in response.data.decode()
+    assert 'value="Kari"' in response.data.decode()  # what was typed is kept
+
+
+@pytest.mark.config(ACCEPT_INVITATION_LIMIT="3 per minute")
+def test_accepting_is_rate_limited(client):
+    for _ in range(3):
+        client.get("/invitasjon/AAAAA-BBBBB")
+    assert client.get("/invitasjon/AAAAA-BBBBB").status_code == 429
+
+
+# -- profile ----------------------------------------------------------------
+
+def test_change_password_ends_other_sessions_but_keeps_this_one(app, client, login_as):
+    user = login_as(Role.NEIGHBOUR)
+    other = app.test_client()
+    log_in(other, user.username)
+    new = "another long passphrase"
+    response = client.post("/profil/passord", data={"current": PASSWORD, "password": new, "confirm": new})
+    assert response.status_code == 303
+    assert client.get("/").status_code == 200
+    assert other.get("/").status_code == 303
+
+
+def test_change_password_needs_the_current_one(client, login_as):
+    login_as(Role.NEIGHBOUR)
+    new = "another long passphrase"
+    response = client.post("/profil/passord", data={"current": "wrong", "password": new, "confirm": new})
+    assert response.status_code == 422
+
+
+def test_profile_edit_and_language(client, login_as):
+    user = login_as(Role.RESIDENT)
+    response = client.post("/profil", data={"display_name": "Kari B", "email": "KARI@example.org",
+                                            "phone": "", "full_name": "", "locale": "en"})
+    assert response.status_code == 303
+    db.session.refresh(user)
+    assert (user.display_name, user.email, user.phone, user.locale) == ("Kari B", "kari@example.org", None, "en")
+    assert b'lang="en"' in client.get("/").data
+
+
+def test_profile_refuses_an_email_in_use(client, login_as, make_user):
+    make_user(Role.NEIGHBOUR, email="taken@example.org")
+    login_as(Role.RESIDENT)
+    response = client.post("/profil", data={"display_name": "K", "email": "taken@example.org", "locale": "nb"})
+    assert response.status_code == 422
