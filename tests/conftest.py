@@ -3,6 +3,7 @@ import os
 import re
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -49,12 +50,25 @@ def database_url(tmp_path_factory):
     return url
 
 
+class RequestClient(FlaskClient):
+    """Each request runs in its own app context (its own g and db session), as in production.
+
+    The test's own session is committed before and so reads fresh data after.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(request, database_url):
     overrides = {}
     for marker in request.node.iter_markers("config"):
         overrides = {**marker.kwargs, **overrides}
     app = create_app({**BASE_CONFIG, "DATABASE_URL": database_url, **overrides})
+    app.test_client_class = RequestClient
     with app.app_context():
         yield app
         db.session.remove()

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import EmailField, PasswordField, SelectField, StringField, TelField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from ..extensions import db
@@ -108,7 +109,7 @@ class ProfileForm(FlaskForm):
                        description=_l("Only staff and you can see this. Used for notices and password reset."))
     phone = TelField(_l("Phone"), filters=[empty_to_none], validators=[Optional(), Length(max=30)],
                      description=_l("Only staff and you can see this."))
-    locale = SelectField(_l("Language"), choices=[("nb", "Norsk bokmål"), ("en", "English")])
+    locale = SelectField(_l("Language"), choices=[SelectChoice("nb", "Norsk bokmål"), SelectChoice("en", "English")])
 
     def __init__(self, *args, user_id=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,22 +2,23 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, Length, Optional, ValidationError
 
 from ..auth.forms import empty_to_none, lower_strip
 
 ROLE_CHOICES = [
-    ("resident", _l("Resident")),
-    ("neighbour", _l("Neighbour")),
-    ("staff", _l("Staff")),
+    SelectChoice("resident", _l("Resident")),
+    SelectChoice("neighbour", _l("Neighbour")),
+    SelectChoice("staff", _l("Staff")),
 ]
 
 ROLE_CHANGE_CHOICES = [
-    ("resident", _l("Resident")),
-    ("neighbour", _l("Neighbour")),
-    ("chair", _l("Chair")),
-    ("deputy", _l("Deputy chair")),
-    ("staff", _l("Staff")),
+    SelectChoice("resident", _l("Resident")),
+    SelectChoice("neighbour", _l("Neighbour")),
+    SelectChoice("chair", _l("Chair")),
+    SelectChoice("deputy", _l("Deputy chair")),
+    SelectChoice("staff", _l("Staff")),
 ]
 
 
