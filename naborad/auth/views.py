@@ -1,7 +1,7 @@
 """Views for login, logout, password reset, accepting an invitation and the own profile."""
 from datetime import timedelta
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, request, session, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from sqlalchemy import select, update
@@ -35,7 +35,7 @@ def form_status(form) -> int:
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("pages.dashboard"))
+        return redirect_to(url_for("pages.dashboard"))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -155,7 +155,7 @@ def accept_invitation(code):
         return render("auth/link_invalid.html", invitation=True, status=404)
     if current_user.is_authenticated:
         flash(_("You are already logged in. Log out first to accept an invitation for someone else."), "info")
-        return redirect(url_for("pages.dashboard"))
+        return redirect_to(url_for("pages.dashboard"))
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         taken = db.session.execute(update(Invitation).where(Invitation.id == invitation.id,

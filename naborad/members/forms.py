@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, Length, Optional, ValidationError
+from wtforms.validators import Email, Length, Optional
 
 from ..auth.forms import empty_to_none, lower_strip
 
@@ -33,9 +33,13 @@ class InvitationForm(FlaskForm):
                         validators=[Optional(), Length(max=120)],
                         description=_l("For example whom you will hand it to. Only staff see it."))
 
-    def validate_email(self, field):
-        if self.role.data == "staff" and not field.data:
-            raise ValidationError(_l("Staff are invited by email only."))
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.role.data == "staff" and not self.email.data and not self.email.errors:
+            # Optional() would stop a field validator on an empty email, so this lives here.
+            self.email.errors.append(_l("Staff are invited by email only."))
+            valid = False
+        return valid
 
 
 class RoleForm(FlaskForm):
