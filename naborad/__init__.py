@@ -49,6 +49,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .errors import register_error_handlers
     register_error_handlers(app)
 
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["datetime"] = datetime_filter
     app.jinja_env.filters["ago"] = ago_filter
     app.jinja_env.globals["csrf_token"] = generate_csrf

@@ -1,0 +1,135 @@
+"""CSRF (switched on here), security headers, error pages and htmx error fragments."""
+import re
+from pathlib import Path
+
+import pytest
+
+from naborad.models import Role
+
+from .conftest import PASSWORD, csrf_from
+
+pytestmark = pytest.mark.config(WTF_CSRF_ENABLED=True)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def login_with_csrf(client, username):
+    token = csrf_from(client.get("/logg-inn").data)
+    return client.post("/logg-inn", data={"login": username, "password": PASSWORD, "csrf_token": token})
+
+
+def test_login_form_without_token_is_rerendered_with_what_was_typed(client, make_user):
+    make_user(Role.NEIGHBOUR, "per")
+    response = client.post("/logg-inn", data={"login": "per", "password": PASSWORD})
+    assert response.status_code == 422
+    html = response.data.decode()
+    assert 'value="per"' in html
+    assert "utløpt" in html  # "the form had expired"
+    assert client.get("/").status_code == 303  # not logged in
+
+
+def test_login_with_token_works(client, make_user):
+    make_user(Role.NEIGHBOUR, "per")
+    assert login_with_csrf(client, "per").status_code == 303
+
+
+def test_logout_without_token_is_rejected(client, make_user):
+    make_user(Role.NEIGHBOUR, "per")
+    login_with_csrf(client, "per")
+    assert client.post("/logg-ut").status_code == 400
+    assert client.get("/").status_code == 200  # still logged in
+
+
+def test_htmx_post_with_token_header_is_accepted(client, make_user):
+    make_user(Role.NEIGHBOUR, "per")
+    login_with_csrf(client, "per")
+    token = csrf_from(client.get("/").data)
+    response = client.post("/logg-ut", headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert response.status_code == 200 and response.headers["HX-Redirect"] == "/logg-inn"
+
+
+def test_htmx_post_without_token_gets_an_alert_fragment(client, make_user):
+    make_user(Role.NEIGHBOUR, "per")
+    login_with_csrf(client, "per")
+    response = client.post("/logg-ut", headers={"HX-Request": "true"})
+    assert response.status_code == 400
+    assert response.headers["HX-Retarget"] == "#alerts"
+    assert b"<html" not in response.data and b"alert" in response.data
+
+
+def test_body_carries_the_csrf_header_for_htmx(client):
+    html = client.get("/logg-inn").data.decode()
+    assert re.search(r'<body hx-headers:inherited=\'\{"X-CSRFToken": "[^"]+"\}\'>', html)
+
+
+def test_language_switch_needs_token(client):
+    assert client.post("/sprak", data={"lang": "en"}).status_code == 400
+    token = csrf_from(client.get("/logg-inn").data)
+    response = client.post("/sprak", data={"lang": "en", "csrf_token": token, "next": "/logg-inn"})
+    assert response.status_code == 303 and response.headers["Location"] == "/logg-inn"
+    assert b'lang="en"' in client.get("/logg-inn").data
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/logg-inn")
+    csp = response.headers["Content-Security-Policy"]
+    for directive in ("default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'",
+                      "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'"):
+        assert directive in csp
+    assert "unsafe" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Strict-Transport-Security" not in response.headers  # plain http here
+
+
+def test_hsts_over_https(client):
+    response = client.get("/logg-inn", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_session_cookie_flags(client, make_user):
+    make_user(Role.NEIGHBOUR, "per")
+    response = login_with_csrf(client, "per")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_404_page_is_in_the_layout(client):
+    response = client.get("/finnes-ikke")
+    assert response.status_code == 404
+    assert b'<main id="main"' in response.data
+    assert "Fant ikke siden".encode() in response.data
+
+
+def test_htmx_404_is_a_fragment_for_the_alert_region(client):
+    response = client.get("/finnes-ikke", headers={"HX-Request": "true"})
+    assert response.status_code == 404
+    assert response.headers["HX-Retarget"] == "#alerts"
+    assert b"<main" not in response.data
+
+
+def test_unexpected_error_is_a_friendly_500_without_traceback(app, client):
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+    boom.access_policy = __import__("naborad.access", fromlist=["Policy"]).Policy("public")
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert b"secret internals" not in response.data and b"Traceback" not in response.data
+    assert b'<main id="main"' in response.data
+
+
+def test_no_safe_filter_inline_script_or_style_in_templates():
+    offenders = []
+    for path in (ROOT / "templates").rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"\|\s*safe\b", text) or re.search(r"<script(?![^>]*\bsrc=)", text) \
+                or re.search(r'\sstyle="', text) or re.search(r"\son[a-z]+=", text):
+            offenders.append(str(path.relative_to(ROOT)))
+    assert not offenders, f"templates with |safe, inline script/style or on*= handlers: {offenders}"
+
+
+def test_static_files_are_cacheable(client):
+    response = client.get("/static/app.css")
+    assert response.headers.get("Cache-Control") != "no-store"
+    response.close()
