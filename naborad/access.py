@@ -107,3 +107,25 @@ def staff_or_self(user) -> bool:
     return current_user.is_authenticated and (current_user.is_staff or current_user.id == user.id)
 
 
+
+
+# -- visibility of things --------------------------------------------------------
+
+def visible_issues(user):
+    """Every member reads every issue thread (PERMISSIONS.md: issues R for all members)."""
+    from sqlalchemy import select
+    from .models import Issue
+    return select(Issue)
+
+
+def get_issue_or_404(issue_id: int, for_edit: bool = False):
+    from sqlalchemy.orm import joinedload
+    from .extensions import db
+    from .models import Issue
+    issue = db.session.scalar(visible_issues(current_user).where(Issue.id == issue_id)
+                              .options(joinedload(Issue.author)))
+    if issue is None:
+        abort(404)
+    if for_edit and current_user.role not in MODERATORS:
+        abort(403)
+    return issue

@@ -9,7 +9,7 @@ import pytest
 
 from naborad.access import policy_for
 from naborad.extensions import db
-from naborad.models import Invitation, PasswordReset, Role, utcnow
+from naborad.models import Invitation, Issue, PasswordReset, Reply, Role, utcnow
 from naborad.tokens import code_hash, sha256
 
 from .conftest import log_in
@@ -20,6 +20,10 @@ OK, LOGIN, E403, E404 = "ok", "login", 403, 404
 # Expectation shorthands, one per row of PERMISSIONS.md that an endpoint implements.
 EVERYONE = {v: OK for v in VISITORS}
 MEMBERS = {"anon": LOGIN, "deactivated": LOGIN, "resident": OK, "neighbour": OK, "chair": OK, "staff": OK}
+# Members may read the thing but only moderators may act: 403 for the rest.
+MODERATE = {"anon": LOGIN, "deactivated": LOGIN, "resident": E403, "neighbour": E403, "chair": OK, "staff": OK}
+# Someone else's reply (the sample's author is nobody visiting): 403 for every member.
+OWN_ONLY = {"anon": LOGIN, "deactivated": LOGIN, "resident": E403, "neighbour": E403, "chair": E403, "staff": E403}
 STAFF = {"anon": LOGIN, "deactivated": LOGIN, "resident": E404, "neighbour": E404, "chair": E404, "staff": OK}
 
 INVITE_CODE = "ABCDE-FGHJK"
@@ -62,6 +66,21 @@ MATRIX = {
     ("members.withdraw_invitation", "POST"): ("/medlemmer/invitasjoner/{invitation}/trekk-tilbake", STAFF),
     ("members.renew_invitation", "POST"): ("/medlemmer/invitasjoner/{invitation}/ny-kode", STAFF),
     ("audit.index", "GET"): ("/logg/", STAFF),
+    ("issues.index", "GET"): ("/saker/", MEMBERS),
+    ("issues.new", "GET"): ("/saker/ny", MEMBERS),
+    ("issues.new", "POST"): ("/saker/ny", MEMBERS),
+    ("issues.show", "GET"): ("/saker/{issue}", MEMBERS),
+    ("issues.reply", "POST"): ("/saker/{issue}/svar", MEMBERS),
+    ("issues.edit_reply", "GET"): ("/saker/{issue}/svar/{reply}/rediger", OWN_ONLY),
+    ("issues.edit_reply", "POST"): ("/saker/{issue}/svar/{reply}/rediger", OWN_ONLY),
+    ("issues.delete_reply", "POST"): ("/saker/{issue}/svar/{reply}/slett", OWN_ONLY),
+    ("issues.hide_reply", "POST"): ("/saker/{issue}/svar/{reply}/skjul", MODERATE),
+    ("issues.unhide_reply", "POST"): ("/saker/{issue}/svar/{reply}/vis", MODERATE),
+    ("issues.set_status", "POST"): ("/saker/{issue}/status", MODERATE),
+    ("issues.lock", "POST"): ("/saker/{issue}/las", MODERATE),
+    ("issues.unlock", "POST"): ("/saker/{issue}/las-opp", MODERATE),
+    ("issues.follow", "POST"): ("/saker/{issue}/folg", MEMBERS),
+    ("issues.unfollow", "POST"): ("/saker/{issue}/slutt-a-folge", MEMBERS),
 }
 
 
@@ -92,8 +111,13 @@ def samples(make_user):
     db.session.add(invitation)
     db.session.add(PasswordReset(token_hash=sha256(RESET_TOKEN), user_id=member.id,
                                  expires_at=utcnow() + timedelta(hours=1)))
+    issue = Issue(title="Sample", body="x", category="other", author_id=member.id, search_text="sample")
+    db.session.add(issue)
+    db.session.flush()
+    reply = Reply(issue_id=issue.id, author_id=member.id, body="x")
+    db.session.add(reply)
     db.session.commit()
-    return {"member": member.id, "invitation": invitation.id}
+    return {"member": member.id, "invitation": invitation.id, "issue": issue.id, "reply": reply.id}
 
 
 def visit_as(client, make_user, visitor):

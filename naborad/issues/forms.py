@@ -1,0 +1,95 @@
+"""Forms for issues and replies."""
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from ..auth.forms import empty_to_none, strip
+from ..models import IssueCategory, IssueStatus, utcnow
+
+OSLO = ZoneInfo("Europe/Oslo")
+BODY_MAX = 10_000
+
+
+def category_choices():
+    return [SelectChoice(c.value, category_label(c)) for c in IssueCategory]
+
+
+def category_label(category) -> str:
+    from flask_babel import gettext as _
+    return {IssueCategory.NOISE: _("Noise"), IssueCategory.TRAFFIC: _("Traffic and parking"),
+            IssueCategory.LITTER: _("Litter"), IssueCategory.SAFETY: _("Safety"),
+            IssueCategory.COOPERATION: _("Cooperation"), IssueCategory.OTHER: _("Other")}[IssueCategory(category)]
+
+
+def status_label(status) -> str:
+    from flask_babel import gettext as _
+    return {IssueStatus.NEW: _("New"), IssueStatus.DISCUSSING: _("Being discussed"),
+            IssueStatus.AGREED: _("Measure agreed"), IssueStatus.RESOLVED: _("Resolved"),
+            IssueStatus.CLOSED: _("Closed")}[IssueStatus(status)]
+
+
+class WordingMixin:
+    """A hidden field set by "post anyway" after the wording prompt."""
+    post_anyway = HiddenField()
+
+
+class IssueForm(FlaskForm, WordingMixin):
+    form_token = HiddenField()
+    title = StringField(_l("Title"), filters=[strip],
+                        validators=[DataRequired(_l("Give the issue a short title.")), Length(max=160)],
+                        description=_l("What is it about? For example: “Loud music at night”."))
+    category = SelectField(_l("Category"), choices=category_choices, default=IssueCategory.OTHER.value)
+    body = TextAreaField(_l("Description"), filters=[strip],
+                         validators=[DataRequired(_l("Describe the issue.")), Length(max=BODY_MAX)],
+                         description=_l("What happened, and what would help? Describe what happens, not who. "
+                                        "You can use Markdown: **bold**, *italics*, lists and links."))
+    place = StringField(_l("Where (optional)"), filters=[empty_to_none], validators=[Optional(), Length(max=120)],
+                        description=_l("For example “the bus stop” or “the car park”."))
+    happened_at = DateTimeLocalField(_l("When did it happen? (optional)"), validators=[Optional()],
+                                     format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
+
+    def validate_happened_at(self, field):
+        if field.data and field.data.replace(tzinfo=OSLO) > utcnow():
+            raise ValidationError(_l("The time cannot be in the future."))
+
+
+class ReplyForm(FlaskForm, WordingMixin):
+    form_token = HiddenField()
+    body = TextAreaField(_l("Your reply"), filters=[strip],
+                         validators=[DataRequired(_l("Write something before you send.")), Length(max=BODY_MAX)])
+
+
+class EditReplyForm(FlaskForm, WordingMixin):
+    body = TextAreaField(_l("Your reply"), filters=[strip],
+                         validators=[DataRequired(_l("Write something before you save.")), Length(max=BODY_MAX)])
+
+
+class ReasonForm(FlaskForm):
+    reason = StringField(_l("Reason"), filters=[strip],
+                         validators=[DataRequired(_l("Give a short reason; members see it.")), Length(max=300)])
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(_l("Status"), choices=lambda: [SelectChoice(s.value, status_label(s)) for s in IssueStatus])
+    reason = StringField(_l("Reason (needed when closing)"), filters=[empty_to_none],
+                         validators=[Length(max=300)])
+
+    def validate_reason(self, field):
+        if self.status.data == IssueStatus.CLOSED.value and not field.data:
+            raise ValidationError(_l("Say why the issue is closed."))
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), filters=[strip], validators=[Optional(), Length(max=100)])
+    status = SelectField(_l("Status"), validators=[Optional()],
+                         choices=lambda: [SelectChoice("", _l("All"))] +
+                         [SelectChoice(s.value, status_label(s)) for s in IssueStatus])
+    category = SelectField(_l("Category"), validators=[Optional()],
+                           choices=lambda: [SelectChoice("", _l("All"))] + category_choices())
