@@ -40,7 +40,7 @@ instance/secret_key:
 	chmod 600 $@
 
 run: install translations instance/secret_key
-	$(FLASK) db upgrade
+	$(FLASK) db upgrade heads
 	@if [ -z "$$NABORAD_DATABASE_URL" ]; then $(FLASK) demo-data --if-empty; \
 	else echo "NABORAD_DATABASE_URL is set: no demo data loaded."; fi
 	@echo "Naboråd on http://127.0.0.1:5000 (Ctrl-C stops it)"

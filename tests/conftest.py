@@ -45,7 +45,7 @@ def database_url(tmp_path_factory):
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     app = create_app({**BASE_CONFIG, "DATABASE_URL": url})
     with app.app_context():
-        upgrade()  # the real migrations build the schema
+        upgrade(revision="heads")  # the real migrations build the schema (every branch)
         db.engine.dispose()
     return url
 

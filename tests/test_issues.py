@@ -329,7 +329,7 @@ def test_user_text_is_wrapped_in_hx_ignore(client, login_as, make_issue):
 # -- a fixed number of queries --------------------------------------------------
 
 def test_thread_and_list_queries_do_not_grow_with_the_data(client, login_as, make_issue, make_user):
-    user = login_as(Role.STAFF)
+    login_as(Role.STAFF)
     others = [make_user(Role.NEIGHBOUR) for _ in range(5)]
     small, big = make_issue(), make_issue()
     now = utcnow()

@@ -1,40 +1,15 @@
-"""The data model: SQLAlchemy 2 typed models."""
+"""Members, sessions, invitations, password resets, the mail outbox and the audit log."""
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, select
+from sqlalchemy import ForeignKey, Index, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from sqlalchemy.types import DateTime, TypeDecorator
 
-from .extensions import db
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-class UTCDateTime(TypeDecorator):
-    """Stores aware UTC datetimes; SQLite hands back naive ones, made aware here (the one place)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is not None:
-            if value.tzinfo is None:
-                raise ValueError("naive datetime given to a UTC column")
-            value = value.astimezone(timezone.utc)
-            if dialect.name == "sqlite":
-                value = value.replace(tzinfo=None)
-        return value
-
-    def process_result_value(self, value, dialect):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value
+from ..extensions import db
+from .base import UTCDateTime, enum_column as _enum, utcnow
 
 
 class Role(enum.StrEnum):
@@ -47,11 +22,6 @@ class Role(enum.StrEnum):
 class ChairSeat(enum.StrEnum):
     CHAIR = "chair"
     DEPUTY = "deputy"
-
-
-def _enum(cls, name):
-    return db.Enum(cls, name=name, native_enum=False, length=20,
-                   values_callable=lambda e: [m.value for m in e], validate_strings=True)
 
 
 class User(UserMixin, db.Model):
@@ -201,19 +171,6 @@ class AuditEvent(db.Model):
     target_user: Mapped[User | None] = relationship(foreign_keys=[target_user_id])
 
 
-class ContactPoint(db.Model):
-    """A line on the public contact page (staff edit them in a later feature)."""
-    __tablename__ = "contact_point"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    position: Mapped[int] = mapped_column(default=0)
-    label: Mapped[str] = mapped_column(String(120))
-    phone: Mapped[str | None] = mapped_column(String(30))
-    email: Mapped[str | None] = mapped_column(String(254))
-    hours: Mapped[str | None] = mapped_column(String(120))
-    note: Mapped[str | None] = mapped_column(String(300))
-
-
 def audit(action: str, *, actor: User | None = None, target: User | None = None,
           detail: str | None = None) -> None:
     """Add an audit event to the current transaction."""
@@ -227,98 +184,3 @@ def user_by_login(login: str) -> User | None:
         return None
     column = User.email if "@" in key else User.username
     return db.session.scalar(select(User).where(column == key))
-
-
-# -- issues ("saker") ------------------------------------------------------------
-
-class IssueStatus(enum.StrEnum):
-    NEW = "new"
-    DISCUSSING = "discussing"
-    AGREED = "agreed"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-
-
-class IssueCategory(enum.StrEnum):
-    NOISE = "noise"
-    TRAFFIC = "traffic"
-    LITTER = "litter"
-    SAFETY = "safety"
-    COOPERATION = "cooperation"
-    OTHER = "other"
-
-
-def search_key(*parts: str | None) -> str:
-    """Case-folded text for searching: SQLite's lower() folds ASCII only, so fold in Python."""
-    return " ".join(p for p in parts if p).casefold()
-
-
-class Issue(db.Model):
-    __tablename__ = "issue"
-    __table_args__ = (Index("ix_issue_activity", "last_activity_at", "id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(160))
-    body: Mapped[str] = mapped_column(Text)
-    category: Mapped[IssueCategory] = mapped_column(_enum(IssueCategory, "issue_category"))
-    place: Mapped[str | None] = mapped_column(String(120))
-    happened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[IssueStatus] = mapped_column(_enum(IssueStatus, "issue_status"), default=IssueStatus.NEW,
-                                                index=True)
-    status_reason: Mapped[str | None] = mapped_column(String(300))
-    locked_reason: Mapped[str | None] = mapped_column(String(300))  # set: the thread is locked
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    reply_count: Mapped[int] = mapped_column(default=0)  # visible replies, kept in step by the views
-    search_text: Mapped[str] = mapped_column(Text, default="")
-    form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
-
-    author: Mapped[User | None] = relationship()
-
-    @property
-    def locked(self) -> bool:
-        return self.locked_reason is not None
-
-
-class Reply(db.Model):
-    __tablename__ = "reply"
-    __table_args__ = (Index("ix_reply_issue_created", "issue_id", "created_at", "id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"))
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    hidden_reason: Mapped[str | None] = mapped_column(String(300))
-    form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
-
-    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
-    hidden_by: Mapped[User | None] = relationship(foreign_keys=[hidden_by_id])
-
-
-class IssueEvent(db.Model):
-    """A line in the thread: a status change, a lock, a hidden reply."""
-    __tablename__ = "issue_event"
-    __table_args__ = (Index("ix_issue_event_issue_created", "issue_id", "created_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    kind: Mapped[str] = mapped_column(String(30))  # status, locked, unlocked
-    value: Mapped[str | None] = mapped_column(String(30))
-    reason: Mapped[str | None] = mapped_column(String(300))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    actor: Mapped[User | None] = relationship()
-
-
-class IssueFollow(db.Model):
-    __tablename__ = "issue_follow"
-
-    issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,106 @@
+"""Issues ("saker"): threads, replies, event lines and follows."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, enum_column as _enum, utcnow
+from .core import User
+
+
+class IssueStatus(enum.StrEnum):
+    NEW = "new"
+    DISCUSSING = "discussing"
+    AGREED = "agreed"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class IssueCategory(enum.StrEnum):
+    NOISE = "noise"
+    TRAFFIC = "traffic"
+    LITTER = "litter"
+    SAFETY = "safety"
+    COOPERATION = "cooperation"
+    OTHER = "other"
+
+
+def search_key(*parts: str | None) -> str:
+    """Case-folded text for searching: SQLite's lower() folds ASCII only, so fold in Python."""
+    return " ".join(p for p in parts if p).casefold()
+
+
+class Issue(db.Model):
+    __tablename__ = "issue"
+    __table_args__ = (Index("ix_issue_activity", "last_activity_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(160))
+    body: Mapped[str] = mapped_column(Text)
+    category: Mapped[IssueCategory] = mapped_column(_enum(IssueCategory, "issue_category"))
+    place: Mapped[str | None] = mapped_column(String(120))
+    happened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[IssueStatus] = mapped_column(_enum(IssueStatus, "issue_status"), default=IssueStatus.NEW,
+                                                index=True)
+    status_reason: Mapped[str | None] = mapped_column(String(300))
+    locked_reason: Mapped[str | None] = mapped_column(String(300))  # set: the thread is locked
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reply_count: Mapped[int] = mapped_column(default=0)  # visible replies, kept in step by the views
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    author: Mapped[User | None] = relationship()
+
+    @property
+    def locked(self) -> bool:
+        return self.locked_reason is not None
+
+
+class Reply(db.Model):
+    __tablename__ = "reply"
+    __table_args__ = (Index("ix_reply_issue_created", "issue_id", "created_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    hidden_reason: Mapped[str | None] = mapped_column(String(300))
+    form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    hidden_by: Mapped[User | None] = relationship(foreign_keys=[hidden_by_id])
+
+
+class IssueEvent(db.Model):
+    """A line in the thread: a status change, a lock, a hidden reply."""
+    __tablename__ = "issue_event"
+    __table_args__ = (Index("ix_issue_event_issue_created", "issue_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(30))  # status, locked, unlocked
+    value: Mapped[str | None] = mapped_column(String(30))
+    reason: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class IssueFollow(db.Model):
+    __tablename__ = "issue_follow"
+
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
