@@ -58,6 +58,7 @@ browser:
 	  "Install it with: sudo apt-get install chromium fonts-liberation"; fi
 
 test: install-dev translations browser
+	$(BIN)/ruff check .
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest
 	@$(MAKE) --no-print-directory test-postgres
 

@@ -33,9 +33,9 @@ def not_common(form, field):
         raise ValidationError(_l("This password is too common and easy to guess. Choose another."))
 
 
-def password_fields(label=_l("New password")):
+def password_fields(label=None):
     """A new password and its repetition."""
-    password = PasswordField(label, validators=[
+    password = PasswordField(label or _l("New password"), validators=[
         DataRequired(_l("Choose a password.")),
         Length(MIN_LENGTH, MAX_LENGTH, _l("Use between %(min)d and %(max)d characters.")),
         not_common])
