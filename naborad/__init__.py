@@ -45,8 +45,10 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from . import auth, audit, members, pages
     from .auth import sessions  # noqa: F401  (user loader)
-    from . import issues
-    for module in (auth, pages, members, audit, issues):
+    from . import issues, meetings, premeeting
+    from . import events
+    from . import contact, reports
+    for module in (auth, pages, members, audit, issues, meetings, events, contact, reports, premeeting):
         app.register_blueprint(module.bp)
 
     from .access import enforce_policy
@@ -70,6 +72,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .markdown import render_markdown
     from .issues.views import can_edit
     app.jinja_env.globals.update(category_label=category_label, status_label=status_label, can_edit_reply=can_edit)
+    from .meetings.forms import meeting_status_label, phase_label, rsvp_label, standing_label
+    app.jinja_env.globals.update(meeting_status_label=meeting_status_label, phase_label=phase_label,
+                                 rsvp_label=rsvp_label, standing_label=standing_label)
+    from .premeeting.views import new_comment_form
+    app.jinja_env.globals["new_comment_form"] = new_comment_form
     app.jinja_env.filters["markdown"] = render_markdown
 
     @app.context_processor

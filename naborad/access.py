@@ -16,6 +16,8 @@ from .models import Role
 MEMBERS = frozenset(Role)
 MODERATORS = frozenset({Role.CHAIR, Role.STAFF})
 STAFF = frozenset({Role.STAFF})
+# The residents' pre-meeting is the residents' own room: residents and staff, nobody else (404).
+PREMEETING = frozenset({Role.RESIDENT, Role.STAFF})
 
 
 @dataclass(frozen=True)
@@ -129,3 +131,110 @@ def get_issue_or_404(issue_id: int, for_edit: bool = False):
     if for_edit and current_user.role not in MODERATORS:
         abort(403)
     return issue
+
+
+def visible_meetings(user):
+    """Every member sees that a meeting is planned; what is in it is filtered below."""
+    from sqlalchemy import select
+    from .models import Meeting
+    return select(Meeting)
+
+
+def get_meeting_or_404(meeting_id: int):
+    from .extensions import db
+    from .models import Meeting
+    meeting = db.session.scalar(visible_meetings(current_user).where(Meeting.id == meeting_id))
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def visible_agenda_items(user, meeting):
+    """Moderators see the draft and the proposals; members the published agenda and their own proposals."""
+    from sqlalchemy import or_, select
+    from .models import AgendaItem, ItemState
+    stmt = select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+    if user.role in MODERATORS:
+        return stmt
+    own = AgendaItem.proposer_id == user.id
+    if meeting.agenda_public:
+        return stmt.where(or_(AgendaItem.state == ItemState.ACCEPTED, own))
+    return stmt.where(own)
+
+
+def get_agenda_item_or_404(item_id: int, for_edit: bool = False):
+    from sqlalchemy.orm import joinedload
+    from .extensions import db
+    from .models import AgendaItem
+    item = db.session.scalar(db.select(AgendaItem).where(AgendaItem.id == item_id)
+                             .options(joinedload(AgendaItem.meeting)))
+    if item is None:
+        abort(404)
+    visible = db.session.scalar(visible_agenda_items(current_user, item.meeting)
+                                .where(AgendaItem.id == item.id).with_only_columns(AgendaItem.id))
+    if visible is None:
+        abort(404)
+    if for_edit and current_user.role not in MODERATORS:
+        abort(403)
+    return item
+
+
+def minutes_visible(user, meeting) -> bool:
+    """Notes, decisions and action items: moderators always, members once the minutes are approved."""
+    return user.role in MODERATORS or meeting.minutes_public
+
+
+def visible_action_items(user):
+    """Action items of approved minutes, plus the ones given to this member (seen at once)."""
+    from sqlalchemy import or_, select
+    from .models import ActionItem, Meeting, MeetingStatus
+    stmt = select(ActionItem).join(ActionItem.meeting)
+    if user.role in MODERATORS:
+        return stmt
+    return stmt.where(or_(Meeting.status == MeetingStatus.APPROVED, ActionItem.assignee_id == user.id))
+
+
+def visible_premeetings(user):
+    """Residents and staff only; everyone else gets nothing (and the views answer 404)."""
+    from sqlalchemy import false, select
+    from .models import PreMeeting
+    stmt = select(PreMeeting)
+    return stmt if user.role in PREMEETING else stmt.where(false())
+
+
+def get_premeeting_or_404(premeeting_id: int):
+    from .extensions import db
+    from .models import PreMeeting
+    premeeting = db.session.scalar(visible_premeetings(current_user).where(PreMeeting.id == premeeting_id))
+    if premeeting is None:
+        abort(404)
+    return premeeting
+
+
+def visible_premeeting_items(user, premeeting):
+    """Staff see every item; residents the accepted ones and their own proposals."""
+    from sqlalchemy import false, or_, select
+    from .models import PreItemState, PreMeetingItem
+    stmt = select(PreMeetingItem).where(PreMeetingItem.premeeting_id == premeeting.id)
+    if user.role == Role.STAFF:
+        return stmt
+    if user.role != Role.RESIDENT:
+        return stmt.where(false())
+    return stmt.where(or_(PreMeetingItem.state == PreItemState.ACCEPTED, PreMeetingItem.proposer_id == user.id))
+
+
+def get_premeeting_item_or_404(item_id: int, for_edit: bool = False):
+    from sqlalchemy.orm import joinedload
+    from .extensions import db
+    from .models import PreMeetingItem
+    item = db.session.scalar(db.select(PreMeetingItem).where(PreMeetingItem.id == item_id)
+                             .options(joinedload(PreMeetingItem.premeeting)))
+    if item is None or current_user.role not in PREMEETING:
+        abort(404)
+    visible = db.session.scalar(visible_premeeting_items(current_user, item.premeeting)
+                                .where(PreMeetingItem.id == item.id).with_only_columns(PreMeetingItem.id))
+    if visible is None:
+        abort(404)
+    if for_edit and current_user.role != Role.STAFF:
+        abort(403)
+    return item

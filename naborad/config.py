@@ -32,6 +32,8 @@ ENV_SETTINGS = {
     "SESSION_IDLE_HOURS": _int,
     "SESSION_ABSOLUTE_DAYS": _int,
     "DEBUG": _bool,
+    "ONDUTY_EMAIL": str,
+    "REPORT_RETENTION_MONTHS": _int,
 }
 
 
@@ -73,6 +75,8 @@ def defaults(instance_path: str) -> dict:
         "LANGUAGES": ["nb", "en"],
         "MAIL_KEEP_SENT_DAYS": 3,
         "DEMO_DATA": False,
+        "ONDUTY_EMAIL": "",  # where new situation reports are mailed (may be an email-to-SMS gateway)
+        "REPORT_RETENTION_MONTHS": 12,
     }
 
 

@@ -28,8 +28,17 @@ def local(value: datetime) -> datetime:
     return value.astimezone(OSLO)
 
 
+# Named formats besides Babel's short/medium/long/full: "day" is a weekday, date and time without seconds.
+PATTERNS = {"day": {"nb": "EEEE d. MMMM y 'kl.' HH:mm", "en": "EEEE d MMMM y, HH:mm"}}
+
+
 def datetime_filter(value: datetime | None, fmt: str = "medium") -> str:
-    return format_datetime(value, fmt) if value else ""
+    if not value:
+        return ""
+    if fmt in PATTERNS:
+        from flask_babel import get_locale
+        fmt = PATTERNS[fmt].get(str(get_locale()), PATTERNS[fmt]["en"])
+    return format_datetime(value, fmt)
 
 
 def ago_filter(value: datetime | None) -> str:

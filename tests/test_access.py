@@ -9,7 +9,9 @@ import pytest
 
 from naborad.access import policy_for
 from naborad.extensions import db
-from naborad.models import Invitation, Issue, PasswordReset, Reply, Role, utcnow
+from naborad.models import (ActionItem, AgendaItem, Invitation, Issue, ItemState, Meeting, MeetingStatus,
+                            PasswordReset, PreItemState, PreMeeting, PreMeetingComment, PreMeetingItem, Reply,
+                            Role, utcnow)
 from naborad.tokens import code_hash, sha256
 
 from .conftest import log_in
@@ -24,7 +26,20 @@ MEMBERS = {"anon": LOGIN, "deactivated": LOGIN, "resident": OK, "neighbour": OK,
 MODERATE = {"anon": LOGIN, "deactivated": LOGIN, "resident": E403, "neighbour": E403, "chair": OK, "staff": OK}
 # Someone else's reply (the sample's author is nobody visiting): 403 for every member.
 OWN_ONLY = {"anon": LOGIN, "deactivated": LOGIN, "resident": E403, "neighbour": E403, "chair": E403, "staff": E403}
+# Pages and things only moderators may see at all (draft agendas, unapproved minutes): 404 for the rest.
+MODERATORS_ONLY = {"anon": LOGIN, "deactivated": LOGIN, "resident": E404, "neighbour": E404, "chair": OK, "staff": OK}
+# Approving minutes: the chair (or deputy) alone; everyone else may read the meeting.
+CHAIR_ACTS = {"anon": LOGIN, "deactivated": LOGIN, "resident": E403, "neighbour": E403, "chair": OK, "staff": E403}
+# The residents' pre-meeting: residents and staff; neighbours and the chair get 404 everywhere.
+PRE = {"anon": LOGIN, "deactivated": LOGIN, "resident": OK, "neighbour": E404, "chair": E404, "staff": OK}
+PRE_STAFF_ACTS = {"anon": LOGIN, "deactivated": LOGIN, "resident": E403, "neighbour": E404, "chair": E404, "staff": OK}
+PRE_STAFF_ONLY = {"anon": LOGIN, "deactivated": LOGIN, "resident": E404, "neighbour": E404, "chair": E404, "staff": OK}
+# "Residents heard" on a draft council item: staff alone may set it; the chair sees the item.
+STAFF_ACTS_ON_DRAFT = {"anon": LOGIN, "deactivated": LOGIN, "resident": E404, "neighbour": E404, "chair": E403,
+                       "staff": OK}
 STAFF = {"anon": LOGIN, "deactivated": LOGIN, "resident": E404, "neighbour": E404, "chair": E404, "staff": OK}
+# The chair's own number on the contact page: only the chair themself.
+CHAIR_ONLY = {"anon": LOGIN, "deactivated": LOGIN, "resident": E404, "neighbour": E404, "chair": OK, "staff": E404}
 
 INVITE_CODE = "ABCDE-FGHJK"
 RESET_TOKEN = "r" * 43
@@ -48,7 +63,6 @@ MATRIX = {
     ("auth.change_password", "GET"): ("/profil/passord", MEMBERS),
     ("auth.change_password", "POST"): ("/profil/passord", MEMBERS),
     ("pages.dashboard", "GET"): ("/", MEMBERS),
-    ("pages.contact", "GET"): ("/kontakt", EVERYONE),
     ("pages.accessibility", "GET"): ("/tilgjengelighet", EVERYONE),
     ("pages.privacy", "GET"): ("/personvern", EVERYONE),
     ("pages.set_language", "POST"): ("/sprak", EVERYONE),
@@ -66,6 +80,63 @@ MATRIX = {
     ("members.withdraw_invitation", "POST"): ("/medlemmer/invitasjoner/{invitation}/trekk-tilbake", STAFF),
     ("members.renew_invitation", "POST"): ("/medlemmer/invitasjoner/{invitation}/ny-kode", STAFF),
     ("audit.index", "GET"): ("/logg/", STAFF),
+    ("meetings.index", "GET"): ("/moter/", MEMBERS),
+    ("meetings.new", "GET"): ("/moter/ny", MODERATORS_ONLY),
+    ("meetings.new", "POST"): ("/moter/ny", MODERATORS_ONLY),
+    ("meetings.show", "GET"): ("/moter/{meeting}", MEMBERS),
+    ("meetings.edit", "GET"): ("/moter/{meeting}/rediger", MODERATE),
+    ("meetings.edit", "POST"): ("/moter/{meeting}/rediger", MODERATE),
+    ("meetings.cancel", "POST"): ("/moter/{meeting}/avlys", MODERATE),
+    ("meetings.screen", "GET"): ("/moter/{meeting}/skjerm", MODERATORS_ONLY),  # draft agenda
+    ("meetings.printable", "GET"): ("/moter/{meeting}/utskrift", MODERATORS_ONLY),
+    ("meetings.ics", "GET"): ("/moter/{meeting}.ics", MEMBERS),
+    ("meetings.rsvp", "POST"): ("/moter/{meeting}/svar", MEMBERS),
+    ("meetings.propose_next", "GET"): ("/moter/foresla", MEMBERS),
+    ("meetings.propose", "GET"): ("/moter/{meeting}/foresla", MEMBERS),
+    ("meetings.propose", "POST"): ("/moter/{meeting}/foresla", MEMBERS),
+    ("meetings.accept", "POST"): ("/moter/punkt/{item}/godta", MODERATORS_ONLY),
+    ("meetings.decline", "POST"): ("/moter/punkt/{item}/avvis", MODERATORS_ONLY),
+    ("meetings.move", "POST"): ("/moter/punkt/{item}/flytt", MODERATORS_ONLY),
+    ("meetings.move_up", "POST"): ("/moter/punkt/{item}/opp", MODERATORS_ONLY),
+    ("meetings.move_down", "POST"): ("/moter/punkt/{item}/ned", MODERATORS_ONLY),
+    ("meetings.item_settings", "POST"): ("/moter/punkt/{item}/innstillinger", MODERATORS_ONLY),
+    ("meetings.carry_over", "POST"): ("/moter/{meeting}/videreforing/{item}", MODERATORS_ONLY),
+    ("meetings.set_current", "POST"): ("/moter/{meeting}/gjeldende/{item}", MODERATORS_ONLY),
+    ("meetings.publish", "POST"): ("/moter/{meeting}/publiser", MODERATE),
+    ("meetings.mark_held", "POST"): ("/moter/{meeting}/avholdt", MODERATE),
+    ("meetings.minutes", "GET"): ("/moter/punkt/{item}/referat", MODERATORS_ONLY),
+    ("meetings.minutes", "POST"): ("/moter/punkt/{item}/referat", MODERATORS_ONLY),
+    ("meetings.add_action", "POST"): ("/moter/punkt/{item}/oppfolging", MODERATORS_ONLY),
+    ("meetings.approve", "POST"): ("/moter/{held}/godkjenn", CHAIR_ACTS),
+    ("meetings.actions", "GET"): ("/moter/oppfolging", MEMBERS),
+    ("meetings.mark_done", "POST"): ("/moter/oppfolging/{action}/ferdig", MODERATE),
+    ("meetings.decisions", "GET"): ("/moter/vedtak", MEMBERS),
+    ("meetings.toggle_concerns", "POST"): ("/moter/punkt/{item}/beboere", MODERATORS_ONLY),
+    ("meetings.toggle_heard", "POST"): ("/moter/punkt/{item}/hort", STAFF_ACTS_ON_DRAFT),
+    ("members.toggle_rep", "POST"): ("/medlemmer/{resident}/representant", STAFF),
+    ("premeeting.index", "GET"): ("/beboermote/", PRE),
+    ("premeeting.new", "GET"): ("/beboermote/ny", PRE_STAFF_ONLY),
+    ("premeeting.new", "POST"): ("/beboermote/ny", PRE_STAFF_ONLY),
+    ("premeeting.show", "GET"): ("/beboermote/{premeeting}", PRE),
+    ("premeeting.printable", "GET"): ("/beboermote/{premeeting}/utskrift", PRE),
+    ("premeeting.rsvp", "POST"): ("/beboermote/{premeeting}/svar", PRE),
+    ("premeeting.import_agenda", "POST"): ("/beboermote/{premeeting}/hent-saksliste", PRE_STAFF_ACTS),
+    ("premeeting.ready", "POST"): ("/beboermote/{premeeting}/klar", PRE_STAFF_ACTS),
+    ("premeeting.propose", "GET"): ("/beboermote/{premeeting}/foresla", PRE),
+    ("premeeting.propose", "POST"): ("/beboermote/{premeeting}/foresla", PRE),
+    ("premeeting.accept", "POST"): ("/beboermote/sak/{pitem}/godta", PRE_STAFF_ACTS),
+    ("premeeting.decline", "POST"): ("/beboermote/sak/{pitem}/avvis", PRE_STAFF_ACTS),
+    ("premeeting.move_up", "POST"): ("/beboermote/sak/{pitem}/opp", PRE_STAFF_ACTS),
+    ("premeeting.move_down", "POST"): ("/beboermote/sak/{pitem}/ned", PRE_STAFF_ACTS),
+    ("premeeting.comment", "POST"): ("/beboermote/sak/{pitem}/kommentar", PRE),
+    ("premeeting.hide_comment", "POST"): ("/beboermote/kommentar/{pcomment}/skjul", PRE_STAFF_ACTS),
+    ("premeeting.summary", "GET"): ("/beboermote/sak/{pitem}/oppsummering", PRE_STAFF_ACTS),
+    ("premeeting.summary", "POST"): ("/beboermote/sak/{pitem}/oppsummering", PRE_STAFF_ACTS),
+    ("premeeting.share", "POST"): ("/beboermote/sak/{pitem}/del", PRE_STAFF_ACTS),
+    ("premeeting.unshare", "POST"): ("/beboermote/sak/{pitem}/trekk-tilbake", PRE_STAFF_ACTS),
+    ("premeeting.want_raise", "POST"): ("/beboermote/sak/{pitem}/ta-opp", PRE),
+    ("premeeting.raise_item", "GET"): ("/beboermote/sak/{pitem}/til-naboradet", PRE_STAFF_ACTS),
+    ("premeeting.raise_item", "POST"): ("/beboermote/sak/{pitem}/til-naboradet", PRE_STAFF_ACTS),
     ("issues.index", "GET"): ("/saker/", MEMBERS),
     ("issues.new", "GET"): ("/saker/ny", MEMBERS),
     ("issues.new", "POST"): ("/saker/ny", MEMBERS),
@@ -81,6 +152,57 @@ MATRIX = {
     ("issues.unlock", "POST"): ("/saker/{issue}/las-opp", MODERATE),
     ("issues.follow", "POST"): ("/saker/{issue}/folg", MEMBERS),
     ("issues.unfollow", "POST"): ("/saker/{issue}/slutt-a-folge", MEMBERS),
+    # contact page and "meld fra" (issue 8)
+    ("contact.index", "GET"): ("/kontakt", EVERYONE),
+    ("contact.card", "GET"): ("/kontakt/kort", EVERYONE),
+    ("contact.manage", "GET"): ("/kontakt/rediger", STAFF),
+    ("contact.new_point", "GET"): ("/kontakt/punkter/ny", STAFF),
+    ("contact.new_point", "POST"): ("/kontakt/punkter/ny", STAFF),
+    ("contact.edit_point", "GET"): ("/kontakt/punkter/{contact_point}", STAFF),
+    ("contact.edit_point", "POST"): ("/kontakt/punkter/{contact_point}", STAFF),
+    ("contact.delete_point", "POST"): ("/kontakt/punkter/{contact_point}/slett", STAFF),
+    ("contact.new_guidance", "GET"): ("/kontakt/rad/ny", STAFF),
+    ("contact.new_guidance", "POST"): ("/kontakt/rad/ny", STAFF),
+    ("contact.edit_guidance", "GET"): ("/kontakt/rad/{guidance}", STAFF),
+    ("contact.edit_guidance", "POST"): ("/kontakt/rad/{guidance}", STAFF),
+    ("contact.delete_guidance", "POST"): ("/kontakt/rad/{guidance}/slett", STAFF),
+    ("contact.my_number", "GET"): ("/kontakt/mitt-nummer", CHAIR_ONLY),
+    ("contact.my_number", "POST"): ("/kontakt/mitt-nummer", CHAIR_ONLY),
+    ("contact.withdraw_my_number", "POST"): ("/kontakt/mitt-nummer/trekk-tilbake", CHAIR_ONLY),
+    ("reports.new", "GET"): ("/meld-fra/", MEMBERS),
+    ("reports.new", "POST"): ("/meld-fra/", MEMBERS),
+    ("reports.mine", "GET"): ("/meld-fra/mine", MEMBERS),
+    # Someone else's report (the sample's reporter is nobody visiting): staff only, 404 for the rest.
+    ("reports.show", "GET"): ("/meld-fra/{report}", STAFF),
+    ("reports.acknowledge", "POST"): ("/meld-fra/{report}/sett", STAFF),
+    ("reports.respond", "POST"): ("/meld-fra/{report}/svar", STAFF),
+    ("reports.close", "POST"): ("/meld-fra/{report}/lukk", STAFF),
+    ("reports.queue", "GET"): ("/meld-fra/ko", STAFF),
+    ("reports.stats", "GET"): ("/meld-fra/tall", MEMBERS),
+    ("events.index", "GET"): ("/arrangementer/", MEMBERS),
+    ("events.show", "GET"): ("/arrangementer/{event}", MEMBERS),
+    ("events.ics", "GET"): ("/arrangementer/{event}/kalender.ics", MEMBERS),
+    ("events.sign_up", "POST"): ("/arrangementer/{event}/pamelding", MEMBERS),
+    ("events.cancel_signup", "POST"): ("/arrangementer/{event}/avmelding", MEMBERS),
+    ("events.take_task", "POST"): ("/arrangementer/{event}/oppgaver/{task}/ta", MEMBERS),
+    ("events.release_task", "POST"): ("/arrangementer/{event}/oppgaver/{task}/slipp", MEMBERS),
+    ("events.new", "GET"): ("/arrangementer/nytt", MODERATORS_ONLY),
+    ("events.new", "POST"): ("/arrangementer/nytt", MODERATORS_ONLY),
+    # Members read the event but only organisers (chair, staff) change it: 403 for the rest.
+    ("events.edit", "GET"): ("/arrangementer/{event}/rediger", MODERATE),
+    ("events.edit", "POST"): ("/arrangementer/{event}/rediger", MODERATE),
+    ("events.copy", "GET"): ("/arrangementer/{event}/kopier", MODERATE),
+    ("events.copy", "POST"): ("/arrangementer/{event}/kopier", MODERATE),
+    ("events.cancel", "POST"): ("/arrangementer/{event}/avlys", MODERATE),
+    ("events.add_task", "POST"): ("/arrangementer/{event}/oppgaver", MODERATE),
+    ("events.delete_task", "POST"): ("/arrangementer/{event}/oppgaver/{task}/slett", MODERATE),
+    # The participant list (with dietary notes) exists only for organisers: 404 for everyone else.
+    ("events.participants", "GET"): ("/arrangementer/{event}/deltakere", MODERATORS_ONLY),
+    ("events.add_participant", "POST"): ("/arrangementer/{event}/deltakere", MODERATORS_ONLY),
+    ("events.export_csv", "GET"): ("/arrangementer/{event}/deltakere.csv", MODERATORS_ONLY),
+    ("events.print_list", "GET"): ("/arrangementer/{event}/deltakere/utskrift", MODERATORS_ONLY),
+    ("events.set_guests", "POST"): ("/arrangementer/{event}/deltakere/{signup}/gjester", MODERATORS_ONLY),
+    ("events.remove_participant", "POST"): ("/arrangementer/{event}/deltakere/{signup}/fjern", MODERATORS_ONLY),
 }
 
 
@@ -116,8 +238,48 @@ def samples(make_user):
     db.session.flush()
     reply = Reply(issue_id=issue.id, author_id=member.id, body="x")
     db.session.add(reply)
+    from naborad.models import ContactPoint, Guidance, SituationReport
+    contact_point = ContactPoint(label="Sample", phone="112")
+    report = SituationReport(category="noise", text="x", reporter_id=member.id)
+    db.session.add_all([contact_point, report])
+    db.session.flush()
+    guidance = Guidance(situation="Sample", advice="x", contact_point_id=contact_point.id)
+    db.session.add(guidance)
+    from naborad.models import Event, Signup, VolunteerTask  # events (issue 7)
+    event = Event(title="Sample", starts_at=utcnow() + timedelta(days=7), ends_at=utcnow() + timedelta(days=7, hours=2))
+    db.session.add(event)
+    db.session.flush()
+    event_task = VolunteerTask(event_id=event.id, title="Sample", slots=100)
+    event_signup = Signup(event_id=event.id, user_id=member.id, status="confirmed")
+    db.session.add_all([event_task, event_signup])
+    db.session.flush()
+    meeting = Meeting(starts_at=utcnow() + timedelta(days=10), place="Sample")  # meetings (issue 5)
+    held = Meeting(starts_at=utcnow() - timedelta(days=1), place="Sample", status=MeetingStatus.HELD)
+    approved = Meeting(starts_at=utcnow() - timedelta(days=60), place="Sample", status=MeetingStatus.APPROVED)
+    db.session.add_all([meeting, held, approved])
+    db.session.flush()
+    item = AgendaItem(meeting_id=meeting.id, title="Draft item", state=ItemState.ACCEPTED, issue_id=issue.id)
+    old_item = AgendaItem(meeting_id=approved.id, title="Old item", state=ItemState.ACCEPTED)
+    db.session.add_all([item, old_item])
+    db.session.flush()
+    action = ActionItem(agenda_item_id=old_item.id, meeting_id=approved.id, what="x", assignee_id=member.id)
+    db.session.add(action)
+    resident = make_user(Role.RESIDENT, "sampleresident")
+    premeeting = PreMeeting(meeting_id=meeting.id, starts_at=utcnow() + timedelta(days=5), place="Sample")
+    db.session.add(premeeting)
+    db.session.flush()
+    pitem = PreMeetingItem(premeeting_id=premeeting.id, agenda_item_id=item.id, title="Sample",
+                           state=PreItemState.ACCEPTED, summary="x")
+    db.session.add(pitem)
+    db.session.flush()
+    pcomment = PreMeetingComment(item_id=pitem.id, author_id=resident.id, body="x")
+    db.session.add(pcomment)
     db.session.commit()
-    return {"member": member.id, "invitation": invitation.id, "issue": issue.id, "reply": reply.id}
+    return {"meeting": meeting.id, "item": item.id, "held": held.id, "action": action.id,
+            "resident": resident.id, "premeeting": premeeting.id, "pitem": pitem.id, "pcomment": pcomment.id,
+            "event": event.id, "task": event_task.id, "signup": event_signup.id,
+            "member": member.id, "invitation": invitation.id, "issue": issue.id, "reply": reply.id,
+            "contact_point": contact_point.id, "guidance": guidance.id, "report": report.id}
 
 
 def visit_as(client, make_user, visitor):

@@ -108,6 +108,7 @@ def test_htmx_404_is_a_fragment_for_the_alert_region(client):
     assert b"<main" not in response.data
 
 
+@pytest.mark.config(WTF_CSRF_ENABLED=True, _ROUTE_ADDED_BY_TEST="boom")  # an app of its own
 def test_unexpected_error_is_a_friendly_500_without_traceback(app, client):
     @app.route("/boom")
     def boom():

@@ -13,6 +13,7 @@ from ..auth.views import form_status
 from ..extensions import db
 from ..htmx import redirect_to, render, wants_fragment
 from ..models import Issue, IssueEvent, IssueFollow, IssueStatus, Reply, search_key, utcnow
+from ..search import words_like
 from ..tokens import new_token
 from . import bp
 from .forms import EditReplyForm, FilterForm, IssueForm, ReasonForm, ReplyForm, StatusForm
@@ -35,10 +36,7 @@ def index():
             stmt = stmt.where(Issue.status == IssueStatus(form.status.data))
         if form.category.data:
             stmt = stmt.where(Issue.category == form.category.data)
-        if form.q.data:
-            for word in search_key(form.q.data).split()[:8]:
-                escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                stmt = stmt.where(Issue.search_text.like(f"%{escaped}%", escape="\\"))
+        stmt = stmt.where(*words_like(Issue.search_text, form.q.data))
     page = max(1, request.args.get("side", 1, type=int) or 1)
     rows = db.session.scalars(
         stmt.options(joinedload(Issue.author))

@@ -125,6 +125,19 @@ def reactivate(user_id):
     return redirect_to(url_for("members.show", user_id=member.id))
 
 
+@bp.route("/<int:user_id>/representant", methods=["POST"])
+@allow(STAFF)
+def toggle_rep(user_id):
+    """Mark a resident as a residents' representative; other members see a badge by the name."""
+    member = get_member_or_404(user_id)
+    if member.role != Role.RESIDENT:
+        abort(403)
+    member.is_residents_rep = not member.is_residents_rep
+    audit("residents_rep_changed", actor=current_user, target=member, detail=str(member.is_residents_rep).lower())
+    db.session.commit()
+    return redirect_to(url_for("members.show", user_id=member.id))
+
+
 @bp.route("/<int:user_id>/tilbakestill", methods=["GET", "POST"])
 @allow(STAFF)
 def reset_link(user_id):

@@ -1,7 +1,13 @@
 """The data model: SQLAlchemy 2 typed models, one module per feature, all importable from here."""
 from .base import UTCDateTime, enum_column, utcnow  # noqa: F401
-from .contact import ContactPoint  # noqa: F401
+from .contact import ChairContact, ContactPoint, Guidance  # noqa: F401
 from .core import (AuditEvent, ChairSeat, Invitation, LoginFailure, MailStatus, OutboxMail,  # noqa: F401
                    PasswordReset, Role, User, UserSession, audit, user_by_login)
 from .issues import (Issue, IssueCategory, IssueEvent, IssueFollow, IssueStatus, Reply,  # noqa: F401
                      search_key)
+from .meetings import (ActionItem, AgendaItem, ItemPhase, ItemState, Meeting, MeetingResponse,  # noqa: F401
+                       MeetingStatus, RsvpAnswer, StandingKind)
+from .reports import ContactWay, ReportCategory, ReportStatus, SituationReport, StaffAlert  # noqa: F401
+from .events import Event, Signup, SignupStatus, TaskSlot, VolunteerTask  # noqa: F401
+from .premeeting import (PreItemState, PreMeeting, PreMeetingComment, PreMeetingItem,  # noqa: F401
+                         PreMeetingResponse)

@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text, select
+from sqlalchemy import ForeignKey, Index, String, Text, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -37,6 +37,8 @@ class User(UserMixin, db.Model):
     # Which chair seat a CHAIR holds; unique, so at most one chair and one deputy.
     chair_seat: Mapped[ChairSeat | None] = mapped_column(_enum(ChairSeat, "chair_seat"), unique=True)
     is_active_member: Mapped[bool] = mapped_column(default=True)
+    # A resident chosen by staff to speak for the residents; others see a badge by the name.
+    is_residents_rep: Mapped[bool] = mapped_column(default=False, server_default=false())
     locale: Mapped[str | None] = mapped_column(String(5))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,26 +1,39 @@
-"""Dashboard, contact page, accessibility statement, privacy notice, language switch."""
+"""Dashboard, accessibility statement, privacy notice, language switch."""
 from flask import current_app, redirect, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..access import MEMBERS, allow, public, safe_next
 from ..extensions import db
 from ..htmx import render
-from ..models import ContactPoint
 from . import bp
 
 
 @bp.route("/")
 @allow(MEMBERS)
 def dashboard():
-    return render("pages/dashboard.html")
+    from datetime import timedelta
 
+    from sqlalchemy import func
+    from sqlalchemy.orm import joinedload
 
-@bp.route("/kontakt")
-@public
-def contact():
-    points = db.session.scalars(select(ContactPoint).order_by(ContactPoint.position, ContactPoint.id)).all()
-    return render("pages/contact.html", points=points)
+    from ..access import PREMEETING, visible_action_items, visible_issues, visible_meetings, visible_premeetings
+    from ..models import ActionItem, Issue, Meeting, MeetingStatus, PreMeeting, utcnow
+    now = utcnow()
+    next_meeting = db.session.scalar(visible_meetings(current_user).where(
+        Meeting.starts_at > now - timedelta(hours=3), Meeting.status != MeetingStatus.CANCELLED)
+        .order_by(Meeting.starts_at).limit(1))
+    my_actions = db.session.scalar(visible_action_items(current_user)
+                                   .where(ActionItem.assignee_id == current_user.id, ActionItem.done_at.is_(None))
+                                   .with_only_columns(func.count(ActionItem.id)))
+    recent = db.session.scalars(visible_issues(current_user).options(joinedload(Issue.author))
+                                .order_by(Issue.last_activity_at.desc()).limit(5)).all()
+    next_premeeting = None
+    if current_user.role in PREMEETING:
+        next_premeeting = db.session.scalar(visible_premeetings(current_user).where(
+            PreMeeting.starts_at > now - timedelta(hours=3), PreMeeting.cancelled_at.is_(None))
+            .order_by(PreMeeting.starts_at).limit(1))
+    return render("pages/dashboard.html", next_meeting=next_meeting, my_actions=my_actions, recent=recent,
+                  next_premeeting=next_premeeting)
 
 
 @bp.route("/tilgjengelighet")

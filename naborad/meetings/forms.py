@@ -1,0 +1,126 @@
+"""Forms for meetings, agenda items, minutes and action items."""
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (DateField, DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField,
+                     TextAreaField, URLField)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+
+from ..auth.forms import empty_to_none, strip
+from ..models import ItemPhase, RsvpAnswer
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def phase_label(phase) -> str:
+    from flask_babel import gettext as _
+    return {ItemPhase.MAP: _("Map the challenge"), ItemPhase.PROPOSE: _("Propose solutions"),
+            ItemPhase.DECIDE: _("Decide"), ItemPhase.FOLLOW_UP: _("Follow up")}[ItemPhase(phase)]
+
+
+def rsvp_label(answer) -> str:
+    from flask_babel import gettext as _
+    return {RsvpAnswer.YES: _("Coming"), RsvpAnswer.NO: _("Not coming"),
+            RsvpAnswer.MAYBE: _("Maybe")}[RsvpAnswer(answer)]
+
+
+class MeetingForm(FlaskForm):
+    form_token = HiddenField()
+    starts_at = DateTimeLocalField(_l("Date and time"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                                   validators=[DataRequired(_l("Choose the date and time."))])
+    place = StringField(_l("Place"), filters=[strip], validators=[DataRequired(_l("Where do you meet?")),
+                                                                  Length(max=160)],
+                        description=_l("For example “the common room at the facility”."))
+    video_url = URLField(_l("Video link (optional)"), filters=[empty_to_none],
+                         validators=[Optional(), URL(message=_l("Enter a full web address, https://…")),
+                                     Length(max=300)])
+
+
+class CancelForm(FlaskForm):
+    message = StringField(_l("Message to members"), filters=[strip],
+                          validators=[DataRequired(_l("Say why the meeting is cancelled.")), Length(max=500)])
+
+
+class ProposalForm(FlaskForm):
+    form_token = HiddenField()
+    issue_id = HiddenField()
+    title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(_l("Give the item a title.")),
+                                                                  Length(max=160)])
+    why = TextAreaField(_l("Why should the council talk about it?"), filters=[empty_to_none],
+                        validators=[Optional(), Length(max=4000)])
+
+
+class ReasonForm(FlaskForm):
+    reason = StringField(_l("Reason"), filters=[strip],
+                         validators=[DataRequired(_l("Give a short reason; the proposer sees it.")),
+                                     Length(max=300)])
+
+
+class MoveForm(FlaskForm):
+    meeting_id = SelectField(_l("Move to meeting"), coerce=int, validate_choice=True)
+
+
+class ItemSettingsForm(FlaskForm):
+    minutes_planned = IntegerField(_l("Minutes"), validators=[Optional(), NumberRange(1, 240)])
+    phase = SelectField(_l("Stage"), validators=[Optional()],
+                        choices=lambda: [SelectChoice("", "–")] + [SelectChoice(p.value, phase_label(p))
+                                                                   for p in ItemPhase])
+
+
+class MinutesForm(FlaskForm):
+    notes = TextAreaField(_l("Notes"), filters=[empty_to_none], validators=[Optional(), Length(max=20000)])
+    decision = TextAreaField(_l("Decision (optional)"), filters=[empty_to_none],
+                             validators=[Optional(), Length(max=4000)])
+
+
+class ActionForm(FlaskForm):
+    form_token = HiddenField()
+    what = StringField(_l("What is to be done"), filters=[strip],
+                       validators=[DataRequired(_l("Say what is to be done.")), Length(max=300)])
+    assignee_id = SelectField(_l("Who (a member)"), coerce=lambda v: int(v) if v not in (None, "") else None,
+                              validate_choice=False)
+    assignee_name = StringField(_l("…or someone outside the council"), filters=[empty_to_none],
+                                validators=[Optional(), Length(max=120)],
+                                description=_l("For example “Drammen kommune, bydrift”."))
+    due = DateField(_l("Due date (optional)"), validators=[Optional()])
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if not self.assignee_id.data and not self.assignee_name.data:
+            self.assignee_name.errors.append(_l("Choose a member or write who is responsible."))
+            valid = False
+        return valid
+
+
+class DoneForm(FlaskForm):
+    note = StringField(_l("Short note (optional)"), filters=[empty_to_none], validators=[Optional(), Length(max=300)])
+
+
+class RsvpForm(FlaskForm):
+    answer = SelectField(_l("Are you coming?"), choices=lambda: [SelectChoice(a.value, rsvp_label(a))
+                                                                 for a in RsvpAnswer])
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), filters=[strip], validators=[Optional(), Length(max=100)])
+
+
+def standing_label(kind) -> str:
+    from flask_babel import gettext as _
+    from ..models import StandingKind
+    return {StandingKind.AGENDA: _("Approval of the agenda"), StandingKind.MINUTES: _("Minutes of the last meeting"),
+            StandingKind.ACTIONS: _("Follow-up of open action items"),
+            StandingKind.AOB: _("Any other business")}[StandingKind(kind)]
+
+
+def meeting_status_label(status) -> str:
+    from flask_babel import gettext as _
+    from ..models import MeetingStatus
+    return {MeetingStatus.PLANNED: _("Planned"), MeetingStatus.PUBLISHED: _("Agenda published"),
+            MeetingStatus.HELD: _("Held"), MeetingStatus.APPROVED: _("Minutes approved"),
+            MeetingStatus.CANCELLED: _("Cancelled")}[MeetingStatus(status)]

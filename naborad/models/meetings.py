@@ -1,0 +1,155 @@
+"""Council meetings: agenda items (proposals), minutes, decisions, action items and RSVPs."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, enum_column as _enum, utcnow
+from .core import User
+from .issues import Issue
+
+
+class MeetingStatus(enum.StrEnum):
+    PLANNED = "planned"
+    PUBLISHED = "published"  # the agenda is published
+    HELD = "held"
+    APPROVED = "approved"  # the minutes are approved and locked
+    CANCELLED = "cancelled"
+
+
+class ItemState(enum.StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class ItemPhase(enum.StrEnum):
+    MAP = "map"  # map the challenge
+    PROPOSE = "propose"  # propose solutions
+    DECIDE = "decide"
+    FOLLOW_UP = "follow_up"
+
+
+class StandingKind(enum.StrEnum):
+    AGENDA = "agenda"  # approval of the agenda
+    MINUTES = "minutes"  # minutes of the last meeting
+    ACTIONS = "actions"  # follow-up of open action items
+    AOB = "aob"  # any other business
+
+
+class Meeting(db.Model):
+    __tablename__ = "meeting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    place: Mapped[str] = mapped_column(String(160))
+    video_url: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[MeetingStatus] = mapped_column(_enum(MeetingStatus, "meeting_status"),
+                                                  default=MeetingStatus.PLANNED)
+    cancel_message: Mapped[str | None] = mapped_column(String(500))
+    # The item on the screen now; a plain id (no foreign key: agenda_item refers to meeting already).
+    current_item_id: Mapped[int | None]
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+
+    @property
+    def agenda_public(self) -> bool:
+        return self.status in (MeetingStatus.PUBLISHED, MeetingStatus.HELD, MeetingStatus.APPROVED) or (
+            self.status == MeetingStatus.CANCELLED and self.published_at is not None)
+
+    @property
+    def minutes_public(self) -> bool:
+        return self.status == MeetingStatus.APPROVED
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "agenda_item"
+    __table_args__ = (Index("ix_agenda_item_meeting_position", "meeting_id", "state", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(160))
+    why: Mapped[str | None] = mapped_column(Text)
+    issue_id: Mapped[int | None] = mapped_column(ForeignKey("issue.id", ondelete="SET NULL"), index=True)
+    proposer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # Proposed by the residents' pre-meeting as a group, never by a person (issue 6).
+    from_premeeting: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[ItemState] = mapped_column(_enum(ItemState, "item_state"), default=ItemState.PROPOSED)
+    decline_reason: Mapped[str | None] = mapped_column(String(300))
+    standing: Mapped[StandingKind | None] = mapped_column(_enum(StandingKind, "standing_kind"))
+    position: Mapped[int] = mapped_column(default=0)
+    minutes_planned: Mapped[int | None]
+    phase: Mapped[ItemPhase | None] = mapped_column(_enum(ItemPhase, "item_phase"))
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"))
+    notes: Mapped[str | None] = mapped_column(Text)  # the minutes for this item
+    decision: Mapped[str | None] = mapped_column(Text)
+    search_text: Mapped[str] = mapped_column(Text, default="")  # title and decision, case-folded
+    # What may come from the residents' pre-meeting, copied here by staff (PERMISSIONS.md):
+    concerns_residents: Mapped[bool] = mapped_column(default=False)
+    residents_heard: Mapped[bool] = mapped_column(default=False)
+    residents_summary: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    meeting: Mapped[Meeting] = relationship(foreign_keys=[meeting_id])
+    issue: Mapped[Issue | None] = relationship()
+    proposer: Mapped[User | None] = relationship()
+
+
+def refresh_search_text(item: "AgendaItem") -> None:
+    from .issues import search_key
+    item.search_text = search_key(item.title, item.decision)
+
+
+class ActionItem(db.Model):
+    __tablename__ = "action_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    what: Mapped[str] = mapped_column(String(300))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    assignee_name: Mapped[str | None] = mapped_column(String(120))  # someone outside the council
+    due: Mapped[date | None] = mapped_column(Date)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_note: Mapped[str | None] = mapped_column(String(300))
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    agenda_item: Mapped[AgendaItem] = relationship()
+    meeting: Mapped[Meeting] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    done_by: Mapped[User | None] = relationship(foreign_keys=[done_by_id])
+
+    @property
+    def overdue(self) -> bool:
+        return self.done_at is None and self.due is not None and self.due < utcnow().date()
+
+
+class RsvpAnswer(enum.StrEnum):
+    YES = "yes"
+    NO = "no"
+    MAYBE = "maybe"
+
+
+class MeetingResponse(db.Model):
+    __tablename__ = "meeting_response"
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    answer: Mapped[RsvpAnswer] = mapped_column(_enum(RsvpAnswer, "rsvp_answer"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,81 @@
+"""Situation reports ("meld fra"): filed by members, handled by staff, counted for the council."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, enum_column, utcnow
+
+
+class ReportCategory(enum.StrEnum):
+    NOISE = "noise"
+    UNWELL = "unwell"
+    THREAT = "threat"
+    LITTER = "litter"
+    DAMAGE = "damage"
+    OTHER = "other"
+
+
+class ReportStatus(enum.StrEnum):
+    NEW = "new"
+    ACKNOWLEDGED = "acknowledged"
+    CLOSED = "closed"
+
+
+class ContactWay(enum.StrEnum):
+    NONE = "none"
+    PHONE = "phone"
+    EMAIL = "email"
+    IN_APP = "in_app"
+
+
+class SituationReport(db.Model):
+    """One report. Text, place, reporter and contact details are personal and purged after retention."""
+    __tablename__ = "situation_report"
+    __table_args__ = (Index("ix_situation_report_status_created", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[ReportCategory] = mapped_column(enum_column(ReportCategory, "report_category"))
+    text: Mapped[str | None] = mapped_column(Text)
+    place: Mapped[str | None] = mapped_column(String(120))
+    happened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    contact_way: Mapped[ContactWay] = mapped_column(enum_column(ContactWay, "report_contact_way"),
+                                                    default=ContactWay.NONE)
+    contact_detail: Mapped[str | None] = mapped_column(String(254))
+    status: Mapped[ReportStatus] = mapped_column(enum_column(ReportStatus, "report_status"),
+                                                 default=ReportStatus.NEW)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    response: Mapped[str | None] = mapped_column(Text)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    outcome: Mapped[str | None] = mapped_column(Text)
+    # Set when the retention period removed the personal details; category and times remain.
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # One-time token of the form that created it: a double submit makes one report.
+    form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    reporter = relationship("User", foreign_keys=[reporter_id])
+    acknowledged_by = relationship("User", foreign_keys=[acknowledged_by_id])
+    closed_by = relationship("User", foreign_keys=[closed_by_id])
+
+
+class StaffAlert(db.Model):
+    """An in-app alert to one staff member about a new report (general notifications come later)."""
+    __tablename__ = "staff_alert"
+    __table_args__ = (UniqueConstraint("user_id", "report_id", name="uq_staff_alert_user_report"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("situation_report.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    seen: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    report: Mapped[SituationReport] = relationship()

@@ -1,0 +1,75 @@
+"""Forms for situation reports."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from ..auth.forms import empty_to_none, strip
+from ..issues.forms import OSLO
+from ..models import ContactWay, ReportCategory, ReportStatus, utcnow
+
+TEXT_MAX = 2000
+
+
+def category_label(category) -> str:
+    from flask_babel import gettext as _
+    return {ReportCategory.NOISE: _("Noise or disturbance"), ReportCategory.UNWELL: _("Someone seems unwell"),
+            ReportCategory.THREAT: _("Threat or feeling unsafe"), ReportCategory.LITTER: _("Litter"),
+            ReportCategory.DAMAGE: _("Damage"), ReportCategory.OTHER: _("Something else")}[ReportCategory(category)]
+
+
+def status_label(status) -> str:
+    from flask_babel import gettext as _
+    return {ReportStatus.NEW: _("Received"), ReportStatus.ACKNOWLEDGED: _("Staff are on it"),
+            ReportStatus.CLOSED: _("Closed")}[ReportStatus(status)]
+
+
+def contact_way_label(way) -> str:
+    from flask_babel import gettext as _
+    return {ContactWay.NONE: _("No, I do not need to be contacted"),
+            ContactWay.IN_APP: _("Answer me here in the app"),
+            ContactWay.PHONE: _("Call or text me"), ContactWay.EMAIL: _("Email me")}[ContactWay(way)]
+
+
+class ReportForm(FlaskForm):
+    form_token = HiddenField()
+    category = SelectField(_l("What is it about?"),
+                           choices=lambda: [SelectChoice(c.value, category_label(c)) for c in ReportCategory],
+                           default=ReportCategory.NOISE.value)
+    text = TextAreaField(_l("What happened?"), filters=[strip],
+                         validators=[DataRequired(_l("Write a few words about what happened.")),
+                                     Length(max=TEXT_MAX, message=_l("Keep it under 2000 characters."))],
+                         description=_l("Describe what happens, not who."))
+    place = StringField(_l("Where? (optional)"), filters=[empty_to_none],
+                        validators=[Optional(), Length(max=120)],
+                        description=_l("For example “the bus stop” or “the back yard”."))
+    happened_at = DateTimeLocalField(_l("When? (empty means now)"), validators=[Optional()],
+                                     format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
+    contact_way = RadioField(_l("Do you want to be contacted?"), default=ContactWay.IN_APP.value,
+                             choices=lambda: [SelectChoice(w.value, contact_way_label(w))
+                                              for w in (ContactWay.IN_APP, ContactWay.PHONE, ContactWay.EMAIL,
+                                                        ContactWay.NONE)])
+    contact_detail = StringField(_l("Phone number or email (if you want a call or an email)"),
+                                 filters=[empty_to_none], validators=[Length(max=254)])
+
+    def validate_happened_at(self, field):
+        if field.data and field.data.replace(tzinfo=OSLO) > utcnow():
+            raise ValidationError(_l("The time cannot be in the future."))
+
+    def validate_contact_detail(self, field):
+        if self.contact_way.data in (ContactWay.PHONE.value, ContactWay.EMAIL.value) and not field.data:
+            raise ValidationError(_l("Give a number or an address so the staff can reach you."))
+
+
+class RespondForm(FlaskForm):
+    response = TextAreaField(_l("Answer to the reporter"), filters=[strip],
+                             validators=[DataRequired(_l("Write the answer.")), Length(max=TEXT_MAX)],
+                             description=_l("The person who reported sees this on their report."))
+
+
+class CloseForm(FlaskForm):
+    outcome = TextAreaField(_l("What was done"), filters=[strip],
+                            validators=[DataRequired(_l("Say what was done before you close.")),
+                                        Length(max=TEXT_MAX)],
+                            description=_l("The person who reported sees this too."))

@@ -1,0 +1,156 @@
+"""Filing a report (save first, then alert staff), the council's numbers, and the retention purge."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app, url_for
+from sqlalchemy import delete, select, update
+
+from ..extensions import db
+from ..i18n import OSLO
+from ..mail import queue_mail
+from ..models import ReportCategory, ReportStatus, Role, SituationReport, StaffAlert, User, utcnow
+
+SMALL = 3  # cells under this are shown as "<3"
+FAST = timedelta(minutes=15)
+
+
+def alert_staff(report: SituationReport) -> None:
+    """In the report's own transaction: an alert row per active staff member and one mail to on-duty."""
+    staff_ids = db.session.scalars(select(User.id).where(User.role == Role.STAFF,
+                                                         User.is_active_member.is_(True))).all()
+    for user_id in staff_ids:
+        db.session.add(StaffAlert(user_id=user_id, report_id=report.id))
+    address = current_app.config.get("ONDUTY_EMAIL")
+    if address:
+        queue_mail(address, "report_filed", report_id=report.id, category=ReportCategory(report.category).value,
+                   place=report.place or "", text=report.text or "",
+                   happened_at=report.happened_at.astimezone(OSLO).strftime("%d.%m.%Y %H:%M"),
+                   path=url_for("reports.show", report_id=report.id))
+
+
+def mark_alerts_seen(user_id: int, report_id: int | None = None) -> None:
+    stmt = update(StaffAlert).where(StaffAlert.user_id == user_id, StaffAlert.seen.is_(False))
+    if report_id is not None:
+        stmt = stmt.where(StaffAlert.report_id == report_id)
+    db.session.execute(stmt.values(seen=True))
+
+
+def unseen_alert_count(user_id: int) -> int:
+    from sqlalchemy import func
+    return db.session.scalar(select(func.count()).select_from(StaffAlert)
+                             .where(StaffAlert.user_id == user_id, StaffAlert.seen.is_(False))) or 0
+
+
+# -- statistics (numbers only, never content) --------------------------------------
+
+def percentile(values: list[float], p: float) -> float | None:
+    """Nearest-rank percentile of a list of numbers."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p * len(ordered)) - 1)]
+
+
+def cell(n: int) -> str:
+    """A count as shown to the council: 1 and 2 become "<3" so no single incident can be recognised."""
+    return "<3" if 0 < n < SMALL else str(n)
+
+
+@dataclass
+class Month:
+    key: str  # "2026-11"
+    start: datetime
+    counts: dict
+    total: int
+    median_minutes: float | None
+    p90_minutes: float | None
+    share_fast: float | None
+
+
+def month_starts(now: datetime, months: int) -> list[datetime]:
+    local = now.astimezone(OSLO)
+    y, m = local.year, local.month
+    starts = []
+    for _ in range(months):
+        starts.append(datetime(y, m, 1, tzinfo=OSLO))
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return list(reversed(starts))
+
+
+def _times(rows, now):
+    ack = [(r.acknowledged_at - r.created_at).total_seconds() / 60 for r in rows if r.acknowledged_at]
+    # A report still waiting counts as "not within 15 minutes" once 15 minutes have passed.
+    decided = [r for r in rows if r.acknowledged_at or now - r.created_at > FAST]
+    fast = [r for r in decided if r.acknowledged_at and r.acknowledged_at - r.created_at <= FAST]
+    share = len(fast) / len(decided) if decided else None
+    return percentile(ack, 0.5), percentile(ack, 0.9), share
+
+
+def statistics(now: datetime | None = None, months: int = 12) -> dict:
+    """Reports per month and category, and times to acknowledge: one query, whatever the data."""
+    now = now or utcnow()
+    starts = month_starts(now, months)
+    rows = db.session.execute(
+        select(SituationReport.category, SituationReport.created_at, SituationReport.acknowledged_at)
+        .where(SituationReport.created_at >= starts[0])).all()
+    result = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else None
+        in_month = [r for r in rows if r.created_at >= start and (end is None or r.created_at < end)]
+        counts = {c: sum(1 for r in in_month if r.category == c) for c in ReportCategory}
+        # Times for a month with fewer than three reports would describe single incidents: left out.
+        median, p90, share = _times(in_month, now) if len(in_month) >= SMALL else (None, None, None)
+        result.append(Month(start.strftime("%Y-%m"), start, counts, len(in_month), median, p90, share))
+    median, p90, share = _times(rows, now) if len(rows) >= SMALL else (None, None, None)
+    return {"months": result, "total": len(rows), "median_minutes": median, "p90_minutes": p90,
+            "share_fast": share}
+
+
+def chart(months: list[Month], width: int = 640, height: int = 240) -> dict:
+    """Bar geometry for the server-rendered SVG: median minutes to acknowledge per month."""
+    left, bottom, top = 40, 30, 10
+    plot_h = height - bottom - top
+    values = [m.median_minutes for m in months]
+    peak = max([v for v in values if v is not None] + [15])
+    scale = plot_h / (peak * 1.1)
+    slot = (width - left) / max(1, len(months))
+    bars = []
+    for i, m in enumerate(months):
+        v = m.median_minutes
+        h = round(v * scale, 1) if v is not None else 0
+        bars.append({"x": round(left + i * slot + slot * 0.15, 1), "w": round(slot * 0.7, 1),
+                     "y": round(top + plot_h - h, 1), "h": h, "label": m.start.strftime("%m"),
+                     "lx": round(left + i * slot + slot / 2, 1), "value": v, "fast": v is not None and v <= 15})
+    target_y = round(top + plot_h - 15 * scale, 1)
+    return {"width": width, "height": height, "left": left, "base": top + plot_h, "bars": bars,
+            "target_y": target_y, "top": top}
+
+
+# -- retention ----------------------------------------------------------------------
+
+def subtract_months(value: datetime, months: int) -> datetime:
+    y, m = divmod(value.month - 1 - months, 12)
+    year, month = value.year + y, m + 1
+    day = min(value.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+                          31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
+    return value.replace(year=year, month=month, day=day)
+
+
+def purge_closed_reports(now: datetime | None = None, months: int | None = None) -> int:
+    """Remove personal details of reports closed before the retention period; keep category and times."""
+    now = now or utcnow()
+    months = current_app.config["REPORT_RETENTION_MONTHS"] if months is None else months
+    cutoff = subtract_months(now, months)
+    ids = db.session.scalars(select(SituationReport.id).where(
+        SituationReport.status == ReportStatus.CLOSED, SituationReport.closed_at < cutoff,
+        SituationReport.purged_at.is_(None))).all()
+    if ids:
+        db.session.execute(update(SituationReport).where(SituationReport.id.in_(ids)).values(
+            text=None, place=None, reporter_id=None, contact_detail=None, response=None, outcome=None,
+            acknowledged_by_id=None, closed_by_id=None, form_token=None, purged_at=now))
+        db.session.execute(delete(StaffAlert).where(StaffAlert.report_id.in_(ids)))
+    db.session.commit()
+    return len(ids)

@@ -1,0 +1,201 @@
+"""Filing a report, the reporter's own view, the staff queue and handling, and the council's numbers."""
+from flask import abort, flash, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from ..access import MEMBERS, STAFF, allow
+from ..auth.views import form_status
+from ..extensions import db
+from ..htmx import redirect_to, render, wants_fragment
+from ..issues.forms import OSLO
+from ..models import ReportStatus, SituationReport, utcnow
+from ..tokens import new_token
+from . import bp
+from .forms import CloseForm, ReportForm, RespondForm
+from .service import alert_staff, chart, mark_alerts_seen, statistics, unseen_alert_count
+
+
+@bp.app_context_processor
+def inject():
+    from .forms import category_label, contact_way_label, status_label
+
+    def report_alerts() -> int:
+        if current_user.is_authenticated and current_user.is_staff:
+            return unseen_alert_count(current_user.id)
+        return 0
+    return {"report_category_label": category_label, "report_status_label": status_label,
+            "report_contact_way_label": contact_way_label, "report_alerts": report_alerts}
+
+
+def _on_duty():
+    from ..contact.views import on_duty_point
+    return on_duty_point()
+
+
+# -- filing ---------------------------------------------------------------------
+
+@bp.route("/", methods=["GET", "POST"])
+@allow(MEMBERS, form_csrf=True)
+def new():
+    form = ReportForm()
+    if form.validate_on_submit():
+        token = form.form_token.data or None
+        existing = token and db.session.scalar(select(SituationReport.id)
+                                               .where(SituationReport.form_token == token))
+        if existing:
+            return redirect_to(url_for("reports.show", report_id=existing))
+        happened = form.happened_at.data
+        report = SituationReport(category=form.category.data, text=form.text.data, place=form.place.data,
+                                 happened_at=happened.replace(tzinfo=OSLO) if happened else utcnow(),
+                                 reporter_id=current_user.id, contact_way=form.contact_way.data,
+                                 contact_detail=form.contact_detail.data, form_token=token)
+        db.session.add(report)
+        try:
+            db.session.flush()
+        except IntegrityError:  # the same form posted twice at once: the first one wins
+            db.session.rollback()
+            existing = db.session.scalar(select(SituationReport.id).where(SituationReport.form_token == token))
+            return redirect_to(url_for("reports.show", report_id=existing))
+        # The alert rows and the queued mail commit with the report: the outbox sends (and retries) later,
+        # so an SMTP failure can never lose the report.
+        alert_staff(report)
+        db.session.commit()
+        flash(_("Thank you. The staff have been told, and you can follow the report here."), "success")
+        return redirect_to(url_for("reports.show", report_id=report.id))
+    if not form.form_token.data:
+        form.form_token.data = new_token()
+    return render("reports/new.html", form=form, on_duty=_on_duty(), status=form_status(form))
+
+
+@bp.route("/mine")
+@allow(MEMBERS)
+def mine():
+    reports = db.session.scalars(select(SituationReport).where(SituationReport.reporter_id == current_user.id)
+                                 .order_by(SituationReport.created_at.desc()).limit(100)).all()
+    return render("reports/mine.html", reports=reports)
+
+
+# -- one report: staff and the reporter only ------------------------------------------------
+
+def get_report_or_404(report_id: int, for_edit: bool = False) -> SituationReport:
+    """Staff see every report; a member sees their own; everyone else gets 404 (it does not exist to them)."""
+    stmt = select(SituationReport).where(SituationReport.id == report_id).options(
+        joinedload(SituationReport.reporter), joinedload(SituationReport.acknowledged_by),
+        joinedload(SituationReport.closed_by))
+    if not current_user.is_staff:
+        if for_edit:
+            abort(404)
+        stmt = stmt.where(SituationReport.reporter_id == current_user.id)
+    report = db.session.scalar(stmt)
+    if report is None:
+        abort(404)
+    return report
+
+
+def _show(report, respond_form=None, close_form=None, status=200):
+    return render("reports/show.html", "reports/_handling.html", report=report,
+                  respond_form=respond_form or RespondForm(formdata=None, response=report.response),
+                  close_form=close_form or CloseForm(formdata=None), status=status)
+
+
+@bp.route("/<int:report_id>")
+@allow(MEMBERS)
+def show(report_id):
+    report = get_report_or_404(report_id)
+    if current_user.is_staff:
+        mark_alerts_seen(current_user.id, report.id)
+        db.session.commit()
+    return _show(report)
+
+
+def _flash(message):
+    """The htmx fragment shows the new state itself; a flash would linger until the next page."""
+    if not wants_fragment():
+        flash(message, "success")
+
+
+def _handled(report):
+    if wants_fragment():
+        return _show(report)
+    return redirect_to(url_for("reports.show", report_id=report.id))
+
+
+@bp.route("/<int:report_id>/sett", methods=["POST"])
+@allow(STAFF)
+def acknowledge(report_id):
+    report = get_report_or_404(report_id, for_edit=True)
+    if report.acknowledged_at is None:
+        report.acknowledged_at, report.acknowledged_by_id = utcnow(), current_user.id
+        if report.status == ReportStatus.NEW:
+            report.status = ReportStatus.ACKNOWLEDGED
+        mark_alerts_seen(current_user.id, report.id)
+        db.session.commit()
+        _flash(_("Marked as seen: the reporter sees that you are on it."))
+    return _handled(report)
+
+
+@bp.route("/<int:report_id>/svar", methods=["POST"])
+@allow(STAFF, form_csrf=True)
+def respond(report_id):
+    report = get_report_or_404(report_id, for_edit=True)
+    form = RespondForm()
+    if not form.validate_on_submit():
+        return _show(report, respond_form=form, status=422)
+    now = utcnow()
+    report.response, report.responded_at = form.response.data, now
+    if report.acknowledged_at is None:  # an answer is also an acknowledgement
+        report.acknowledged_at, report.acknowledged_by_id = now, current_user.id
+    if report.status == ReportStatus.NEW:
+        report.status = ReportStatus.ACKNOWLEDGED
+    db.session.commit()
+    _flash(_("The answer is saved; the reporter sees it."))
+    return _handled(report)
+
+
+@bp.route("/<int:report_id>/lukk", methods=["POST"])
+@allow(STAFF, form_csrf=True)
+def close(report_id):
+    report = get_report_or_404(report_id, for_edit=True)
+    form = CloseForm()
+    if not form.validate_on_submit():
+        return _show(report, close_form=form, status=422)
+    if report.status != ReportStatus.CLOSED:
+        now = utcnow()
+        report.outcome, report.closed_at, report.closed_by_id = form.outcome.data, now, current_user.id
+        if report.acknowledged_at is None:
+            report.acknowledged_at, report.acknowledged_by_id = now, current_user.id
+        report.status = ReportStatus.CLOSED
+        db.session.commit()
+        _flash(_("The report is closed."))
+    return _handled(report)
+
+
+# -- staff queue --------------------------------------------------------------------
+
+QUEUE_LIMIT = 50
+
+
+@bp.route("/ko")
+@allow(STAFF)
+def queue():
+    def rows(status, order):
+        return db.session.scalars(select(SituationReport).where(SituationReport.status == status)
+                                  .options(joinedload(SituationReport.reporter))
+                                  .order_by(order).limit(QUEUE_LIMIT)).all()
+    new_reports = rows(ReportStatus.NEW, SituationReport.created_at.asc())
+    acknowledged = rows(ReportStatus.ACKNOWLEDGED, SituationReport.created_at.asc())
+    closed = rows(ReportStatus.CLOSED, SituationReport.closed_at.desc())
+    return render("reports/queue.html", new_reports=new_reports, acknowledged=acknowledged, closed=closed,
+                  now=utcnow())
+
+
+# -- the council's numbers (no content) ---------------------------------------------------
+
+@bp.route("/tall")
+@allow(MEMBERS)
+def stats():
+    data = statistics()
+    return render("reports/stats.html", stats=data, chart=chart(data["months"]))

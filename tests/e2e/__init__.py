@@ -1,0 +1,1 @@
+"""Real-browser tests (Playwright with Debian's chromium) against a live server."""

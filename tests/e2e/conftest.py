@@ -1,0 +1,236 @@
+"""Browser fixtures: a live server with the demo council, phone and laptop pages, and check_page()."""
+import threading
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from flask_migrate import upgrade
+from playwright.sync_api import expect
+from werkzeug.serving import make_server
+
+from naborad import create_app
+from naborad.cli import load_demo_data
+from naborad.extensions import db
+
+CHROMIUM = "/usr/lib/chromium/chromium"
+HERE = Path(__file__).resolve().parent
+
+# Every demo login (beboer, nabo, leder, ansatt, ...) has this password.
+DEMO_PASSWORD = "e2e demo passord 2026"
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
+LAPTOP = {"viewport": {"width": 1280, "height": 800}}
+
+ACTION_TIMEOUT_MS = 5_000
+NAVIGATION_TIMEOUT_MS = 10_000
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+_axe = Axe()
+
+
+def pytest_collection_modifyitems(config, items):
+    # Hooks in a conftest see the whole session's items: touch only the ones below this directory.
+    skip = pytest.mark.skip(reason=f"e2e tests need Debian's chromium at {CHROMIUM} "
+                                   "(apt-get install chromium; `playwright install` is not used here)")
+    for item in items:
+        if HERE in Path(item.path).parents:
+            item.add_marker(pytest.mark.e2e)
+            if not Path(CHROMIUM).exists():
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The app on a free port of 127.0.0.1, with its own SQLite file holding the demo council."""
+    db_file = tmp_path_factory.mktemp("e2e-db") / "e2e.sqlite3"
+    config = {
+        "TESTING": True,
+        "DATABASE_URL": f"sqlite:///{db_file}",
+        "WTF_CSRF_ENABLED": True,  # the browser carries real tokens
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 8,
+        "ARGON2_PARALLELISM": 1,
+        "RATELIMIT_STORAGE_URL": "memory://",
+    }
+    # The port is known only once the socket is bound; BASE_URL (printed invitation links) needs it.
+    server = make_server("127.0.0.1", 0, None, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    app = create_app({**config, "BASE_URL": url})
+    with app.app_context():
+        upgrade()  # the real migrations build the schema
+        load_demo_data(DEMO_PASSWORD)
+        db.session.remove()
+    server.app = app
+    thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
+    thread.start()
+    yield SimpleNamespace(url=url, app=app)
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    # Replaces pytest-playwright's own base_url fixture (a plugin instance method that pytest 9 warns
+    # about); browser_context_args passes it on, so page.goto("/logg-inn") works.
+    return live_server.url
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # nb-NO: a new visitor gets the Norwegian UI from Accept-Language, like most real ones.
+    return {**browser_context_args, "locale": "nb-NO", "timezone_id": "Europe/Oslo"}
+
+
+class PageLog:
+    """What a page reported since the last check: console errors (CSP violations among them) and documents."""
+
+    def __init__(self, page):
+        self.errors = []
+        self.document_status = None
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(("pageerror", str(error), page.url)))
+        page.on("response", self._response)
+
+    def _console(self, message):
+        text = message.text
+        if message.type == "error" or "Content Security Policy" in text or "Refused to" in text:
+            self.errors.append((message.type, text, message.location.get("url", "")))
+
+    def _response(self, response):
+        request = response.request
+        if request.is_navigation_request() and request.frame.parent_frame is None:
+            self.document_status = (response.url, response.status)
+
+
+_logs: dict = {}
+
+
+def _open_page(new_context, device: dict, js: bool):
+    context = new_context(**device, java_script_enabled=js)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+    page = context.new_page()
+    _logs[page] = PageLog(page)
+    return page
+
+
+@pytest.fixture
+def phone(new_context):
+    """phone(js=True): a new page in a 390x844 touch context of its own (own cookies)."""
+    pages = []
+
+    def open_(js: bool = True):
+        pages.append(_open_page(new_context, PHONE, js))
+        return pages[-1]
+    yield open_
+    for page in pages:
+        _logs.pop(page, None)
+
+
+@pytest.fixture
+def laptop(new_context):
+    """laptop(js=True): a new page in a 1280x800 context of its own (own cookies)."""
+    pages = []
+
+    def open_(js: bool = True):
+        pages.append(_open_page(new_context, LAPTOP, js))
+        return pages[-1]
+    yield open_
+    for page in pages:
+        _logs.pop(page, None)
+
+
+def _describe_axe(violations) -> str:
+    lines = []
+    for v in violations:
+        targets = "; ".join(", ".join(node["target"]) for node in v["nodes"][:5])
+        more = f" (+{len(v['nodes']) - 5} more)" if len(v["nodes"]) > 5 else ""
+        lines.append(f"  axe {v['id']} ({v['impact']}): {v['help']} -> {targets}{more}")
+    return "\n".join(lines)
+
+
+def check_page(page, status: int = 200) -> None:
+    """Assert the page is sound: expected status, no console/CSP errors, axe WCAG 2.1 A/AA clean,
+    one h1, a main landmark reached by the skip link, and no horizontal scroll.
+
+    `status` is the expected HTTP status of the document (422 for a form re-rendered with errors);
+    the browser logs a non-2xx document as a console error, which is expected then.
+    """
+    page.wait_for_load_state("load")
+    url = page.url
+    log = _logs[page]
+    problems = []
+
+    if log.document_status and log.document_status[1] != status:
+        problems.append(f"document {log.document_status[0]} answered {log.document_status[1]}, expected {status}")
+    for kind, text, where in log.errors:
+        expected_document_error = (status >= 400 and where == (log.document_status or ("",))[0]
+                                   and text.startswith(f"Failed to load resource: the server responded "
+                                                       f"with a status of {status}"))
+        if not expected_document_error:
+            problems.append(f"console {kind}: {text} ({where})")
+    log.errors.clear()
+
+    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
+                                      "resultTypes": ["violations"]})
+    if results.violations_count:
+        problems.append("axe-core WCAG 2.1 A/AA violations:\n" + _describe_axe(results.response["violations"]))
+
+    h1_count = page.locator("h1").count()
+    if h1_count != 1:
+        problems.append(f"{h1_count} h1 elements, expected exactly 1")
+
+    main_count = page.get_by_role("main").count()
+    if main_count != 1:
+        problems.append(f"{main_count} main landmarks, expected exactly 1")
+
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    if width[0] > width[1]:
+        problems.append(f"horizontal scroll: scrollWidth {width[0]} > innerWidth {width[1]}")
+
+    if main_count == 1:
+        problems.extend(_skip_link_problems(page))
+
+    assert not problems, f"{url}:\n" + "\n".join(f"- {p}" for p in problems)
+
+
+def _skip_link_problems(page) -> list[str]:
+    # The skip link must be the first thing Tab reaches, show itself when focused, and move focus to main.
+    first = page.evaluate("""() => {
+        const el = document.querySelector('a[href], button, input:not([type=hidden]), select, textarea, '
+                                          + 'summary, [tabindex]:not([tabindex="-1"])');
+        return el ? {href: el.getAttribute('href'), cls: el.className} : null;
+    }""")
+    main_id = page.get_by_role("main").get_attribute("id")
+    if not first or not main_id or first["href"] != f"#{main_id}":
+        return [f"the first focusable element is {first}, not a skip link to #{main_id}"]
+    skip = page.locator(f'a[href="#{main_id}"]').first
+    skip.focus()
+    box = skip.bounding_box()
+    if not box or box["y"] < 0 or box["height"] < 1:
+        return [f"the focused skip link is not visible (box {box})"]
+    url_before = page.url
+    skip.press("Enter")
+    try:
+        expect(page.get_by_role("main")).to_be_focused(timeout=2_000)
+    except AssertionError:
+        return ["the skip link does not move focus to main"]
+    finally:
+        if page.url != url_before:
+            # Drop the "#main" again: a form posting to "" would carry it through its redirect.
+            page.evaluate("url => history.replaceState(history.state, '', url)", url_before)
+    return []

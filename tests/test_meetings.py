@@ -1,0 +1,307 @@
+"""Council meetings: scheduling, proposals, moderation, publishing, RSVP, minutes, approval, action items."""
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from naborad.extensions import db
+from naborad.models import (ActionItem, AgendaItem, ChairSeat, Issue, IssueEvent, IssueStatus, ItemState, Meeting,
+                            MeetingResponse, MeetingStatus, Role, StandingKind, search_key, utcnow)
+
+from .conftest import log_in
+from .test_issues import count_queries
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def make_meeting():
+    def make(status=MeetingStatus.PLANNED, days=10, **fields):
+        meeting = Meeting(starts_at=utcnow() + timedelta(days=days), place="Fellesrommet", status=status, **fields)
+        db.session.add(meeting)
+        db.session.flush()
+        for kind, position in ((StandingKind.AGENDA, 0), (StandingKind.AOB, 10_000)):
+            db.session.add(AgendaItem(meeting_id=meeting.id, title=kind.value, standing=kind,
+                                      state=ItemState.ACCEPTED, position=position))
+        db.session.commit()
+        return meeting
+    return make
+
+
+def add_item(meeting, title="Støy", state=ItemState.ACCEPTED, position=5, **fields):
+    item = AgendaItem(meeting_id=meeting.id, title=title, state=state, position=position,
+                      search_text=search_key(title, fields.get("decision")), **fields)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def count(model, *where):
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def as_member(app, make_user, role=Role.NEIGHBOUR, **kwargs):
+    user = make_user(role, **kwargs)
+    client = app.test_client()
+    assert log_in(client, user.username).status_code == 303
+    return client, user
+
+
+def test_scheduling_adds_standing_items_once(client, login_as):
+    login_as(Role.CHAIR)
+    data = {"starts_at": "2030-03-05T18:00", "place": "Fellesrommet", "form_token": "once"}
+    first, second = client.post("/moter/ny", data=data), client.post("/moter/ny", data=data)
+    assert first.status_code == 303 and first.headers["Location"] == second.headers["Location"]
+    meeting = db.session.scalar(select(Meeting))
+    assert meeting.starts_at.hour == 17  # 18:00 in Oslo (CET) is 17:00 UTC
+    kinds = set(db.session.scalars(select(AgendaItem.standing).where(AgendaItem.meeting_id == meeting.id)))
+    assert kinds == {StandingKind.AGENDA, StandingKind.MINUTES, StandingKind.ACTIONS, StandingKind.AOB}
+
+
+def test_scheduling_with_bad_input_is_422(client, login_as):
+    login_as(Role.STAFF)
+    response = client.post("/moter/ny", data={"starts_at": "tomorrow", "place": "", "video_url": "not a url"})
+    assert response.status_code == 422
+    html = response.data.decode()
+    assert 'id="starts_at-error"' in html and 'id="place-error"' in html and 'id="video_url-error"' in html
+    assert count(Meeting) == 0
+
+
+def test_member_proposes_and_sees_the_decline_reason(app, client, login_as, make_meeting, make_user):
+    meeting = make_meeting()
+    member, proposer = as_member(app, make_user)
+    response = member.post(f"/moter/{meeting.id}/foresla", data={"title": "Lys i porten", "why": "Mørkt",
+                                                                 "form_token": "p"})
+    assert response.status_code == 303
+    item = db.session.scalar(select(AgendaItem).where(AgendaItem.title == "Lys i porten"))
+    assert item.state == ItemState.PROPOSED and item.proposer_id == proposer.id
+    login_as(Role.CHAIR)
+    assert client.post(f"/moter/punkt/{item.id}/avvis", data={"reason": ""}).status_code == 422
+    assert client.post(f"/moter/punkt/{item.id}/avvis", data={"reason": "Tas i epost"}).status_code == 303
+    html = member.get(f"/moter/{meeting.id}").data.decode()
+    assert "Lys i porten" in html and "Tas i epost" in html
+
+
+def test_draft_agenda_is_hidden_until_published(app, client, login_as, make_meeting, make_user):
+    meeting = make_meeting()
+    issue = Issue(title="Parkering", body="x", category="traffic", search_text="parkering")
+    db.session.add(issue)
+    db.session.commit()
+    add_item(meeting, "Hemmelig utkast", issue_id=issue.id)
+    member, _ = as_member(app, make_user, Role.RESIDENT)
+    assert "Hemmelig utkast" not in member.get(f"/moter/{meeting.id}").data.decode()
+    assert member.get(f"/moter/{meeting.id}/skjerm").status_code == 404
+    assert member.get(f"/moter/{meeting.id}/utskrift").status_code == 404
+    login_as(Role.STAFF)
+    assert client.post(f"/moter/{meeting.id}/publiser").status_code == 303
+    assert "Hemmelig utkast" in member.get(f"/moter/{meeting.id}").data.decode()
+    assert member.get(f"/moter/{meeting.id}/skjerm").status_code == 200
+    db.session.refresh(issue)
+    assert issue.status == IssueStatus.DISCUSSING
+    assert count(IssueEvent, IssueEvent.issue_id == issue.id, IssueEvent.kind == "agenda") == 1
+
+
+def test_accept_with_htmx_returns_the_agenda_region(client, login_as, make_meeting):
+    login_as(Role.CHAIR)
+    meeting = make_meeting()
+    item = add_item(meeting, "Forslag", state=ItemState.PROPOSED)
+    response = client.post(f"/moter/punkt/{item.id}/godta", headers=HX)
+    assert response.status_code == 200 and response.data.lstrip().startswith(b'<div id="agenda-region"')
+    assert "HX-Request" in response.headers["Vary"]
+    db.session.refresh(item)
+    assert item.state == ItemState.ACCEPTED
+    aob = db.session.scalar(select(AgendaItem).where(AgendaItem.standing == StandingKind.AOB))
+    assert item.position < aob.position  # new items go before "any other business"
+
+
+def test_reorder_up_and_down(client, login_as, make_meeting):
+    login_as(Role.CHAIR)
+    meeting = make_meeting()
+    first, second = add_item(meeting, "A", position=1), add_item(meeting, "B", position=2)
+    assert client.post(f"/moter/punkt/{second.id}/opp").status_code == 303
+    db.session.refresh(first)
+    db.session.refresh(second)
+    assert second.position < first.position
+    client.post(f"/moter/punkt/{second.id}/ned", headers=HX)
+    db.session.refresh(first)
+    db.session.refresh(second)
+    assert first.position < second.position
+
+
+def test_move_to_a_later_meeting(client, login_as, make_meeting):
+    login_as(Role.STAFF)
+    now, later = make_meeting(days=5), make_meeting(days=40)
+    item = add_item(now, "Flytt meg", state=ItemState.PROPOSED)
+    assert client.post(f"/moter/punkt/{item.id}/flytt", data={"meeting_id": later.id}).status_code == 303
+    db.session.refresh(item)
+    assert item.meeting_id == later.id and item.state == ItemState.PROPOSED
+    client.post(f"/moter/punkt/{item.id}/flytt", data={"meeting_id": 999999})  # not a choice: nothing changes
+    db.session.refresh(item)
+    assert item.meeting_id == later.id
+
+
+def test_members_cannot_moderate(app, make_meeting, make_user):
+    meeting = make_meeting(status=MeetingStatus.PUBLISHED)
+    visible = add_item(meeting, "Offentlig")
+    draft_meeting = make_meeting()
+    hidden = add_item(draft_meeting, "Utkast")
+    member, _ = as_member(app, make_user)
+    assert member.post(f"/moter/punkt/{visible.id}/godta").status_code == 403
+    assert member.post(f"/moter/punkt/{hidden.id}/godta").status_code == 404
+    assert member.post(f"/moter/{meeting.id}/avholdt").status_code == 403
+    assert member.get("/moter/ny").status_code == 404
+
+
+def test_rsvp_with_htmx_and_counts_for_moderators(app, client, login_as, make_meeting, make_user):
+    meeting = make_meeting()
+    member, user = as_member(app, make_user)
+    response = member.post(f"/moter/{meeting.id}/svar", data={"answer": "maybe"}, headers=HX)
+    assert response.status_code == 200 and response.data.lstrip().startswith(b'<div id="rsvp"')
+    member.post(f"/moter/{meeting.id}/svar", data={"answer": "yes"})
+    assert count(MeetingResponse) == 1
+    assert db.session.scalar(select(MeetingResponse.answer)).value == "yes"
+    assert member.post(f"/moter/{meeting.id}/svar", data={"answer": "perhaps"}).status_code == 422
+    login_as(Role.CHAIR)
+    assert user.display_name in client.get(f"/moter/{meeting.id}").data.decode()
+
+
+def test_minutes_are_hidden_until_the_chair_approves(app, client, login_as, make_meeting, make_user):
+    meeting = make_meeting(status=MeetingStatus.PUBLISHED, days=-1)
+    issue = Issue(title="Støy", body="x", category="noise", search_text="støy")
+    db.session.add(issue)
+    db.session.commit()
+    item = add_item(meeting, "Støy", issue_id=issue.id)
+    neighbour, _ = as_member(app, make_user, Role.NEIGHBOUR)
+    assignee_client, assignee = as_member(app, make_user, Role.RESIDENT)
+    staff_client, _ = as_member(app, make_user, Role.STAFF)
+    assert staff_client.post(f"/moter/{meeting.id}/avholdt").status_code == 303
+    staff_client.post(f"/moter/punkt/{item.id}/referat", data={"notes": "Hemmelige notater",
+                                                               "decision": "Ro etter klokka 23"})
+    staff_client.post(f"/moter/punkt/{item.id}/oppfolging", data={"what": "Henge opp plakat",
+                                                                  "assignee_id": str(assignee.id), "form_token": "x"})
+    page = neighbour.get(f"/moter/{meeting.id}").data.decode()
+    assert "Hemmelige notater" not in page and "Ro etter klokka 23" not in page and "Henge opp plakat" not in page
+    assert "Ro etter" not in neighbour.get("/moter/vedtak").data.decode()
+    assert "Henge opp plakat" not in neighbour.get("/moter/oppfolging").data.decode()
+    assert "Ro etter" not in neighbour.get(f"/saker/{issue.id}").data.decode()
+    # The person given the action item sees their own at once.
+    assert "Henge opp plakat" in assignee_client.get("/moter/oppfolging").data.decode()
+    assert "Henge opp plakat" in assignee_client.get(f"/moter/{meeting.id}").data.decode()
+    # Staff may not approve; the chair does.
+    assert staff_client.post(f"/moter/{meeting.id}/godkjenn").status_code == 403
+    login_as(Role.CHAIR)
+    assert client.post(f"/moter/{meeting.id}/godkjenn").status_code == 303
+    page = neighbour.get(f"/moter/{meeting.id}").data.decode()
+    assert "Hemmelige notater" in page and "Ro etter klokka 23" in page
+    assert "Ro etter klokka 23" in neighbour.get("/moter/vedtak?q=KLOKKA").data.decode()
+    assert "Ro etter klokka 23" in neighbour.get(f"/saker/{issue.id}").data.decode()
+    assert client.post(f"/moter/punkt/{item.id}/referat", data={"notes": "endret"}).status_code == 403  # locked
+
+
+def test_deputy_chair_can_approve(client, login_as, make_meeting, make_user):
+    make_user(Role.CHAIR, "chair")
+    login_as(Role.CHAIR, seat=ChairSeat.DEPUTY)
+    meeting = make_meeting(status=MeetingStatus.HELD, days=-2)
+    assert client.post(f"/moter/{meeting.id}/godkjenn").status_code == 303
+    db.session.refresh(meeting)
+    assert meeting.status == MeetingStatus.APPROVED
+
+
+def test_action_item_needs_someone_responsible(client, login_as, make_meeting):
+    login_as(Role.STAFF)
+    meeting = make_meeting(status=MeetingStatus.HELD, days=-1)
+    item = add_item(meeting)
+    response = client.post(f"/moter/punkt/{item.id}/oppfolging", data={"what": "Noe", "form_token": "y"})
+    assert response.status_code == 422 and b'id="assignee_name-error"' in response.data
+    response = client.post(f"/moter/punkt/{item.id}/oppfolging",
+                           data={"what": "Skilt", "assignee_name": "Drammen kommune, bydrift",
+                                 "due": "2030-01-01", "form_token": "z"})
+    assert response.status_code == 303
+    action = db.session.scalar(select(ActionItem))
+    assert action.assignee_name == "Drammen kommune, bydrift" and action.due == date(2030, 1, 1)
+
+
+def test_assignee_marks_done_others_get_403(app, make_meeting, make_user):
+    meeting = make_meeting(status=MeetingStatus.APPROVED, days=-30)
+    item = add_item(meeting)
+    owner_client, owner = as_member(app, make_user, Role.RESIDENT)
+    other_client, _ = as_member(app, make_user, Role.NEIGHBOUR)
+    action = ActionItem(agenda_item_id=item.id, meeting_id=meeting.id, what="Rydde", assignee_id=owner.id,
+                        due=date(2020, 1, 1))
+    db.session.add(action)
+    db.session.commit()
+    assert "overdue" in owner_client.get("/moter/oppfolging").data.decode()
+    assert other_client.post(f"/moter/oppfolging/{action.id}/ferdig", data={"note": "x"}).status_code == 403
+    response = owner_client.post(f"/moter/oppfolging/{action.id}/ferdig", data={"note": "Ryddet"}, headers=HX)
+    assert response.status_code == 200 and response.data.lstrip().startswith(b'<li class="card action')
+    db.session.refresh(action)
+    assert action.done_at and action.done_note == "Ryddet"
+
+
+def test_unresolved_issue_is_offered_as_carry_over(client, login_as, make_meeting):
+    login_as(Role.CHAIR)
+    issue = Issue(title="Søppel", body="x", category="litter", search_text="søppel", status=IssueStatus.DISCUSSING)
+    db.session.add(issue)
+    db.session.commit()
+    last = make_meeting(status=MeetingStatus.HELD, days=-20)
+    old = add_item(last, "Søppel", issue_id=issue.id)
+    upcoming = make_meeting(days=10)
+    assert f"/moter/{upcoming.id}/videreforing/{old.id}" in client.get(f"/moter/{upcoming.id}").data.decode()
+    client.post(f"/moter/{upcoming.id}/videreforing/{old.id}")
+    client.post(f"/moter/{upcoming.id}/videreforing/{old.id}")  # twice: once
+    assert count(AgendaItem, AgendaItem.meeting_id == upcoming.id, AgendaItem.issue_id == issue.id) == 1
+
+
+def test_propose_from_an_issue_goes_to_the_next_meeting(client, login_as, make_meeting):
+    login_as(Role.RESIDENT)
+    make_meeting(days=40)
+    nearest = make_meeting(days=5)
+    issue = Issue(title="Benk ved porten", body="x", category="other", search_text="benk")
+    db.session.add(issue)
+    db.session.commit()
+    response = client.get(f"/moter/foresla?sak={issue.id}")
+    assert response.headers["Location"] == f"/moter/{nearest.id}/foresla?sak={issue.id}"
+    assert "Benk ved porten" in client.get(response.headers["Location"]).data.decode()
+
+
+def test_ics_download(client, login_as, make_meeting):
+    login_as(Role.NEIGHBOUR)
+    meeting = make_meeting()
+    response = client.get(f"/moter/{meeting.id}.ics")
+    assert response.mimetype == "text/calendar"
+    assert b"BEGIN:VEVENT" in response.data and b"Fellesrommet" in response.data
+
+
+def test_cancel_needs_a_message(client, login_as, make_meeting):
+    login_as(Role.STAFF)
+    meeting = make_meeting()
+    assert client.post(f"/moter/{meeting.id}/avlys", data={"message": ""}).status_code == 422
+    assert client.post(f"/moter/{meeting.id}/avlys", data={"message": "Sykdom"}).status_code == 303
+    db.session.refresh(meeting)
+    assert meeting.status == MeetingStatus.CANCELLED
+
+
+def test_meeting_pages_use_a_fixed_number_of_queries(client, login_as, make_meeting, make_user):
+    user = login_as(Role.STAFF)
+    small, big = make_meeting(), make_meeting(days=20)
+    for n in range(40):
+        item = add_item(big, f"Punkt {n}", position=n + 1, decision=f"Vedtak {n}")
+        db.session.add(ActionItem(agenda_item_id=item.id, meeting_id=big.id, what=f"Gjøre {n}",
+                                  assignee_id=make_user(Role.NEIGHBOUR).id))
+        db.session.add(AgendaItem(meeting_id=big.id, title=f"Forslag {n}", proposer_id=user.id))
+    db.session.commit()
+
+    def queries(url):
+        client.get(url)
+        with count_queries() as seen:
+            assert client.get(url).status_code == 200
+        return len(seen)
+    assert queries(f"/moter/{small.id}") == queries(f"/moter/{big.id}")
+    few = queries("/moter/oppfolging?status=all")
+    for n in range(30):
+        item = add_item(small, f"Mer {n}")
+        db.session.add(ActionItem(agenda_item_id=item.id, meeting_id=small.id, what="x",
+                                  assignee_id=make_user(Role.RESIDENT).id))
+    db.session.commit()
+    assert queries("/moter/oppfolging?status=all") == few
+    assert queries("/moter/") == queries("/moter/")

@@ -1,0 +1,202 @@
+"""The residents' pre-meeting: its own room, and only three things leave it."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from naborad.extensions import db
+from naborad.models import (AgendaItem, ItemState, Meeting, MeetingStatus, OutboxMail, PreItemState, PreMeeting,
+                            PreMeetingComment, PreMeetingItem, Role, utcnow)
+
+from .conftest import log_in
+from .test_access import MATRIX
+from .test_access import samples as samples  # noqa: F401  (the fixture, for the leak test)
+
+HX = {"HX-Request": "true"}
+
+
+def client_for(app, make_user, role, **kwargs):
+    user = make_user(role, **kwargs)
+    client = app.test_client()
+    assert log_in(client, user.username).status_code == 303
+    return client, user
+
+
+@pytest.fixture
+def room(make_user):
+    """A council meeting with one item, and a pre-meeting that prepares it."""
+    meeting = Meeting(starts_at=utcnow() + timedelta(days=10), place="Fellesrommet")
+    db.session.add(meeting)
+    db.session.flush()
+    council_item = AgendaItem(meeting_id=meeting.id, title="Søppel ved containeren", state=ItemState.ACCEPTED,
+                              position=3, concerns_residents=True)
+    db.session.add(council_item)
+    db.session.flush()
+    premeeting = PreMeeting(meeting_id=meeting.id, starts_at=utcnow() + timedelta(days=5), place="Stua")
+    db.session.add(premeeting)
+    db.session.commit()
+    return meeting, council_item, premeeting
+
+
+def test_staff_import_the_council_agenda_once(app, room, make_user):
+    meeting, council_item, premeeting = room
+    staff, _ = client_for(app, make_user, Role.STAFF)
+    staff.post(f"/beboermote/{premeeting.id}/hent-saksliste")
+    staff.post(f"/beboermote/{premeeting.id}/hent-saksliste")
+    items = db.session.scalars(select(PreMeetingItem)).all()
+    assert [(i.agenda_item_id, i.state) for i in items] == [(council_item.id, PreItemState.ACCEPTED)]
+
+
+def test_imported_item_shows_the_council_title_as_it_is_now(app, room, make_user):
+    meeting, council_item, premeeting = room
+    staff, _ = client_for(app, make_user, Role.STAFF)
+    staff.post(f"/beboermote/{premeeting.id}/hent-saksliste")
+    council_item.title = "Nytt lokk på containeren"
+    db.session.commit()
+    assert "Nytt lokk på containeren" in staff.get(f"/beboermote/{premeeting.id}").data.decode()
+
+
+def test_resident_comments_with_htmx_and_chooses_name_visibility(app, room, make_user):
+    meeting, council_item, premeeting = room
+    item = PreMeetingItem(premeeting_id=premeeting.id, title="Vaskerom", state=PreItemState.ACCEPTED)
+    db.session.add(item)
+    db.session.commit()
+    kari, _ = client_for(app, make_user, Role.RESIDENT, display_name="Kari")
+    response = kari.post(f"/beboermote/sak/{item.id}/kommentar", data={"body": "Maskinen er ødelagt",
+                                                                      "form_token": "c1"}, headers=HX)
+    assert response.status_code == 200 and b"<hx-partial" in response.data
+    kari.post(f"/beboermote/sak/{item.id}/kommentar", data={"body": "Maskinen er ødelagt", "form_token": "c1"})
+    assert len(db.session.scalars(select(PreMeetingComment)).all()) == 1  # double submit: one comment
+    other, _ = client_for(app, make_user, Role.RESIDENT)
+    page = other.get(f"/beboermote/{premeeting.id}").data.decode()
+    assert "Maskinen er ødelagt" in page and "Kari" not in page  # name hidden from other residents
+    staff, _ = client_for(app, make_user, Role.STAFF)
+    assert "Kari" in staff.get(f"/beboermote/{premeeting.id}").data.decode()  # staff always see who
+    kari.post(f"/beboermote/sak/{item.id}/kommentar", data={"body": "Med navn", "show_name": "y",
+                                                           "form_token": "c2"})
+    assert "Kari" in other.get(f"/beboermote/{premeeting.id}").data.decode()
+    assert kari.post(f"/beboermote/sak/{item.id}/kommentar", data={"body": ""}).status_code == 422
+
+
+def test_share_summary_and_withdraw(app, room, make_user):
+    meeting, council_item, premeeting = room
+    item = PreMeetingItem(premeeting_id=premeeting.id, agenda_item_id=council_item.id, title=council_item.title,
+                          state=PreItemState.ACCEPTED)
+    db.session.add(item)
+    meeting.status = MeetingStatus.PUBLISHED
+    db.session.commit()
+    staff, _ = client_for(app, make_user, Role.STAFF)
+    staff.post(f"/beboermote/sak/{item.id}/oppsummering", data={"summary": "Beboerne vil ha nytt lokk."})
+    neighbour, _ = client_for(app, make_user, Role.NEIGHBOUR)
+    assert "Beboerne vil ha nytt lokk." not in neighbour.get(f"/moter/{meeting.id}").data.decode()
+    assert staff.post(f"/beboermote/sak/{item.id}/del").status_code == 303
+    page = neighbour.get(f"/moter/{meeting.id}").data.decode()
+    assert "Beboerne vil ha nytt lokk." in page and "Residents heard: yes" in page.replace(
+        "Beboerne hørt: ja", "Residents heard: yes")
+    staff.post(f"/beboermote/sak/{item.id}/trekk-tilbake")
+    assert "Beboerne vil ha nytt lokk." not in neighbour.get(f"/moter/{meeting.id}").data.decode()
+
+
+def test_shared_summary_is_frozen_once_minutes_are_approved(app, room, make_user):
+    meeting, council_item, premeeting = room
+    item = PreMeetingItem(premeeting_id=premeeting.id, agenda_item_id=council_item.id, title="x",
+                          state=PreItemState.ACCEPTED, summary="Fast", summary_shared=True)
+    council_item.residents_summary = "Fast"
+    meeting.status = MeetingStatus.APPROVED
+    db.session.add(item)
+    db.session.commit()
+    staff, _ = client_for(app, make_user, Role.STAFF)
+    assert staff.post(f"/beboermote/sak/{item.id}/trekk-tilbake").status_code == 403
+    assert staff.post(f"/beboermote/sak/{item.id}/oppsummering", data={"summary": "Endret"}).status_code == 403
+    db.session.refresh(council_item)
+    assert council_item.residents_summary == "Fast"
+
+
+def test_raise_to_council_is_attributed_to_the_premeeting(app, room, make_user):
+    meeting, council_item, premeeting = room
+    proposer_resident = make_user(Role.RESIDENT, display_name="Hemmelig Navn")
+    item = PreMeetingItem(premeeting_id=premeeting.id, title="Vaskerom", state=PreItemState.ACCEPTED,
+                          proposer_id=proposer_resident.id)
+    db.session.add(item)
+    db.session.commit()
+    resident, _ = client_for(app, make_user, Role.RESIDENT)
+    resident.post(f"/beboermote/sak/{item.id}/ta-opp", headers=HX)
+    db.session.refresh(item)
+    assert item.raise_wanted
+    staff, _ = client_for(app, make_user, Role.STAFF)
+    form = staff.get(f"/beboermote/sak/{item.id}/til-naboradet").data.decode()
+    assert 'value="Vaskerom"' in form  # prefilled, editable
+    staff.post(f"/beboermote/sak/{item.id}/til-naboradet", data={"title": "Bedre rutiner for vaskerommet",
+                                                                 "why": "Tekst fra de ansatte", "form_token": "r"})
+    proposal = db.session.scalar(select(AgendaItem).where(AgendaItem.title == "Bedre rutiner for vaskerommet"))
+    assert proposal.from_premeeting and proposal.proposer_id is None and proposal.state == ItemState.PROPOSED
+    chair, _ = client_for(app, make_user, Role.CHAIR)
+    page = chair.get(f"/moter/{meeting.id}").data.decode()
+    assert "Bedre rutiner for vaskerommet" in page and "Hemmelig Navn" not in page
+
+
+def test_publishing_asks_when_residents_are_not_heard(app, room, make_user):
+    meeting, council_item, premeeting = room
+    chair, _ = client_for(app, make_user, Role.CHAIR)
+    response = chair.post(f"/moter/{meeting.id}/publiser")
+    assert response.status_code == 200 and b'name="confirm" value="yes"' in response.data
+    db.session.refresh(meeting)
+    assert meeting.status == MeetingStatus.PLANNED
+    assert chair.post(f"/moter/{meeting.id}/publiser", data={"confirm": "yes"}).status_code == 303
+    db.session.refresh(meeting)
+    assert meeting.status == MeetingStatus.PUBLISHED
+
+
+def test_only_staff_set_residents_heard(app, room, make_user):
+    meeting, council_item, premeeting = room
+    chair, _ = client_for(app, make_user, Role.CHAIR)
+    assert chair.post(f"/moter/punkt/{council_item.id}/hort").status_code == 403
+    staff, _ = client_for(app, make_user, Role.STAFF)
+    assert staff.post(f"/moter/punkt/{council_item.id}/hort").status_code == 303
+    db.session.refresh(council_item)
+    assert council_item.residents_heard
+
+
+PLANTED = ["PLANT-title-7Q", "PLANT-place-7Q", "PLANT-item-7Q", "PLANT-text-7Q", "PLANT-comment-7Q",
+           "PLANT-summary-7Q", "PLANT-proposal-7Q", "PLANT-decline-7Q"]
+
+
+def test_nothing_of_the_premeeting_leaks_to_neighbours_or_the_chair(app, samples, make_user):  # noqa: F811
+    """Plant unique strings in every pre-meeting field that may not leave, then read everything the
+    neighbour and the chair can get: every GET page (with and without htmx), calendar files and mail."""
+    meeting = db.session.get(Meeting, samples["meeting"])
+    resident = make_user(Role.RESIDENT, display_name="PLANT-resident-7Q")
+    premeeting = PreMeeting(meeting_id=meeting.id, title=PLANTED[0], place=PLANTED[1],
+                            starts_at=utcnow() + timedelta(days=3, minutes=17), agenda_ready_at=utcnow())
+    db.session.add(premeeting)
+    db.session.flush()
+    item = PreMeetingItem(premeeting_id=premeeting.id, title=PLANTED[2], text=PLANTED[3],
+                          state=PreItemState.ACCEPTED, agenda_item_id=samples["item"], summary=PLANTED[5],
+                          proposer_id=resident.id)
+    proposal = PreMeetingItem(premeeting_id=premeeting.id, title=PLANTED[6], decline_reason=PLANTED[7],
+                              state=PreItemState.DECLINED, proposer_id=resident.id)
+    db.session.add_all([item, proposal])
+    db.session.flush()
+    db.session.add(PreMeetingComment(item_id=item.id, author_id=resident.id, body=PLANTED[4], show_name=True))
+    db.session.commit()
+    ids = {**samples, "premeeting": premeeting.id, "pitem": item.id}
+    seen_pages = 0
+    for role in (Role.NEIGHBOUR, Role.CHAIR):
+        client = app.test_client()
+        log_in(client, make_user(role).username)
+        for (endpoint, method), (path, _) in MATRIX.items():
+            if method != "GET" or endpoint == "static":
+                continue
+            url = path.format(**ids)
+            for headers in ({}, HX):
+                response = client.get(url, headers=headers)
+                body = response.get_data(as_text=True)
+                seen_pages += 1
+                for secret in PLANTED:  # (the resident's display name is on the members list by design)
+                    assert secret not in body, f"{secret} leaked to the {role.value} on {url} {headers}"
+                if endpoint.startswith("premeeting."):
+                    assert response.status_code == 404, f"{url} answered {response.status_code} to {role.value}"
+                response.close()
+    mails = " ".join(m.context + m.template for m in db.session.scalars(select(OutboxMail)))
+    assert not any(secret in mails for secret in PLANTED)
+    assert seen_pages > 100
