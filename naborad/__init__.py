@@ -48,7 +48,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from . import issues, meetings, premeeting
     from . import events
     from . import contact, reports
-    for module in (auth, pages, members, audit, issues, meetings, events, contact, reports, premeeting):
+    from . import notifications
+    for module in (auth, pages, members, audit, issues, meetings, events, contact, reports, premeeting, notifications):
         app.register_blueprint(module.bp)
 
     from .access import enforce_policy
@@ -75,6 +76,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .meetings.forms import meeting_status_label, phase_label, rsvp_label, standing_label
     app.jinja_env.globals.update(meeting_status_label=meeting_status_label, phase_label=phase_label,
                                  rsvp_label=rsvp_label, standing_label=standing_label)
+    from .notifications.service import describe
+    app.jinja_env.globals["describe_notification"] = describe
     from .premeeting.views import new_comment_form
     app.jinja_env.globals["new_comment_form"] = new_comment_form
     app.jinja_env.filters["markdown"] = render_markdown

@@ -55,6 +55,18 @@ def register_cli(app):
         load_demo_data(password)
         click.echo(f"Demo council loaded. Logins: beboer, nabo, leder, ansatt (password: {password}).")
 
+    @app.cli.command("send-reminders")
+    def send_reminders_command():
+        """Reminders for tomorrow's meetings and events, and for action items due or overdue (idempotent)."""
+        from .notifications.jobs import send_reminders
+        click.echo(f"{send_reminders()} reminder(s) sent.")
+
+    @app.cli.command("send-digests")
+    def send_digests_command():
+        """The daily digest mail: one per member with anything waiting; nothing if empty."""
+        from .notifications.jobs import send_digests
+        click.echo(f"{send_digests()} digest(s) queued.")
+
     @app.cli.command("send-mail")
     @click.option("--loop", is_flag=True, help="Keep running and send as mail arrives.")
     @click.option("--interval", default=5.0, help="Seconds between rounds with --loop.")

@@ -24,6 +24,14 @@ from .models import MailStatus, OutboxMail, utcnow
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+
+# template name -> function(mail, context) returning the context to render with, or None to skip the
+# mail (for example when the recipient may no longer read what it is about). Features register here.
+CONTEXT_BUILDERS = {}
+
+
+class SkipMail(Exception):
+    """The mail is no longer to be sent."""
 STUCK_AFTER = timedelta(minutes=15)
 
 
@@ -39,6 +47,11 @@ def render_mail(mail: OutboxMail) -> EmailMessage:
     context = json.loads(mail.context)
     context.setdefault("base_url", current_app.config["BASE_URL"].rstrip("/"))
     with force_locale(mail.locale):
+        builder = CONTEXT_BUILDERS.get(mail.template)
+        if builder is not None:
+            context = builder(mail, context)
+            if context is None:
+                raise SkipMail
         subject = render_template(f"mail/{mail.template}.subject.txt", **context).strip()
         text = render_template(f"mail/{mail.template}.txt", **context)
         html = render_template(f"mail/{mail.template}.html", **context)
@@ -95,6 +108,11 @@ def send_due(limit: int = 100) -> int:
             break
         try:
             _deliver(render_mail(mail))
+        except SkipMail:
+            mail.status, mail.last_error = MailStatus.SKIPPED, "no longer readable by the recipient"
+            mail.sent_at = utcnow()
+            db.session.commit()
+            continue
         except Exception as exc:  # any SMTP or rendering failure: retry later with backoff
             log.warning("Mail %s failed (attempt %s): %s", mail.id, mail.attempts, exc)
             mail.last_error = str(exc)[:500]
@@ -115,7 +133,7 @@ def housekeeping() -> None:
     """Forget sent mail after a few days; give up on rows a crash left mid-send."""
     now = utcnow()
     keep = timedelta(days=current_app.config["MAIL_KEEP_SENT_DAYS"])
-    db.session.execute(delete(OutboxMail).where(OutboxMail.status == MailStatus.SENT,
+    db.session.execute(delete(OutboxMail).where(OutboxMail.status.in_([MailStatus.SENT, MailStatus.SKIPPED]),
                                                 OutboxMail.sent_at < now - keep))
     db.session.execute(update(OutboxMail).where(OutboxMail.status == MailStatus.SENDING,
                                                 OutboxMail.claimed_at < now - STUCK_AFTER)

@@ -1,6 +1,5 @@
 """Security headers, CSRF checking and cache rules applied to every response."""
 from flask import current_app, g, request
-from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from .access import policy_for
@@ -39,7 +38,11 @@ def add_headers(response):
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if request.endpoint != "static" and (current_user.is_authenticated or response.mimetype == "text/html"):
+    # Look at the user only if the request loaded one: loading it here would touch the session
+    # (the unread-count poll must not extend the idle timeout).
+    user = g.get("_login_user")
+    authenticated = bool(user is not None and user.is_authenticated)
+    if request.endpoint != "static" and (authenticated or response.mimetype == "text/html"):
         # Pages hold personal data or tokens: never store them in a shared or back-button cache.
         headers["Cache-Control"] = "no-store"
     return response

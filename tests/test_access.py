@@ -9,7 +9,7 @@ import pytest
 
 from naborad.access import policy_for
 from naborad.extensions import db
-from naborad.models import (ActionItem, AgendaItem, Invitation, Issue, ItemState, Meeting, MeetingStatus,
+from naborad.models import (ActionItem, CalendarFeed, Notification, AgendaItem, Invitation, Issue, ItemState, Meeting, MeetingStatus,
                             PasswordReset, PreItemState, PreMeeting, PreMeetingComment, PreMeetingItem, Reply,
                             Role, utcnow)
 from naborad.tokens import code_hash, sha256
@@ -37,12 +37,16 @@ PRE_STAFF_ONLY = {"anon": LOGIN, "deactivated": LOGIN, "resident": E404, "neighb
 # "Residents heard" on a draft council item: staff alone may set it; the chair sees the item.
 STAFF_ACTS_ON_DRAFT = {"anon": LOGIN, "deactivated": LOGIN, "resident": E404, "neighbour": E404, "chair": E403,
                        "staff": OK}
+# Someone else's notification: not even its existence is shown.
+NOBODY_ELSE = {"anon": LOGIN, "deactivated": LOGIN, "resident": E404, "neighbour": E404, "chair": E404,
+               "staff": E404}
 STAFF = {"anon": LOGIN, "deactivated": LOGIN, "resident": E404, "neighbour": E404, "chair": E404, "staff": OK}
 # The chair's own number on the contact page: only the chair themself.
 CHAIR_ONLY = {"anon": LOGIN, "deactivated": LOGIN, "resident": E404, "neighbour": E404, "chair": OK, "staff": E404}
 
 INVITE_CODE = "ABCDE-FGHJK"
 RESET_TOKEN = "r" * 43
+FEED_TOKEN = "f" * 43
 
 # (endpoint, method): (path, expectation)
 MATRIX = {
@@ -114,6 +118,16 @@ MATRIX = {
     ("meetings.toggle_concerns", "POST"): ("/moter/punkt/{item}/beboere", MODERATORS_ONLY),
     ("meetings.toggle_heard", "POST"): ("/moter/punkt/{item}/hort", STAFF_ACTS_ON_DRAFT),
     ("members.toggle_rep", "POST"): ("/medlemmer/{resident}/representant", STAFF),
+    ("notifications.index", "GET"): ("/varsler/", MEMBERS),
+    ("notifications.open_one", "POST"): ("/varsler/{notification}/apne", NOBODY_ELSE),
+    ("notifications.read_all", "POST"): ("/varsler/les-alle", MEMBERS),
+    ("notifications.count", "GET"): ("/varsler/antall", EVERYONE),  # answers an empty badge without a session
+    ("notifications.settings", "GET"): ("/varsler/innstillinger", MEMBERS),
+    ("notifications.settings", "POST"): ("/varsler/innstillinger", MEMBERS),
+    ("notifications.reset_feed", "POST"): ("/varsler/kalender/ny-lenke", MEMBERS),
+    ("notifications.feed_options", "POST"): ("/varsler/kalender/valg", MEMBERS),
+    ("notifications.delete_feed", "POST"): ("/varsler/kalender/slett", MEMBERS),
+    ("notifications.feed", "GET"): (f"/kalender/{FEED_TOKEN}.ics", EVERYONE),  # secret link: the token decides
     ("premeeting.index", "GET"): ("/beboermote/", PRE),
     ("premeeting.new", "GET"): ("/beboermote/ny", PRE_STAFF_ONLY),
     ("premeeting.new", "POST"): ("/beboermote/ny", PRE_STAFF_ONLY),
@@ -274,8 +288,11 @@ def samples(make_user):
     db.session.flush()
     pcomment = PreMeetingComment(item_id=pitem.id, author_id=resident.id, body="x")
     db.session.add(pcomment)
+    notification = Notification(user_id=member.id, kind="issue_reply", subject_type="issue", subject_id=issue.id)
+    db.session.add_all([notification, CalendarFeed(user_id=member.id, token_hash=sha256(FEED_TOKEN))])
     db.session.commit()
     return {"meeting": meeting.id, "item": item.id, "held": held.id, "action": action.id,
+            "notification": notification.id,
             "resident": resident.id, "premeeting": premeeting.id, "pitem": pitem.id, "pcomment": pcomment.id,
             "event": event.id, "task": event_task.id, "signup": event_signup.id,
             "member": member.id, "invitation": invitation.id, "issue": issue.id, "reply": reply.id,

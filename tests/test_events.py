@@ -81,7 +81,7 @@ def test_event_page_shows_count_but_not_names_by_default(client, login_as, make_
     add_signup(event, make_user(Role.RESIDENT, display_name="Hemmelig Beboer"), guests=1,
                dietary_note="Nøtteallergi")
     html = client.get(f"/arrangementer/{event.id}").data.decode()
-    assert 'id="signup-counts"' in html and "2 of 10" in html
+    assert 'id="signup-counts"' in html and 'data-taken="2" data-capacity="10"' in html
     assert "Hemmelig Beboer" not in html and "Nøtteallergi" not in html and 'id="attendees"' not in html
 
 
@@ -212,7 +212,7 @@ def test_member_signs_up_with_guests_and_a_dietary_note_without_javascript(clien
     assert (signup.user_id, signup.guests, signup.dietary_note, signup.status) == \
         (user.id, 2, "Glutenfri", SignupStatus.CONFIRMED)
     html = client.get(f"/arrangementer/{event.id}").data.decode()
-    assert 'data-status="confirmed"' in html and "3 of 10" in html
+    assert 'data-status="confirmed"' in html and 'data-taken="3" data-capacity="10"' in html
 
 
 def test_sign_up_with_htmx_answers_with_the_region(client, login_as, make_event):
@@ -222,7 +222,7 @@ def test_sign_up_with_htmx_answers_with_the_region(client, login_as, make_event)
     html = response.data.decode()
     assert response.status_code == 200 and html.startswith('<section id="signup"')
     assert "HX-Request" in response.headers["Vary"] and "<main" not in html
-    assert 'data-status="confirmed"' in html and "2 of 10" in html and 'id="cancel-signup-form"' in html
+    assert 'data-status="confirmed"' in html and 'data-taken="2" data-capacity="10"' in html and 'id="cancel-signup-form"' in html
 
 
 def test_full_page_and_fragment_of_the_event(client, login_as, make_event):
@@ -288,10 +288,10 @@ def test_full_event_puts_the_member_on_the_waiting_list_with_position(client, lo
     add_signup(event, make_user(), status=SignupStatus.WAITLISTED)
     login_as(Role.RESIDENT)
     html = client.get(f"/arrangementer/{event.id}").data.decode()
-    assert "2 of 2" in html
+    assert 'data-taken="2" data-capacity="2"' in html
     response = client.post(f"/arrangementer/{event.id}/pamelding", data={"guests": "0"}, headers=HX)
     html = response.data.decode()
-    assert 'data-status="waitlisted"' in html and "number 2 on the waiting list" in html
+    assert 'data-status="waitlisted"' in html and 'data-position="2"' in html
 
 
 def test_more_guests_than_fit_is_refused_not_waitlisted(client, login_as, make_event, make_user):

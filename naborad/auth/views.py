@@ -10,7 +10,7 @@ from ..access import MEMBERS, allow, public, safe_next
 from ..extensions import db, limiter
 from ..htmx import redirect_to, render
 from ..mail import queue_mail
-from ..models import Invitation, PasswordReset, User, audit, user_by_login, utcnow
+from ..models import Invitation, PasswordReset, Role, User, audit, user_by_login, utcnow
 from ..passwords import burn_time, hash_password, verify_password
 from ..tokens import code_hash, new_token, sha256
 from . import bp, throttle
@@ -175,6 +175,8 @@ def accept_invitation(code):
         db.session.flush()
         invitation.accepted_user_id = user.id
         audit("invitation_accepted", actor=user, target=user, detail=f"role={invitation.role.value}")
+        from ..notifications.service import active_members, notify
+        notify(active_members(Role.STAFF), "invitation_accepted", "user", user.id, exclude=user)
         start_session(user)
         db.session.commit()
         flash(_("Welcome to the neighbourhood council, %(name)s!", name=user.display_name), "success")

@@ -110,6 +110,10 @@ def promote(event: Event) -> list[Signup]:
         elif event.capacity is not None and taken >= event.capacity:
             break
     db.session.flush()
+    from ..models import User
+    from ..notifications.service import notify
+    members = [db.session.get(User, s.user_id) for s in promoted if s.user_id]
+    notify(members, "event_promoted", "event", event.id)
     return promoted
 
 

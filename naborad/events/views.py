@@ -17,6 +17,7 @@ from ..auth.views import form_status
 from ..extensions import db
 from ..htmx import redirect_to, render, wants_fragment
 from ..models import Event, Signup, SignupStatus, TaskSlot, VolunteerTask, utcnow
+from ..notifications.service import active_members, notify
 from ..tokens import new_token
 from . import bp, service
 from .forms import EventForm, GuestsForm, ParticipantForm, SignupForm, TaskForm, oslo_to_utc, utc_to_oslo_naive
@@ -43,6 +44,14 @@ def get_event_or_404(event_id: int, for_edit: bool = False, *options) -> Event:
     if for_edit and not is_organiser():
         abort(403)
     return event
+
+
+def _signed_up(event: Event, skip=()):
+    """The members signed up for an event (to tell them of a change)."""
+    from ..models import User
+    skipped = {s.user_id for s in skip}
+    return [u for u in db.session.scalars(select(User).join(Signup, Signup.user_id == User.id)
+                                          .where(Signup.event_id == event.id)) if u.id not in skipped]
 
 
 def may_change_signups(event: Event) -> bool:
@@ -231,6 +240,7 @@ def _create(form: EventForm, source: Event | None):
         db.session.rollback()
         existing = db.session.scalar(select(Event.id).where(Event.form_token == token))
         return redirect_to(url_for("events.show", event_id=existing))
+    notify(active_members(), "event_new", "event", event.id, exclude=current_user)
     db.session.commit()
     flash(_("The event is created."), "success")
     return redirect_to(url_for("events.show", event_id=event.id))
@@ -275,7 +285,8 @@ def edit(event_id):
         else:
             _apply(form, event)
             db.session.flush()
-            service.promote(event)  # more places, or fewer guests allowed: the waiting list may move
+            promoted = service.promote(event)  # more places, or fewer guests allowed: the waiting list may move
+            notify(_signed_up(event, skip=promoted), "event_changed", "event", event.id, exclude=current_user)
             db.session.commit()
             flash(_("The event is saved."), "success")
             return redirect_to(url_for("events.show", event_id=event.id))
@@ -288,6 +299,7 @@ def cancel(event_id):
     event = get_event_or_404(event_id, True)
     if event.cancelled_at is None:
         event.cancelled_at = utcnow()
+        notify(_signed_up(event), "event_changed", "event", event.id, exclude=current_user)
         db.session.commit()
         flash(_("The event is cancelled."), "success")
     return redirect_to(url_for("events.show", event_id=event.id))

@@ -17,6 +17,7 @@ from ..search import words_like
 from ..tokens import new_token
 from . import bp
 from .forms import EditReplyForm, FilterForm, IssueForm, ReasonForm, ReplyForm, StatusForm
+from ..notifications.service import notify
 from .wording import check as check_wording
 
 PER_PAGE = 20
@@ -113,6 +114,12 @@ def _thread(issue: Issue):
     return timeline
 
 
+def _followers(issue: Issue):
+    from ..models import User
+    return db.session.scalars(select(User).join(IssueFollow, IssueFollow.user_id == User.id)
+                              .where(IssueFollow.issue_id == issue.id)).all()
+
+
 def _is_following(issue: Issue) -> bool:
     return db.session.scalar(select(exists().where(IssueFollow.issue_id == issue.id,
                                                    IssueFollow.user_id == current_user.id)))
@@ -170,6 +177,7 @@ def reply(issue_id):
                                    .values(reply_count=Issue.reply_count + 1, last_activity_at=utcnow()))
                 if not _is_following(issue):
                     db.session.add(IssueFollow(issue_id=issue.id, user_id=current_user.id))
+                notify(_followers(issue), "issue_reply", "issue", issue.id, exclude=current_user)
                 db.session.commit()
         if existing is not None:
             if wants_fragment():
@@ -281,6 +289,7 @@ def set_status(issue_id):
         issue.last_activity_at = utcnow()
         db.session.add(IssueEvent(issue_id=issue.id, actor_id=current_user.id, kind="status",
                                   value=new_status.value, reason=form.reason.data))
+        notify(_followers(issue), "issue_status", "issue", issue.id, exclude=current_user)
         db.session.commit()
         flash(_("The status is changed."), "success")
     return redirect_to(url_for("issues.show", issue_id=issue.id))

@@ -17,6 +17,7 @@ from ..htmx import redirect_to, render, wants_fragment
 from ..models import (ActionItem, AgendaItem, ChairSeat, Issue, IssueEvent, IssueStatus, ItemState, Meeting,
                       MeetingResponse, MeetingStatus, Role, RsvpAnswer, StandingKind, User, utcnow)
 from ..models.meetings import refresh_search_text
+from ..notifications.service import active_members, notify
 from ..search import words_like
 from ..tokens import new_token
 from . import bp
@@ -384,6 +385,7 @@ def accept(item_id):
         item.state, item.decline_reason = ItemState.ACCEPTED, None
         item.position = _append_position(item.meeting_id)
         _on_published_agenda(item)
+        notify([item.proposer], "proposal_answered", "proposal", item.id, exclude=current_user)
         db.session.commit()
     return _agenda_changed(item)
 
@@ -398,6 +400,7 @@ def decline(item_id):
     if not form.validate_on_submit():
         return render("meetings/decline.html", item=item, form=form, status=422)
     item.state, item.decline_reason = ItemState.DECLINED, form.reason.data
+    notify([item.proposer], "proposal_answered", "proposal", item.id, exclude=current_user)
     db.session.commit()
     return _agenda_changed(item)
 
@@ -543,6 +546,7 @@ def publish(meeting_id):
                                    .options(joinedload(AgendaItem.issue))):
         item.meeting = meeting
         _on_published_agenda(item)
+    notify(active_members(), "agenda_published", "meeting", meeting.id, exclude=current_user)
     db.session.commit()
     flash(_("The agenda is published; every member can see it now."), "success")
     return redirect_to(url_for("meetings.show", meeting_id=meeting.id))
@@ -595,11 +599,14 @@ def add_action(item_id):
     assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
     exists = db.session.scalar(select(ActionItem.id).where(ActionItem.form_token == form.form_token.data))
     if not exists:
-        db.session.add(ActionItem(agenda_item_id=item.id, meeting_id=item.meeting_id, what=form.what.data,
-                                  assignee_id=assignee.id if assignee else None,
-                                  assignee_name=None if assignee else form.assignee_name.data,
-                                  due=form.due.data, form_token=form.form_token.data))
+        action = ActionItem(agenda_item_id=item.id, meeting_id=item.meeting_id, what=form.what.data,
+                            assignee_id=assignee.id if assignee else None,
+                            assignee_name=None if assignee else form.assignee_name.data,
+                            due=form.due.data, form_token=form.form_token.data)
+        db.session.add(action)
         try:
+            db.session.flush()
+            notify([assignee], "action_assigned", "action", action.id, exclude=current_user)
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
@@ -627,6 +634,7 @@ def approve(meeting_id):
                 db.session.add(IssueEvent(issue_id=item.issue_id, actor_id=current_user.id, kind="action",
                                           value=str(meeting.id), reason=action.what[:300]))
         db.session.execute(update(Issue).where(Issue.id == item.issue_id).values(last_activity_at=utcnow()))
+    notify(active_members(), "minutes_approved", "meeting", meeting.id, exclude=current_user)
     db.session.commit()
     flash(_("The minutes are approved and locked. Every member can read them now."), "success")
     return redirect_to(url_for("meetings.show", meeting_id=meeting.id))

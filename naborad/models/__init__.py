@@ -11,3 +11,4 @@ from .reports import ContactWay, ReportCategory, ReportStatus, SituationReport, 
 from .events import Event, Signup, SignupStatus, TaskSlot, VolunteerTask  # noqa: F401
 from .premeeting import (PreItemState, PreMeeting, PreMeetingComment, PreMeetingItem,  # noqa: F401
                          PreMeetingResponse)
+from .notifications import CalendarFeed, Notification, NotificationSetting, ReminderSent  # noqa: F401

@@ -39,6 +39,7 @@ class User(UserMixin, db.Model):
     is_active_member: Mapped[bool] = mapped_column(default=True)
     # A resident chosen by staff to speak for the residents; others see a badge by the name.
     is_residents_rep: Mapped[bool] = mapped_column(default=False, server_default=false())
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     locale: Mapped[str | None] = mapped_column(String(5))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -137,6 +138,7 @@ class MailStatus(enum.StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    SKIPPED = "skipped"  # at send time the recipient could no longer read the thing
 
 
 class OutboxMail(db.Model):

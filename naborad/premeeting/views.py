@@ -17,6 +17,7 @@ from ..htmx import redirect_to, render, wants_fragment
 from ..models import (AgendaItem, ItemState, Meeting, MeetingStatus, PreItemState, PreMeeting, PreMeetingComment,
                       PreMeetingItem, PreMeetingResponse, Role, utcnow)
 from ..models.meetings import refresh_search_text
+from ..notifications.service import active_members, notify
 from ..tokens import new_token
 from . import bp
 from .forms import CommentForm, ItemForm, PreMeetingForm, RaiseForm, ReasonForm, SummaryForm
@@ -75,6 +76,9 @@ def new():
                                     title=form.title.data, meeting_id=meeting_id, form_token=form.form_token.data)
             db.session.add(premeeting)
             try:
+                db.session.flush()
+                notify(active_members(Role.RESIDENT, Role.STAFF), "premeeting", "premeeting", premeeting.id,
+                       exclude=current_user)
                 db.session.commit()
             except IntegrityError:
                 db.session.rollback()
@@ -425,6 +429,8 @@ def ready(premeeting_id):
     premeeting = get_premeeting_or_404(premeeting_id)
     if premeeting.agenda_ready_at is None:
         premeeting.agenda_ready_at = utcnow()
+        notify(active_members(Role.RESIDENT, Role.STAFF), "premeeting", "premeeting", premeeting.id,
+               exclude=current_user)
         db.session.commit()
     flash(_("The residents can see that the agenda is ready."), "success")
     return redirect_to(url_for("premeeting.show", premeeting_id=premeeting.id))

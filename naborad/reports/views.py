@@ -11,7 +11,8 @@ from ..auth.views import form_status
 from ..extensions import db
 from ..htmx import redirect_to, render, wants_fragment
 from ..issues.forms import OSLO
-from ..models import ReportStatus, SituationReport, utcnow
+from ..models import ReportStatus, Role, SituationReport, User, utcnow
+from ..notifications.service import active_members, notify
 from ..tokens import new_token
 from . import bp
 from .forms import CloseForm, ReportForm, RespondForm
@@ -62,6 +63,7 @@ def new():
         # The alert rows and the queued mail commit with the report: the outbox sends (and retries) later,
         # so an SMTP failure can never lose the report.
         alert_staff(report)
+        notify(active_members(Role.STAFF), "report_new", "report", report.id, exclude=current_user)
         db.session.commit()
         flash(_("Thank you. The staff have been told, and you can follow the report here."), "success")
         return redirect_to(url_for("reports.show", report_id=report.id))
@@ -150,6 +152,9 @@ def respond(report_id):
         report.acknowledged_at, report.acknowledged_by_id = now, current_user.id
     if report.status == ReportStatus.NEW:
         report.status = ReportStatus.ACKNOWLEDGED
+    if report.reporter_id:
+        notify([db.session.get(User, report.reporter_id)], "report_response", "report", report.id,
+               exclude=current_user)
     db.session.commit()
     _flash(_("The answer is saved; the reporter sees it."))
     return _handled(report)

@@ -1,0 +1,222 @@
+"""Who is told what, and the one check that a member may still read the thing before being told.
+
+Features call `notify(...)` in the same transaction as the change. A notification holds
+no text; it is rendered when shown or mailed, from the thing itself, after `readable()`
+says the member may still read it (a hidden reply, a withdrawn share or a changed role
+means no mail).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from ..mail import queue_mail
+from ..models import (ActionItem, AgendaItem, Issue, Meeting, Notification, NotificationSetting, PreMeeting, Role,
+                      SituationReport, User, utcnow)
+
+INSTANT, DIGEST, OFF = "instant", "digest", "off"
+MODES = (INSTANT, DIGEST, OFF)
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: object
+    default: str
+    always_instant: bool = False  # staff must be told about situation reports at once
+
+
+KINDS = [
+    Kind("issue_reply", _l("A reply in an issue you follow"), DIGEST),
+    Kind("issue_status", _l("A status change in an issue you follow"), DIGEST),
+    Kind("agenda_published", _l("An agenda is published"), INSTANT),
+    Kind("proposal_answered", _l("Your proposal is accepted or declined"), INSTANT),
+    Kind("action_assigned", _l("An action item is given to you"), INSTANT),
+    Kind("action_due", _l("Your action item is due soon or overdue"), INSTANT),
+    Kind("minutes_approved", _l("Minutes are approved"), DIGEST),
+    Kind("event_new", _l("A new event"), DIGEST),
+    Kind("event_promoted", _l("You got a place from the waiting list"), INSTANT),
+    Kind("event_changed", _l("An event you signed up for is changed or cancelled"), INSTANT),
+    Kind("premeeting", _l("The residents' meeting (scheduled, agenda ready)"), INSTANT),
+    Kind("report_new", _l("A new situation report (staff)"), INSTANT, always_instant=True),
+    Kind("report_response", _l("An answer to your report"), INSTANT),
+    Kind("invitation_accepted", _l("An invitation is accepted (staff)"), DIGEST),
+    Kind("reminder", _l("Reminder the day before a meeting or event you said yes to"), INSTANT),
+]
+KIND_BY_NAME = {k.name: k for k in KINDS}
+
+# Kinds that are about things only some roles may ever see: only offered to them in the settings.
+ROLE_KINDS = {"premeeting": {Role.RESIDENT, Role.STAFF}, "report_new": {Role.STAFF},
+              "invitation_accepted": {Role.STAFF}}
+
+
+def kinds_for(user) -> list[Kind]:
+    return [k for k in KINDS if user.role in ROLE_KINDS.get(k.name, set(Role))]
+
+
+def modes_for(user_ids) -> dict[tuple[int, str], str]:
+    rows = db.session.execute(select(NotificationSetting.user_id, NotificationSetting.kind, NotificationSetting.mode)
+                              .where(NotificationSetting.user_id.in_(user_ids))).all() if user_ids else []
+    return {(user_id, kind): mode for user_id, kind, mode in rows}
+
+
+def notify(users, kind: str, subject_type: str, subject_id: int, *, exclude=None) -> int:
+    """Tell these members; mail at once or in the digest as each has chosen. Returns how many."""
+    spec = KIND_BY_NAME[kind]
+    recipients = {u.id: u for u in users if u is not None and u.is_active_member
+                  and (exclude is None or u.id != exclude.id)}
+    chosen = modes_for(list(recipients))
+    count = 0
+    for user in recipients.values():
+        mode = INSTANT if spec.always_instant else chosen.get((user.id, kind), spec.default)
+        if not user.email:
+            mode = OFF if mode != OFF else mode
+        notification = Notification(user_id=user.id, kind=kind, subject_type=subject_type, subject_id=subject_id,
+                                    mail_mode=mode)
+        db.session.add(notification)
+        db.session.flush()
+        if mode == INSTANT:
+            queue_mail(user.email, "notification", locale=user.locale, notification_id=notification.id)
+        count += 1
+    return count
+
+
+def active_members(*roles):
+    stmt = select(User).where(User.is_active_member.is_(True))
+    if roles:
+        stmt = stmt.where(User.role.in_(roles))
+    return db.session.scalars(stmt).all()
+
+
+# -- what a member may read, checked again when shown or mailed -------------------------
+
+def _visible_ids(user, subject_type: str, ids) -> dict[int, str]:
+    """{id: title} of the things of one type this member may read now (one query)."""
+    from ..access import (PREMEETING, visible_action_items, visible_issues, visible_meetings,
+                          visible_premeetings)
+    from ..events.views import visible_events
+    from ..models import Event
+    if not ids:
+        return {}
+    ids = list(ids)
+    if subject_type == "issue":
+        stmt = visible_issues(user).where(Issue.id.in_(ids)).with_only_columns(Issue.id, Issue.title)
+    elif subject_type == "meeting":
+        stmt = visible_meetings(user).where(Meeting.id.in_(ids)).with_only_columns(Meeting.id, Meeting.starts_at)
+    elif subject_type == "event":
+        stmt = visible_events(user).where(Event.id.in_(ids)).with_only_columns(Event.id, Event.title)
+    elif subject_type == "premeeting":
+        if user.role not in PREMEETING:
+            return {}
+        stmt = visible_premeetings(user).where(PreMeeting.id.in_(ids)).with_only_columns(PreMeeting.id,
+                                                                                       PreMeeting.starts_at)
+    elif subject_type == "action":
+        stmt = visible_action_items(user).where(ActionItem.id.in_(ids)).with_only_columns(ActionItem.id,
+                                                                                         ActionItem.what)
+    elif subject_type == "proposal":
+        stmt = select(AgendaItem.id, AgendaItem.title).where(AgendaItem.id.in_(ids))
+        if user.role not in (Role.CHAIR, Role.STAFF):
+            stmt = stmt.where(AgendaItem.proposer_id == user.id)
+    elif subject_type == "report":
+        stmt = select(SituationReport.id, SituationReport.category).where(SituationReport.id.in_(ids))
+        if user.role != Role.STAFF:
+            stmt = stmt.where(SituationReport.reporter_id == user.id)
+    elif subject_type == "user":
+        if user.role != Role.STAFF:
+            return {}
+        stmt = select(User.id, User.display_name).where(User.id.in_(ids))
+    else:
+        return {}
+    return {row[0]: row[1] for row in db.session.execute(stmt)}
+
+
+def readable(user, notifications) -> list[tuple[Notification, object]]:
+    """The notifications whose thing this member may still read, each with the thing's title or time.
+    One query per type of thing, so a list costs the same whatever its length."""
+    if user is None or not user.is_active_member:
+        return []
+    by_type: dict[str, set[int]] = {}
+    for n in notifications:
+        by_type.setdefault(n.subject_type, set()).add(n.subject_id)
+    titles = {t: _visible_ids(user, t, ids) for t, ids in by_type.items()}
+    return [(n, titles[n.subject_type][n.subject_id]) for n in notifications
+            if n.subject_id in titles.get(n.subject_type, {})]
+
+
+def mark_all_read(user) -> None:
+    from sqlalchemy import update
+    db.session.execute(update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+                       .values(read_at=utcnow()))
+
+
+def describe(notification, title) -> str:
+    """The one line a member sees, in the app and in mail. Pre-meeting notifications say nothing
+    from the pre-meeting itself (PERMISSIONS.md)."""
+    from flask_babel import gettext as _
+
+    from ..i18n import datetime_filter
+    if hasattr(title, "tzinfo"):
+        title = datetime_filter(title, "day")
+    kind, subject = notification.kind, notification.subject_type
+    if kind == "reminder":
+        if subject == "meeting":
+            return _("Reminder: the council meeting %(when)s", when=title)
+        if subject == "premeeting":
+            return _("Reminder: the residents' meeting is tomorrow")
+        return _("Reminder: %(title)s is tomorrow", title=title)
+    texts = {
+        "issue_reply": lambda: _("New reply in “%(title)s”", title=title),
+        "issue_status": lambda: _("The status changed in “%(title)s”", title=title),
+        "agenda_published": lambda: _("The agenda for the council meeting %(when)s is published", when=title),
+        "proposal_answered": lambda: _("Your proposal “%(title)s” has an answer", title=title),
+        "action_assigned": lambda: _("You have a new action item: %(title)s", title=title),
+        "action_due": lambda: _("Your action item is due soon or overdue: %(title)s", title=title),
+        "minutes_approved": lambda: _("The minutes of the council meeting %(when)s are approved", when=title),
+        "event_new": lambda: _("New event: %(title)s", title=title),
+        "event_promoted": lambda: _("You got a place from the waiting list: %(title)s", title=title),
+        "event_changed": lambda: _("Changes to “%(title)s”", title=title),
+        "premeeting": lambda: _("The pre-meeting agenda is ready"),
+        "report_new": lambda: _("A new situation report"),
+        "report_response": lambda: _("You have an answer to your report"),
+        "invitation_accepted": lambda: _("%(name)s accepted an invitation", name=title),
+    }
+    return texts.get(kind, lambda: _("Something new"))()
+
+
+def mail_notification(mail, context):
+    """Mail builder, run at send time: None when the member may no longer read the thing."""
+    from flask import url_for
+    from .targets import target_url
+    notification = db.session.get(Notification, context.get("notification_id"))
+    if notification is None:
+        return None
+    user = db.session.get(User, notification.user_id)
+    if user is None or not user.is_active_member or not user.email:
+        return None
+    shown = readable(user, [notification])
+    if not shown:
+        return None
+    base = context["base_url"]
+    return {**context, "text": describe(notification, shown[0][1]), "url": base + target_url(notification),
+            "settings_url": base + url_for("notifications.settings")}
+
+
+def mail_digest(mail, context):
+    """The daily digest, rendered at send time with only what the member may still read."""
+    from flask import url_for
+    from .targets import target_url
+    user = db.session.get(User, context.get("user_id"))
+    if user is None or not user.is_active_member or not user.email:
+        return None
+    rows = db.session.scalars(select(Notification).where(Notification.id.in_(context.get("ids", [])),
+                                                         Notification.user_id == user.id)
+                              .order_by(Notification.created_at)).all()
+    shown = readable(user, rows)
+    if not shown:
+        return None
+    base = context["base_url"]
+    lines = [(describe(n, title), base + target_url(n)) for n, title in shown]
+    return {**context, "lines": lines, "settings_url": base + url_for("notifications.settings")}

@@ -1,0 +1,28 @@
+"""Where a notification leads."""
+from flask import url_for
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import AgendaItem
+
+
+def target_url(notification, external: bool = False) -> str:
+    kind, sid = notification.subject_type, notification.subject_id
+    if kind == "issue":
+        return url_for("issues.show", issue_id=sid, _external=external)
+    if kind == "meeting":
+        return url_for("meetings.show", meeting_id=sid, _external=external)
+    if kind == "event":
+        return url_for("events.show", event_id=sid, _external=external)
+    if kind == "premeeting":
+        return url_for("premeeting.show", premeeting_id=sid, _external=external)
+    if kind == "action":
+        return url_for("meetings.actions", mine=1, _external=external)
+    if kind == "proposal":
+        meeting_id = db.session.scalar(select(AgendaItem.meeting_id).where(AgendaItem.id == sid))
+        return url_for("meetings.show", meeting_id=meeting_id, _anchor=f"punkt-{sid}", _external=external)
+    if kind == "report":
+        return url_for("reports.show", report_id=sid, _external=external)
+    if kind == "user":
+        return url_for("members.show", user_id=sid, _external=external)
+    return url_for("notifications.index", _external=external)
