@@ -31,8 +31,8 @@ install-dev: $(VENV)/.installed-dev
 translations: $(MO)
 
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l --ignore-dirs '.* node_modules' -o naborad/translations/messages.pot --omit-header --no-location .
-	$(BIN)/pybabel update -i naborad/translations/messages.pot -d naborad/translations --omit-header --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l --ignore-dirs '.* node_modules' -o naborad/translations/messages.pot --no-location .
+	$(BIN)/pybabel update -i naborad/translations/messages.pot -d naborad/translations --ignore-obsolete --no-fuzzy-matching
 
 instance/secret_key:
 	mkdir -p instance

@@ -46,7 +46,8 @@ def queue_mail(to_address: str, template: str, locale: str | None = None, **cont
 def render_mail(mail: OutboxMail) -> EmailMessage:
     context = json.loads(mail.context)
     context.setdefault("base_url", current_app.config["BASE_URL"].rstrip("/"))
-    with force_locale(mail.locale):
+    # The worker has no request; a request context on the base URL lets templates build URLs.
+    with current_app.test_request_context("/", base_url=context["base_url"]), force_locale(mail.locale):
         builder = CONTEXT_BUILDERS.get(mail.template)
         if builder is not None:
             context = builder(mail, context)

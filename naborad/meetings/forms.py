@@ -63,7 +63,7 @@ class MoveForm(FlaskForm):
 
 
 class ItemSettingsForm(FlaskForm):
-    minutes_planned = IntegerField(_l("Minutes"), validators=[Optional(), NumberRange(1, 240)])
+    minutes_planned = IntegerField(_l("Time in minutes"), validators=[Optional(), NumberRange(1, 240)])
     phase = SelectField(_l("Stage"), validators=[Optional()],
                         choices=lambda: [SelectChoice("", "–")] + [SelectChoice(p.value, phase_label(p))
                                                                    for p in ItemPhase])

@@ -1,5 +1,5 @@
 """The notification list, the unread badge, mail settings and the personal calendar feed."""
-from flask import Response, abort, current_app, flash, request, session, url_for
+from flask import Response, abort, current_app, flash, make_response, request, session, url_for
 from flask_babel import force_locale, gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -67,8 +67,12 @@ def count():
         if row is not None:
             unread, locale = row
     with force_locale(locale or session.get("lang") or current_app.config["DEFAULT_LANGUAGE"]):
-        response = render("notifications/_badge.html", unread=unread)
+        # Rendered straight from the Jinja environment: Flask's context processors would load the
+        # user (Flask-Login's current_user) and so cost queries and touch the session.
+        html = current_app.jinja_env.get_template("notifications/_badge.html").render(unread=unread)
+    response = make_response(html)
     response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Cookie")
     return response
 
 
@@ -79,7 +83,7 @@ def count():
 def settings():
     kinds = kinds_for(current_user)
     if request.method == "POST":
-        chosen = {k.name: request.form.get(k.name) for k in kinds}
+        chosen = {k.name: request.form.get(k.name) for k in kinds if k.name in request.form}
         if any(mode not in MODES for mode in chosen.values()):
             return render("notifications/settings.html", **_settings_context(kinds, chosen), status=422)
         existing = {s.kind: s for s in db.session.scalars(select(NotificationSetting).where(

@@ -150,6 +150,25 @@ def _pages(new_context, device: dict):
         _logs.pop(page, None)
 
 
+@pytest.fixture(scope="session")
+def session_page(browser, browser_context_args):
+    """session_page(device, js=True, storage_state=None): a page in a context of its own that lives for
+    the whole session (the walk shares one logged-in page per role across its tests)."""
+    contexts = []
+
+    def new_context(**kwargs):
+        contexts.append(browser.new_context(**{**browser_context_args, **kwargs}))
+        return contexts[-1]
+
+    def open_(device: dict, js: bool = True, storage_state=None):
+        return _open_page(new_context, {**device, **({"storage_state": storage_state} if storage_state else {})}, js)
+    yield open_
+    for context in contexts:
+        for page in context.pages:
+            _logs.pop(page, None)
+        context.close()
+
+
 @pytest.fixture
 def phone(new_context):
     """phone(js=True): a new page in a 390x844 touch context of its own (own cookies)."""
@@ -171,12 +190,14 @@ def _describe_axe(violations) -> str:
     return "\n".join(lines)
 
 
-def check_page(page, status: int = 200) -> None:
+def check_page(page, status: int = 200, *, axe: bool = True) -> None:
     """Assert the page is sound: expected status, no console/CSP errors, axe WCAG 2.1 A/AA clean,
     one h1, a main landmark reached by the skip link, and no horizontal scroll.
 
     `status` is the expected HTTP status of the document (422 for a form re-rendered with errors);
     the browser logs a non-2xx document as a console error, which is expected then.
+    `axe=False` leaves out axe-core (the walk's second and third viewports, which revisit pages
+    axe has already checked on the phone).
     """
     page.wait_for_load_state("load")
     url = page.url
@@ -193,12 +214,13 @@ def check_page(page, status: int = 200) -> None:
             problems.append(f"console {kind}: {text} ({where})")
     log.errors.clear()
 
-    if not log.js:
-        page.evaluate(_TIMERS_WITHOUT_SCRIPTS)
-    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
-                                      "resultTypes": ["violations"]})
-    if results.violations_count:
-        problems.append("axe-core WCAG 2.1 A/AA violations:\n" + _describe_axe(results.response["violations"]))
+    if axe:
+        if not log.js:
+            page.evaluate(_TIMERS_WITHOUT_SCRIPTS)
+        results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
+                                          "resultTypes": ["violations"]})
+        if results.violations_count:
+            problems.append("axe-core WCAG 2.1 A/AA violations:\n" + _describe_axe(results.response["violations"]))
 
     h1_count = page.locator("h1").count()
     if h1_count != 1:

@@ -1,0 +1,207 @@
+"""Every page every visitor can reach, in a real browser: the walk (phone, with axe), the same pages at
+320 px and on a laptop, the HTML of every page and htmx fragment through the Nu Html Checker, and the
+walk again without JavaScript.
+
+Speed: one logged-in phone page per role walks once with JavaScript and axe; the 320x640 and laptop
+passes revisit the collected URLs in contexts that reuse the phone's cookies, with every check but axe.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import LAPTOP, PHONE, check_page
+from .walk import ROLES, endpoint_of, log_in, revisit, walk
+
+REFLOW = {"viewport": {"width": 320, "height": 640}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+ROOT = Path(__file__).resolve().parents[2]
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+# htmx's attributes are not HTML (TOOLCHAIN.md): the checker's complaint about them is filtered out.
+VNU_FILTER = r".*Attribute “hx-[a-z:-]+” not allowed.*"
+
+# Endpoints every walk must reach (so a broken link or a missing nav entry does not shrink the walk silently).
+MUST_REACH = {
+    "anon": {"auth.login", "auth.forgot_password", "contact.index", "pages.privacy", "pages.accessibility"},
+    "beboer": {"pages.dashboard", "issues.index", "issues.show", "issues.new", "meetings.index", "events.index",
+               "premeeting.index", "members.index", "reports.new", "auth.profile"},
+    "nabo": {"pages.dashboard", "issues.index", "issues.show", "issues.new", "meetings.index", "events.index",
+             "members.index", "reports.new", "auth.profile"},
+    "leder": {"pages.dashboard", "issues.index", "issues.show", "meetings.index", "meetings.show", "events.index"},
+    "ansatt": {"pages.dashboard", "issues.index", "premeeting.index", "members.invitations", "audit.index",
+               "reports.queue"},
+}
+# And never: the residents' pre-meeting is 404 to neighbours and the chair, so no link may lead there.
+MUST_NOT_REACH = {role: {"premeeting.index", "premeeting.show"} for role in ("anon", "nabo", "leder")}
+
+
+class Walker:
+    """One logged-in phone page per role for the session, and each role's walk, made when first asked for."""
+
+    def __init__(self, session_page, live_server):
+        self._open = session_page
+        self.app = live_server.app
+        self.origin = live_server.url
+        self._pages = {}
+        self._walks = {}
+
+    def page(self, role: str, js: bool = True):
+        if (role, js) not in self._pages:
+            page = self._open(PHONE, js=js)
+            if role != "anon":
+                log_in(page, role)
+            self._pages[role, js] = page
+        return self._pages[role, js]
+
+    def walk(self, role: str, js: bool = True):
+        if (role, js) not in self._walks:
+            self._walks[role, js] = walk(self.page(role, js), self.app, self.origin, role, js)
+        return self._walks[role, js]
+
+    def other_viewport(self, role: str, device: dict):
+        """A page at another size with the role's cookies (the same session as the walk)."""
+        return self._open(device, storage_state=self.page(role).context.storage_state())
+
+
+@pytest.fixture(scope="module")
+def walker(session_page, live_server):
+    return Walker(session_page, live_server)
+
+
+def _report(problems: list[str]) -> str:
+    return f"{len(problems)} page(s) with problems:\n\n" + "\n\n".join(problems)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_walk_on_phone(walker, role):
+    """390x844 with JavaScript: status, console/CSP, axe WCAG 2.1 A/AA, one h1, main, skip link, no overflow."""
+    result = walker.walk(role)
+    problems = list(result.problems)
+    reached = set(result.urls)
+    if missing := MUST_REACH[role] - reached:
+        problems.append(f"the walk as {role} never reached {sorted(missing)} (reached: {sorted(reached)})")
+    if leaked := MUST_NOT_REACH.get(role, set()) & reached:
+        problems.append(f"as {role} the walk followed links to {sorted(leaked)}, which {role} may not see")
+    assert not problems, _report(problems)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_pages_reflow_at_320px(walker, role):
+    page = walker.other_viewport(role, REFLOW)
+    problems = revisit(page, walker.origin, walker.walk(role), "320x640")
+    page.context.close()
+    assert not problems, _report(problems)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_pages_on_laptop(walker, role):
+    page = walker.other_viewport(role, LAPTOP)
+    problems = revisit(page, walker.origin, walker.walk(role), "1280x800")
+    page.context.close()
+    assert not problems, _report(problems)
+
+
+def test_without_javascript_the_walk_reaches_the_same_pages(walker):
+    with_js, without_js = walker.walk("nabo"), walker.walk("nabo", js=False)
+    problems = list(without_js.problems)
+    if only_js := set(with_js.urls) - set(without_js.urls):
+        problems.append(f"reached only with JavaScript: {sorted(only_js)}")
+    if only_plain := set(without_js.urls) - set(with_js.urls):
+        problems.append(f"reached only without JavaScript: {sorted(only_plain)}")
+    assert not problems, _report(problems)
+
+
+def test_reply_to_an_issue_without_javascript(walker):
+    page = walker.page("nabo", js=False)
+    page.goto(walker.walk("nabo").urls["issues.show"])
+    check_page(page)
+    thread = page.url
+    body = "Svar sendt uten JavaScript fra nettleseren."
+    page.locator("#reply-form textarea").fill(body)
+    page.locator("#reply-form button[type=submit]").click()
+    page.wait_for_load_state("load")
+    assert urlsplit(page.url).path == urlsplit(thread).path, f"after the reply: {page.url}, not {thread}"
+    expect(page.locator("#replies")).to_contain_text(body)
+    check_page(page)
+
+
+# --- HTML validity ---------------------------------------------------------------------------------------------
+
+def _vnu_problem() -> str | None:
+    if not shutil.which("java"):
+        return "java is missing (apt-get install default-jre-headless)"
+    if not VNU_JAR.exists():
+        return f"{VNU_JAR.relative_to(ROOT)} is missing (`make test` installs it: npm install --ignore-scripts vnu-jar)"
+    return None
+
+
+_WRAP = {  # a fragment's first element -> the parent it needs to be valid
+    "tr": ("<table>", "</table>"), "td": ("<table><tr>", "</tr></table>"), "th": ("<table><tr>", "</tr></table>"),
+    "tbody": ("<table>", "</table>"), "li": ("<ul>", "</ul>"), "option": ("<select>", "</select>"),
+    "dt": ("<dl>", "</dl>"), "dd": ("<dl>", "</dl>"),
+}
+
+
+def as_document(html: str) -> str:
+    """A full page as it is; an htmx fragment inside a minimal page (and the parent its first element needs)."""
+    if re.match(r"\s*<!doctype", html, re.I):
+        return html
+    first = re.match(r"\s*(?:<!--.*?-->\s*)*<([a-z][a-z0-9-]*)", html, re.S | re.I)
+    before, after = _WRAP.get(first.group(1).lower() if first else "", ("", ""))
+    return (f'<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>fragment</title></head>'
+            f"<body>{before}{html}{after}</body></html>")
+
+
+def collect_documents(walker) -> dict[str, str]:
+    """label -> HTML: every page every walk rendered, and the htmx fragments of the walked URLs."""
+    documents = {}
+    for role in ROLES:
+        result = walker.walk(role)
+        for path, html in result.sources.items():
+            documents.setdefault(f"{path} (page, as {role})", html)
+        request = walker.page(role).context.request
+        for path in sorted(set(result.urls.values()) | result.hx_gets):
+            response = request.get(path, headers={"HX-Request": "true"}, max_redirects=0)
+            text = response.text() if response.status == 200 else ""
+            if text.strip() and not re.match(r"\s*<!doctype", text, re.I):
+                documents.setdefault(f"{path} (htmx fragment, as {role})", text)
+    return documents
+
+
+def test_every_page_and_fragment_is_valid_html(walker, tmp_path):
+    if problem := _vnu_problem():
+        if os.environ.get("CI"):
+            pytest.fail(f"The Nu Html Checker cannot run in CI: {problem}")
+        pytest.skip(f"Nu Html Checker not available: {problem}")
+    documents = collect_documents(walker)
+    assert any("fragment" in label for label in documents), "no htmx fragment was collected"
+    files = {}
+    for n, (label, html) in enumerate(documents.items()):
+        path = tmp_path / f"{n:04d}.html"
+        path.write_text(as_document(html), encoding="utf-8")
+        files[path.name] = label
+    run = subprocess.run(["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--stdout",
+                          "--filterpattern", VNU_FILTER, *sorted(str(tmp_path / name) for name in files)],
+                         capture_output=True, text=True, timeout=300)
+    messages = json.loads(run.stdout or "{}").get("messages", [])
+    assert messages or run.returncode == 0, f"vnu.jar failed ({run.returncode}): {run.stderr[-2000:]}"
+    problems = []
+    for message in messages:
+        label = files.get(Path(urlsplit(message.get("url", "")).path).name, message.get("url"))
+        extract = " ".join(message.get("extract", "").split())[:160]
+        problems.append(f"{label}, line {message.get('lastLine')}: {message['message']}\n    {extract}")
+    assert not problems, (f"{len(problems)} HTML error(s) in {len(documents)} pages and fragments:\n"
+                          + "\n".join(problems))
+
+
+def test_endpoint_of_stands_one_url_for_each_endpoint(live_server):
+    app = live_server.app
+    assert endpoint_of(app, "/saker/12") == endpoint_of(app, "/saker/7") == "issues.show"
+    assert endpoint_of(app, "/saker") == "issues.index"
+    assert endpoint_of(app, "/finnes/ikke/3") == "/finnes/ikke/<int>"
