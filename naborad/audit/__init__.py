@@ -7,6 +7,7 @@ from ..access import STAFF, allow
 from ..extensions import db
 from ..htmx import render
 from ..models import AuditEvent
+from ..search import int_arg
 
 bp = Blueprint("audit", __name__, url_prefix="/logg")
 
@@ -16,7 +17,7 @@ PER_PAGE = 50
 @bp.route("/")
 @allow(STAFF)
 def index():
-    page = max(1, request.args.get("side", 1, type=int) or 1)
+    page = int_arg(request.args, "side", 1, maximum=10_000)
     total = db.session.scalar(select(func.count()).select_from(AuditEvent))
     events = db.session.scalars(
         select(AuditEvent).options(joinedload(AuditEvent.actor), joinedload(AuditEvent.target_user))

@@ -2,7 +2,7 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..forms import BaseForm
 from sqlalchemy import func, select
 from wtforms import EmailField, PasswordField, SelectField, StringField, TelField
 from wtforms.fields.choices import SelectChoice
@@ -63,29 +63,29 @@ def valid_username(form, field):
         raise ValidationError(_l("3 to 40 characters: lower-case letters a-z, digits, dot, dash or underscore."))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     login = StringField(_l("Username or email"), filters=[strip],
                         validators=[DataRequired(_l("Enter your username or email.")), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")),
                                                          Length(max=MAX_LENGTH)])
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(BaseForm):
     email = EmailField(_l("Email"), filters=[lower_strip],
                        validators=[DataRequired(_l("Enter your email address.")),
                                    Email(_l("Enter a valid email address.")), Length(max=254)])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(BaseForm):
     password, confirm = password_fields()
 
 
-class InvitationCodeForm(FlaskForm):
+class InvitationCodeForm(BaseForm):
     code = StringField(_l("Invitation code"), filters=[strip],
                        validators=[DataRequired(_l("Enter the code from your invitation.")), Length(max=40)])
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(BaseForm):
     username = StringField(
         _l("Username"), filters=[lower_strip],
         description=_l("You log in with this. Lower-case letters, digits, dot, dash or underscore."),
@@ -98,7 +98,7 @@ class AcceptInvitationForm(FlaskForm):
     password, confirm = password_fields(_l("Password"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BaseForm):
     display_name = StringField(_l("Display name"), filters=[strip],
                                validators=[DataRequired(_l("Choose a display name.")), Length(max=60)])
     full_name = StringField(_l("Full name"), filters=[empty_to_none], validators=[Optional(), Length(max=120)],
@@ -116,7 +116,7 @@ class ProfileForm(FlaskForm):
         self.user_id = user_id
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password.")),
                                                                 Length(max=MAX_LENGTH)])
     password, confirm = password_fields()

@@ -1,6 +1,6 @@
 """Forms for contact points, guidance and the chair's own number."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..forms import BaseForm
 from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
@@ -10,7 +10,7 @@ from ..auth.forms import empty_to_none, strip
 PHONE = Regexp(r"^\+?[0-9 ]{3,20}$", message=_l("Write the number with digits and spaces only, e.g. +47 32 00 00 00."))
 
 
-class ContactPointForm(FlaskForm):
+class ContactPointForm(BaseForm):
     label = StringField(_l("Name"), filters=[strip],
                         validators=[DataRequired(_l("Give the contact point a name.")), Length(max=120)],
                         description=_l("For example “The facility's on-duty phone (24/7)”."))
@@ -43,7 +43,7 @@ def contact_point_choices():
     return [SelectChoice("", _l("None"))] + [SelectChoice(str(p.id), p.label) for p in points]
 
 
-class GuidanceForm(FlaskForm):
+class GuidanceForm(BaseForm):
     situation = StringField(_l("Situation"), filters=[strip],
                             validators=[DataRequired(_l("Name the situation.")), Length(max=120)],
                             description=_l("For example “Noise at night”."))
@@ -54,7 +54,7 @@ class GuidanceForm(FlaskForm):
                             validators=[Optional(), NumberRange(min=0, max=999, message=_l("Use 0 to 999."))])
 
 
-class ChairContactForm(FlaskForm):
+class ChairContactForm(BaseForm):
     label = StringField(_l("Shown as"), filters=[strip],
                         validators=[DataRequired(_l("Say how you are shown.")), Length(max=120)],
                         description=_l("For example “Chair of the neighbourhood council”."))

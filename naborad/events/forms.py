@@ -2,7 +2,7 @@
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..forms import BaseForm
 from wtforms import BooleanField, DateTimeLocalField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
@@ -22,7 +22,7 @@ def utc_to_oslo_naive(value):
     return value.astimezone(OSLO).replace(tzinfo=None) if value is not None else None
 
 
-class EventForm(FlaskForm):
+class EventForm(BaseForm):
     form_token = HiddenField()
     title = StringField(_l("Title"), filters=[strip],
                         validators=[DataRequired(_l("Give the event a title.")), Length(max=160)],
@@ -61,7 +61,7 @@ class EventForm(FlaskForm):
             raise ValidationError(_l("The deadline must be before the event ends."))
 
 
-class SignupForm(FlaskForm):
+class SignupForm(BaseForm):
     guests = IntegerField(_l("Guests"), default=0, validators=[Optional(), NumberRange(0, MAX_GUESTS)])
     dietary_note = StringField(_l("Dietary needs or allergies (optional)"), filters=[empty_to_none],
                                validators=[Optional(), Length(max=300)],
@@ -86,11 +86,11 @@ class ParticipantForm(SignupForm):
                        description=_l("Someone without an account, for example a neighbour."))
 
 
-class GuestsForm(FlaskForm):
+class GuestsForm(BaseForm):
     guests = IntegerField(_l("Guests"), default=0, validators=[Optional(), NumberRange(0, MAX_GUESTS)])
 
 
-class TaskForm(FlaskForm):
+class TaskForm(BaseForm):
     title = StringField(_l("Task"), filters=[strip],
                         validators=[DataRequired(_l("Name the task.")), Length(max=120)],
                         description=_l("For example “Bake a cake” or “Set up tables”."))

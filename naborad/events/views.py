@@ -18,7 +18,7 @@ from ..extensions import db
 from ..htmx import redirect_to, render, wants_fragment
 from ..models import Event, Signup, SignupStatus, TaskSlot, VolunteerTask, utcnow
 from ..notifications.service import active_members, notify
-from ..tokens import new_token
+from ..forms import with_token
 from . import bp, service
 from .forms import EventForm, GuestsForm, ParticipantForm, SignupForm, TaskForm, oslo_to_utc, utc_to_oslo_naive
 
@@ -247,8 +247,7 @@ def _create(form: EventForm, source: Event | None):
 
 
 def _new_form_page(form: EventForm, source: Event | None = None):
-    if not form.form_token.data:
-        form.form_token.data = new_token()
+    with_token(form)
     return render("events/new.html", form=form, source=source, status=form_status(form))
 
 
@@ -401,9 +400,7 @@ def _participants(event: Event):
 
 
 def _fresh_participant_form() -> ParticipantForm:
-    form = ParticipantForm(formdata=None)
-    form.form_token.data = new_token()
-    return form
+    return with_token(ParticipantForm(formdata=None))
 
 
 @bp.route("/<int:event_id>/deltakere")

@@ -2,7 +2,7 @@
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..forms import BaseForm
 from wtforms import DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -37,7 +37,7 @@ class WordingMixin:
     post_anyway = HiddenField()
 
 
-class IssueForm(FlaskForm, WordingMixin):
+class IssueForm(BaseForm, WordingMixin):
     form_token = HiddenField()
     title = StringField(_l("Title"), filters=[strip],
                         validators=[DataRequired(_l("Give the issue a short title.")), Length(max=160)],
@@ -57,33 +57,34 @@ class IssueForm(FlaskForm, WordingMixin):
             raise ValidationError(_l("The time cannot be in the future."))
 
 
-class ReplyForm(FlaskForm, WordingMixin):
+class ReplyForm(BaseForm, WordingMixin):
     form_token = HiddenField()
     body = TextAreaField(_l("Your reply"), filters=[strip],
                          validators=[DataRequired(_l("Write something before you send.")), Length(max=BODY_MAX)])
 
 
-class EditReplyForm(FlaskForm, WordingMixin):
+class EditReplyForm(BaseForm, WordingMixin):
     body = TextAreaField(_l("Your reply"), filters=[strip],
                          validators=[DataRequired(_l("Write something before you save.")), Length(max=BODY_MAX)])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(BaseForm):
     reason = StringField(_l("Reason"), filters=[strip],
                          validators=[DataRequired(_l("Give a short reason; members see it.")), Length(max=300)])
 
 
-class StatusForm(FlaskForm):
+class StatusForm(BaseForm):
     status = SelectField(_l("Status"), choices=lambda: [SelectChoice(s.value, status_label(s)) for s in IssueStatus])
+    # Its own id: the thread shows this form beside ReasonForm (lock), whose field is "reason" too.
     reason = StringField(_l("Reason (needed when closing)"), filters=[empty_to_none],
-                         validators=[Length(max=300)])
+                         validators=[Length(max=300)], id="status-reason")
 
     def validate_reason(self, field):
         if self.status.data == IssueStatus.CLOSED.value and not field.data:
             raise ValidationError(_l("Say why the issue is closed."))
 
 
-class FilterForm(FlaskForm):
+class FilterForm(BaseForm):
     class Meta:
         csrf = False
 

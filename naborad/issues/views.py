@@ -13,8 +13,8 @@ from ..auth.views import form_status
 from ..extensions import db
 from ..htmx import redirect_to, render, wants_fragment
 from ..models import Issue, IssueEvent, IssueFollow, IssueStatus, Reply, search_key, utcnow
-from ..search import words_like
-from ..tokens import new_token
+from ..search import int_arg, words_like
+from ..forms import with_token
 from . import bp
 from .forms import EditReplyForm, FilterForm, IssueForm, ReasonForm, ReplyForm, StatusForm
 from ..notifications.service import notify
@@ -38,7 +38,7 @@ def index():
         if form.category.data:
             stmt = stmt.where(Issue.category == form.category.data)
         stmt = stmt.where(*words_like(Issue.search_text, form.q.data))
-    page = max(1, request.args.get("side", 1, type=int) or 1)
+    page = int_arg(request.args, "side", 1, maximum=10_000)
     rows = db.session.scalars(
         stmt.options(joinedload(Issue.author))
         .order_by(Issue.last_activity_at.desc(), Issue.id.desc())
@@ -87,8 +87,7 @@ def new():
             db.session.commit()
             flash(_("The issue is posted."), "success")
             return redirect_to(url_for("issues.show", issue_id=issue.id))
-    if not form.form_token.data:
-        form.form_token.data = new_token()
+    with_token(form)
     status = 200 if findings else form_status(form)
     return render("issues/new.html", form=form, findings=findings, status=status)
 
@@ -126,9 +125,7 @@ def _is_following(issue: Issue) -> bool:
 
 
 def _fresh_reply_form() -> ReplyForm:
-    form = ReplyForm(formdata=None)
-    form.form_token.data = new_token()
-    return form
+    return with_token(ReplyForm(formdata=None))
 
 
 def _show(issue, reply_form=None, status=200, findings=()):

@@ -2,7 +2,7 @@
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..forms import BaseForm
 from wtforms import (DateField, DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField,
                      TextAreaField, URLField)
 from wtforms.fields.choices import SelectChoice
@@ -10,6 +10,7 @@ from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
 from ..auth.forms import empty_to_none, strip
 from ..models import ItemPhase, RsvpAnswer
+from ..search import parse_id
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -26,7 +27,7 @@ def rsvp_label(answer) -> str:
             RsvpAnswer.MAYBE: _("Maybe")}[RsvpAnswer(answer)]
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(BaseForm):
     form_token = HiddenField()
     starts_at = DateTimeLocalField(_l("Date and time"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
                                    validators=[DataRequired(_l("Choose the date and time."))])
@@ -38,12 +39,12 @@ class MeetingForm(FlaskForm):
                                      Length(max=300)])
 
 
-class CancelForm(FlaskForm):
+class CancelForm(BaseForm):
     message = StringField(_l("Message to members"), filters=[strip],
                           validators=[DataRequired(_l("Say why the meeting is cancelled.")), Length(max=500)])
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(BaseForm):
     form_token = HiddenField()
     issue_id = HiddenField()
     title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(_l("Give the item a title.")),
@@ -52,34 +53,34 @@ class ProposalForm(FlaskForm):
                         validators=[Optional(), Length(max=4000)])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(BaseForm):
     reason = StringField(_l("Reason"), filters=[strip],
                          validators=[DataRequired(_l("Give a short reason; the proposer sees it.")),
                                      Length(max=300)])
 
 
-class MoveForm(FlaskForm):
+class MoveForm(BaseForm):
     meeting_id = SelectField(_l("Move to meeting"), coerce=int, validate_choice=True)
 
 
-class ItemSettingsForm(FlaskForm):
+class ItemSettingsForm(BaseForm):
     minutes_planned = IntegerField(_l("Time in minutes"), validators=[Optional(), NumberRange(1, 240)])
     phase = SelectField(_l("Stage"), validators=[Optional()],
                         choices=lambda: [SelectChoice("", "–")] + [SelectChoice(p.value, phase_label(p))
                                                                    for p in ItemPhase])
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(BaseForm):
     notes = TextAreaField(_l("Notes"), filters=[empty_to_none], validators=[Optional(), Length(max=20000)])
     decision = TextAreaField(_l("Decision (optional)"), filters=[empty_to_none],
                              validators=[Optional(), Length(max=4000)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(BaseForm):
     form_token = HiddenField()
     what = StringField(_l("What is to be done"), filters=[strip],
                        validators=[DataRequired(_l("Say what is to be done.")), Length(max=300)])
-    assignee_id = SelectField(_l("Who (a member)"), coerce=lambda v: int(v) if v not in (None, "") else None,
+    assignee_id = SelectField(_l("Who (a member)"), coerce=parse_id,
                               validate_choice=False)
     assignee_name = StringField(_l("…or someone outside the council"), filters=[empty_to_none],
                                 validators=[Optional(), Length(max=120)],
@@ -94,16 +95,16 @@ class ActionForm(FlaskForm):
         return valid
 
 
-class DoneForm(FlaskForm):
+class DoneForm(BaseForm):
     note = StringField(_l("Short note (optional)"), filters=[empty_to_none], validators=[Optional(), Length(max=300)])
 
 
-class RsvpForm(FlaskForm):
+class RsvpForm(BaseForm):
     answer = SelectField(_l("Are you coming?"), choices=lambda: [SelectChoice(a.value, rsvp_label(a))
                                                                  for a in RsvpAnswer])
 
 
-class SearchForm(FlaskForm):
+class SearchForm(BaseForm):
     class Meta:
         csrf = False
 

@@ -18,20 +18,14 @@ from ..models import (ActionItem, AgendaItem, ChairSeat, Issue, IssueEvent, Issu
                       MeetingResponse, MeetingStatus, Role, RsvpAnswer, StandingKind, User, utcnow)
 from ..models.meetings import refresh_search_text
 from ..notifications.service import active_members, notify
-from ..search import words_like
-from ..tokens import new_token
+from ..search import int_arg, parse_id, words_like
+from ..forms import move_in_order, with_token
 from . import bp
 from .forms import (OSLO, ActionForm, CancelForm, DoneForm, ItemSettingsForm, MeetingForm, MinutesForm, MoveForm,
                     ProposalForm, ReasonForm, RsvpForm, SearchForm)
 
 AOB_POSITION = 10_000
 OPEN_FOR_PROPOSALS = (MeetingStatus.PLANNED, MeetingStatus.PUBLISHED)
-
-
-def with_token(form):
-    if not form.form_token.data:
-        form.form_token.data = new_token()
-    return form
 
 
 def is_chair(user) -> bool:
@@ -290,7 +284,8 @@ def propose_next():
     if meeting is None:
         flash(_("No meeting is planned yet. Ask the chair or the staff to schedule one."), "info")
         return redirect_to(url_for("meetings.index"))
-    args = {"sak": request.args.get("sak", type=int)} if request.args.get("sak", type=int) else {}
+    issue_id = int_arg(request.args, "sak")
+    args = {"sak": issue_id} if issue_id else {}
     return redirect_to(url_for("meetings.propose", meeting_id=meeting.id, **args))
 
 
@@ -302,8 +297,7 @@ def propose(meeting_id):
         abort(403)
     form = with_token(ProposalForm())
     issue = None
-    issue_id = request.args.get("sak", type=int) or (int(form.issue_id.data) if (form.issue_id.data or "").isdigit()
-                                                     else None)
+    issue_id = int_arg(request.args, "sak") or parse_id(form.issue_id.data)
     if issue_id:
         issue = db.session.get(Issue, issue_id)
         if issue and request.method == "GET":
@@ -431,11 +425,7 @@ def _swap(item, direction):
     rows = db.session.scalars(
         select(AgendaItem).where(AgendaItem.meeting_id == item.meeting_id, AgendaItem.state == ItemState.ACCEPTED)
         .order_by(AgendaItem.position, AgendaItem.id)).all()
-    index, other = rows.index(item), rows.index(item) + direction
-    if 0 <= other < len(rows):
-        rows[index], rows[other] = rows[other], rows[index]
-        for n, row in enumerate(rows):
-            row.position = n
+    if move_in_order(rows, item, direction):
         db.session.commit()
 
 
@@ -646,7 +636,7 @@ def approve(meeting_id):
 @allow(MEMBERS)
 def actions():
     status = request.args.get("status", "open")
-    person = request.args.get("person", type=int)
+    person = int_arg(request.args, "person")
     if request.args.get("mine"):
         person = current_user.id
     stmt = visible_action_items(current_user).options(joinedload(ActionItem.assignee),

@@ -1,6 +1,6 @@
 """Forms for member administration."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..forms import BaseForm
 from wtforms import EmailField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, Length, Optional
@@ -22,7 +22,7 @@ ROLE_CHANGE_CHOICES = [
 ]
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(BaseForm):
     form_token = HiddenField()
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default="neighbour")
     email = EmailField(_l("Email (optional)"), filters=[lambda v: empty_to_none(lower_strip(v))],
@@ -42,12 +42,12 @@ class InvitationForm(FlaskForm):
         return valid
 
 
-class RoleForm(FlaskForm):
+class RoleForm(BaseForm):
     role = SelectField(_l("Role"), choices=ROLE_CHANGE_CHOICES)
     confirm = HiddenField()
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(BaseForm):
     """Buttons that change something: only the CSRF token."""
 
 

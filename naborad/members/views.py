@@ -15,6 +15,7 @@ from ..htmx import redirect_to, render
 from ..mail import queue_mail
 from ..models import ChairSeat, Invitation, PasswordReset, Role, User, audit, utcnow
 from ..qr import qr_svg
+from ..forms import with_token
 from ..tokens import code_hash, new_code, new_token, sha256
 from . import bp
 from .forms import EmptyForm, InvitationForm, RoleForm
@@ -199,8 +200,7 @@ def invite():
         _remember_secret("invitation_codes", invitation.id, code)
         flash(_("The invitation is ready."), "success")
         return redirect_to(url_for("members.invitation", invitation_id=invitation.id))
-    if not form.form_token.data:
-        form.form_token.data = new_token()
+    with_token(form)
     return render("members/invite.html", form=form, status=form_status(form))
 
 

@@ -1,24 +1,25 @@
 """Forms for the residents' pre-meeting."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..forms import BaseForm
 from wtforms import BooleanField, DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..auth.forms import empty_to_none, strip
+from ..search import parse_id
 
 
-class PreMeetingForm(FlaskForm):
+class PreMeetingForm(BaseForm):
     form_token = HiddenField()
     starts_at = DateTimeLocalField(_l("Date and time"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
                                    validators=[DataRequired(_l("Choose the date and time."))])
     place = StringField(_l("Place at the facility"), filters=[strip],
                         validators=[DataRequired(_l("Where do you meet?")), Length(max=160)])
     title = StringField(_l("Name (optional)"), filters=[empty_to_none], validators=[Optional(), Length(max=160)])
-    meeting_id = SelectField(_l("Prepares for the council meeting"), coerce=lambda v: int(v) if v else None,
+    meeting_id = SelectField(_l("Prepares for the council meeting"), coerce=parse_id,
                              validate_choice=False)
 
 
-class ItemForm(FlaskForm):
+class ItemForm(BaseForm):
     form_token = HiddenField()
     title = StringField(_l("What do you want to talk about?"), filters=[strip],
                         validators=[DataRequired(_l("Write a few words about it.")), Length(max=160)])
@@ -26,25 +27,25 @@ class ItemForm(FlaskForm):
                          validators=[Optional(), Length(max=4000)])
 
 
-class CommentForm(FlaskForm):
+class CommentForm(BaseForm):
     form_token = HiddenField()
     body = TextAreaField(_l("Your comment"), filters=[strip],
                          validators=[DataRequired(_l("Write something before you send.")), Length(max=4000)])
     show_name = BooleanField(_l("Other residents may see my name"))
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(BaseForm):
     reason = StringField(_l("Reason"), filters=[strip],
                          validators=[DataRequired(_l("Give a short reason.")), Length(max=300)])
 
 
-class SummaryForm(FlaskForm):
+class SummaryForm(BaseForm):
     summary = TextAreaField(_l("The residents' view (summary)"), filters=[empty_to_none],
                             validators=[Optional(), Length(max=8000)],
                             description=_l("Write it for the council: what the residents think, never who said what."))
 
 
-class RaiseForm(FlaskForm):
+class RaiseForm(BaseForm):
     form_token = HiddenField()
     title = StringField(_l("Title on the council agenda"), filters=[strip],
                         validators=[DataRequired(_l("Give the item a title.")), Length(max=160)])

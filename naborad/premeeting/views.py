@@ -18,17 +18,12 @@ from ..models import (AgendaItem, ItemState, Meeting, MeetingStatus, PreItemStat
                       PreMeetingItem, PreMeetingResponse, Role, utcnow)
 from ..models.meetings import refresh_search_text
 from ..notifications.service import active_members, notify
-from ..tokens import new_token
+from ..search import int_arg
+from ..forms import move_in_order, with_token
 from . import bp
 from .forms import CommentForm, ItemForm, PreMeetingForm, RaiseForm, ReasonForm, SummaryForm
 
 OSLO = __import__("zoneinfo").ZoneInfo("Europe/Oslo")
-
-
-def with_token(form):
-    if not form.form_token.data:
-        form.form_token.data = new_token()
-    return form
 
 
 def new_comment_form():
@@ -65,8 +60,8 @@ def _meeting_choices():
 def new():
     form = with_token(PreMeetingForm())
     form.meeting_id.choices = _meeting_choices()
-    if request.method == "GET" and request.args.get("mote", type=int):
-        form.meeting_id.data = request.args.get("mote", type=int)
+    if request.method == "GET" and int_arg(request.args, "mote"):
+        form.meeting_id.data = int_arg(request.args, "mote")
     if form.validate_on_submit():
         existing = db.session.scalar(select(PreMeeting.id).where(PreMeeting.form_token == form.form_token.data))
         if existing is None:
@@ -244,11 +239,7 @@ def _swap(item, direction):
     rows = db.session.scalars(select(PreMeetingItem).where(PreMeetingItem.premeeting_id == item.premeeting_id,
                                                            PreMeetingItem.state == PreItemState.ACCEPTED)
                               .order_by(PreMeetingItem.position, PreMeetingItem.id)).all()
-    index, other = rows.index(item), rows.index(item) + direction
-    if 0 <= other < len(rows):
-        rows[index], rows[other] = rows[other], rows[index]
-        for n, row in enumerate(rows):
-            row.position = n + 1
+    if move_in_order(rows, item, direction, first=1):
         db.session.commit()
 
 

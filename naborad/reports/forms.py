@@ -1,6 +1,6 @@
 """Forms for situation reports."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..forms import BaseForm
 from wtforms import DateTimeLocalField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -32,7 +32,7 @@ def contact_way_label(way) -> str:
             ContactWay.PHONE: _("Call or text me"), ContactWay.EMAIL: _("Email me")}[ContactWay(way)]
 
 
-class ReportForm(FlaskForm):
+class ReportForm(BaseForm):
     form_token = HiddenField()
     category = SelectField(_l("What is it about?"),
                            choices=lambda: [SelectChoice(c.value, category_label(c)) for c in ReportCategory],
@@ -62,13 +62,13 @@ class ReportForm(FlaskForm):
             raise ValidationError(_l("Give a number or an address so the staff can reach you."))
 
 
-class RespondForm(FlaskForm):
+class RespondForm(BaseForm):
     response = TextAreaField(_l("Answer to the reporter"), filters=[strip],
                              validators=[DataRequired(_l("Write the answer.")), Length(max=TEXT_MAX)],
                              description=_l("The person who reported sees this on their report."))
 
 
-class CloseForm(FlaskForm):
+class CloseForm(BaseForm):
     outcome = TextAreaField(_l("What was done"), filters=[strip],
                             validators=[DataRequired(_l("Say what was done before you close.")),
                                         Length(max=TEXT_MAX)],

@@ -13,7 +13,7 @@ from ..htmx import redirect_to, render, wants_fragment
 from ..issues.forms import OSLO
 from ..models import ReportStatus, Role, SituationReport, User, utcnow
 from ..notifications.service import active_members, notify
-from ..tokens import new_token
+from ..forms import with_token
 from . import bp
 from .forms import CloseForm, ReportForm, RespondForm
 from .service import alert_staff, chart, mark_alerts_seen, statistics, unseen_alert_count
@@ -67,8 +67,7 @@ def new():
         db.session.commit()
         flash(_("Thank you. The staff have been told, and you can follow the report here."), "success")
         return redirect_to(url_for("reports.show", report_id=report.id))
-    if not form.form_token.data:
-        form.form_token.data = new_token()
+    with_token(form)
     return render("reports/new.html", form=form, on_duty=_on_duty(), status=form_status(form))
 
 

@@ -1,0 +1,54 @@
+"""The base of every form: strips characters no text field may hold (NUL, other C0 controls)."""
+import re
+
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectFieldBase
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _clean(value):
+    return CONTROL.sub("", value) if isinstance(value, str) else value
+
+
+def _clean_choice(value):
+    # Optional() lets a whitespace-only choice through unchecked; make it the empty choice.
+    return _clean(value).strip() if isinstance(value, str) else value
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            # PostgreSQL refuses NUL in text; nobody types the others. Cleaned before any other filter.
+            first = _clean_choice if issubclass(unbound_field.field_class, SelectFieldBase) else _clean
+            filters = [first, *unbound_field.kwargs.get("filters", ())]
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+        def render_field(self, field, render_kw):
+            # The hidden tokens need no id: a page with several forms would repeat id="csrf_token" (invalid HTML).
+            if field.short_name in ("csrf_token", "form_token") and "id" not in render_kw:
+                render_kw = {**render_kw, "id": False}
+            return super().render_field(field, render_kw)
+
+
+def with_token(form):
+    """Give a creating form its one-time token (a unique column makes a double submit a no-op)."""
+    from .tokens import new_token
+    if not form.form_token.data:
+        form.form_token.data = new_token()
+    return form
+
+
+def move_in_order(rows, item, direction: int, first: int = 0) -> bool:
+    """Move `item` one place up (-1) or down (+1) in `rows` (in their order) and renumber the positions
+    from `first`. False when it cannot move (not in the list, or already at that end)."""
+    if item not in rows:
+        return False
+    index = rows.index(item)
+    other = index + direction
+    if not 0 <= other < len(rows):
+        return False
+    rows[index], rows[other] = rows[other], rows[index]
+    for n, row in enumerate(rows, start=first):
+        row.position = n
+    return True
