@@ -28,14 +28,36 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "config(**overrides): app config for this test")
 
 
+@pytest.fixture(scope="session")
+def worker_id(request):
+    """pytest-xdist's worker name ("gw0", ...), or "master" when it is not in use."""
+    return getattr(request.config, "workerinput", {}).get("workerid", "master")
+
+
 def pytest_report_header(config):
     return f"database: {os.environ.get('NABORAD_TEST_DATABASE_URL') or 'SQLite file'}"
 
 
+def _worker_database(url: str, worker: str) -> str:
+    """With pytest-xdist each worker gets a database of its own on the same server (test_gw1, ...)."""
+    if worker in ("master", "gw0"):
+        return url
+    base, name = url.rsplit("/", 1)
+    own = f"{name}_{worker}"
+    admin = create_engine(f"{base}/postgres".replace("postgresql://", "postgresql+psycopg://", 1),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own}).scalar():
+            conn.execute(text(f'CREATE DATABASE "{own}"'))
+    admin.dispose()
+    return f"{base}/{own}"
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
+def database_url(tmp_path_factory, worker_id):
     url = os.environ.get("NABORAD_TEST_DATABASE_URL")
     if url:
+        url = _worker_database(url, worker_id)
         engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
         with engine.begin() as conn:  # start from an empty schema
             conn.execute(text("DROP SCHEMA public CASCADE"))

@@ -200,3 +200,33 @@ def test_nothing_of_the_premeeting_leaks_to_neighbours_or_the_chair(app, samples
     mails = " ".join(m.context + m.template for m in db.session.scalars(select(OutboxMail)))
     assert not any(secret in mails for secret in PLANTED)
     assert seen_pages > 100
+
+
+def test_premeeting_page_uses_a_fixed_number_of_queries(app, room, make_user):
+    from .test_issues import count_queries
+    meeting, council_item, premeeting = room
+    staff, staff_user = client_for(app, make_user, Role.STAFF)
+    residents = [make_user(Role.RESIDENT) for _ in range(4)]
+
+    def queries():
+        staff.get(f"/beboermote/{premeeting.id}")
+        with count_queries() as seen:
+            assert staff.get(f"/beboermote/{premeeting.id}").status_code == 200
+        return len(seen)
+
+    first = PreMeetingItem(premeeting_id=premeeting.id, agenda_item_id=council_item.id, title="A",
+                           state=PreItemState.ACCEPTED)
+    db.session.add(first)
+    db.session.flush()
+    db.session.add(PreMeetingComment(item_id=first.id, author_id=residents[0].id, body="x"))
+    db.session.commit()
+    few = queries()
+    for n in range(20):
+        item = PreMeetingItem(premeeting_id=premeeting.id, title=f"Sak {n}", state=PreItemState.ACCEPTED,
+                              proposer_id=residents[n % 4].id, position=n + 2)
+        db.session.add(item)
+        db.session.flush()
+        db.session.add_all([PreMeetingComment(item_id=item.id, author_id=residents[k].id, body=f"k{k}")
+                            for k in range(4)])
+    db.session.commit()
+    assert queries() == few
