@@ -8,7 +8,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PO     := $(wildcard naborad/translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: run test test-postgres install install-dev translations browser extract-messages screenshots clean
+.PHONY: run test test-postgres install install-dev translations browser vnu extract-messages screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,19 +57,35 @@ browser:
 	else echo "NOTE: $(CHROMIUM) is missing and we are not root: browser tests will be skipped." \
 	  "Install it with: sudo apt-get install chromium fonts-liberation"; fi
 
-test: install-dev translations browser
+# The Nu Html Checker for the browser walk's HTML check (needs Java; Debian's 17 is fine). The npm install
+# script would fetch its own Java runtime, hence --ignore-scripts.
+VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
+vnu:
+	@if [ -f $(VNU_JAR) ]; then :; \
+	elif command -v npm >/dev/null; then \
+	  echo "Installing vnu-jar (Nu Html Checker) into node_modules/..."; \
+	  npm install --ignore-scripts --no-save --no-audit --no-fund vnu-jar >/dev/null; \
+	else echo "NOTE: npm is missing: the HTML validity test will be skipped (outside CI)."; fi
+
+test: install-dev translations browser vnu
 	$(BIN)/ruff check .
-	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest
+	$(BIN)/pytest -n 2 -m "not e2e and not screenshots"
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest -m e2e tests/e2e
 	@$(MAKE) --no-print-directory test-postgres
 
 # The non-browser tests again on PostgreSQL. CI must have it; elsewhere it is optional.
 test-postgres: install-dev translations
 	@if pg_isready -q -d "$(PG_URL)" 2>/dev/null; then \
 	  echo "== the suite again on PostgreSQL ($(PG_URL))"; \
-	  NABORAD_TEST_DATABASE_URL="$(PG_URL)" $(BIN)/pytest -m "not e2e"; \
+	  NABORAD_TEST_DATABASE_URL="$(PG_URL)" $(BIN)/pytest -n 2 -m "not e2e and not screenshots"; \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL does not answer at $(PG_URL), and CI needs it." >&2; exit 1; \
 	else echo "NOTE: PostgreSQL does not answer at $(PG_URL): the PostgreSQL run is skipped." \
 	  "Start it (or set PG_URL=...) and run 'make test-postgres'."; fi
+
+# PNGs of the main pages for each role, phone and laptop, into docs/screenshots/ (git-ignored).
+screenshots: install-dev translations browser
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest tests/e2e/test_screenshots.py -m screenshots -q
+	@echo "Screenshots in docs/screenshots/"
 
 clean:
 	rm -rf $(VENV) instance/naborad.sqlite3* $(MO)

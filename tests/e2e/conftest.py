@@ -21,6 +21,8 @@ DEMO_PASSWORD = "e2e demo passord 2026"
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
 LAPTOP = {"viewport": {"width": 1280, "height": 800}}
+# WCAG 1.4.10 reflow: content fits 320 CSS px without horizontal scrolling.
+REFLOW_VIEWPORT = {"width": 320, "height": 640}
 
 ACTION_TIMEOUT_MS = 5_000
 NAVIGATION_TIMEOUT_MS = 10_000
@@ -48,6 +50,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
             if not Path(CHROMIUM).exists():
                 item.add_marker(skip)
+    # `make screenshots` (-m screenshots) alone takes the screenshots: every other run leaves them out.
+    if "screenshots" not in (config.getoption("markexpr") or ""):
+        shots = [item for item in items if item.get_closest_marker("screenshots")]
+        if shots:
+            config.hook.pytest_deselected(items=shots)
+            items[:] = [item for item in items if not item.get_closest_marker("screenshots")]
 
 
 @pytest.fixture(scope="session")
@@ -62,6 +70,7 @@ def live_server(tmp_path_factory):
         "ARGON2_MEMORY_COST": 8,
         "ARGON2_PARALLELISM": 1,
         "RATELIMIT_STORAGE_URL": "memory://",
+        "SEND_FILE_MAX_AGE_DEFAULT": 3600,  # the browser keeps app.css and the scripts: a faster walk
     }
     # The port is known only once the socket is bound; BASE_URL (printed invitation links) needs it.
     server = make_server("127.0.0.1", 0, None, threaded=True)
@@ -230,18 +239,42 @@ def check_page(page, status: int = 200, *, axe: bool = True) -> None:
     if main_count != 1:
         problems.append(f"{main_count} main landmarks, expected exactly 1")
 
+    problems.extend(_overflow_problems(page))
+
+    # A skip link bypasses blocks repeated on every page (WCAG 2.4.1): a page without a site header or
+    # navigation (the printable contact card) has none to bypass.
+    if main_count == 1 and page.locator("header, nav, [role=banner], [role=navigation]").count():
+        problems.extend(_skip_link_problems(page))
+
+    assert not problems, f"{url}:\n" + "\n".join(f"- {p}" for p in problems)
+
+
+_WIDEST = """() => [...document.querySelectorAll('body *')]
+    .filter(el => el.getBoundingClientRect().right > innerWidth + 1 && el.getBoundingClientRect().width > 0)
+    .slice(0, 3).map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                     + (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : ''))"""
+
+
+def _overflow_problems(page) -> list[str]:
     # A mobile browser widens the layout viewport (innerWidth) to fit too-wide content, so compare with
     # the device's own width as well.
     scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     limit = min(inner_width, page.viewport_size["width"])
     if scroll_width > limit:
-        problems.append(f"horizontal scroll: scrollWidth {scroll_width} > {limit} "
-                        f"(innerWidth {inner_width}, viewport {page.viewport_size['width']})")
+        return [f"horizontal scroll: scrollWidth {scroll_width} > {limit} "
+                f"(innerWidth {inner_width}, viewport {page.viewport_size['width']}); "
+                f"too wide: {', '.join(page.evaluate(_WIDEST)) or '?'}"]
+    return []
 
-    if main_count == 1:
-        problems.extend(_skip_link_problems(page))
 
-    assert not problems, f"{url}:\n" + "\n".join(f"- {p}" for p in problems)
+def check_reflow(page) -> None:
+    """The cheap part of check_page for a page already checked at another size: no horizontal scrolling
+    and no new console error."""
+    log = _logs[page]
+    problems = [f"console {kind}: {text} ({where})" for kind, text, where in log.errors]
+    log.errors.clear()
+    problems.extend(_overflow_problems(page))
+    assert not problems, f"{page.url}:\n" + "\n".join(f"- {p}" for p in problems)
 
 
 def _skip_link_problems(page) -> list[str]:

@@ -6,7 +6,7 @@ from urllib.parse import urldefrag, urlsplit
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from .conftest import DEMO_PASSWORD, check_page
+from .conftest import DEMO_PASSWORD, LAPTOP, REFLOW_VIEWPORT, check_page, check_reflow
 
 # The demo logins the walk uses, and anon (no login). Every demo login has DEMO_PASSWORD.
 ROLES = ["anon", "beboer", "nabo", "leder", "ansatt"]
@@ -16,6 +16,11 @@ MAX_PAGES = 80
 
 # Never followed: logging out ends the walk's session; downloads and feeds are not pages.
 _SKIP_PATH = re.compile(r"^/(logg-ut|static/|kalender/)|\.(ics|csv)$")
+
+
+def _message(error: AssertionError) -> str:
+    """check_page's own message, without pytest's repeat of the assertion."""
+    return str(error).split("\nassert ")[0]
 
 
 def log_in(page, login: str, password: str = DEMO_PASSWORD) -> None:
@@ -101,22 +106,31 @@ def walk(page, app, origin: str, role: str, js: bool = True) -> Walk:
         try:
             check_page(page)
         except AssertionError as error:
-            result.problems.append(f"{path} ({endpoint}) as {role}: {error}")
+            result.problems.append(f"{path} ({endpoint}) as {role}: {_message(error)}")
         links, hx_gets = same_origin_links(page, origin)
         result.hx_gets.update(hx_gets)
         queue.extend(links)
     return result
 
 
-def revisit(page, origin: str, walk_: Walk, label: str) -> list[str]:
-    """Every URL of a walk again (another viewport): status, console, h1, main, skip link, no overflow."""
+def revisit(page, origin: str, walk_: Walk) -> list[str]:
+    """Every URL of a walk again on a laptop (1280x800): every check but axe (the phone walk ran it); then,
+    without reloading, the same page narrowed to 320x640 CSS px (WCAG 1.4.10 reflow, as a desktop browser
+    zoomed to 400 %): no horizontal scrolling, and no console error from the narrowing."""
     problems = []
     for endpoint, path in walk_.urls.items():
+        page.set_viewport_size(LAPTOP["viewport"])
         try:
             page.goto(path)
             check_page(page, axe=False)
         except AssertionError as error:
-            problems.append(f"{path} ({endpoint}) as {walk_.role} at {label}: {error}")
+            problems.append(f"{path} ({endpoint}) as {walk_.role} at 1280x800: {_message(error)}")
         except Exception as error:
-            problems.append(f"{origin}{path} as {walk_.role} at {label}: could not load: {error}")
+            problems.append(f"{origin}{path} as {walk_.role} at 1280x800: could not load: {error}")
+            continue
+        page.set_viewport_size(REFLOW_VIEWPORT)
+        try:
+            check_reflow(page)
+        except AssertionError as error:
+            problems.append(f"{path} ({endpoint}) as {walk_.role} at 320x640: {_message(error)}")
     return problems
