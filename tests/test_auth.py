@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from naborad.extensions import db
-from naborad.models import (AuditEvent, Invitation, OutboxMail, PasswordReset, Role, User, UserSession,
+from naborad.models import (AuditEvent, Invitation, Issue, OutboxMail, PasswordReset, Role, User, UserSession,
                             utcnow)
 from naborad.tokens import code_hash, new_code, sha256
 
@@ -318,3 +318,41 @@ def test_profile_refuses_an_email_in_use(client, login_as, make_user):
     login_as(Role.RESIDENT)
     response = client.post("/profil", data={"display_name": "K", "email": "taken@example.org", "locale": "nb"})
     assert response.status_code == 422
+
+
+def test_export_holds_own_data_only(client, login_as, make_user):
+    import json
+    me = login_as(Role.RESIDENT, full_name="Kari Nordmann")
+    other = make_user(Role.NEIGHBOUR, full_name="Per Hansen")
+    db.session.add_all([Issue(title="Mitt", body="x", category="other", author_id=me.id, search_text="mitt"),
+                        Issue(title="Hans", body="x", category="other", author_id=other.id, search_text="hans")])
+    db.session.commit()
+    response = client.get("/profil/eksport")
+    data = json.loads(response.data)
+    assert response.mimetype == "application/json" and "attachment" in response.headers["Content-Disposition"]
+    assert data["profile"]["full_name"] == "Kari Nordmann"
+    assert [i["title"] for i in data["issues"]] == ["Mitt"] and "Per Hansen" not in response.get_data(as_text=True)
+
+
+def test_delete_own_account_keeps_what_was_written_as_a_former_member(app, client, login_as, make_user):
+    me = login_as(Role.NEIGHBOUR)
+    my_id = me.id
+    issue = Issue(title="Blir stående", body="x", category="other", author_id=my_id, search_text="x")
+    db.session.add(issue)
+    db.session.commit()
+    assert client.post("/profil/slett", data={"password": "wrong"}).status_code == 422
+    assert client.post("/profil/slett", data={"password": PASSWORD}).status_code == 303
+    db.session.expunge(me)
+    assert db.session.get(User, my_id) is None
+    db.session.refresh(issue)
+    assert issue.author_id is None
+    assert client.get("/").status_code == 303  # logged out
+    reader = app.test_client()
+    log_in(reader, make_user(Role.RESIDENT).username)
+    assert "Blir stående" in reader.get(f"/saker/{issue.id}").get_data(as_text=True)
+
+
+def test_last_staff_member_cannot_delete_the_account(client, login_as):
+    me = login_as(Role.STAFF)
+    assert client.post("/profil/slett", data={"password": PASSWORD}).status_code == 422
+    assert db.session.get(User, me.id) is not None

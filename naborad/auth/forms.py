@@ -120,3 +120,8 @@ class ChangePasswordForm(BaseForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password.")),
                                                                 Length(max=MAX_LENGTH)])
     password, confirm = password_fields()
+
+
+class DeleteAccountForm(BaseForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired(_l("Enter your password to confirm.")),
+                                                              Length(max=MAX_LENGTH)])

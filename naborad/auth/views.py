@@ -14,7 +14,8 @@ from ..models import Invitation, PasswordReset, Role, User, audit, user_by_login
 from ..passwords import burn_time, hash_password, verify_password
 from ..tokens import code_hash, new_token, sha256
 from . import bp, throttle
-from .forms import (AcceptInvitationForm, ChangePasswordForm, ForgotPasswordForm, InvitationCodeForm,
+from .forms import (AcceptInvitationForm, ChangePasswordForm, DeleteAccountForm, ForgotPasswordForm,
+                    InvitationCodeForm,
                     LoginForm, ProfileForm, ResetPasswordForm)
 from .sessions import end_all_sessions, end_session, start_session
 
@@ -220,3 +221,38 @@ def change_password():
             flash(_("Your password is changed. You were logged out everywhere else."), "success")
             return redirect_to(url_for("auth.profile"))
     return render("auth/change_password.html", form=form, status=form_status(form))
+
+
+@bp.route("/profil/eksport")
+@allow(MEMBERS)
+def export():
+    """Download everything the app holds that you wrote or that is about you (JSON)."""
+    from .account import export_response
+    audit("data_exported", actor=current_user, target=current_user)
+    db.session.commit()
+    return export_response(current_user._get_current_object())
+
+
+@bp.route("/profil/slett", methods=["GET", "POST"])
+@allow(MEMBERS, form_csrf=True)
+def delete_account():
+    """Delete your own account. What you wrote stays, shown as by a former member."""
+    from sqlalchemy import delete, func
+    user = current_user._get_current_object()
+    form = DeleteAccountForm()
+    last_staff = user.role == Role.STAFF and db.session.scalar(
+        select(func.count()).select_from(User).where(User.role == Role.STAFF, User.is_active_member.is_(True))) <= 1
+    if form.validate_on_submit():
+        if last_staff:
+            form.password.errors.append(_("You are the last staff member. Invite another before you leave."))
+        elif not verify_password(user, form.password.data):
+            form.password.errors.append(_("That is not your password."))
+        else:
+            end_session(user)
+            audit("account_deleted")  # no name: the member is gone
+            db.session.execute(delete(User).where(User.id == user.id))
+            db.session.commit()
+            flash(_("Your account is deleted. Thank you for your time in the council."), "success")
+            return redirect_to(url_for("auth.login"))
+    return render("auth/delete_account.html", form=form, last_staff=last_staff,
+                  status=422 if request.method == "POST" else 200)

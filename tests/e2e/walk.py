@@ -15,7 +15,7 @@ ROLES = ["anon", "beboer", "nabo", "leder", "ansatt"]
 MAX_PAGES = 80
 
 # Never followed: logging out ends the walk's session; downloads and feeds are not pages.
-_SKIP_PATH = re.compile(r"^/(logg-ut|static/|kalender/)|\.(ics|csv)$")
+_SKIP_PATH = re.compile(r"^/(logg-ut|static/|kalender/|profil/eksport)|\.(ics|csv)$")
 
 
 def _message(error: AssertionError) -> str:

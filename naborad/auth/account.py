@@ -1,0 +1,54 @@
+"""The member's own data: export it, or delete the account (GDPR articles 15, 17 and 20)."""
+import json
+
+from flask import Response
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import (Issue, MeetingResponse, Notification, NotificationSetting, PreMeetingComment, Reply,
+                      SituationReport, User, utcnow)
+
+
+def export_data(user: User) -> bytes:
+    """Everything the app holds that this member wrote or that is about them, as JSON."""
+    from ..models import AgendaItem, Signup
+
+    def rows(stmt, *fields):
+        return [{f: _plain(getattr(r, f)) for f in fields} for r in db.session.scalars(stmt)]
+
+    data = {
+        "exported_at": utcnow().isoformat(),
+        "profile": {f: _plain(getattr(user, f)) for f in ("username", "display_name", "full_name", "email",
+                                                           "phone", "role", "locale", "created_at")},
+        "issues": rows(select(Issue).where(Issue.author_id == user.id), "id", "title", "body", "place",
+                       "created_at"),
+        "replies": rows(select(Reply).where(Reply.author_id == user.id), "id", "issue_id", "body", "created_at"),
+        "proposals": rows(select(AgendaItem).where(AgendaItem.proposer_id == user.id), "id", "meeting_id", "title",
+                          "why", "created_at"),
+        "meeting_answers": rows(select(MeetingResponse).where(MeetingResponse.user_id == user.id), "meeting_id",
+                                "answer", "updated_at"),
+        "event_signups": rows(select(Signup).where(Signup.user_id == user.id), "event_id", "guests",
+                              "dietary_note", "created_at"),
+        "situation_reports": rows(select(SituationReport).where(SituationReport.reporter_id == user.id), "id",
+                                  "category", "text", "place", "created_at"),
+        "residents_meeting_comments": rows(select(PreMeetingComment).where(PreMeetingComment.author_id == user.id),
+                                           "id", "item_id", "body", "created_at"),
+        "notification_settings": rows(select(NotificationSetting).where(NotificationSetting.user_id == user.id),
+                                      "kind", "mode"),
+        "notifications": rows(select(Notification).where(Notification.user_id == user.id), "kind",
+                              "subject_type", "subject_id", "created_at", "read_at"),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2).encode()
+
+
+def _plain(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "value"):
+        return value.value
+    return value
+
+
+def export_response(user: User) -> Response:
+    return Response(export_data(user), mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="naborad-mine-data.json"'})
