@@ -2,18 +2,16 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from naborad.extensions import db
 from naborad.models import (AuditEvent, Invitation, Issue, OutboxMail, PasswordReset, Role, User, UserSession,
                             utcnow)
 from naborad.tokens import code_hash, new_code, sha256
 
+from .helpers import count
 from .conftest import PASSWORD, log_in
 
-
-def count(model):
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def test_login_page_renders_in_norwegian_by_default(client):

@@ -1,13 +1,12 @@
 """The public contact page, guidance, the printable card, staff editing, and the chair's consented number."""
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from naborad.extensions import db
 from naborad.models import ChairContact, ChairSeat, ContactPoint, Guidance, Role
 
+from .helpers import count
 
-def count(model, *where):
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 @pytest.fixture

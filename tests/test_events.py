@@ -5,11 +5,10 @@ import io
 import re
 import threading
 import time
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event as sa_event, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from naborad.events.service import purge_dietary_notes
@@ -17,6 +16,7 @@ from naborad.events.views import neutralise
 from naborad.extensions import db
 from naborad.models import Event, Role, Signup, SignupStatus, TaskSlot, VolunteerTask, utcnow
 
+from .helpers import count_queries
 from .conftest import log_in
 
 HX = {"HX-Request": "true"}
@@ -49,18 +49,6 @@ def add_signup(event, user=None, guests=0, status=SignupStatus.CONFIRMED, **fiel
     db.session.commit()
     return signup
 
-
-@contextmanager
-def count_queries():
-    queries = []
-
-    def before(conn, cursor, statement, *args):
-        queries.append(statement)
-    sa_event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield queries
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", before)
 
 
 # -- list and page ------------------------------------------------------------------

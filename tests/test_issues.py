@@ -1,13 +1,14 @@
 """Issues: list, search, threads, replies with htmx and without, moderation, wording prompt, query counts."""
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import insert, select
 
 from naborad.extensions import db
 from naborad.markdown import render_markdown
 from naborad.models import (Issue, IssueEvent, IssueFollow, IssueStatus, Reply, Role, search_key, utcnow)
+
+from .helpers import count, count_queries
 
 HX = {"HX-Request": "true"}
 
@@ -24,21 +25,6 @@ def make_issue(make_user):
     return make
 
 
-def count(model, *where):
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-@contextmanager
-def count_queries():
-    queries = []
-
-    def before(conn, cursor, statement, *args):
-        queries.append(statement)
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield queries
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 # -- list and search ----------------------------------------------------------

@@ -2,14 +2,14 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from naborad.extensions import db
 from naborad.models import (ActionItem, AgendaItem, ChairSeat, Issue, IssueEvent, IssueStatus, ItemState, Meeting,
                             MeetingResponse, MeetingStatus, Role, StandingKind, search_key, utcnow)
 
+from .helpers import count, count_queries
 from .conftest import log_in
-from .test_issues import count_queries
 
 HX = {"HX-Request": "true"}
 
@@ -35,9 +35,6 @@ def add_item(meeting, title="Støy", state=ItemState.ACCEPTED, position=5, **fie
     db.session.commit()
     return item
 
-
-def count(model, *where):
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def as_member(app, make_user, role=Role.NEIGHBOUR, **kwargs):

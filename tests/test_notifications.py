@@ -11,7 +11,7 @@ from naborad.models import (CalendarFeed, Issue, IssueFollow, Meeting, MeetingRe
 from naborad.notifications.jobs import send_digests, send_reminders
 
 from .conftest import log_in
-from .test_issues import count_queries
+from .helpers import count_queries
 from .test_mail import free_port
 from .test_mail import smtp as smtp  # noqa: F401  (the real local SMTP server fixture)
 

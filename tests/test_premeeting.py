@@ -203,7 +203,7 @@ def test_nothing_of_the_premeeting_leaks_to_neighbours_or_the_chair(app, samples
 
 
 def test_premeeting_page_uses_a_fixed_number_of_queries(app, room, make_user):
-    from .test_issues import count_queries
+    from .helpers import count_queries
     meeting, council_item, premeeting = room
     staff, staff_user = client_for(app, make_user, Role.STAFF)
     residents = [make_user(Role.RESIDENT) for _ in range(4)]

@@ -1,10 +1,9 @@
 """Situation reports ("meld fra"): filing, staff alerts and mail over real SMTP, handling, privacy, numbers, retention."""
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import insert, select
 
 from naborad.extensions import db
 from naborad.mail import send_due
@@ -12,26 +11,12 @@ from naborad.models import (ContactPoint, MailStatus, OutboxMail, ReportCategory
                             SituationReport, StaffAlert, utcnow)
 from naborad.reports.service import cell, percentile, purge_closed_reports, statistics, subtract_months
 
+from .helpers import count, count_queries
 from .test_mail import free_port, smtp  # noqa: F401  (the real local SMTP server fixture)
 
 ONDUTY = "vakt@example.org"
 
 
-def count(model, *where):
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-@contextmanager
-def count_queries():
-    queries = []
-
-    def before(conn, cursor, statement, *args):
-        queries.append(statement)
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield queries
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 def form(**fields):
