@@ -86,6 +86,13 @@ def enforce_policy():
 
 
 def _next_target() -> str | None:
+    """Where to go back to after logging in: this page, or for htmx the page the request came from."""
+    if request.headers.get("HX-Request") == "true":
+        from urllib.parse import urlsplit
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        if current.netloc == request.host and current.path:
+            return current.path + (f"?{current.query}" if current.query else "")
+        return None
     if request.method != "GET":
         return None
     path = request.full_path if request.query_string else request.path

@@ -15,4 +15,70 @@
   }
   document.addEventListener("DOMContentLoaded", syncMenu);
   wide.addEventListener("change", syncMenu);
+
+  // Drafts: what someone types in a form marked data-draft is kept in this tab's sessionStorage
+  // until the server has taken it, so an ended session, a lost connection or a reload loses nothing.
+  var PREFIX = "naborad-draft:";
+  var KEEP = "textarea, input[type=text], input:not([type])";
+
+  function keyOf(form) { return PREFIX + location.pathname + "#" + form.getAttribute("data-draft"); }
+  function read(key) {
+    try { return JSON.parse(sessionStorage.getItem(key) || "null"); } catch (e) { return null; }
+  }
+  function fields(form) { return Array.prototype.slice.call(form.querySelectorAll(KEEP)); }
+  function save(form, submitted) {
+    var values = {}, any = false;
+    fields(form).forEach(function (f) { if (f.name && f.value) { values[f.name] = f.value; any = true; } });
+    try {
+      if (any) { sessionStorage.setItem(keyOf(form), JSON.stringify({values: values, submitted: !!submitted})); }
+      else { sessionStorage.removeItem(keyOf(form)); }
+    } catch (e) { /* storage full or blocked: nothing to do */ }
+  }
+  function hasErrors(form) { return !!form.querySelector(".has-error, .form-errors, .wording-prompt"); }
+  function restore(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll("form[data-draft]").forEach(function (form) {
+      var key = keyOf(form), draft = read(key);
+      if (!draft) { return; }
+      if (draft.submitted && !hasErrors(form)) {  // back on the form's page after a plain post went through
+        sessionStorage.removeItem(key);
+        return;
+      }
+      var empty = fields(form).every(function (f) { return !f.value; });
+      if (empty) {
+        fields(form).forEach(function (f) { if (draft.values[f.name]) { f.value = draft.values[f.name]; } });
+      }
+      draft.submitted = false;
+      sessionStorage.setItem(key, JSON.stringify(draft));
+    });
+  }
+  function onLoginPage() {
+    // A post that ended on the login page did not go through: its drafts are not "submitted".
+    if (!document.querySelector("form[data-login]")) { return; }
+    for (var i = 0; i < sessionStorage.length; i++) {
+      var key = sessionStorage.key(i);
+      if (key && key.indexOf(PREFIX) === 0) {
+        var draft = read(key);
+        if (draft && draft.submitted) { draft.submitted = false; sessionStorage.setItem(key, JSON.stringify(draft)); }
+      }
+    }
+  }
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-draft]");
+    if (form) { save(form, false); }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-draft]");
+    if (form && !form.hasAttribute("hx-post")) { save(form, true); }
+  });
+  document.addEventListener("htmx:after:request", function (event) {
+    var ctx = event.detail && event.detail.ctx, source = ctx && ctx.sourceElement;
+    var form = source && source.closest && source.closest("form[data-draft]");
+    if (!form || !ctx.response) { return; }
+    var redirected = ctx.response.headers && ctx.response.headers.get("HX-Redirect");
+    if (ctx.response.status < 400 && !redirected) {
+      try { sessionStorage.removeItem(keyOf(form)); } catch (e) { /* blocked */ }
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () { onLoginPage(); restore(document); });
+  document.addEventListener("htmx:after:swap", function (event) { restore(event.target || document); });
 })();
