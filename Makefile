@@ -8,7 +8,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PO     := $(wildcard naborad/translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: run test test-postgres install install-dev translations browser vnu extract-messages screenshots clean
+.PHONY: run test test-postgres install install-dev translations browser vnu extract-messages screenshots bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,10 @@ test-postgres: install-dev translations
 screenshots: install-dev translations browser
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest tests/e2e/test_screenshots.py -m screenshots -q
 	@echo "Screenshots in docs/screenshots/"
+
+# Queries, time and size of the main pages with a small and a large council, side by side.
+bench: install translations
+	$(BIN)/python scripts/bench.py
 
 clean:
 	rm -rf $(VENV) instance/naborad.sqlite3* $(MO)
