@@ -140,6 +140,13 @@ def get_issue_or_404(issue_id: int, for_edit: bool = False):
     return issue
 
 
+def visible_events(user):
+    """Every member reads every event (PERMISSIONS.md: events R for all members)."""
+    from sqlalchemy import select
+    from .models import Event
+    return select(Event)
+
+
 def visible_meetings(user):
     """Every member sees that a meeting is planned; what is in it is filtered below."""
     from sqlalchemy import select

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..access import MEMBERS, MODERATORS, allow
+from ..access import MEMBERS, MODERATORS, allow, visible_events
 from ..auth.views import form_status
 from ..extensions import db
 from ..htmx import redirect_to, render, wants_fragment
@@ -31,11 +31,6 @@ def is_organiser() -> bool:
 
 
 # -- visibility -------------------------------------------------------------------
-
-def visible_events(user):
-    """Every member reads every event (PERMISSIONS.md: events R for all members)."""
-    return select(Event)
-
 
 def get_event_or_404(event_id: int, for_edit: bool = False, *options) -> Event:
     event = db.session.scalar(visible_events(current_user).where(Event.id == event_id).options(*options))

@@ -6,7 +6,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 
-from ..access import PREMEETING, visible_meetings, visible_premeetings
+from ..access import PREMEETING, visible_events, visible_meetings, visible_premeetings
 from ..calendar import add_event, new_calendar
 from ..extensions import db
 from ..models import Meeting, MeetingStatus, PreMeeting, utcnow
@@ -15,7 +15,6 @@ WINDOW_BACK = timedelta(days=60)
 
 
 def build_feed(user, include_premeetings: bool) -> bytes:
-    from ..events.views import visible_events
     from ..models import Event
     since = utcnow() - WINDOW_BACK
     cal = new_calendar()

@@ -95,9 +95,8 @@ def active_members(*roles):
 
 def _visible_ids(user, subject_type: str, ids) -> dict[int, str]:
     """{id: title} of the things of one type this member may read now (one query)."""
-    from ..access import (PREMEETING, visible_action_items, visible_issues, visible_meetings,
+    from ..access import (PREMEETING, visible_action_items, visible_events, visible_issues, visible_meetings,
                           visible_premeetings)
-    from ..events.views import visible_events
     from ..models import Event
     if not ids:
         return {}
