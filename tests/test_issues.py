@@ -340,3 +340,17 @@ def test_thread_and_list_queries_do_not_grow_with_the_data(client, login_as, mak
         for n in range(2000)])
     db.session.commit()
     assert queries_for("/saker/") == few
+
+
+def test_a_long_thread_opens_with_its_latest_replies_and_shows_all_on_request(client, login_as, make_issue):
+    user = login_as(Role.NEIGHBOUR)
+    issue = make_issue()
+    now = utcnow()
+    db.session.execute(insert(Reply), [{"issue_id": issue.id, "author_id": user.id, "body": f"Svar nr {n:03d}",
+                                        "created_at": now - timedelta(minutes=200 - n)} for n in range(130)])
+    db.session.commit()
+    html = client.get(f"/saker/{issue.id}").get_data(as_text=True)
+    assert "Svar nr 129" in html and "Svar nr 030" in html and "Svar nr 029" not in html
+    assert f"/saker/{issue.id}?alle=1" in html
+    html = client.get(f"/saker/{issue.id}?alle=1").get_data(as_text=True)
+    assert "Svar nr 000" in html and "Svar nr 129" in html

@@ -4,7 +4,7 @@ from datetime import timedelta
 from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -99,18 +99,30 @@ def _oslo():
 
 # -- thread ---------------------------------------------------------------------
 
-def _thread(issue: Issue):
-    """Replies and event lines in time order: three queries, whatever the length."""
-    replies = db.session.scalars(
-        select(Reply).where(Reply.issue_id == issue.id)
-        .options(joinedload(Reply.author), joinedload(Reply.hidden_by))
-        .order_by(Reply.created_at, Reply.id)).all()
-    events = db.session.scalars(
-        select(IssueEvent).where(IssueEvent.issue_id == issue.id)
-        .options(joinedload(IssueEvent.actor)).order_by(IssueEvent.created_at, IssueEvent.id)).all()
+SHOWN_REPLIES = 100  # a long thread opens with its latest replies; the rest are one link away
+
+
+def _thread(issue: Issue, everything: bool = False):
+    """Replies and event lines in time order, and how many earlier replies are left out.
+    A fixed number of queries, whatever the length of the thread."""
+    stmt = select(Reply).where(Reply.issue_id == issue.id).options(joinedload(Reply.author),
+                                                                   joinedload(Reply.hidden_by))
+    if everything:
+        replies, earlier = db.session.scalars(stmt.order_by(Reply.created_at, Reply.id)).all(), 0
+    else:
+        replies = db.session.scalars(stmt.order_by(Reply.created_at.desc(), Reply.id.desc())
+                                     .limit(SHOWN_REPLIES)).all()[::-1]
+        # Counted every time (not only for long threads), so the number of queries never changes.
+        total = db.session.scalar(select(func.count()).select_from(Reply).where(Reply.issue_id == issue.id))
+        earlier = total - len(replies)
+    events = select(IssueEvent).where(IssueEvent.issue_id == issue.id)
+    if earlier:
+        events = events.where(IssueEvent.created_at >= replies[0].created_at)
+    events = db.session.scalars(events.options(joinedload(IssueEvent.actor))
+                                .order_by(IssueEvent.created_at, IssueEvent.id)).all()
     timeline = sorted([("reply", r.created_at, r) for r in replies] + [("event", e.created_at, e) for e in events],
                       key=lambda item: item[1])
-    return timeline
+    return timeline, earlier
 
 
 def _followers(issue: Issue):
@@ -128,11 +140,12 @@ def _fresh_reply_form() -> ReplyForm:
     return with_token(ReplyForm(formdata=None))
 
 
-def _show(issue, reply_form=None, status=200, findings=()):
-    return render("issues/show.html", issue=issue, timeline=_thread(issue), following=_is_following(issue),
-                  reply_form=reply_form or _fresh_reply_form(), findings=findings,
-                  status_form=StatusForm(formdata=None, status=issue.status.value),
-                  reason_form=ReasonForm(formdata=None), status=status)
+def _show(issue, reply_form=None, status=200, findings=(), status_form=None, reason_form=None):
+    timeline, earlier = _thread(issue, everything=request.args.get("alle") == "1")
+    return render("issues/show.html", issue=issue, timeline=timeline, earlier=earlier,
+                  following=_is_following(issue), reply_form=reply_form or _fresh_reply_form(), findings=findings,
+                  status_form=status_form or StatusForm(formdata=None, status=issue.status.value),
+                  reason_form=reason_form or ReasonForm(formdata=None), status=status)
 
 
 @bp.route("/<int:issue_id>")
@@ -276,9 +289,7 @@ def set_status(issue_id):
     issue = get_issue_or_404(issue_id, for_edit=True)
     form = StatusForm()
     if not form.validate_on_submit():
-        return render("issues/show.html", issue=issue, timeline=_thread(issue), following=_is_following(issue),
-                      reply_form=_fresh_reply_form(), findings=(), status_form=form,
-                      reason_form=ReasonForm(formdata=None), status=422)
+        return _show(issue, status_form=form, status=422)
     new_status = IssueStatus(form.status.data)
     if new_status != issue.status:
         issue.status = new_status
@@ -298,10 +309,7 @@ def lock(issue_id):
     issue = get_issue_or_404(issue_id, for_edit=True)
     form = ReasonForm()
     if not form.validate_on_submit():
-        return render("issues/show.html", issue=issue, timeline=_thread(issue), following=_is_following(issue),
-                      reply_form=_fresh_reply_form(), findings=(),
-                      status_form=StatusForm(formdata=None, status=issue.status.value),
-                      reason_form=form, status=422)
+        return _show(issue, reason_form=form, status=422)
     if not issue.locked:
         issue.locked_reason = form.reason.data
         db.session.add(IssueEvent(issue_id=issue.id, actor_id=current_user.id, kind="locked", reason=form.reason.data))
