@@ -31,6 +31,36 @@ class BaseForm(FlaskForm):
             return super().render_field(field, render_kw)
 
 
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def lower_strip(value):
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def empty_to_none(value):
+    value = strip(value)
+    return value or None
+
+
+def form_status(form) -> int:
+    """422 when a submitted form did not validate, else 200."""
+    from flask import request
+    return 422 if request.method == "POST" else 200
+
+
+def not_in_future(form, field):
+    """For "when did it happen" fields (naive Oslo time)."""
+    from flask_babel import lazy_gettext as _l
+    from wtforms.validators import ValidationError
+
+    from .i18n import from_local
+    from .models import utcnow
+    if field.data and from_local(field.data) > utcnow():
+        raise ValidationError(_l("The time cannot be in the future."))
+
+
 def with_token(form):
     """Give a creating form its one-time token (a unique column makes a double submit a no-op)."""
     from .tokens import new_token

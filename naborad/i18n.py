@@ -28,6 +28,16 @@ def local(value: datetime) -> datetime:
     return value.astimezone(OSLO)
 
 
+def from_local(value: datetime | None) -> datetime | None:
+    """A naive date and time typed in a form (datetime-local), read as Oslo time."""
+    return value.replace(tzinfo=OSLO) if value is not None else None
+
+
+def to_local_naive(value: datetime | None) -> datetime | None:
+    """A stored UTC time as the naive Oslo time a datetime-local field shows."""
+    return value.astimezone(OSLO).replace(tzinfo=None) if value is not None else None
+
+
 # Named formats besides Babel's short/medium/long/full: "day" is a weekday, date and time without seconds.
 PATTERNS = {"day": {"nb": "EEEE d. MMMM y 'kl.' HH:mm", "en": "EEEE d MMMM y, HH:mm"}}
 

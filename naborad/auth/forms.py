@@ -2,7 +2,7 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from ..forms import BaseForm
+from ..forms import BaseForm, empty_to_none, lower_strip, strip
 from sqlalchemy import func, select
 from wtforms import EmailField, PasswordField, SelectField, StringField, TelField
 from wtforms.fields.choices import SelectChoice
@@ -13,19 +13,6 @@ from ..models import User
 from ..passwords import MAX_LENGTH, MIN_LENGTH, is_common
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def lower_strip(value):
-    return value.strip().lower() if isinstance(value, str) else value
-
-
-def empty_to_none(value):
-    value = strip(value)
-    return value or None
 
 
 def not_common(form, field):

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 
 from ..access import MEMBERS, allow, public, safe_next
 from ..extensions import db, limiter
+from ..forms import form_status
 from ..htmx import redirect_to, render
 from ..mail import queue_mail
 from ..models import Invitation, PasswordReset, Role, User, audit, user_by_login, utcnow
@@ -24,11 +25,6 @@ RESET_VALID = timedelta(hours=1)
 
 def _login_limit():
     return current_app.config["LOGIN_IP_LIMIT"]
-
-
-def form_status(form) -> int:
-    """422 when a submitted form did not validate, else 200."""
-    return 422 if request.method == "POST" else 200
 
 
 @bp.route("/logg-inn", methods=["GET", "POST"])

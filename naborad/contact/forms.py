@@ -1,11 +1,10 @@
 """Forms for contact points, guidance and the chair's own number."""
 from flask_babel import lazy_gettext as _l
-from ..forms import BaseForm
+from ..forms import BaseForm, empty_to_none, strip
 from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
-from ..auth.forms import empty_to_none, strip
 
 PHONE = Regexp(r"^\+?[0-9 ]{3,20}$", message=_l("Write the number with digits and spaces only, e.g. +47 32 00 00 00."))
 

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..access import STAFF, allow, public
-from ..auth.views import form_status
 from ..extensions import db
+from ..forms import form_status
 from ..htmx import redirect_to, render
 from ..models import ChairContact, ContactPoint, Guidance, Role, User, audit
 from ..qr import qr_svg

@@ -1,11 +1,10 @@
 """Demo events: last summer's party, the Christmas party and the spring dugnad, with sign-ups and tasks."""
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from ..i18n import OSLO
 from ..extensions import db
 from ..models import Event, Signup, SignupStatus, TaskSlot, VolunteerTask, utcnow
 
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 def _at(year, month, day, hour, minute=0):

@@ -1,25 +1,13 @@
 """Forms for events, sign-ups and volunteer tasks."""
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from ..forms import BaseForm
+from ..forms import BaseForm, empty_to_none, strip
 from wtforms import BooleanField, DateTimeLocalField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..auth.forms import empty_to_none, strip
 
-OSLO = ZoneInfo("Europe/Oslo")
 FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 MAX_GUESTS = 20
-
-
-def oslo_to_utc(value):
-    """A naive datetime-local value, read as Europe/Oslo time."""
-    return value.replace(tzinfo=OSLO) if value is not None else None
-
-
-def utc_to_oslo_naive(value):
-    return value.astimezone(OSLO).replace(tzinfo=None) if value is not None else None
 
 
 class EventForm(BaseForm):

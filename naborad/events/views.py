@@ -12,15 +12,15 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..i18n import from_local, to_local_naive
 from ..access import MEMBERS, MODERATORS, allow, visible_events
-from ..auth.views import form_status
 from ..extensions import db
 from ..htmx import redirect_to, render, wants_fragment
 from ..models import Event, Signup, SignupStatus, TaskSlot, VolunteerTask, utcnow
 from ..notifications.service import active_members, notify
-from ..forms import with_token
+from ..forms import form_status, with_token
 from . import bp, service
-from .forms import EventForm, GuestsForm, ParticipantForm, SignupForm, TaskForm, oslo_to_utc, utc_to_oslo_naive
+from .forms import EventForm, GuestsForm, ParticipantForm, SignupForm, TaskForm
 
 PAST_SHOWN = 30
 ORGANISERS = MODERATORS
@@ -199,8 +199,8 @@ def _form_data(event: Event, with_dates: bool = True) -> dict:
     data = {name: getattr(event, name) for name in
             ("title", "description", "place", "capacity", "max_guests", "ask_dietary", "show_participants")}
     if with_dates:
-        data.update(starts_at=utc_to_oslo_naive(event.starts_at), ends_at=utc_to_oslo_naive(event.ends_at),
-                    signup_deadline=utc_to_oslo_naive(event.signup_deadline))
+        data.update(starts_at=to_local_naive(event.starts_at), ends_at=to_local_naive(event.ends_at),
+                    signup_deadline=to_local_naive(event.signup_deadline))
     return data
 
 
@@ -208,9 +208,9 @@ def _apply(form: EventForm, event: Event) -> None:
     event.title = form.title.data
     event.description = form.description.data or ""
     event.place = form.place.data
-    event.starts_at = oslo_to_utc(form.starts_at.data)
-    event.ends_at = oslo_to_utc(form.ends_at.data)
-    event.signup_deadline = oslo_to_utc(form.signup_deadline.data)
+    event.starts_at = from_local(form.starts_at.data)
+    event.ends_at = from_local(form.ends_at.data)
+    event.signup_deadline = from_local(form.signup_deadline.data)
     event.capacity = form.capacity.data
     event.max_guests = form.max_guests.data or 0
     event.ask_dietary = form.ask_dietary.data

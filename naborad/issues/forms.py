@@ -1,16 +1,13 @@
 """Forms for issues and replies."""
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from ..forms import BaseForm
+from ..forms import BaseForm, empty_to_none, not_in_future, strip
 from wtforms import DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..auth.forms import empty_to_none, strip
-from ..models import IssueCategory, IssueStatus, utcnow
+from ..models import IssueCategory, IssueStatus
 
-OSLO = ZoneInfo("Europe/Oslo")
 BODY_MAX = 10_000
 
 
@@ -49,12 +46,8 @@ class IssueForm(BaseForm, WordingMixin):
                                         "You can use Markdown: **bold**, *italics*, lists and links."))
     place = StringField(_l("Where (optional)"), filters=[empty_to_none], validators=[Optional(), Length(max=120)],
                         description=_l("For example “the bus stop” or “the car park”."))
-    happened_at = DateTimeLocalField(_l("When did it happen? (optional)"), validators=[Optional()],
+    happened_at = DateTimeLocalField(_l("When did it happen? (optional)"), validators=[Optional(), not_in_future],
                                      format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
-
-    def validate_happened_at(self, field):
-        if field.data and field.data.replace(tzinfo=OSLO) > utcnow():
-            raise ValidationError(_l("The time cannot be in the future."))
 
 
 class ReplyForm(BaseForm, WordingMixin):

@@ -8,13 +8,13 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from ..i18n import from_local
 from ..access import MEMBERS, MODERATORS, allow, get_issue_or_404, visible_issues
-from ..auth.views import form_status
 from ..extensions import db
 from ..htmx import redirect_to, render, wants_fragment
 from ..models import Issue, IssueEvent, IssueFollow, IssueStatus, Reply, search_key, utcnow
 from ..search import int_arg, words_like
-from ..forms import with_token
+from ..forms import form_status, with_token
 from . import bp
 from .forms import EditReplyForm, FilterForm, IssueForm, ReasonForm, ReplyForm, StatusForm
 from ..notifications.service import notify
@@ -74,7 +74,7 @@ def new():
             happened = form.happened_at.data
             issue = Issue(title=form.title.data, body=form.body.data, category=form.category.data,
                           place=form.place.data, author_id=current_user.id, form_token=token,
-                          happened_at=happened.replace(tzinfo=_oslo()) if happened else None,
+                          happened_at=from_local(happened),
                           search_text=search_key(form.title.data, form.body.data, form.place.data))
             db.session.add(issue)
             try:
@@ -90,11 +90,6 @@ def new():
     with_token(form)
     status = 200 if findings else form_status(form)
     return render("issues/new.html", form=form, findings=findings, status=status)
-
-
-def _oslo():
-    from .forms import OSLO
-    return OSLO
 
 
 # -- thread ---------------------------------------------------------------------

@@ -1,15 +1,14 @@
 """Demo data: a year of council meetings with agendas, minutes, decisions and action items."""
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from ..i18n import OSLO
 from ..extensions import db
 from ..models import (ActionItem, AgendaItem, Issue, ItemPhase, ItemState, Meeting, MeetingResponse, MeetingStatus,
                       RsvpAnswer, StandingKind, utcnow)
 from ..models.meetings import refresh_search_text
 
-OSLO = ZoneInfo("Europe/Oslo")
 
 # Topics of past meetings: (title, phase, notes, decision, [(what, assignee username or free text, days)])
 TOPICS = [

@@ -1,18 +1,15 @@
 """Forms for meetings, agenda items, minutes and action items."""
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from ..forms import BaseForm
+from ..forms import BaseForm, empty_to_none, strip
 from wtforms import (DateField, DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField,
                      TextAreaField, URLField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
-from ..auth.forms import empty_to_none, strip
 from ..models import ItemPhase, RsvpAnswer
 from ..search import parse_id
 
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 def phase_label(phase) -> str:

@@ -9,9 +9,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
+from ..i18n import from_local, to_local_naive
 from ..access import (MEMBERS, MODERATORS, allow, get_agenda_item_or_404, get_meeting_or_404, minutes_visible,
                       visible_action_items, visible_agenda_items, visible_meetings)
-from ..auth.views import form_status
 from ..extensions import db
 from ..htmx import redirect_to, render, wants_fragment
 from ..models import (ActionItem, AgendaItem, ChairSeat, Issue, IssueEvent, IssueStatus, ItemState, Meeting,
@@ -19,9 +19,9 @@ from ..models import (ActionItem, AgendaItem, ChairSeat, Issue, IssueEvent, Issu
 from ..models.meetings import refresh_search_text
 from ..notifications.service import active_members, notify
 from ..search import int_arg, parse_id, words_like
-from ..forms import move_in_order, with_token
+from ..forms import form_status, move_in_order, with_token
 from . import bp
-from .forms import (OSLO, ActionForm, CancelForm, DoneForm, ItemSettingsForm, MeetingForm, MinutesForm, MoveForm,
+from .forms import (ActionForm, CancelForm, DoneForm, ItemSettingsForm, MeetingForm, MinutesForm, MoveForm,
                     ProposalForm, ReasonForm, RsvpForm, SearchForm)
 
 AOB_POSITION = 10_000
@@ -74,7 +74,7 @@ def new():
         existing = db.session.scalar(select(Meeting.id).where(Meeting.form_token == form.form_token.data))
         if existing:
             return redirect_to(url_for("meetings.show", meeting_id=existing))
-        meeting = Meeting(starts_at=form.starts_at.data.replace(tzinfo=OSLO), place=form.place.data,
+        meeting = Meeting(starts_at=from_local(form.starts_at.data), place=form.place.data,
                           video_url=form.video_url.data, form_token=form.form_token.data)
         db.session.add(meeting)
         try:
@@ -96,9 +96,9 @@ def edit(meeting_id):
     meeting = get_meeting_or_404(meeting_id)
     form = MeetingForm(obj=meeting)
     if request.method == "GET":
-        form.starts_at.data = meeting.starts_at.astimezone(OSLO).replace(tzinfo=None)
+        form.starts_at.data = to_local_naive(meeting.starts_at)
     if form.validate_on_submit():
-        meeting.starts_at = form.starts_at.data.replace(tzinfo=OSLO)
+        meeting.starts_at = from_local(form.starts_at.data)
         meeting.place, meeting.video_url = form.place.data, form.video_url.data
         db.session.commit()
         flash(_("The meeting is changed."), "success")

@@ -9,13 +9,13 @@ from sqlalchemy.exc import IntegrityError
 
 from ..access import MEMBERS, STAFF, allow
 from ..auth.sessions import end_all_sessions
-from ..auth.views import RESET_VALID, form_status
+from ..auth.views import RESET_VALID
 from ..extensions import db
 from ..htmx import redirect_to, render
 from ..mail import queue_mail
 from ..models import ChairSeat, Invitation, PasswordReset, Role, User, audit, utcnow
 from ..qr import qr_svg
-from ..forms import with_token
+from ..forms import form_status, with_token
 from ..tokens import code_hash, new_code, new_token, sha256
 from . import bp
 from .forms import EmptyForm, InvitationForm, RoleForm

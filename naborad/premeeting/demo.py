@@ -1,14 +1,13 @@
 """Demo data: a residents' pre-meeting before the next council meeting."""
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from ..i18n import OSLO
 from ..extensions import db
 from ..models import (AgendaItem, ItemState, Meeting, MeetingStatus, PreItemState, PreMeeting, PreMeetingComment,
                       PreMeetingItem, PreMeetingResponse, utcnow)
 
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 def load_demo(users: dict) -> None:

@@ -1,10 +1,9 @@
 """Forms for the residents' pre-meeting."""
 from flask_babel import lazy_gettext as _l
-from ..forms import BaseForm
+from ..forms import BaseForm, empty_to_none, strip
 from wtforms import BooleanField, DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..auth.forms import empty_to_none, strip
 from ..search import parse_id
 
 

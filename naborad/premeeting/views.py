@@ -9,9 +9,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
+from ..i18n import from_local
 from ..access import (PREMEETING, STAFF, allow, get_premeeting_item_or_404, get_premeeting_or_404,
                       visible_premeeting_items, visible_premeetings)
-from ..auth.views import form_status
 from ..extensions import db
 from ..htmx import redirect_to, render, wants_fragment
 from ..models import (AgendaItem, ItemState, Meeting, MeetingStatus, PreItemState, PreMeeting, PreMeetingComment,
@@ -19,11 +19,10 @@ from ..models import (AgendaItem, ItemState, Meeting, MeetingStatus, PreItemStat
 from ..models.meetings import refresh_search_text
 from ..notifications.service import active_members, notify
 from ..search import int_arg
-from ..forms import move_in_order, with_token
+from ..forms import form_status, move_in_order, with_token
 from . import bp
 from .forms import CommentForm, ItemForm, PreMeetingForm, RaiseForm, ReasonForm, SummaryForm
 
-OSLO = __import__("zoneinfo").ZoneInfo("Europe/Oslo")
 
 
 def new_comment_form():
@@ -67,7 +66,7 @@ def new():
         if existing is None:
             meeting_id = form.meeting_id.data if form.meeting_id.data and db.session.get(
                 Meeting, form.meeting_id.data) else None
-            premeeting = PreMeeting(starts_at=form.starts_at.data.replace(tzinfo=OSLO), place=form.place.data,
+            premeeting = PreMeeting(starts_at=from_local(form.starts_at.data), place=form.place.data,
                                     title=form.title.data, meeting_id=meeting_id, form_token=form.form_token.data)
             db.session.add(premeeting)
             try:

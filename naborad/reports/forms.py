@@ -1,13 +1,11 @@
 """Forms for situation reports."""
 from flask_babel import lazy_gettext as _l
-from ..forms import BaseForm
+from ..forms import BaseForm, empty_to_none, not_in_future, strip
 from wtforms import DateTimeLocalField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..auth.forms import empty_to_none, strip
-from ..issues.forms import OSLO
-from ..models import ContactWay, ReportCategory, ReportStatus, utcnow
+from ..models import ContactWay, ReportCategory, ReportStatus
 
 TEXT_MAX = 2000
 
@@ -44,7 +42,7 @@ class ReportForm(BaseForm):
     place = StringField(_l("Where? (optional)"), filters=[empty_to_none],
                         validators=[Optional(), Length(max=120)],
                         description=_l("For example “the bus stop” or “the back yard”."))
-    happened_at = DateTimeLocalField(_l("When? (empty means now)"), validators=[Optional()],
+    happened_at = DateTimeLocalField(_l("When? (empty means now)"), validators=[Optional(), not_in_future],
                                      format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
     contact_way = RadioField(_l("Do you want to be contacted?"), default=ContactWay.IN_APP.value,
                              choices=lambda: [SelectChoice(w.value, contact_way_label(w))
@@ -52,10 +50,6 @@ class ReportForm(BaseForm):
                                                         ContactWay.NONE)])
     contact_detail = StringField(_l("Phone number or email (if you want a call or an email)"),
                                  filters=[empty_to_none], validators=[Length(max=254)])
-
-    def validate_happened_at(self, field):
-        if field.data and field.data.replace(tzinfo=OSLO) > utcnow():
-            raise ValidationError(_l("The time cannot be in the future."))
 
     def validate_contact_detail(self, field):
         if self.contact_way.data in (ContactWay.PHONE.value, ContactWay.EMAIL.value) and not field.data:

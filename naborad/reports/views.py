@@ -7,13 +7,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..access import MEMBERS, STAFF, allow
-from ..auth.views import form_status
 from ..extensions import db
 from ..htmx import redirect_to, render, wants_fragment
-from ..issues.forms import OSLO
+from ..i18n import from_local
 from ..models import ReportStatus, Role, SituationReport, User, utcnow
 from ..notifications.service import active_members, notify
-from ..forms import with_token
+from ..forms import form_status, with_token
 from . import bp
 from .forms import CloseForm, ReportForm, RespondForm
 from .service import alert_staff, chart, mark_alerts_seen, statistics, unseen_alert_count
@@ -50,7 +49,7 @@ def new():
             return redirect_to(url_for("reports.show", report_id=existing))
         happened = form.happened_at.data
         report = SituationReport(category=form.category.data, text=form.text.data, place=form.place.data,
-                                 happened_at=happened.replace(tzinfo=OSLO) if happened else utcnow(),
+                                 happened_at=from_local(happened) or utcnow(),
                                  reporter_id=current_user.id, contact_way=form.contact_way.data,
                                  contact_detail=form.contact_detail.data, form_token=token)
         db.session.add(report)
