@@ -6,8 +6,8 @@ from sqlalchemy import select
 from ..i18n import OSLO
 from ..extensions import db
 from ..models import (ActionItem, AgendaItem, Issue, ItemPhase, ItemState, Meeting, MeetingResponse, MeetingStatus,
-                      RsvpAnswer, StandingKind, utcnow)
-from ..models.meetings import refresh_search_text
+                      RsvpAnswer, utcnow)
+from ..models.meetings import refresh_search_text, standing_items
 
 
 # Topics of past meetings: (title, phase, notes, decision, [(what, assignee username or free text, days)])
@@ -90,7 +90,4 @@ def load_demo(users: dict) -> None:
 
 
 def _standing(meeting: Meeting) -> None:
-    for kind, position in ((StandingKind.AGENDA, 0), (StandingKind.MINUTES, 1), (StandingKind.ACTIONS, 2),
-                           (StandingKind.AOB, 10_000)):
-        db.session.add(AgendaItem(meeting_id=meeting.id, title=kind.value, standing=kind, state=ItemState.ACCEPTED,
-                                  position=position, created_at=meeting.created_at))
+    db.session.add_all(standing_items(meeting))

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..htmx import redirect_to, render, wants_fragment
 from ..models import (ActionItem, AgendaItem, ChairSeat, Issue, IssueEvent, IssueStatus, ItemState, Meeting,
                       MeetingResponse, MeetingStatus, Role, RsvpAnswer, StandingKind, User, utcnow)
-from ..models.meetings import refresh_search_text
+from ..models.meetings import refresh_search_text, standing_items
 from ..notifications.service import active_members, notify
 from ..search import int_arg, parse_id, words_like
 from ..forms import form_status, move_in_order, with_token
@@ -24,7 +24,6 @@ from . import bp
 from .forms import (ActionForm, CancelForm, DoneForm, ItemSettingsForm, MeetingForm, MinutesForm, MoveForm,
                     ProposalForm, ReasonForm, RsvpForm, SearchForm)
 
-AOB_POSITION = 10_000
 OPEN_FOR_PROPOSALS = (MeetingStatus.PLANNED, MeetingStatus.PUBLISHED)
 
 
@@ -59,13 +58,6 @@ def index():
 
 # -- schedule, edit, cancel --------------------------------------------------------
 
-def _standing_items(meeting: Meeting) -> list[AgendaItem]:
-    specs = [(StandingKind.AGENDA, 0), (StandingKind.MINUTES, 1), (StandingKind.ACTIONS, 2),
-             (StandingKind.AOB, AOB_POSITION)]
-    return [AgendaItem(meeting_id=meeting.id, title=kind.value, standing=kind, state=ItemState.ACCEPTED,
-                       position=position) for kind, position in specs]
-
-
 @bp.route("/ny", methods=["GET", "POST"])
 @allow(MODERATORS, form_csrf=True)
 def new():
@@ -83,7 +75,7 @@ def new():
             db.session.rollback()
             existing = db.session.scalar(select(Meeting.id).where(Meeting.form_token == form.form_token.data))
             return redirect_to(url_for("meetings.show", meeting_id=existing))
-        db.session.add_all(_standing_items(meeting))
+        db.session.add_all(standing_items(meeting))
         db.session.commit()
         flash(_("The meeting is scheduled. Standing items are on the agenda already."), "success")
         return redirect_to(url_for("meetings.show", meeting_id=meeting.id))
@@ -178,27 +170,28 @@ def _rsvp(meeting):
     return mine, counts, responses
 
 
-def _show(meeting, status=200, **forms):
+def _agenda_context(meeting) -> dict:
+    """What the agenda region (_agenda.html) needs; the meeting page and every agenda change use it."""
     items = _items(meeting)
-    accepted = [i for i in items if i.state == ItemState.ACCEPTED]
-    proposals = [i for i in items if i.state != ItemState.ACCEPTED]
     moderator = current_user.role in MODERATORS
-    later = []
-    if moderator:
-        later = db.session.scalars(select(Meeting).where(Meeting.starts_at > meeting.starts_at,
-                                                         Meeting.status.in_(OPEN_FOR_PROPOSALS))
-                                   .order_by(Meeting.starts_at).limit(10)).all()
+    open_meeting = meeting.status in OPEN_FOR_PROPOSALS
+    later = db.session.scalars(select(Meeting).where(Meeting.starts_at > meeting.starts_at,
+                                                     Meeting.status.in_(OPEN_FOR_PROPOSALS))
+                               .order_by(Meeting.starts_at).limit(10)).all() if moderator else []
+    return dict(meeting=meeting, agenda=[i for i in items if i.state == ItemState.ACCEPTED],
+                proposals=[i for i in items if i.state != ItemState.ACCEPTED],
+                actions=_actions_by_item(meeting, items), open_actions=_open_actions(),
+                show_minutes=minutes_visible(current_user, meeting), is_moderator=moderator,
+                later_meetings=later,
+                carry_over=_carry_over_candidates(meeting) if moderator and open_meeting else [])
+
+
+def _show(meeting, status=200, cancel_form=None):
     mine, counts, responses = _rsvp(meeting)
-    ctx = dict(
-        meeting=meeting, agenda=accepted, proposals=proposals,
-        show_agenda=meeting.agenda_public or moderator, show_minutes=minutes_visible(current_user, meeting),
-        actions=_actions_by_item(meeting, items), open_actions=_open_actions(),
-        carry_over=_carry_over_candidates(meeting) if moderator and meeting.status in OPEN_FOR_PROPOSALS else [],
-        later_meetings=later, my_rsvp=mine, rsvp_counts=counts, responses=responses,
-        rsvp_form=RsvpForm(formdata=None, answer=(mine or RsvpAnswer.YES).value),
-        cancel_form=forms.get("cancel_form") or CancelForm(formdata=None),
-        proposal_form=forms.get("proposal_form") or with_token(ProposalForm(formdata=None)),
-        can_approve=is_chair(current_user), is_moderator=moderator)
+    ctx = _agenda_context(meeting)
+    ctx.update(show_agenda=meeting.agenda_public or ctx["is_moderator"], my_rsvp=mine, rsvp_counts=counts,
+               responses=responses, rsvp_form=RsvpForm(formdata=None, answer=(mine or RsvpAnswer.YES).value),
+               cancel_form=cancel_form or CancelForm(formdata=None), can_approve=is_chair(current_user))
     return render("meetings/show.html", status=status, **ctx)
 
 
@@ -322,20 +315,9 @@ def propose(meeting_id):
 # -- moderation of agenda items -----------------------------------------------------
 
 def _agenda_changed(item):
-    """After a change to the agenda: the moderator's view of the agenda region, or the page."""
+    """After a change to the agenda: the agenda region for htmx, else back to the page."""
     if wants_fragment():
-        meeting = item.meeting
-        items = _items(meeting)
-        return render("meetings/_agenda.html", meeting=meeting,
-                      agenda=[i for i in items if i.state == ItemState.ACCEPTED],
-                      proposals=[i for i in items if i.state != ItemState.ACCEPTED],
-                      actions=_actions_by_item(meeting, items), open_actions=_open_actions(),
-                      show_minutes=minutes_visible(current_user, meeting), is_moderator=True,
-                      later_meetings=db.session.scalars(
-                          select(Meeting).where(Meeting.starts_at > meeting.starts_at,
-                                                Meeting.status.in_(OPEN_FOR_PROPOSALS))
-                          .order_by(Meeting.starts_at).limit(10)).all(),
-                      carry_over=_carry_over_candidates(meeting))
+        return render("meetings/_agenda.html", **_agenda_context(item.meeting))
     return redirect_to(url_for("meetings.show", meeting_id=item.meeting_id, _anchor=f"punkt-{item.id}"))
 
 

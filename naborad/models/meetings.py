@@ -105,6 +105,17 @@ class AgendaItem(db.Model):
     proposer: Mapped[User | None] = relationship()
 
 
+AOB_POSITION = 10_000  # "any other business" stays last
+
+
+def standing_items(meeting: "Meeting") -> list["AgendaItem"]:
+    """The items every agenda starts with, and "any other business" at the end."""
+    specs = [(StandingKind.AGENDA, 0), (StandingKind.MINUTES, 1), (StandingKind.ACTIONS, 2),
+             (StandingKind.AOB, AOB_POSITION)]
+    return [AgendaItem(meeting_id=meeting.id, title=kind.value, standing=kind, state=ItemState.ACCEPTED,
+                       position=position, created_at=meeting.created_at or utcnow()) for kind, position in specs]
+
+
 def refresh_search_text(item: "AgendaItem") -> None:
     from .issues import search_key
     item.search_text = search_key(item.title, item.decision)
