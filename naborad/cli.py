@@ -6,7 +6,7 @@ import click
 from sqlalchemy import func, select
 
 from .extensions import db
-from .models import ChairSeat, ContactPoint, Role, User, audit
+from .models import ChairSeat, ContactPoint, Role, User, audit, role_from_choice
 
 DEMO_PASSWORD = "naborad-demo-2026"
 
@@ -29,11 +29,11 @@ def register_cli(app):
         username = username.strip().lower()
         if db.session.scalar(select(User).where(User.username == username)):
             raise click.ClickException(f"The username {username} is taken.")
-        seat = {"chair": ChairSeat.CHAIR, "deputy": ChairSeat.DEPUTY}.get(role)
+        new_role, seat = role_from_choice(role)
         if seat and db.session.scalar(select(User).where(User.chair_seat == seat)):
             raise click.ClickException(f"There is already a {seat.value}; hand it over in the app.")
         user = User(username=username, display_name=display_name, email=(email or "").strip().lower() or None,
-                    role=Role.CHAIR if seat else Role(role), chair_seat=seat,
+                    role=new_role, chair_seat=seat,
                     password_hash=hash_password(password))
         db.session.add(user)
         db.session.flush()

@@ -13,7 +13,7 @@ from ..auth.views import RESET_VALID
 from ..extensions import db
 from ..htmx import redirect_to, render
 from ..mail import queue_mail
-from ..models import ChairSeat, Invitation, PasswordReset, Role, User, audit, utcnow
+from ..models import ChairSeat, Invitation, PasswordReset, Role, User, audit, role_from_choice, utcnow
 from ..qr import qr_svg
 from ..forms import form_status, with_token
 from ..tokens import code_hash, new_code, new_token, sha256
@@ -57,8 +57,7 @@ def index():
 @allow(STAFF)
 def show(user_id):
     member = get_member_or_404(user_id)
-    role_value = "deputy" if member.chair_seat == ChairSeat.DEPUTY else member.role.value
-    return render("members/show.html", member=member, role_form=RoleForm(role=role_value),
+    return render("members/show.html", member=member, role_form=RoleForm(role=member.role_choice),
                   action_form=EmptyForm())
 
 
@@ -77,7 +76,7 @@ def change_role(user_id):
         form.role.errors.append(_("You cannot change your own role. Ask another staff member."))
         return render("members/show.html", member=member, role_form=form, action_form=EmptyForm(), status=422)
     wanted = form.role.data
-    seat = {"chair": ChairSeat.CHAIR, "deputy": ChairSeat.DEPUTY}.get(wanted)
+    new_role, seat = role_from_choice(wanted)
     previous = _seat_holder(seat) if seat else None
     if previous is member:
         previous = None
@@ -88,9 +87,8 @@ def change_role(user_id):
         previous.role, previous.chair_seat = Role.NEIGHBOUR, None
         audit("role_changed", actor=current_user, target=previous, detail=f"{seat.value} -> neighbour (handover)")
         db.session.flush()
-    old = "deputy" if member.chair_seat == ChairSeat.DEPUTY else member.role.value
-    member.role = Role.CHAIR if seat else Role(wanted)
-    member.chair_seat = seat
+    old = member.role_choice
+    member.role, member.chair_seat = new_role, seat
     audit("role_changed", actor=current_user, target=member, detail=f"{old} -> {wanted}")
     db.session.commit()
     flash(_("The role of %(name)s is changed.", name=member.display_name), "success")

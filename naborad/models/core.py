@@ -24,6 +24,13 @@ class ChairSeat(enum.StrEnum):
     DEPUTY = "deputy"
 
 
+def role_from_choice(choice: str) -> tuple[Role, ChairSeat | None]:
+    """A role as chosen in a form or on the command line; "chair" and "deputy" are the chair role
+    in one of its two seats."""
+    seat = {"chair": ChairSeat.CHAIR, "deputy": ChairSeat.DEPUTY}.get(choice)
+    return (Role.CHAIR if seat else Role(choice)), seat
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user"
 
@@ -56,6 +63,11 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.is_active_member
+
+    @property
+    def role_choice(self) -> str:
+        """The role as the forms name it ("deputy" for the deputy chair)."""
+        return "deputy" if self.chair_seat == ChairSeat.DEPUTY else self.role.value
 
     @property
     def is_moderator(self) -> bool:

@@ -69,19 +69,19 @@ def notify(users, kind: str, subject_type: str, subject_id: int, *, exclude=None
     recipients = {u.id: u for u in users if u is not None and u.is_active_member
                   and (exclude is None or u.id != exclude.id)}
     chosen = modes_for(list(recipients))
-    count = 0
+    rows = []
     for user in recipients.values():
         mode = INSTANT if spec.always_instant else chosen.get((user.id, kind), spec.default)
         if not user.email:
-            mode = OFF if mode != OFF else mode
-        notification = Notification(user_id=user.id, kind=kind, subject_type=subject_type, subject_id=subject_id,
-                                    mail_mode=mode)
-        db.session.add(notification)
-        db.session.flush()
-        if mode == INSTANT:
+            mode = OFF  # members without email are told in the app only
+        rows.append((user, Notification(user_id=user.id, kind=kind, subject_type=subject_type,
+                                        subject_id=subject_id, mail_mode=mode)))
+    db.session.add_all(n for _, n in rows)
+    db.session.flush()  # one flush for all: the mails need the notifications' ids
+    for user, notification in rows:
+        if notification.mail_mode == INSTANT:
             queue_mail(user.email, "notification", locale=user.locale, notification_id=notification.id)
-        count += 1
-    return count
+    return len(rows)
 
 
 def active_members(*roles):
