@@ -1,33 +1,101 @@
-"""Roles and the per-endpoint access policy (see shared PERMISSIONS.md).
+"""Who may read and act: roles, the per-endpoint policy, visibility queries and object loaders.
 
-Every endpoint declares who may use it with one of the decorators below; an
-endpoint without a declaration answers 404 (fail closed), and
-tests/test_access.py fails on it.
+PERMISSIONS.md (shared) is the contract; tests/test_access.py walks every endpoint as every kind of
+visitor and checks that these declarations agree with it.
+
+Every endpoint declares who may use it with one of the decorators below; an endpoint without a
+declaration answers 404 (fail closed). `@allow(READERS, acts=ACTORS)` says two things:
+
+- a logged-in member whose role is not among READERS gets 404 at once;
+- a reader who is not among ACTORS may load the object (a visitor who may not *see* it gets 404,
+  so a draft agenda item never becomes a 403 that reveals it exists) and then gets 403. The check
+  runs in the object loaders below (`get_*_or_404`), right after the visibility check; a view
+  whose actors were not checked by a loader can neither commit nor answer (fail closed).
 """
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import abort, current_app, request, url_for
+from flask import abort, current_app, g, has_request_context, request, url_for
 from flask_login import current_user
+from sqlalchemy import event, false, or_, select
+from sqlalchemy.orm import Session, joinedload
 
-from .models import Role
+from .extensions import db
+from .models import (ActionItem, AgendaItem, ChairSeat, Event, Invitation, Issue, ItemState, Meeting,
+                     MeetingStatus, PreItemState, PreMeeting, PreMeetingComment, PreMeetingItem, Reply, Role,
+                     SituationReport, User)
 
 MEMBERS = frozenset(Role)
 MODERATORS = frozenset({Role.CHAIR, Role.STAFF})
+# Events are organised by the chair and the staff.
+ORGANISERS = MODERATORS
 STAFF = frozenset({Role.STAFF})
 # The residents' pre-meeting is the residents' own room: residents and staff, nobody else (404).
 PREMEETING = frozenset({Role.RESIDENT, Role.STAFF})
+
+
+# -- who a member is (the predicates every feature, template and notification check uses) -------
+
+def is_moderator(user) -> bool:
+    """Chair and staff moderate issues and the council agenda."""
+    return user.is_authenticated and user.role in MODERATORS
+
+
+def is_organiser(user) -> bool:
+    """Chair and staff create and change events and see participant lists."""
+    return user.is_authenticated and user.role in ORGANISERS
+
+
+def is_staff(user) -> bool:
+    return user.is_authenticated and user.role == Role.STAFF
+
+
+def holds_chair_seat(user) -> bool:
+    """The chair or the deputy chair (the deputy has exactly the chair's rights)."""
+    return (user.is_authenticated and user.role == Role.CHAIR
+            and user.chair_seat in (ChairSeat.CHAIR, ChairSeat.DEPUTY))
+
+
+def in_premeeting(user) -> bool:
+    """Residents and staff, the only members who know the residents' pre-meeting exists."""
+    return user.is_authenticated and user.role in PREMEETING
+
+
+def staff_or_self(user) -> bool:
+    return current_user.is_authenticated and (current_user.is_staff or current_user.id == user.id)
+
+
+# -- the per-endpoint policy ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Actors:
+    """Who may act: roles, and optionally a further test of the member (e.g. holds the chair seat)."""
+    roles: frozenset
+    test: Callable | None = None
+
+    def admit(self, user) -> bool:
+        return user.role in self.roles and (self.test is None or self.test(user))
+
+
+# Approving minutes: the chair or the deputy, holding the seat.
+CHAIR_SEAT = Actors(frozenset({Role.CHAIR}), holds_chair_seat)
 
 
 @dataclass(frozen=True)
 class Policy:
     kind: str  # "public", "secret_link" or "roles"
     roles: frozenset = field(default_factory=frozenset)
-    # Roles that may read the thing but not do this action: they get 403, not 404.
-    readers: frozenset = field(default_factory=frozenset)
+    # Who may act once the object is loaded; None: every reader.
+    acts: Actors | None = None
     # A form view checks CSRF itself (so an expired token re-renders the form).
     form_csrf: bool = False
+
+    @property
+    def actor_roles(self) -> frozenset:
+        return self.roles if self.acts is None else self.acts.roles
 
 
 def _mark(policy: Policy):
@@ -48,10 +116,46 @@ def secret_link(view):
     return _mark(Policy("secret_link"))(view)
 
 
-def allow(*roles: Role, readers=frozenset(), form_csrf: bool = False):
-    """Logged-in members of these roles; `readers` get 403 instead of 404."""
-    flat = frozenset(r for group in roles for r in ((group,) if isinstance(group, Role) else group))
-    return _mark(Policy("roles", flat, frozenset(readers), form_csrf))
+def _roles(groups) -> frozenset:
+    return frozenset(r for group in groups for r in ((group,) if isinstance(group, Role) else group))
+
+
+def allow(*roles, acts=None, form_csrf: bool = False):
+    """Logged-in members of these roles may read; `acts` (roles or Actors) may act, the other readers get 403."""
+    readers = _roles(roles)
+    actors = None if acts is None else acts if isinstance(acts, Actors) else Actors(_roles([acts]))
+    policy = Policy("roles", readers, actors, form_csrf)
+
+    def decorator(view):
+        if actors is None:
+            return _mark(policy)(view)
+
+        @functools.wraps(view)
+        def guarded(*args, **kwargs):
+            g.acts_unchecked = not actors.admit(current_user)
+            try:
+                response = view(*args, **kwargs)
+                if g.get("acts_unchecked"):  # no loader checked the actor: fail closed
+                    db.session.rollback()
+                    abort(403)
+                return response
+            finally:
+                g.pop("acts_unchecked", None)
+        return _mark(policy)(guarded)
+    return decorator
+
+
+def check_acts():
+    """After an object is loaded and visible: a reader who may not act on it gets 403."""
+    if g.pop("acts_unchecked", False):
+        abort(403)
+
+
+@event.listens_for(Session, "before_commit")
+def _refuse_unchecked_commit(session):
+    """A view whose actors were not checked never writes (see `allow`)."""
+    if has_request_context() and g.get("acts_unchecked"):
+        abort(403)
 
 
 # Endpoints that Flask itself registers.
@@ -80,8 +184,6 @@ def enforce_policy():
         return redirect_to(url_for("auth.login", next=_next_target()))
     if current_user.role in policy.roles:
         return None
-    if current_user.role in policy.readers:
-        abort(403)
     abort(404)
 
 
@@ -112,63 +214,68 @@ def require(condition: bool, *, visible: bool = True):
         abort(403 if visible else 404)
 
 
-def staff_or_self(user) -> bool:
-    return current_user.is_authenticated and (current_user.is_staff or current_user.id == user.id)
+def _found(thing):
+    """The common end of every loader: 404 if not visible, then the actors check."""
+    if thing is None:
+        abort(404)
+    check_acts()
+    return thing
 
 
-
-
-# -- visibility of things --------------------------------------------------------
+# -- visibility of things, and the one loader per kind of thing ---------------------------
 
 def visible_issues(user):
     """Every member reads every issue thread (PERMISSIONS.md: issues R for all members)."""
-    from sqlalchemy import select
-    from .models import Issue
     return select(Issue)
 
 
-def get_issue_or_404(issue_id: int, for_edit: bool = False):
-    from sqlalchemy.orm import joinedload
-    from .extensions import db
-    from .models import Issue
-    issue = db.session.scalar(visible_issues(current_user).where(Issue.id == issue_id)
-                              .options(joinedload(Issue.author)))
-    if issue is None:
-        abort(404)
-    if for_edit and current_user.role not in MODERATORS:
-        abort(403)
-    return issue
+def get_issue_or_404(issue_id: int) -> Issue:
+    return _found(db.session.scalar(visible_issues(current_user).where(Issue.id == issue_id)
+                                    .options(joinedload(Issue.author))))
+
+
+def get_reply_or_404(issue: Issue, reply_id: int) -> Reply:
+    return _found(db.session.scalar(select(Reply).where(Reply.id == reply_id, Reply.issue_id == issue.id)
+                                    .options(joinedload(Reply.author), joinedload(Reply.hidden_by))))
+
+
+def may_change_reply(user, reply: Reply) -> bool:
+    """Edit or delete a reply: its author only (moderators hide, they do not rewrite)."""
+    return reply.author_id == user.id
+
+
+def may_reply(user, issue: Issue) -> bool:
+    """A locked thread takes replies from moderators only."""
+    return not issue.locked or is_moderator(user)
 
 
 def visible_events(user):
     """Every member reads every event (PERMISSIONS.md: events R for all members)."""
-    from sqlalchemy import select
-    from .models import Event
     return select(Event)
+
+
+def get_event_or_404(event_id: int, *options) -> Event:
+    return _found(db.session.scalar(visible_events(current_user).where(Event.id == event_id).options(*options)))
 
 
 def visible_meetings(user):
     """Every member sees that a meeting is planned; what is in it is filtered below."""
-    from sqlalchemy import select
-    from .models import Meeting
     return select(Meeting)
 
 
-def get_meeting_or_404(meeting_id: int):
-    from .extensions import db
-    from .models import Meeting
-    meeting = db.session.scalar(visible_meetings(current_user).where(Meeting.id == meeting_id))
-    if meeting is None:
-        abort(404)
-    return meeting
+def get_meeting_or_404(meeting_id: int) -> Meeting:
+    return _found(db.session.scalar(visible_meetings(current_user).where(Meeting.id == meeting_id)))
+
+
+def agenda_visible(user, meeting) -> bool:
+    """The agenda as a whole (projector, print): moderators always, members once it is published."""
+    return meeting.agenda_public or is_moderator(user)
 
 
 def visible_agenda_items(user, meeting):
     """Moderators see the draft and the proposals; members the published agenda and their own proposals."""
-    from sqlalchemy import or_, select
-    from .models import AgendaItem, ItemState
     stmt = select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
-    if user.role in MODERATORS:
+    if is_moderator(user):
         return stmt
     own = AgendaItem.proposer_id == user.id
     if meeting.agenda_public:
@@ -176,79 +283,95 @@ def visible_agenda_items(user, meeting):
     return stmt.where(own)
 
 
-def get_agenda_item_or_404(item_id: int, for_edit: bool = False):
-    from sqlalchemy.orm import joinedload
-    from .extensions import db
-    from .models import AgendaItem
-    item = db.session.scalar(db.select(AgendaItem).where(AgendaItem.id == item_id)
+def get_agenda_item_or_404(item_id: int) -> AgendaItem:
+    item = db.session.scalar(select(AgendaItem).where(AgendaItem.id == item_id)
                              .options(joinedload(AgendaItem.meeting)))
     if item is None:
         abort(404)
     visible = db.session.scalar(visible_agenda_items(current_user, item.meeting)
                                 .where(AgendaItem.id == item.id).with_only_columns(AgendaItem.id))
-    if visible is None:
-        abort(404)
-    if for_edit and current_user.role not in MODERATORS:
-        abort(403)
-    return item
+    return _found(item if visible is not None else None)
 
 
 def minutes_visible(user, meeting) -> bool:
     """Notes, decisions and action items: moderators always, members once the minutes are approved."""
-    return user.role in MODERATORS or meeting.minutes_public
+    return is_moderator(user) or meeting.minutes_public
 
 
 def visible_action_items(user):
     """Action items of approved minutes, plus the ones given to this member (seen at once)."""
-    from sqlalchemy import or_, select
-    from .models import ActionItem, Meeting, MeetingStatus
     stmt = select(ActionItem).join(ActionItem.meeting)
-    if user.role in MODERATORS:
+    if is_moderator(user):
         return stmt
     return stmt.where(or_(Meeting.status == MeetingStatus.APPROVED, ActionItem.assignee_id == user.id))
 
 
+def get_action_item_or_404(action_id: int) -> ActionItem:
+    return _found(db.session.scalar(visible_action_items(current_user).where(ActionItem.id == action_id)
+                                    .options(joinedload(ActionItem.assignee), joinedload(ActionItem.meeting))))
+
+
+def may_mark_done(user, action: ActionItem) -> bool:
+    """The person given the action item, or a moderator."""
+    return action.assignee_id == user.id or is_moderator(user)
+
+
 def visible_premeetings(user):
     """Residents and staff only; everyone else gets nothing (and the views answer 404)."""
-    from sqlalchemy import false, select
-    from .models import PreMeeting
     stmt = select(PreMeeting)
-    return stmt if user.role in PREMEETING else stmt.where(false())
+    return stmt if in_premeeting(user) else stmt.where(false())
 
 
-def get_premeeting_or_404(premeeting_id: int):
-    from .extensions import db
-    from .models import PreMeeting
-    premeeting = db.session.scalar(visible_premeetings(current_user).where(PreMeeting.id == premeeting_id))
-    if premeeting is None:
-        abort(404)
-    return premeeting
+def get_premeeting_or_404(premeeting_id: int) -> PreMeeting:
+    return _found(db.session.scalar(visible_premeetings(current_user).where(PreMeeting.id == premeeting_id)))
 
 
 def visible_premeeting_items(user, premeeting):
     """Staff see every item; residents the accepted ones and their own proposals."""
-    from sqlalchemy import false, or_, select
-    from .models import PreItemState, PreMeetingItem
     stmt = select(PreMeetingItem).where(PreMeetingItem.premeeting_id == premeeting.id)
-    if user.role == Role.STAFF:
+    if is_staff(user):
         return stmt
-    if user.role != Role.RESIDENT:
+    if not in_premeeting(user):
         return stmt.where(false())
     return stmt.where(or_(PreMeetingItem.state == PreItemState.ACCEPTED, PreMeetingItem.proposer_id == user.id))
 
 
-def get_premeeting_item_or_404(item_id: int, for_edit: bool = False):
-    from sqlalchemy.orm import joinedload
-    from .extensions import db
-    from .models import PreMeetingItem
-    item = db.session.scalar(db.select(PreMeetingItem).where(PreMeetingItem.id == item_id)
+def get_premeeting_item_or_404(item_id: int) -> PreMeetingItem:
+    item = db.session.scalar(select(PreMeetingItem).where(PreMeetingItem.id == item_id)
                              .options(joinedload(PreMeetingItem.premeeting)))
-    if item is None or current_user.role not in PREMEETING:
+    if item is None or not in_premeeting(current_user):
         abort(404)
     visible = db.session.scalar(visible_premeeting_items(current_user, item.premeeting)
                                 .where(PreMeetingItem.id == item.id).with_only_columns(PreMeetingItem.id))
-    if visible is None:
+    return _found(item if visible is not None else None)
+
+
+def get_premeeting_comment_or_404(comment_id: int) -> tuple[PreMeetingComment, PreMeetingItem]:
+    """A comment, with its item: visible where its item is."""
+    comment = db.session.get(PreMeetingComment, comment_id) if in_premeeting(current_user) else None
+    if comment is None:
         abort(404)
-    if for_edit and current_user.role != Role.STAFF:
-        abort(403)
-    return item
+    return comment, get_premeeting_item_or_404(comment.item_id)
+
+
+def visible_reports(user):
+    """Staff see every situation report; a member sees their own."""
+    stmt = select(SituationReport)
+    return stmt if is_staff(user) else stmt.where(SituationReport.reporter_id == user.id)
+
+
+def get_report_or_404(report_id: int) -> SituationReport:
+    """Someone else's report does not exist to a member (404)."""
+    return _found(db.session.scalar(
+        visible_reports(current_user).where(SituationReport.id == report_id)
+        .options(joinedload(SituationReport.reporter), joinedload(SituationReport.acknowledged_by),
+                 joinedload(SituationReport.closed_by))))
+
+
+def get_member_or_404(user_id: int) -> User:
+    """A member's own record (contact details, role): staff only, by the endpoints' policy."""
+    return _found(db.session.get(User, user_id))
+
+
+def get_invitation_or_404(invitation_id: int) -> Invitation:
+    return _found(db.session.get(Invitation, invitation_id))

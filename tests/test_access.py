@@ -242,6 +242,34 @@ def test_every_endpoint_declares_a_policy(app):
     assert not undeclared, f"endpoints without a declared access policy: {undeclared}"
 
 
+ROLE_OF = {"resident": Role.RESIDENT, "neighbour": Role.NEIGHBOUR, "chair": Role.CHAIR, "staff": Role.STAFF}
+# Endpoints where a member whose role may act still gets 403 for a rule about this one object, named in
+# access.py: someone else's reply (may_change_reply), someone else's action item (may_mark_done).
+OBJECT_RULES = {"issues.edit_reply", "issues.delete_reply", "meetings.mark_done"}
+
+
+def test_the_decorators_say_what_the_matrix_says(app):
+    """`@allow(READERS, acts=ACTORS)` tells the truth: a role outside READERS gets 404 everywhere, a reader
+    outside ACTORS never gets through, and an actor gets 403 only where an object rule says so."""
+    with app.test_request_context():
+        for (endpoint, method), (path, expected) in MATRIX.items():
+            policy = policy_for(endpoint)
+            where = f"{method} {endpoint}"
+            if policy.kind != "roles":
+                assert expected["anon"] == OK, f"{where} is public, but the matrix asks for a login"
+                continue
+            assert expected["anon"] == LOGIN and expected["deactivated"] == LOGIN, where
+            for visitor, role in ROLE_OF.items():
+                answer = expected[visitor]
+                if role not in policy.roles:
+                    assert answer == E404, f"{where}: {visitor} is no reader, so the matrix must say 404"
+                elif role not in policy.actor_roles:
+                    assert answer in (E403, E404), f"{where}: {visitor} may not act, but the matrix says {answer}"
+                elif answer == E403:
+                    assert endpoint in OBJECT_RULES, \
+                        f"{where}: {visitor} is an actor by the decorator, yet gets 403 (say it in acts=)"
+
+
 @pytest.fixture
 def samples(make_user):
     member = make_user(Role.NEIGHBOUR, "sample")

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..i18n import from_local, to_local_naive
-from ..access import MEMBERS, MODERATORS, allow, visible_events
+from ..access import MEMBERS, ORGANISERS, allow, get_event_or_404, is_organiser as _is_organiser, visible_events
 from ..extensions import db
 from ..htmx import redirect_to, render, wants_fragment
 from ..models import Event, Signup, SignupStatus, TaskSlot, VolunteerTask, utcnow
@@ -23,22 +23,10 @@ from . import bp, service
 from .forms import EventForm, GuestsForm, ParticipantForm, SignupForm, TaskForm
 
 PAST_SHOWN = 30
-ORGANISERS = MODERATORS
 
 
 def is_organiser() -> bool:
-    return current_user.role in ORGANISERS
-
-
-# -- visibility -------------------------------------------------------------------
-
-def get_event_or_404(event_id: int, for_edit: bool = False, *options) -> Event:
-    event = db.session.scalar(visible_events(current_user).where(Event.id == event_id).options(*options))
-    if event is None:
-        abort(404)
-    if for_edit and not is_organiser():
-        abort(403)
-    return event
+    return _is_organiser(current_user)
 
 
 def _signed_up(event: Event, skip=()):
@@ -107,7 +95,7 @@ def _load_tasks():
 @bp.route("/<int:event_id>")
 @allow(MEMBERS)
 def show(event_id):
-    return _show(get_event_or_404(event_id, False, _load_tasks()))
+    return _show(get_event_or_404(event_id, _load_tasks()))
 
 
 def _signup_done(event: Event, message: str):
@@ -120,7 +108,7 @@ def _signup_done(event: Event, message: str):
 def _signup_failed(event: Event, form: SignupForm, status: int = 422):
     if wants_fragment():
         return render("events/_signup.html", **_signup_ctx(event, form), status=status)
-    event = get_event_or_404(event.id, False, _load_tasks())
+    event = get_event_or_404(event.id, _load_tasks())
     return _show(event, status=status, form=form)
 
 
@@ -256,9 +244,9 @@ def new():
 
 
 @bp.route("/<int:event_id>/kopier", methods=["GET", "POST"])
-@allow(ORGANISERS, readers=MEMBERS, form_csrf=True)
+@allow(MEMBERS, acts=ORGANISERS, form_csrf=True)
 def copy(event_id):
-    source = get_event_or_404(event_id, True, selectinload(Event.tasks))
+    source = get_event_or_404(event_id, selectinload(Event.tasks))
     # The copy keeps what the event was, not when: the organiser picks new dates.
     form = EventForm(data=_form_data(source, with_dates=False)) if request.method == "GET" else EventForm()
     if form.validate_on_submit():
@@ -267,9 +255,9 @@ def copy(event_id):
 
 
 @bp.route("/<int:event_id>/rediger", methods=["GET", "POST"])
-@allow(ORGANISERS, readers=MEMBERS, form_csrf=True)
+@allow(MEMBERS, acts=ORGANISERS, form_csrf=True)
 def edit(event_id):
-    event = get_event_or_404(event_id, True)
+    event = get_event_or_404(event_id)
     form = EventForm(data=_form_data(event)) if request.method == "GET" else EventForm()
     if form.validate_on_submit():
         event = service.lock_event(event.id)
@@ -288,9 +276,9 @@ def edit(event_id):
 
 
 @bp.route("/<int:event_id>/avlys", methods=["POST"])
-@allow(ORGANISERS, readers=MEMBERS)
+@allow(MEMBERS, acts=ORGANISERS)
 def cancel(event_id):
-    event = get_event_or_404(event_id, True)
+    event = get_event_or_404(event_id)
     if event.cancelled_at is None:
         event.cancelled_at = utcnow()
         notify(_signed_up(event), "event_changed", "event", event.id, exclude=current_user)
@@ -311,7 +299,7 @@ def _get_task_or_404(event: Event, task_id: int) -> VolunteerTask:
 
 def _tasks_done(event_id: int, status: int = 200, task_form: TaskForm | None = None, task_error: int | None = None):
     db.session.expire_all()
-    event = get_event_or_404(event_id, False, _load_tasks())
+    event = get_event_or_404(event_id, _load_tasks())
     if wants_fragment():
         return render("events/_tasks.html", event=event, task_form=task_form or TaskForm(formdata=None),
                       task_error=task_error, can_change=may_change_signups(event), status=status)
@@ -321,9 +309,9 @@ def _tasks_done(event_id: int, status: int = 200, task_form: TaskForm | None = N
 
 
 @bp.route("/<int:event_id>/oppgaver", methods=["POST"])
-@allow(ORGANISERS, readers=MEMBERS, form_csrf=True)
+@allow(MEMBERS, acts=ORGANISERS, form_csrf=True)
 def add_task(event_id):
-    event = get_event_or_404(event_id, True)
+    event = get_event_or_404(event_id)
     form = TaskForm()
     if not form.validate_on_submit():
         return _tasks_done(event.id, 422, task_form=form)
@@ -335,9 +323,9 @@ def add_task(event_id):
 
 
 @bp.route("/<int:event_id>/oppgaver/<int:task_id>/slett", methods=["POST"])
-@allow(ORGANISERS, readers=MEMBERS)
+@allow(MEMBERS, acts=ORGANISERS)
 def delete_task(event_id, task_id):
-    event = get_event_or_404(event_id, True)
+    event = get_event_or_404(event_id)
     db.session.delete(_get_task_or_404(event, task_id))
     db.session.commit()
     return _tasks_done(event.id)

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..i18n import from_local
-from ..access import MEMBERS, MODERATORS, allow, get_issue_or_404, visible_issues
+from ..access import MEMBERS, MODERATORS, allow, get_issue_or_404, get_reply_or_404, visible_issues
 from ..extensions import db
 from ..htmx import redirect_to, render, wants_fragment
 from ..models import Issue, IssueEvent, IssueFollow, IssueStatus, Reply, search_key, utcnow
@@ -195,14 +195,6 @@ def reply(issue_id):
     return _show(issue, reply_form=form, status=status, findings=findings)
 
 
-def get_reply_or_404(issue: Issue, reply_id: int) -> Reply:
-    reply = db.session.scalar(select(Reply).where(Reply.id == reply_id, Reply.issue_id == issue.id)
-                              .options(joinedload(Reply.author), joinedload(Reply.hidden_by)))
-    if reply is None:
-        abort(404)
-    return reply
-
-
 def _reply_done(issue, reply):
     if wants_fragment():
         return render("issues/_reply.html", issue=issue, reply=reply)
@@ -248,9 +240,9 @@ def delete_reply(issue_id, reply_id):
 
 
 @bp.route("/<int:issue_id>/svar/<int:reply_id>/skjul", methods=["POST"])
-@allow(MODERATORS, readers=MEMBERS, form_csrf=True)
+@allow(MEMBERS, acts=MODERATORS, form_csrf=True)
 def hide_reply(issue_id, reply_id):
-    issue = get_issue_or_404(issue_id, for_edit=True)
+    issue = get_issue_or_404(issue_id)
     reply = get_reply_or_404(issue, reply_id)
     form = ReasonForm()
     if not form.validate_on_submit():
@@ -265,9 +257,9 @@ def hide_reply(issue_id, reply_id):
 
 
 @bp.route("/<int:issue_id>/svar/<int:reply_id>/vis", methods=["POST"])
-@allow(MODERATORS, readers=MEMBERS)
+@allow(MEMBERS, acts=MODERATORS)
 def unhide_reply(issue_id, reply_id):
-    issue = get_issue_or_404(issue_id, for_edit=True)
+    issue = get_issue_or_404(issue_id)
     reply = get_reply_or_404(issue, reply_id)
     if reply.hidden_at is not None:
         reply.hidden_at = reply.hidden_by_id = reply.hidden_reason = None
@@ -279,9 +271,9 @@ def unhide_reply(issue_id, reply_id):
 # -- moderation of the issue -----------------------------------------------------
 
 @bp.route("/<int:issue_id>/status", methods=["POST"])
-@allow(MODERATORS, readers=MEMBERS, form_csrf=True)
+@allow(MEMBERS, acts=MODERATORS, form_csrf=True)
 def set_status(issue_id):
-    issue = get_issue_or_404(issue_id, for_edit=True)
+    issue = get_issue_or_404(issue_id)
     form = StatusForm()
     if not form.validate_on_submit():
         return _show(issue, status_form=form, status=422)
@@ -299,9 +291,9 @@ def set_status(issue_id):
 
 
 @bp.route("/<int:issue_id>/las", methods=["POST"])
-@allow(MODERATORS, readers=MEMBERS, form_csrf=True)
+@allow(MEMBERS, acts=MODERATORS, form_csrf=True)
 def lock(issue_id):
-    issue = get_issue_or_404(issue_id, for_edit=True)
+    issue = get_issue_or_404(issue_id)
     form = ReasonForm()
     if not form.validate_on_submit():
         return _show(issue, reason_form=form, status=422)
@@ -314,9 +306,9 @@ def lock(issue_id):
 
 
 @bp.route("/<int:issue_id>/las-opp", methods=["POST"])
-@allow(MODERATORS, readers=MEMBERS)
+@allow(MEMBERS, acts=MODERATORS)
 def unlock(issue_id):
-    issue = get_issue_or_404(issue_id, for_edit=True)
+    issue = get_issue_or_404(issue_id)
     if issue.locked:
         issue.locked_reason = None
         db.session.add(IssueEvent(issue_id=issue.id, actor_id=current_user.id, kind="unlocked"))

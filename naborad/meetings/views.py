@@ -10,12 +10,13 @@ from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from ..i18n import from_local, to_local_naive
-from ..access import (MEMBERS, MODERATORS, allow, get_agenda_item_or_404, get_meeting_or_404, minutes_visible,
-                      visible_action_items, visible_agenda_items, visible_meetings)
+from ..access import (CHAIR_SEAT, MEMBERS, MODERATORS, STAFF, agenda_visible, allow, get_action_item_or_404,
+                      get_agenda_item_or_404, get_meeting_or_404, holds_chair_seat, may_mark_done, minutes_visible,
+                      require, visible_action_items, visible_agenda_items, visible_meetings)
 from ..extensions import db
 from ..htmx import redirect_to, render, wants_fragment
-from ..models import (ActionItem, AgendaItem, ChairSeat, Issue, IssueEvent, IssueStatus, ItemState, Meeting,
-                      MeetingResponse, MeetingStatus, Role, RsvpAnswer, StandingKind, User, utcnow)
+from ..models import (ActionItem, AgendaItem, Issue, IssueEvent, IssueStatus, ItemState, Meeting,
+                      MeetingResponse, MeetingStatus, RsvpAnswer, StandingKind, User, utcnow)
 from ..models.meetings import refresh_search_text, standing_items
 from ..notifications.service import active_members, notify
 from ..search import int_arg, parse_id, words_like
@@ -25,10 +26,6 @@ from .forms import (ActionForm, CancelForm, DoneForm, ItemSettingsForm, MeetingF
                     ProposalForm, ReasonForm, RsvpForm, SearchForm)
 
 OPEN_FOR_PROPOSALS = (MeetingStatus.PLANNED, MeetingStatus.PUBLISHED)
-
-
-def is_chair(user) -> bool:
-    return user.role == Role.CHAIR and user.chair_seat in (ChairSeat.CHAIR, ChairSeat.DEPUTY)
 
 
 # -- list -------------------------------------------------------------------------
@@ -83,7 +80,7 @@ def new():
 
 
 @bp.route("/<int:meeting_id>/rediger", methods=["GET", "POST"])
-@allow(MODERATORS, readers=MEMBERS, form_csrf=True)
+@allow(MEMBERS, acts=MODERATORS, form_csrf=True)
 def edit(meeting_id):
     meeting = get_meeting_or_404(meeting_id)
     form = MeetingForm(obj=meeting)
@@ -99,7 +96,7 @@ def edit(meeting_id):
 
 
 @bp.route("/<int:meeting_id>/avlys", methods=["POST"])
-@allow(MODERATORS, readers=MEMBERS, form_csrf=True)
+@allow(MEMBERS, acts=MODERATORS, form_csrf=True)
 def cancel(meeting_id):
     meeting = get_meeting_or_404(meeting_id)
     if meeting.status in (MeetingStatus.HELD, MeetingStatus.APPROVED, MeetingStatus.CANCELLED):
@@ -191,7 +188,7 @@ def _show(meeting, status=200, cancel_form=None):
     ctx = _agenda_context(meeting)
     ctx.update(show_agenda=meeting.agenda_public or ctx["is_moderator"], my_rsvp=mine, rsvp_counts=counts,
                responses=responses, rsvp_form=RsvpForm(formdata=None, answer=(mine or RsvpAnswer.YES).value),
-               cancel_form=cancel_form or CancelForm(formdata=None), can_approve=is_chair(current_user))
+               cancel_form=cancel_form or CancelForm(formdata=None), can_approve=holds_chair_seat(current_user))
     return render("meetings/show.html", status=status, **ctx)
 
 
@@ -206,8 +203,7 @@ def show(meeting_id):
 def screen(meeting_id):
     """A clean view of the published agenda for a projector; the current item is highlighted."""
     meeting = get_meeting_or_404(meeting_id)
-    if not meeting.agenda_public and current_user.role not in MODERATORS:
-        abort(404)
+    require(agenda_visible(current_user, meeting), visible=False)
     items = [i for i in _items(meeting) if i.state == ItemState.ACCEPTED]
     return render("meetings/screen.html", "meetings/_screen_agenda.html", meeting=meeting, agenda=items)
 
@@ -216,8 +212,7 @@ def screen(meeting_id):
 @allow(MEMBERS)
 def printable(meeting_id):
     meeting = get_meeting_or_404(meeting_id)
-    if not meeting.agenda_public and current_user.role not in MODERATORS:
-        abort(404)
+    require(agenda_visible(current_user, meeting), visible=False)
     items = [i for i in _items(meeting) if i.state == ItemState.ACCEPTED]
     return render("meetings/print.html", meeting=meeting, agenda=items,
                   actions=_actions_by_item(meeting, items), show_minutes=minutes_visible(current_user, meeting))
@@ -322,7 +317,7 @@ def _agenda_changed(item):
 
 
 def _editable_item(item_id):
-    item = get_agenda_item_or_404(item_id, for_edit=True)
+    item = get_agenda_item_or_404(item_id)
     if item.meeting.status in (MeetingStatus.APPROVED, MeetingStatus.CANCELLED):
         abort(403)
     return item
@@ -354,7 +349,7 @@ def _on_published_agenda(item):
 
 
 @bp.route("/punkt/<int:item_id>/godta", methods=["POST"])
-@allow(MEMBERS)
+@allow(MEMBERS, acts=MODERATORS)
 def accept(item_id):
     item = _editable_item(item_id)
     if item.state != ItemState.ACCEPTED:
@@ -367,7 +362,7 @@ def accept(item_id):
 
 
 @bp.route("/punkt/<int:item_id>/avvis", methods=["POST"])
-@allow(MEMBERS, form_csrf=True)
+@allow(MEMBERS, acts=MODERATORS, form_csrf=True)
 def decline(item_id):
     item = _editable_item(item_id)
     if item.standing:
@@ -382,7 +377,7 @@ def decline(item_id):
 
 
 @bp.route("/punkt/<int:item_id>/flytt", methods=["POST"])
-@allow(MEMBERS, form_csrf=True)
+@allow(MEMBERS, acts=MODERATORS, form_csrf=True)
 def move(item_id):
     item = _editable_item(item_id)
     if item.standing:
@@ -412,7 +407,7 @@ def _swap(item, direction):
 
 
 @bp.route("/punkt/<int:item_id>/opp", methods=["POST"])
-@allow(MEMBERS)
+@allow(MEMBERS, acts=MODERATORS)
 def move_up(item_id):
     item = _editable_item(item_id)
     _swap(item, -1)
@@ -420,7 +415,7 @@ def move_up(item_id):
 
 
 @bp.route("/punkt/<int:item_id>/ned", methods=["POST"])
-@allow(MEMBERS)
+@allow(MEMBERS, acts=MODERATORS)
 def move_down(item_id):
     item = _editable_item(item_id)
     _swap(item, +1)
@@ -428,7 +423,7 @@ def move_down(item_id):
 
 
 @bp.route("/punkt/<int:item_id>/innstillinger", methods=["POST"])
-@allow(MEMBERS, form_csrf=True)
+@allow(MEMBERS, acts=MODERATORS, form_csrf=True)
 def item_settings(item_id):
     item = _editable_item(item_id)
     form = ItemSettingsForm()
@@ -442,10 +437,10 @@ def item_settings(item_id):
 
 
 @bp.route("/<int:meeting_id>/videreforing/<int:item_id>", methods=["POST"])
-@allow(MEMBERS)
+@allow(MEMBERS, acts=MODERATORS)
 def carry_over(meeting_id, item_id):
+    source = get_agenda_item_or_404(item_id)
     meeting = get_meeting_or_404(meeting_id)
-    source = get_agenda_item_or_404(item_id, for_edit=True)
     if meeting.status not in OPEN_FOR_PROPOSALS:
         abort(403)
     if source.issue_id is None:
@@ -465,7 +460,7 @@ def carry_over(meeting_id, item_id):
 
 
 @bp.route("/punkt/<int:item_id>/beboere", methods=["POST"])
-@allow(MEMBERS)
+@allow(MEMBERS, acts=MODERATORS)
 def toggle_concerns(item_id):
     """Mark an item as concerning the residents (it then shows the "residents heard" mark)."""
     item = _editable_item(item_id)
@@ -475,22 +470,20 @@ def toggle_concerns(item_id):
 
 
 @bp.route("/punkt/<int:item_id>/hort", methods=["POST"])
-@allow(MEMBERS)
+@allow(MEMBERS, acts=STAFF)
 def toggle_heard(item_id):
     """Outflow 3 of the pre-meeting: staff say whether the residents have been heard."""
     item = _editable_item(item_id)
-    if current_user.role != Role.STAFF:
-        abort(403)
     item.residents_heard = not item.residents_heard
     db.session.commit()
     return _agenda_changed(item)
 
 
 @bp.route("/<int:meeting_id>/gjeldende/<int:item_id>", methods=["POST"])
-@allow(MEMBERS)
+@allow(MEMBERS, acts=MODERATORS)
 def set_current(meeting_id, item_id):
+    item = get_agenda_item_or_404(item_id)
     meeting = get_meeting_or_404(meeting_id)
-    item = get_agenda_item_or_404(item_id, for_edit=True)
     if item.meeting_id != meeting.id:
         abort(404)
     meeting.current_item_id = item.id
@@ -501,7 +494,7 @@ def set_current(meeting_id, item_id):
 # -- publish, held, minutes, approval ----------------------------------------------
 
 @bp.route("/<int:meeting_id>/publiser", methods=["POST"])
-@allow(MODERATORS, readers=MEMBERS)
+@allow(MEMBERS, acts=MODERATORS)
 def publish(meeting_id):
     meeting = get_meeting_or_404(meeting_id)
     if meeting.status != MeetingStatus.PLANNED:
@@ -525,7 +518,7 @@ def publish(meeting_id):
 
 
 @bp.route("/<int:meeting_id>/avholdt", methods=["POST"])
-@allow(MODERATORS, readers=MEMBERS)
+@allow(MEMBERS, acts=MODERATORS)
 def mark_held(meeting_id):
     meeting = get_meeting_or_404(meeting_id)
     if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.PUBLISHED):
@@ -538,7 +531,7 @@ def mark_held(meeting_id):
 
 
 @bp.route("/punkt/<int:item_id>/referat", methods=["GET", "POST"])
-@allow(MEMBERS, form_csrf=True)
+@allow(MEMBERS, acts=MODERATORS, form_csrf=True)
 def minutes(item_id):
     item = _editable_item(item_id)
     form = MinutesForm(obj=item)
@@ -561,7 +554,7 @@ def _action_form(formdata=None):
 
 
 @bp.route("/punkt/<int:item_id>/oppfolging", methods=["POST"])
-@allow(MEMBERS, form_csrf=True)
+@allow(MEMBERS, acts=MODERATORS, form_csrf=True)
 def add_action(item_id):
     item = _editable_item(item_id)
     form = _action_form(request.form)
@@ -587,11 +580,11 @@ def add_action(item_id):
 
 
 @bp.route("/<int:meeting_id>/godkjenn", methods=["POST"])
-@allow(Role.CHAIR, readers=MEMBERS)
+@allow(MEMBERS, acts=CHAIR_SEAT)
 def approve(meeting_id):
     """The chair (or deputy) approves the minutes: locked, and visible to every member."""
     meeting = get_meeting_or_404(meeting_id)
-    if meeting.status != MeetingStatus.HELD or not is_chair(current_user):
+    if meeting.status != MeetingStatus.HELD:
         abort(403)
     meeting.status, meeting.approved_at, meeting.approved_by_id = MeetingStatus.APPROVED, utcnow(), current_user.id
     items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
@@ -641,12 +634,8 @@ def actions():
 @bp.route("/oppfolging/<int:action_id>/ferdig", methods=["POST"])
 @allow(MEMBERS, form_csrf=True)
 def mark_done(action_id):
-    action = db.session.scalar(visible_action_items(current_user).where(ActionItem.id == action_id)
-                               .options(joinedload(ActionItem.assignee), joinedload(ActionItem.meeting)))
-    if action is None:
-        abort(404)
-    if action.assignee_id != current_user.id and current_user.role not in MODERATORS:
-        abort(403)
+    action = get_action_item_or_404(action_id)
+    require(may_mark_done(current_user, action))
     form = DoneForm()
     if not form.validate_on_submit():
         return render("meetings/actions.html", actions=[action], status_filter="all", person=None, people=[],

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import case, select
 from sqlalchemy.exc import IntegrityError
 
-from ..access import MEMBERS, STAFF, allow
+from ..access import MEMBERS, STAFF, allow, get_invitation_or_404, get_member_or_404
 from ..auth.sessions import end_all_sessions
 from ..auth.views import RESET_VALID
 from ..extensions import db
@@ -23,13 +23,6 @@ from .forms import EmptyForm, InvitationForm, RoleForm
 INVITATION_VALID = timedelta(days=14)
 ROLE_ORDER = case({Role.CHAIR.value: 0, Role.STAFF.value: 1, Role.NEIGHBOUR.value: 2, Role.RESIDENT.value: 3},
                   value=User.role)
-
-
-def get_member_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
 
 
 def absolute(path: str) -> str:
@@ -200,13 +193,6 @@ def invite():
         return redirect_to(url_for("members.invitation", invitation_id=invitation.id))
     with_token(form)
     return render("members/invite.html", form=form, status=form_status(form))
-
-
-def get_invitation_or_404(invitation_id: int) -> Invitation:
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None:
-        abort(404)
-    return invitation
 
 
 @bp.route("/invitasjoner/<int:invitation_id>")

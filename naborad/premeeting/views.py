@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from ..i18n import from_local
-from ..access import (PREMEETING, STAFF, allow, get_premeeting_item_or_404, get_premeeting_or_404,
+from ..access import (PREMEETING, STAFF, allow, get_premeeting_comment_or_404, get_premeeting_item_or_404, get_premeeting_or_404,
                       visible_premeeting_items, visible_premeetings)
 from ..extensions import db
 from ..htmx import redirect_to, render, wants_fragment
@@ -148,7 +148,7 @@ def rsvp(premeeting_id):
 
 
 @bp.route("/<int:premeeting_id>/hent-saksliste", methods=["POST"])
-@allow(STAFF, readers={Role.RESIDENT})
+@allow(PREMEETING, acts=STAFF)
 def import_agenda(premeeting_id):
     """One click: the council meeting's current agenda items, each linked to its council item."""
     premeeting = get_premeeting_or_404(premeeting_id)
@@ -212,9 +212,9 @@ def _item_changed(item):
 
 
 @bp.route("/sak/<int:item_id>/godta", methods=["POST"])
-@allow(PREMEETING)
+@allow(PREMEETING, acts=STAFF)
 def accept(item_id):
-    item = get_premeeting_item_or_404(item_id, for_edit=True)
+    item = get_premeeting_item_or_404(item_id)
     if item.state != PreItemState.ACCEPTED:
         item.state, item.decline_reason = PreItemState.ACCEPTED, None
         item.position = _last_position(item.premeeting_id) + 1
@@ -223,9 +223,9 @@ def accept(item_id):
 
 
 @bp.route("/sak/<int:item_id>/avvis", methods=["POST"])
-@allow(PREMEETING, form_csrf=True)
+@allow(PREMEETING, acts=STAFF, form_csrf=True)
 def decline(item_id):
-    item = get_premeeting_item_or_404(item_id, for_edit=True)
+    item = get_premeeting_item_or_404(item_id)
     form = ReasonForm()
     if not form.validate_on_submit():
         return render("premeeting/decline.html", item=item, form=form, status=422)
@@ -243,17 +243,17 @@ def _swap(item, direction):
 
 
 @bp.route("/sak/<int:item_id>/opp", methods=["POST"])
-@allow(PREMEETING)
+@allow(PREMEETING, acts=STAFF)
 def move_up(item_id):
-    item = get_premeeting_item_or_404(item_id, for_edit=True)
+    item = get_premeeting_item_or_404(item_id)
     _swap(item, -1)
     return _item_changed(item)
 
 
 @bp.route("/sak/<int:item_id>/ned", methods=["POST"])
-@allow(PREMEETING)
+@allow(PREMEETING, acts=STAFF)
 def move_down(item_id):
-    item = get_premeeting_item_or_404(item_id, for_edit=True)
+    item = get_premeeting_item_or_404(item_id)
     _swap(item, +1)
     return _item_changed(item)
 
@@ -292,12 +292,9 @@ def comment(item_id):
 
 
 @bp.route("/kommentar/<int:comment_id>/skjul", methods=["POST"])
-@allow(PREMEETING, form_csrf=True)
+@allow(PREMEETING, acts=STAFF, form_csrf=True)
 def hide_comment(comment_id):
-    comment = db.session.get(PreMeetingComment, comment_id)
-    if comment is None:
-        abort(404)
-    item = get_premeeting_item_or_404(comment.item_id, for_edit=True)
+    comment, item = get_premeeting_comment_or_404(comment_id)
     form = ReasonForm()
     if not form.validate_on_submit():
         return render("premeeting/hide_comment.html", comment=comment, item=item, form=form, status=422)
@@ -307,9 +304,9 @@ def hide_comment(comment_id):
 
 
 @bp.route("/sak/<int:item_id>/oppsummering", methods=["GET", "POST"])
-@allow(PREMEETING, form_csrf=True)
+@allow(PREMEETING, acts=STAFF, form_csrf=True)
 def summary(item_id):
-    item = get_premeeting_item_or_404(item_id, for_edit=True)
+    item = get_premeeting_item_or_404(item_id)
     form = SummaryForm(obj=item)
     council = db.session.get(AgendaItem, item.agenda_item_id) if item.agenda_item_id else None
     frozen = _frozen(council)
@@ -337,10 +334,10 @@ def _frozen(council_item) -> bool:
 
 
 @bp.route("/sak/<int:item_id>/del", methods=["POST"])
-@allow(PREMEETING)
+@allow(PREMEETING, acts=STAFF)
 def share(item_id):
     """Outflow 1: the summary, attributed to the pre-meeting, onto the council agenda item."""
-    item = get_premeeting_item_or_404(item_id, for_edit=True)
+    item = get_premeeting_item_or_404(item_id)
     council = db.session.get(AgendaItem, item.agenda_item_id) if item.agenda_item_id else None
     if council is None or not item.summary or _frozen(council):
         abort(403)
@@ -353,9 +350,9 @@ def share(item_id):
 
 
 @bp.route("/sak/<int:item_id>/trekk-tilbake", methods=["POST"])
-@allow(PREMEETING)
+@allow(PREMEETING, acts=STAFF)
 def unshare(item_id):
-    item = get_premeeting_item_or_404(item_id, for_edit=True)
+    item = get_premeeting_item_or_404(item_id)
     council = db.session.get(AgendaItem, item.agenda_item_id) if item.agenda_item_id else None
     if council is None or _frozen(council):
         abort(403)
@@ -381,10 +378,10 @@ def want_raise(item_id):
 
 
 @bp.route("/sak/<int:item_id>/til-naboradet", methods=["GET", "POST"])
-@allow(PREMEETING, form_csrf=True)
+@allow(PREMEETING, acts=STAFF, form_csrf=True)
 def raise_item(item_id):
     """Outflow 2: staff propose the item to the council agenda, in words they write for it."""
-    item = get_premeeting_item_or_404(item_id, for_edit=True)
+    item = get_premeeting_item_or_404(item_id)
     meeting_id = item.premeeting.meeting_id
     if meeting_id is None:
         meeting_id = db.session.scalar(select(Meeting.id).where(
@@ -414,7 +411,7 @@ def raise_item(item_id):
 
 
 @bp.route("/<int:premeeting_id>/klar", methods=["POST"])
-@allow(STAFF, readers={Role.RESIDENT})
+@allow(PREMEETING, acts=STAFF)
 def ready(premeeting_id):
     premeeting = get_premeeting_or_404(premeeting_id)
     if premeeting.agenda_ready_at is None:

@@ -1,12 +1,12 @@
 """Filing a report, the reporter's own view, the staff queue and handling, and the council's numbers."""
-from flask import abort, flash, url_for
+from flask import flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..access import MEMBERS, STAFF, allow
+from ..access import MEMBERS, STAFF, allow, get_report_or_404
 from ..extensions import db
 from ..htmx import redirect_to, render, wants_fragment
 from ..i18n import from_local
@@ -80,21 +80,6 @@ def mine():
 
 # -- one report: staff and the reporter only ------------------------------------------------
 
-def get_report_or_404(report_id: int, for_edit: bool = False) -> SituationReport:
-    """Staff see every report; a member sees their own; everyone else gets 404 (it does not exist to them)."""
-    stmt = select(SituationReport).where(SituationReport.id == report_id).options(
-        joinedload(SituationReport.reporter), joinedload(SituationReport.acknowledged_by),
-        joinedload(SituationReport.closed_by))
-    if not current_user.is_staff:
-        if for_edit:
-            abort(404)
-        stmt = stmt.where(SituationReport.reporter_id == current_user.id)
-    report = db.session.scalar(stmt)
-    if report is None:
-        abort(404)
-    return report
-
-
 def _show(report, respond_form=None, close_form=None, status=200):
     return render("reports/show.html", "reports/_handling.html", report=report,
                   respond_form=respond_form or RespondForm(formdata=None, response=report.response),
@@ -126,7 +111,7 @@ def _handled(report):
 @bp.route("/<int:report_id>/sett", methods=["POST"])
 @allow(STAFF)
 def acknowledge(report_id):
-    report = get_report_or_404(report_id, for_edit=True)
+    report = get_report_or_404(report_id)
     if report.acknowledged_at is None:
         report.acknowledged_at, report.acknowledged_by_id = utcnow(), current_user.id
         if report.status == ReportStatus.NEW:
@@ -140,7 +125,7 @@ def acknowledge(report_id):
 @bp.route("/<int:report_id>/svar", methods=["POST"])
 @allow(STAFF, form_csrf=True)
 def respond(report_id):
-    report = get_report_or_404(report_id, for_edit=True)
+    report = get_report_or_404(report_id)
     form = RespondForm()
     if not form.validate_on_submit():
         return _show(report, respond_form=form, status=422)
@@ -161,7 +146,7 @@ def respond(report_id):
 @bp.route("/<int:report_id>/lukk", methods=["POST"])
 @allow(STAFF, form_csrf=True)
 def close(report_id):
-    report = get_report_or_404(report_id, for_edit=True)
+    report = get_report_or_404(report_id)
     form = CloseForm()
     if not form.validate_on_submit():
         return _show(report, close_form=form, status=422)
