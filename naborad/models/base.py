@@ -33,7 +33,7 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
-def enum_column(cls, name):
+def enum_column(cls, name, length=20):
     """A string column for a StrEnum (no native enum type, so migrations stay simple)."""
-    return db.Enum(cls, name=name, native_enum=False, length=20,
+    return db.Enum(cls, name=name, native_enum=False, length=length,
                    values_callable=lambda e: [m.value for m in e], validate_strings=True)

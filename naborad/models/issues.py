@@ -81,15 +81,25 @@ class Reply(db.Model):
     hidden_by: Mapped[User | None] = relationship(foreign_keys=[hidden_by_id])
 
 
+class IssueEventKind(enum.StrEnum):
+    """Every kind of line in an issue's timeline (templates/issues/_event.html shows each)."""
+    STATUS = "status"        # value: the new IssueStatus; reason: an optional note
+    LOCKED = "locked"        # reason: why
+    UNLOCKED = "unlocked"
+    AGENDA = "agenda"        # value: the meeting id whose published agenda holds the issue
+    DECISION = "decision"    # value: meeting id; reason: the decision (first 300 characters)
+    ACTION = "action"        # value: meeting id; reason: the action item (first 300 characters)
+
+
 class IssueEvent(db.Model):
-    """A line in the thread: a status change, a lock, a hidden reply."""
+    """A line in the thread: a status change, a lock, an agenda, a decision or an action item."""
     __tablename__ = "issue_event"
     __table_args__ = (Index("ix_issue_event_issue_created", "issue_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    kind: Mapped[str] = mapped_column(String(30))  # status, locked, unlocked
+    kind: Mapped[IssueEventKind] = mapped_column(_enum(IssueEventKind, "issue_event_kind", length=30))
     value: Mapped[str | None] = mapped_column(String(30))
     reason: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
