@@ -367,3 +367,43 @@ def test_access_matrix(client, make_user, samples, endpoint, method, visitor, ht
         assert response.status_code == expected, f"{where}: {response.status_code}, expected {expected}"
         if htmx:
             assert response.headers.get("HX-Retarget") == "#alerts", where
+
+
+@pytest.mark.config(ACTS_PROBE="fail-closed")  # an app of its own: routes can be added before its first request
+def test_an_actors_check_that_no_loader_made_neither_writes_nor_answers(app, client, login_as):
+    """`acts=` is checked by the object loaders; a view that loads nothing through one fails closed."""
+    from naborad.access import STAFF as STAFF_ROLES, allow, get_issue_or_404
+    from naborad.access import MEMBERS as MEMBER_ROLES
+
+    @allow(MEMBER_ROLES, acts=STAFF_ROLES)
+    def writes_without_loading():
+        db.session.add(Issue(title="Should never exist", body="x", category="other", search_text="x"))
+        db.session.commit()
+        return "written"
+
+    @allow(MEMBER_ROLES, acts=STAFF_ROLES)
+    def answers_without_loading():
+        return "secret"
+
+    @allow(MEMBER_ROLES, acts=STAFF_ROLES)
+    def loads(issue_id):
+        return get_issue_or_404(issue_id).title
+
+    app.add_url_rule("/probe/write", view_func=writes_without_loading, methods=["POST"])
+    app.add_url_rule("/probe/answer", view_func=answers_without_loading)
+    app.add_url_rule("/probe/issue/<int:issue_id>", view_func=loads)
+    author = login_as(Role.NEIGHBOUR)
+    issue = Issue(title="Seen", body="x", category="other", author_id=author.id, search_text="seen")
+    db.session.add(issue)
+    db.session.commit()
+
+    assert client.post("/probe/write").status_code == 403
+    assert db.session.scalar(db.select(Issue).where(Issue.title == "Should never exist")) is None
+    assert client.get("/probe/answer").status_code == 403
+    assert client.get(f"/probe/issue/{issue.id}").status_code == 403  # visible, but not an actor
+    assert client.get(f"/probe/issue/{issue.id + 999}").status_code == 404  # not there: 404 before 403
+    client.post("/logg-ut")
+    login_as(Role.STAFF)
+    assert client.get("/probe/answer").data == b"secret"
+    assert client.get(f"/probe/issue/{issue.id}").data == b"Seen"
+    assert client.post("/probe/write").data == b"written"

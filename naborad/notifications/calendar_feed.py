@@ -6,7 +6,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 
-from ..access import PREMEETING, visible_events, visible_meetings, visible_premeetings
+from ..access import in_premeeting, visible_events, visible_meetings, visible_premeetings
 from ..calendar import add_event, new_calendar
 from ..extensions import db
 from ..models import Meeting, MeetingStatus, PreMeeting, utcnow
@@ -27,7 +27,7 @@ def build_feed(user, include_premeetings: bool) -> bytes:
     for event in db.session.scalars(visible_events(user).where(Event.starts_at >= since).order_by(Event.starts_at)):
         add_event(cal, f"event-{event.id}", event.title, event.starts_at, event.ends_at, place=event.place,
                   url=url_for("events.show", event_id=event.id, _external=True), cancelled=event.cancelled)
-    if include_premeetings and user.role in PREMEETING:
+    if include_premeetings and in_premeeting(user):
         for premeeting in db.session.scalars(visible_premeetings(user).where(PreMeeting.starts_at >= since,
                                                                              PreMeeting.cancelled_at.is_(None))):
             add_event(cal, f"appointment-{premeeting.id}", _("Appointment"), premeeting.starts_at, None)

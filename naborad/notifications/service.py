@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..access import PREMEETING, STAFF
 from ..extensions import db
 from ..mail import queue_mail
 from ..models import (ActionItem, AgendaItem, Issue, Meeting, Notification, NotificationSetting, PreMeeting, Role,
@@ -49,8 +50,7 @@ KINDS = [
 KIND_BY_NAME = {k.name: k for k in KINDS}
 
 # Kinds that are about things only some roles may ever see: only offered to them in the settings.
-ROLE_KINDS = {"premeeting": {Role.RESIDENT, Role.STAFF}, "report_new": {Role.STAFF},
-              "invitation_accepted": {Role.STAFF}}
+ROLE_KINDS = {"premeeting": PREMEETING, "report_new": STAFF, "invitation_accepted": STAFF}
 
 
 def kinds_for(user) -> list[Kind]:
@@ -95,8 +95,8 @@ def active_members(*roles):
 
 def _visible_ids(user, subject_type: str, ids) -> dict[int, str]:
     """{id: title} of the things of one type this member may read now (one query)."""
-    from ..access import (PREMEETING, visible_action_items, visible_events, visible_issues, visible_meetings,
-                          visible_premeetings)
+    from ..access import (in_premeeting, is_moderator, is_staff, visible_action_items, visible_events,
+                          visible_issues, visible_meetings, visible_premeetings, visible_reports)
     from ..models import Event
     if not ids:
         return {}
@@ -108,7 +108,7 @@ def _visible_ids(user, subject_type: str, ids) -> dict[int, str]:
     elif subject_type == "event":
         stmt = visible_events(user).where(Event.id.in_(ids)).with_only_columns(Event.id, Event.title)
     elif subject_type == "premeeting":
-        if user.role not in PREMEETING:
+        if not in_premeeting(user):
             return {}
         stmt = visible_premeetings(user).where(PreMeeting.id.in_(ids)).with_only_columns(PreMeeting.id,
                                                                                        PreMeeting.starts_at)
@@ -117,14 +117,13 @@ def _visible_ids(user, subject_type: str, ids) -> dict[int, str]:
                                                                                          ActionItem.what)
     elif subject_type == "proposal":
         stmt = select(AgendaItem.id, AgendaItem.title).where(AgendaItem.id.in_(ids))
-        if user.role not in (Role.CHAIR, Role.STAFF):
+        if not is_moderator(user):  # a proposal's answer is its proposer's
             stmt = stmt.where(AgendaItem.proposer_id == user.id)
     elif subject_type == "report":
-        stmt = select(SituationReport.id, SituationReport.category).where(SituationReport.id.in_(ids))
-        if user.role != Role.STAFF:
-            stmt = stmt.where(SituationReport.reporter_id == user.id)
+        stmt = visible_reports(user).where(SituationReport.id.in_(ids)).with_only_columns(
+            SituationReport.id, SituationReport.category)
     elif subject_type == "user":
-        if user.role != Role.STAFF:
+        if not is_staff(user):
             return {}
         stmt = select(User.id, User.display_name).where(User.id.in_(ids))
     else:

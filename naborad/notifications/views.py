@@ -4,7 +4,7 @@ from flask_babel import force_locale, gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..access import MEMBERS, PREMEETING, allow, public, secret_link
+from ..access import MEMBERS, allow, in_premeeting, public, secret_link
 from ..extensions import db
 from ..htmx import redirect_to, render, wants_fragment
 from ..models import CalendarFeed, Notification, NotificationSetting, User, UserSession, utcnow
@@ -109,7 +109,7 @@ def _settings_context(kinds, chosen=None):
     feed_url = url_for("notifications.feed", token=token, _external=True) if feed and token and \
         feed.token_hash == sha256(token) else None
     return dict(kinds=kinds, modes=modes, feed=feed, feed_url=feed_url, errors=chosen is not None,
-                can_include_premeetings=current_user.role in PREMEETING)
+                can_include_premeetings=in_premeeting(current_user))
 
 
 @bp.route("/varsler/kalender/ny-lenke", methods=["POST"])
@@ -122,7 +122,7 @@ def reset_feed():
         feed = CalendarFeed(user_id=current_user.id, token_hash=sha256(token))
         db.session.add(feed)
     feed.token_hash = sha256(token)
-    if current_user.role in PREMEETING and "include_premeetings" in request.form:
+    if in_premeeting(current_user) and "include_premeetings" in request.form:
         feed.include_premeetings = request.form.get("include_premeetings") == "y"
     db.session.commit()
     session["feed_token"] = token  # shown on the settings page to this member alone
@@ -136,7 +136,7 @@ def feed_options():
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == current_user.id))
     if feed is None:  # nothing to change yet: make a link first
         return redirect_to(url_for("notifications.settings", _anchor="kalender"))
-    feed.include_premeetings = current_user.role in PREMEETING and request.form.get("include_premeetings") == "y"
+    feed.include_premeetings = in_premeeting(current_user) and request.form.get("include_premeetings") == "y"
     db.session.commit()
     flash(_("Your calendar settings are saved."), "success")
     return redirect_to(url_for("notifications.settings", _anchor="kalender"))

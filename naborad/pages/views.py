@@ -16,7 +16,7 @@ def dashboard():
     from sqlalchemy import func
     from sqlalchemy.orm import joinedload
 
-    from ..access import PREMEETING, visible_action_items, visible_issues, visible_meetings, visible_premeetings
+    from ..access import in_premeeting, visible_action_items, visible_issues, visible_meetings, visible_premeetings
     from ..models import ActionItem, Issue, Meeting, MeetingStatus, PreMeeting, utcnow
     now = utcnow()
     next_meeting = db.session.scalar(visible_meetings(current_user).where(
@@ -28,7 +28,7 @@ def dashboard():
     recent = db.session.scalars(visible_issues(current_user).options(joinedload(Issue.author))
                                 .order_by(Issue.last_activity_at.desc()).limit(5)).all()
     next_premeeting = None
-    if current_user.role in PREMEETING:
+    if in_premeeting(current_user):
         next_premeeting = db.session.scalar(visible_premeetings(current_user).where(
             PreMeeting.starts_at > now - timedelta(hours=3), PreMeeting.cancelled_at.is_(None))
             .order_by(PreMeeting.starts_at).limit(1))
