@@ -1,26 +1,25 @@
 """Views for login, logout, password reset, accepting an invitation and the own profile."""
-from datetime import timedelta
 
 from flask import current_app, flash, request, session, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from ..access import MEMBERS, allow, public, safe_next
 from ..extensions import db, limiter
 from ..forms import form_status
 from ..htmx import redirect_to, render
 from ..mail import queue_mail
-from ..models import Invitation, PasswordReset, Role, User, audit, user_by_login, utcnow
-from ..passwords import burn_time, hash_password, verify_password
-from ..tokens import code_hash, new_token, sha256
-from . import bp, throttle
+from ..models import PasswordReset, User, audit, user_by_login, utcnow
+from ..passwords import burn_time, verify_password
+from ..tokens import new_token, sha256
+from . import bp, service, throttle
+from .service import RESET_VALID  # noqa: F401  (members' printed reset links use the same validity)
 from .forms import (AcceptInvitationForm, ChangePasswordForm, DeleteAccountForm, ForgotPasswordForm,
                     InvitationCodeForm,
                     LoginForm, ProfileForm, ResetPasswordForm)
-from .sessions import end_all_sessions, end_session, start_session
+from .sessions import end_session, start_session
 
-RESET_VALID = timedelta(hours=1)
 
 
 def _login_limit():
@@ -94,34 +93,16 @@ def forgot_password():
     return render("auth/forgot_password.html", form=form, status=form_status(form))
 
 
-def _valid_reset(token: str) -> PasswordReset | None:
-    reset = db.session.scalar(select(PasswordReset).where(PasswordReset.token_hash == sha256(token)))
-    if reset is None or reset.used_at or reset.expires_at <= utcnow() or not reset.user.is_active_member:
-        return None
-    return reset
-
-
 @bp.route("/nytt-passord/<token>", methods=["GET", "POST"])
 @public(form_csrf=True)
 def reset_password(token):
-    reset = _valid_reset(token)
+    reset = service.valid_reset(token)
     if reset is None:
         return render("auth/link_invalid.html", status=404)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        # Single use, also against two tabs submitting at once.
-        used = db.session.execute(update(PasswordReset).where(PasswordReset.id == reset.id,
-                                                              PasswordReset.used_at.is_(None))
-                                  .values(used_at=utcnow())).rowcount
-        if not used:
-            db.session.rollback()
+        if service.use_reset(reset, form.password.data) is None:
             return render("auth/link_invalid.html", status=404)
-        user = reset.user
-        user.password_hash = hash_password(form.password.data)
-        end_all_sessions(user)
-        throttle.clear(user.username)
-        audit("password_reset", target=user)
-        db.session.commit()
         flash(_("Your new password is saved. Log in with it."), "success")
         return redirect_to(url_for("auth.login"))
     return render("auth/reset_password.html", form=form, status=form_status(form))
@@ -136,18 +117,11 @@ def invitation():
     return render("auth/invitation_code.html", form=form, status=form_status(form))
 
 
-def _open_invitation(code: str) -> Invitation | None:
-    invitation = db.session.scalar(select(Invitation).where(Invitation.code_hash == code_hash(code)))
-    if invitation is None or invitation.state != "open":
-        return None
-    return invitation
-
-
 @bp.route("/invitasjon/<code>", methods=["GET", "POST"])
 @public(form_csrf=True)
 @limiter.limit(lambda: current_app.config["ACCEPT_INVITATION_LIMIT"])
 def accept_invitation(code):
-    invitation = _open_invitation(code)
+    invitation = service.open_invitation(code)
     if invitation is None:
         return render("auth/link_invalid.html", invitation=True, status=404)
     if current_user.is_authenticated:
@@ -155,27 +129,11 @@ def accept_invitation(code):
         return redirect_to(url_for("pages.dashboard"))
     form = AcceptInvitationForm()
     if form.validate_on_submit():
-        taken = db.session.execute(update(Invitation).where(Invitation.id == invitation.id,
-                                                            Invitation.accepted_at.is_(None),
-                                                            Invitation.withdrawn_at.is_(None))
-                                   .values(accepted_at=utcnow())).rowcount
-        if not taken:
-            db.session.rollback()
+        user = service.accept_invitation(invitation, username=form.username.data,
+                                         display_name=form.display_name.data, password=form.password.data,
+                                         locale=str(get_locale()))
+        if user is None:
             return render("auth/link_invalid.html", invitation=True, status=404)
-        email = invitation.email
-        if email and db.session.scalar(select(User.id).where(User.email == email)):
-            email = None  # the address is already in use; the member can add another in the profile
-        user = User(username=form.username.data, display_name=form.display_name.data, email=email,
-                    role=invitation.role, password_hash=hash_password(form.password.data),
-                    locale=str(get_locale()))
-        db.session.add(user)
-        db.session.flush()
-        invitation.accepted_user_id = user.id
-        audit("invitation_accepted", actor=user, target=user, detail=f"role={invitation.role.value}")
-        from ..notifications.service import active_members, notify
-        notify(active_members(Role.STAFF), "invitation_accepted", "user", user.id, exclude=user)
-        start_session(user)
-        db.session.commit()
         flash(_("Welcome to the neighbourhood council, %(name)s!", name=user.display_name), "success")
         return redirect_to(url_for("pages.dashboard"))
     return render("auth/accept_invitation.html", form=form, invitation=invitation, code=code,
@@ -210,10 +168,7 @@ def change_password():
         if not verify_password(user, form.current.data):
             form.current.errors.append(_("That is not your current password."))
         else:
-            user.password_hash = hash_password(form.password.data)
-            end_all_sessions(user, keep_current=True)
-            audit("password_changed", actor=user, target=user)
-            db.session.commit()
+            service.change_password(user, form.password.data)
             flash(_("Your password is changed. You were logged out everywhere else."), "success")
             return redirect_to(url_for("auth.profile"))
     return render("auth/change_password.html", form=form, status=form_status(form))
@@ -233,21 +188,16 @@ def export():
 @allow(MEMBERS, form_csrf=True)
 def delete_account():
     """Delete your own account. What you wrote stays, shown as by a former member."""
-    from sqlalchemy import delete, func
     user = current_user._get_current_object()
     form = DeleteAccountForm()
-    last_staff = user.role == Role.STAFF and db.session.scalar(
-        select(func.count()).select_from(User).where(User.role == Role.STAFF, User.is_active_member.is_(True))) <= 1
+    last_staff = service.is_last_staff(user)
     if form.validate_on_submit():
         if last_staff:
             form.password.errors.append(_("You are the last staff member. Invite another before you leave."))
         elif not verify_password(user, form.password.data):
             form.password.errors.append(_("That is not your password."))
         else:
-            end_session(user)
-            audit("account_deleted")  # no name: the member is gone
-            db.session.execute(delete(User).where(User.id == user.id))
-            db.session.commit()
+            service.delete_account(user)
             flash(_("Your account is deleted. Thank you for your time in the council."), "success")
             return redirect_to(url_for("auth.login"))
     return render("auth/delete_account.html", form=form, last_staff=last_staff,
