@@ -125,8 +125,8 @@ def runner(app):
 _counter = iter(range(1, 10**9))
 
 
-@pytest.fixture
-def make_user(app):
+def user_maker():
+    """make(role, username=None, ...) -> a committed member whose password is PASSWORD."""
     from naborad.passwords import hash_password
     password_hash = hash_password(PASSWORD)
 
@@ -143,6 +143,11 @@ def make_user(app):
         db.session.commit()
         return user
     return make
+
+
+@pytest.fixture
+def make_user(app):
+    return user_maker()
 
 
 def log_in(client, login, password=PASSWORD):

@@ -1,0 +1,130 @@
+"""The route-by-role matrix of test_access.py, run: every endpoint, every method, every kind of visitor.
+
+The sample data and one logged-in member per kind of visitor are built once per module inside a
+transaction that is never committed; each case runs in a savepoint of it that is rolled back, so
+every case starts from the same data however the one before it changed things (and the database
+is untouched afterwards).
+"""
+from contextlib import contextmanager
+
+import pytest
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from naborad import create_app
+from naborad.extensions import db, limiter
+from naborad.models import Role
+
+from .conftest import BASE_CONFIG, RequestClient, log_in, user_maker
+from .test_access import LOGIN, MATRIX, OK, VISITORS, build_samples
+
+
+@contextmanager
+def _one_connection(app):
+    """Every session (the fixture's and each request's) works on one connection, inside savepoints of a
+    transaction that is rolled back at the end."""
+    connection = db.engine.connect()
+    outer = connection.begin()
+    saved = db.session
+    db.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+                                scopefunc=_app_ctx_id)
+    try:
+        yield connection
+    finally:
+        db.session.remove()
+        db.session = saved
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture(scope="module")
+def world(database_url):
+    """(app, sample ids, {visitor: session cookie}); the deactivated member was deactivated with the session open."""
+    app = create_app({**BASE_CONFIG, "DATABASE_URL": database_url})
+    app.test_client_class = RequestClient
+    with app.app_context(), _one_connection(app) as connection:
+        make_user = user_maker()
+        ids = build_samples(make_user)
+        cookies = {}
+        for visitor in VISITORS:
+            if visitor == "anon":
+                continue
+            user = make_user(Role.NEIGHBOUR if visitor == "deactivated" else Role(visitor))
+            client = app.test_client()
+            assert log_in(client, user.username).status_code == 303
+            cookies[visitor] = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+            if visitor == "deactivated":
+                user.is_active_member = False
+                db.session.commit()
+        yield app, ids, cookies, connection
+
+
+@contextmanager
+def _case(world):
+    """A client maker for one case; whatever the case changes is rolled back after it."""
+    app, ids, cookies, connection = world
+    savepoint = connection.begin_nested()
+    limiter.reset()
+
+    def client_for(visitor):
+        client = app.test_client()
+        if visitor in cookies:
+            client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookies[visitor])
+        return client, ids
+    try:
+        yield client_for
+    finally:
+        db.session.remove()
+        if savepoint.is_active:
+            savepoint.rollback()
+
+
+@pytest.fixture
+def visit(world):
+    with _case(world) as client_for:
+        yield client_for
+
+
+def test_each_case_starts_from_the_same_data(world):
+    """A case that logs out, deactivates a member and posts a reply leaves nothing for the next one."""
+    from naborad.models import Reply, User
+    with _case(world) as client_for:
+        client, ids = client_for("staff")
+        assert client.post(f"/medlemmer/{ids['member']}/deaktiver").status_code == 303
+        assert client.post(f"/saker/{ids['issue']}/svar", data={"body": "A reply to roll back"}).status_code == 303
+        assert db.session.scalar(db.select(Reply).where(Reply.body == "A reply to roll back")) is not None
+        assert client.post("/logg-ut").status_code == 303
+        assert client_for("staff")[0].get("/profil").headers["Location"].startswith("/logg-inn")  # session ended
+    with _case(world) as client_for:
+        client, ids = client_for("staff")
+        assert client.get("/profil").status_code == 200  # the session that logged out is back
+        assert db.session.get(User, ids["member"]).is_active_member
+        assert db.session.scalar(db.select(Reply).where(Reply.body == "A reply to roll back")) is None
+
+
+CASES = [(endpoint, method, visitor) for (endpoint, method) in MATRIX for visitor in VISITORS]
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+@pytest.mark.parametrize("endpoint,method,visitor", CASES, ids=[f"{e}-{m}-{v}" for e, m, v in CASES])
+def test_access_matrix(visit, endpoint, method, visitor, htmx):
+    path, expectations = MATRIX[(endpoint, method)]
+    expected = expectations[visitor]
+    client, samples = visit(visitor)
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client.open(path.format(**samples), method=method, headers=headers)
+    response.close()
+    where = f"{method} {path} as {visitor}{' (htmx)' if htmx else ''}"
+    if expected == OK:
+        assert response.status_code in (200, 303, 422), f"{where}: {response.status_code}"
+        assert response.status_code != 303 or "/logg-inn" not in response.headers["Location"] \
+            or endpoint in ("auth.logout", "auth.forgot_password", "auth.reset_password"), where
+    elif expected == LOGIN:
+        if htmx:
+            assert response.status_code == 200 and response.headers["HX-Redirect"].startswith("/logg-inn"), where
+        else:
+            assert response.status_code == 303 and response.headers["Location"].startswith("/logg-inn"), where
+    else:
+        assert response.status_code == expected, f"{where}: {response.status_code}, expected {expected}"
+        if htmx:
+            assert response.headers.get("HX-Retarget") == "#alerts", where
