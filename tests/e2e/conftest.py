@@ -1,4 +1,5 @@
 """Browser fixtures: a live server with the demo council, phone and laptop pages, and check_page()."""
+import os
 import threading
 from pathlib import Path
 from types import SimpleNamespace
@@ -49,6 +50,8 @@ def pytest_collection_modifyitems(config, items):
         if HERE in Path(item.path).parents:
             item.add_marker(pytest.mark.e2e)
             if not Path(CHROMIUM).exists():
+                if os.environ.get("CI"):  # CI must prove the browser journeys: a missing browser fails the run
+                    raise pytest.UsageError(f"CI needs Debian's chromium at {CHROMIUM} for the browser tests")
                 item.add_marker(skip)
     # `make screenshots` (-m screenshots) alone takes the screenshots: every other run leaves them out.
     if "screenshots" not in (config.getoption("markexpr") or ""):
