@@ -135,6 +135,20 @@ def test_raise_to_council_is_attributed_to_the_premeeting(app, room, make_user):
     assert "Bedre rutiner for vaskerommet" in page and "Hemmelig Navn" not in page
 
 
+def test_raising_twice_with_one_form_makes_one_council_item(app, room, make_user):
+    meeting, council_item, premeeting = room
+    item = PreMeetingItem(premeeting_id=premeeting.id, title="Vaskerom", state=PreItemState.ACCEPTED)
+    db.session.add(item)
+    db.session.commit()
+    staff, _ = client_for(app, make_user, Role.STAFF)
+    url, data = f"/beboermote/sak/{item.id}/til-naboradet", {"title": "Vaskerom", "form_token": "r1"}
+    assert staff.post(url, data=data).status_code == 303
+    assert staff.post(url, data=data).status_code == 303  # a double click answers like the first
+    assert staff.post(url, data={**data, "form_token": "r2"}).status_code == 403  # raised already
+    assert staff.get(url).status_code == 403
+    assert len(db.session.scalars(select(AgendaItem).where(AgendaItem.from_premeeting.is_(True))).all()) == 1
+
+
 def test_publishing_asks_when_residents_are_not_heard(app, room, make_user):
     meeting, council_item, premeeting = room
     chair, _ = client_for(app, make_user, Role.CHAIR)

@@ -63,6 +63,11 @@ class PreMeetingItem(db.Model):
     proposer: Mapped[User | None] = relationship()
     premeeting: Mapped[PreMeeting] = relationship()
 
+    @property
+    def on_agenda(self) -> bool:
+        """Accepted onto the pre-meeting's agenda: only then open for comments and the "raise this" mark."""
+        return self.state == PreItemState.ACCEPTED
+
 
 class PreMeetingComment(db.Model):
     __tablename__ = "premeeting_comment"

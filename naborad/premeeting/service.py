@@ -1,0 +1,228 @@
+"""The rules inside the residents' pre-meeting: scheduling, its agenda, comments, RSVPs, "agenda ready".
+
+Everything here writes pre-meeting rows only. Council rows are read (the council meetings a
+pre-meeting may prepare, the council agenda to import, whether minutes are approved) and never
+written: what leaves the residents' room goes through `outflows.py`. Every function that changes
+something commits; a refused change raises `NotAllowed` before writing (the views answer 403).
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from ..access import is_staff, visible_premeeting_items, visible_premeetings
+from ..extensions import db
+from ..forms import move_in_order
+from ..models import (AgendaItem, ItemState, Meeting, MeetingStatus, PreItemState, PreMeeting, PreMeetingComment,
+                      PreMeetingItem, PreMeetingResponse, Role, utcnow)
+from ..notifications.service import active_members, notify
+from ..once import create_once
+
+# A pre-meeting stays under "upcoming" until this long after it started.
+STILL_UPCOMING = timedelta(hours=6)
+
+
+class NotAllowed(Exception):
+    """The change is refused in this state (the views answer 403)."""
+
+
+# -- reading --------------------------------------------------------------------------
+
+def overview(user) -> tuple[list[PreMeeting], list[PreMeeting]]:
+    """(upcoming soonest first, earlier latest first): the last 100 pre-meetings that are not cancelled."""
+    rows = db.session.scalars(visible_premeetings(user).where(PreMeeting.cancelled_at.is_(None))
+                              .order_by(PreMeeting.starts_at.desc()).limit(100)).all()
+    since = utcnow() - STILL_UPCOMING
+    upcoming = sorted([p for p in rows if p.starts_at >= since], key=lambda p: p.starts_at)
+    return upcoming, [p for p in rows if p.starts_at < since]
+
+
+def page_data(premeeting: PreMeeting, user) -> dict:
+    """What the pre-meeting page shows this member, in a fixed number of queries: the agenda and the
+    proposals they may see, the comments per item, the council titles of imported items as they are
+    now, the member's own answer and (staff only) how many are coming."""
+    items = db.session.scalars(visible_premeeting_items(user, premeeting)
+                               .options(joinedload(PreMeetingItem.proposer))
+                               .order_by(PreMeetingItem.position, PreMeetingItem.id)).all()
+    comments = {}
+    if items:
+        stmt = select(PreMeetingComment).where(PreMeetingComment.item_id.in_([i.id for i in items])) \
+            .options(joinedload(PreMeetingComment.author)).order_by(PreMeetingComment.created_at)
+        for comment in db.session.scalars(stmt):
+            comments.setdefault(comment.item_id, []).append(comment)
+    linked = {i.agenda_item_id for i in items if i.agenda_item_id}
+    council_titles = dict(db.session.execute(select(AgendaItem.id, AgendaItem.title)
+                                             .where(AgendaItem.id.in_(linked))).all()) if linked else {}
+    mine = db.session.scalar(select(PreMeetingResponse.coming).where(PreMeetingResponse.premeeting_id == premeeting.id,
+                                                                     PreMeetingResponse.user_id == user.id))
+    coming = db.session.scalar(select(func.count()).select_from(PreMeetingResponse).where(
+        PreMeetingResponse.premeeting_id == premeeting.id, PreMeetingResponse.coming.is_(True))) \
+        if is_staff(user) else None
+    return dict(premeeting=premeeting, agenda=[i for i in items if i.on_agenda],
+                proposals=[i for i in items if not i.on_agenda], comments=comments,
+                council_titles=council_titles, my_answer=mine, coming_count=coming, is_staff=is_staff(user))
+
+
+def open_council_meetings(limit: int = 10) -> list[Meeting]:
+    """Upcoming council meetings that still take agenda items (planned or published), soonest first."""
+    return db.session.scalars(select(Meeting).where(Meeting.starts_at > utcnow(),
+                                                    Meeting.status.in_([MeetingStatus.PLANNED,
+                                                                        MeetingStatus.PUBLISHED]))
+                              .order_by(Meeting.starts_at).limit(limit)).all()
+
+
+def council_item_for(item: PreMeetingItem) -> AgendaItem | None:
+    """The council agenda item an imported pre-meeting item prepares."""
+    return db.session.get(AgendaItem, item.agenda_item_id) if item.agenda_item_id else None
+
+
+def is_frozen(council_item: AgendaItem | None) -> bool:
+    """A shared summary is frozen once the council meeting's minutes are approved."""
+    if council_item is None:
+        return False
+    status = db.session.scalar(select(Meeting.status).where(Meeting.id == council_item.meeting_id))
+    return status == MeetingStatus.APPROVED
+
+
+# -- the pre-meeting ----------------------------------------------------------------------
+
+def schedule(*, starts_at, place: str, title: str | None, meeting_id: int | None, form_token: str,
+             by) -> PreMeeting:
+    """Create a pre-meeting, once per form token (a repeated submit returns the first one). Only on
+    creation are residents and staff (not `by`) notified, with no text ("premeeting" kind). A
+    `meeting_id` that is no council meeting is dropped. Commits."""
+    meeting_id = meeting_id if meeting_id and db.session.get(Meeting, meeting_id) else None
+    premeeting, created = create_once(PreMeeting, form_token, lambda: PreMeeting(
+        starts_at=starts_at, place=place, title=title, meeting_id=meeting_id, form_token=form_token))
+    if created:
+        _tell_residents_and_staff(premeeting, by)
+    db.session.commit()
+    return premeeting
+
+
+def mark_agenda_ready(premeeting: PreMeeting, by) -> None:
+    """Once: the agenda is ready; residents and staff (not `by`) are told so, with no text. Commits."""
+    if premeeting.agenda_ready_at is None:
+        premeeting.agenda_ready_at = utcnow()
+        _tell_residents_and_staff(premeeting, by)
+        db.session.commit()
+
+
+def _tell_residents_and_staff(premeeting: PreMeeting, by) -> None:
+    # The notification holds no text: "the pre-meeting agenda is ready" and a link (PERMISSIONS.md).
+    notify(active_members(Role.RESIDENT, Role.STAFF), "premeeting", "premeeting", premeeting.id, exclude=by)
+
+
+def answer(premeeting: PreMeeting, by, coming: bool) -> PreMeetingResponse:
+    """The member's RSVP (one row per member and pre-meeting, changed in place). Commits."""
+    def mine():
+        return db.session.scalar(select(PreMeetingResponse).where(PreMeetingResponse.premeeting_id == premeeting.id,
+                                                                  PreMeetingResponse.user_id == by.id))
+    row = mine()
+    if row is None:
+        try:
+            with db.session.begin_nested():
+                row = PreMeetingResponse(premeeting_id=premeeting.id, user_id=by.id, coming=coming)
+                db.session.add(row)
+                db.session.flush()
+        except IntegrityError:  # the member's other request (a double click) added it first
+            row = mine()
+    row.coming, row.updated_at = coming, utcnow()
+    db.session.commit()
+    return row
+
+
+def import_council_agenda(premeeting: PreMeeting) -> int:
+    """Add the council meeting's accepted, non-standing agenda items that are not here yet, in council
+    order, at the end of the pre-meeting agenda, each linked to its council item. Reads council rows,
+    writes pre-meeting rows. Refused when the pre-meeting prepares no council meeting. Returns how
+    many were added. Commits."""
+    if premeeting.meeting_id is None:
+        raise NotAllowed
+    have = set(db.session.scalars(select(PreMeetingItem.agenda_item_id).where(
+        PreMeetingItem.premeeting_id == premeeting.id, PreMeetingItem.agenda_item_id.is_not(None))))
+    council = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == premeeting.meeting_id,
+                                                          AgendaItem.state == ItemState.ACCEPTED,
+                                                          AgendaItem.standing.is_(None))
+                                 .order_by(AgendaItem.position, AgendaItem.id)).all()
+    position = _last_position(premeeting.id)
+    new = [c for c in council if c.id not in have]
+    db.session.add_all([PreMeetingItem(premeeting_id=premeeting.id, agenda_item_id=c.id, title=c.title,
+                                       state=PreItemState.ACCEPTED, position=position + n)
+                        for n, c in enumerate(new, start=1)])
+    db.session.commit()
+    return len(new)
+
+
+def _last_position(premeeting_id: int) -> int:
+    return db.session.scalar(select(func.coalesce(func.max(PreMeetingItem.position), 0))
+                             .where(PreMeetingItem.premeeting_id == premeeting_id,
+                                    PreMeetingItem.state == PreItemState.ACCEPTED))
+
+
+# -- items: proposals, accept/decline, order ---------------------------------------------
+
+def propose(premeeting: PreMeeting, *, title: str, text: str | None, by, form_token: str) -> PreMeetingItem:
+    """A new item, once per form token: from staff straight onto the end of the agenda, from a
+    resident as a proposal that staff accept or decline. Commits."""
+    staff = is_staff(by)
+    item, _ = create_once(PreMeetingItem, form_token, lambda: PreMeetingItem(
+        premeeting_id=premeeting.id, title=title, text=text, proposer_id=by.id, form_token=form_token,
+        state=PreItemState.ACCEPTED if staff else PreItemState.PROPOSED,
+        position=_last_position(premeeting.id) + 1 if staff else 0))
+    db.session.commit()
+    return item
+
+
+def accept(item: PreMeetingItem) -> None:
+    """A proposal (or a declined one) goes onto the end of the agenda; the decline reason goes. Commits."""
+    if not item.on_agenda:
+        item.state, item.decline_reason = PreItemState.ACCEPTED, None
+        item.position = _last_position(item.premeeting_id) + 1
+        db.session.commit()
+
+
+def decline(item: PreMeetingItem, reason: str) -> None:
+    """Decline an item, with a reason its proposer sees. Commits."""
+    item.state, item.decline_reason = PreItemState.DECLINED, reason
+    db.session.commit()
+
+
+def move(item: PreMeetingItem, direction: int) -> None:
+    """Move an agenda item one place up (-1) or down (+1); nothing happens at either end. Commits."""
+    rows = db.session.scalars(select(PreMeetingItem).where(PreMeetingItem.premeeting_id == item.premeeting_id,
+                                                           PreMeetingItem.state == PreItemState.ACCEPTED)
+                              .order_by(PreMeetingItem.position, PreMeetingItem.id)).all()
+    if move_in_order(rows, item, direction, first=1):
+        db.session.commit()
+
+
+def toggle_raise_wanted(item: PreMeetingItem) -> None:
+    """The residents' "we want to raise this in the council" mark, on or off. It stays in the room:
+    only staff raise an item (outflows.raise_to_council). Refused for items not on the agenda. Commits."""
+    if not item.on_agenda:
+        raise NotAllowed
+    item.raise_wanted = not item.raise_wanted
+    db.session.commit()
+
+
+# -- comments -----------------------------------------------------------------------------
+
+def add_comment(item: PreMeetingItem, *, by, body: str, show_name: bool, form_token: str) -> PreMeetingComment:
+    """A comment on an agenda item, once per form token (a repeated submit returns the first).
+    Refused for items not on the agenda. Commits."""
+    if not item.on_agenda:
+        raise NotAllowed
+    comment, _ = create_once(PreMeetingComment, form_token, lambda: PreMeetingComment(
+        item_id=item.id, author_id=by.id, body=body, show_name=show_name, form_token=form_token))
+    db.session.commit()
+    return comment
+
+
+def hide_comment(comment: PreMeetingComment, reason: str) -> None:
+    """Staff hide a comment, with a reason. Commits."""
+    comment.hidden_at, comment.hidden_reason = utcnow(), reason
+    db.session.commit()
