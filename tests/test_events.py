@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from naborad.events.service import purge_dietary_notes
-from naborad.events.views import neutralise
+from naborad.events.export import neutralise
 from naborad.extensions import db
 from naborad.models import Event, Role, Signup, SignupStatus, TaskSlot, VolunteerTask, utcnow
 
@@ -713,7 +713,7 @@ def test_the_unique_constraint_turns_a_racing_second_signup_into_the_first(app, 
         calls.append(stmt)
         return None if len(calls) == 1 else real_scalar(stmt, *args, **kwargs)
     monkeypatch.setattr(db.session, "scalar", scalar_missing_the_first_signup)
-    signup = service.sign_up(locked, user_id=member.id, guests=0)
+    signup, _ = service.sign_up(locked, member, guests=0)
     monkeypatch.undo()
     db.session.commit()
     assert signup.id == first.id
