@@ -713,7 +713,7 @@ def test_the_unique_constraint_turns_a_racing_second_signup_into_the_first(app, 
         calls.append(stmt)
         return None if len(calls) == 1 else real_scalar(stmt, *args, **kwargs)
     monkeypatch.setattr(db.session, "scalar", scalar_missing_the_first_signup)
-    signup, _ = service.sign_up(locked, member, guests=0)
+    signup, _ = service.sign_up(locked, by=member, guests=0)
     monkeypatch.undo()
     db.session.commit()
     assert signup.id == first.id
@@ -736,11 +736,11 @@ def details_of(event, **changes):
 def test_service_sign_up_to_a_full_event_goes_on_the_waiting_list(app, make_event, make_user):
     event = make_event(capacity=2)
     first, second = make_user(), make_user()
-    signup, existed = service.sign_up(event, first, guests=1)
+    signup, existed = service.sign_up(event, by=first, guests=1)
     assert signup.status == SignupStatus.CONFIRMED and not existed
-    signup, existed = service.sign_up(event, second)
+    signup, existed = service.sign_up(event, by=second)
     assert signup.status == SignupStatus.WAITLISTED and not existed and service.waitlist_position(signup) == 1
-    signup, existed = service.sign_up(event, second)  # again: the same sign-up, still waiting
+    signup, existed = service.sign_up(event, by=second)  # again: the same sign-up, still waiting
     assert existed and signup.status == SignupStatus.WAITLISTED and len(signups(event.id)) == 2
 
 
@@ -750,11 +750,11 @@ def test_service_cancel_signup_promotes_the_first_on_the_waiting_list_and_tells_
     add_signup(event, member)
     add_signup(event, first, status=SignupStatus.WAITLISTED)
     add_signup(event, second, status=SignupStatus.WAITLISTED)
-    service.cancel_signup(event, member)
+    service.cancel_signup(event, by=member)
     assert {s.user_id: s.status for s in signups(event.id)} == {first.id: SignupStatus.CONFIRMED,
                                                                  second.id: SignupStatus.WAITLISTED}
     assert notified("event_promoted", event) == [first.id]
-    service.cancel_signup(event, member)  # nothing left to cancel: no change
+    service.cancel_signup(event, by=member)  # nothing left to cancel: no change
     assert len(signups(event.id)) == 2
 
 
@@ -765,14 +765,14 @@ def test_service_deadline_passed_blocks_members_but_not_organisers(app, make_eve
     db.session.commit()
     member, staff = make_user(Role.RESIDENT), make_user(Role.STAFF)
     assert event.can_be_changed() and not event.accepts_signups()
-    for change in (lambda: service.sign_up(event, member), lambda: service.cancel_signup(event, member),
-                   lambda: service.take_task(event, task, member)):
+    for change in (lambda: service.sign_up(event, by=member), lambda: service.cancel_signup(event, by=member),
+                   lambda: service.take_task(event, task, by=member)):
         with pytest.raises(service.NotAllowed):
             change()
     assert signups(event.id) == [] and db.session.scalar(select(func.count()).select_from(TaskSlot)) == 0
-    signup, _ = service.sign_up(event, staff)
-    service.take_task(event, task, staff)
-    guest = service.add_participant(event, staff, name="Gunnhild")
+    signup, _ = service.sign_up(event, by=staff)
+    service.take_task(event, task, by=staff)
+    guest = service.add_participant(event, by=staff, name="Gunnhild")
     assert signup.status == guest.status == SignupStatus.CONFIRMED
     assert db.session.scalars(select(TaskSlot.user_id)).all() == [staff.id]
 
@@ -783,9 +783,9 @@ def test_service_cancelled_event_takes_no_changes_even_from_organisers(app, make
     service.cancel_event(event, by=chair)
     assert not event.can_be_changed() and not service.may_change_signups(event, chair)
     with pytest.raises(service.NotAllowed):
-        service.sign_up(event, chair)
+        service.sign_up(event, by=chair)
     with pytest.raises(service.NotAllowed):
-        service.add_participant(event, chair, name="Gunnhild")
+        service.add_participant(event, by=chair, name="Gunnhild")
     assert signups(event.id) == []
 
 
@@ -795,13 +795,13 @@ def test_service_task_slots_fill_up(app, make_event, make_user):
     db.session.add(task)
     db.session.commit()
     first, second = make_user(), make_user()
-    service.take_task(event, task, first)
-    service.take_task(event, task, first)  # twice: still one slot
+    service.take_task(event, task, by=first)
+    service.take_task(event, task, by=first)  # twice: still one slot
     with pytest.raises(service.TaskFull):
-        service.take_task(event, task, second)
+        service.take_task(event, task, by=second)
     assert db.session.scalars(select(TaskSlot.user_id)).all() == [first.id]
-    service.release_task(event, task, first)
-    service.take_task(event, task, second)
+    service.release_task(event, task, by=first)
+    service.take_task(event, task, by=second)
     assert db.session.scalars(select(TaskSlot.user_id)).all() == [second.id]
 
 

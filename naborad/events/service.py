@@ -232,7 +232,7 @@ def cancel_event(event: Event, *, by) -> bool:
 
 # -- sign-ups ----------------------------------------------------------------------------
 
-def sign_up(event: Event, by, *, guests: int = 0, dietary_note: str | None = None) -> tuple[Signup, bool]:
+def sign_up(event: Event, *, by, guests: int = 0, dietary_note: str | None = None) -> tuple[Signup, bool]:
     """`by` signs up, on the waiting list if the places are taken; signed up already, their guests and
     note change (see `_change_guests`). NotAllowed when `may_change_signups` says no. Returns the
     sign-up and whether it existed already. Commits."""
@@ -246,7 +246,7 @@ def sign_up(event: Event, by, *, guests: int = 0, dietary_note: str | None = Non
     return signup, changed
 
 
-def cancel_signup(event: Event, by) -> None:
+def cancel_signup(event: Event, *, by) -> None:
     """`by`'s sign-up goes and the waiting list moves up (those moved up are told). Nothing to cancel
     (a second click): no change. NotAllowed when `may_change_signups` says no. Commits."""
     event = _lock_for(event, by)
@@ -256,7 +256,7 @@ def cancel_signup(event: Event, by) -> None:
     db.session.commit()
 
 
-def add_participant(event: Event, by, *, name: str, guests: int = 0, dietary_note: str | None = None,
+def add_participant(event: Event, *, by, name: str, guests: int = 0, dietary_note: str | None = None,
                     form_token: str | None = None) -> Signup:
     """An organiser signs up someone without an account, also after the deadline; on the waiting list
     if the places are taken. Added once per form token. NotAllowed once the event is cancelled. Commits."""
@@ -308,7 +308,7 @@ def delete_task(event: Event, task: VolunteerTask) -> None:
     db.session.commit()
 
 
-def take_task(event: Event, task: VolunteerTask, by) -> None:
+def take_task(event: Event, task: VolunteerTask, *, by) -> None:
     """`by` takes one slot of the task (taking it twice is one slot). TaskFull when every slot is
     taken; NotAllowed when `may_change_signups` says no. Commits."""
     event = _lock_for(event, by)  # slots are counted under the same lock as places
@@ -321,7 +321,7 @@ def take_task(event: Event, task: VolunteerTask, by) -> None:
     db.session.commit()
 
 
-def release_task(event: Event, task: VolunteerTask, by) -> None:
+def release_task(event: Event, task: VolunteerTask, *, by) -> None:
     """`by` gives their slot of the task back. NotAllowed when `may_change_signups` says no. Commits."""
     _lock_for(event, by)
     db.session.execute(delete(TaskSlot).where(TaskSlot.task_id == task.id, TaskSlot.user_id == by.id))

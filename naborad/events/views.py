@@ -93,7 +93,7 @@ def sign_up(event_id):
     if not form.validate_on_submit():
         return _signup_failed(event, form)
     try:
-        signup, changed = service.sign_up(event, current_user, guests=form.guests.data or 0,
+        signup, changed = service.sign_up(event, by=current_user, guests=form.guests.data or 0,
                                           dietary_note=form.dietary_note.data)
     except service.GuestsDoNotFit as error:
         form.guests.errors = [_("Only room for %(num)d guests now.", num=error.most)]
@@ -109,7 +109,7 @@ def sign_up(event_id):
 @allow(MEMBERS)
 def cancel_signup(event_id):
     event = get_event_or_404(event_id)
-    service.cancel_signup(event, current_user)  # a second click finds nothing to cancel: the same answer
+    service.cancel_signup(event, by=current_user)  # a second click finds nothing to cancel: the same answer
     return _signup_done(event, _("Your sign-up is cancelled."))
 
 
@@ -231,7 +231,7 @@ def take_task(event_id, task_id):
     event = get_event_or_404(event_id)
     require(service.may_change_signups(event, current_user))  # before the task: closed is 403, not 404
     try:
-        service.take_task(event, _get_task_or_404(event, task_id), current_user)
+        service.take_task(event, _get_task_or_404(event, task_id), by=current_user)
     except service.TaskFull:
         return _tasks_done(event_id, 409, task_error=task_id)
     return _tasks_done(event_id)
@@ -242,7 +242,7 @@ def take_task(event_id, task_id):
 def release_task(event_id, task_id):
     event = get_event_or_404(event_id)
     require(service.may_change_signups(event, current_user))  # before the task: closed is 403, not 404
-    service.release_task(event, _get_task_or_404(event, task_id), current_user)
+    service.release_task(event, _get_task_or_404(event, task_id), by=current_user)
     return _tasks_done(event_id)
 
 
@@ -292,7 +292,7 @@ def add_participant(event_id):
     form = ParticipantForm(event=event)
     if not form.validate_on_submit():
         return _participants_done(event, form, 422)
-    signup = service.add_participant(event, current_user, name=form.name.data, guests=form.guests.data or 0,
+    signup = service.add_participant(event, by=current_user, name=form.name.data, guests=form.guests.data or 0,
                                      dietary_note=form.dietary_note.data, form_token=form.form_token.data or None)
     if signup.confirmed:
         flash(_("%(name)s is signed up.", name=signup.display_name), "success")
