@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from naborad.events import service
 from naborad.events.service import purge_dietary_notes
-from naborad.events.views import neutralise
+from naborad.events.export import neutralise
 from naborad.extensions import db
-from naborad.models import Event, Role, Signup, SignupStatus, TaskSlot, VolunteerTask, utcnow
+from naborad.models import Event, Notification, Role, Signup, SignupStatus, TaskSlot, VolunteerTask, utcnow
 
 from .helpers import count_queries
 from .conftest import log_in
@@ -703,7 +704,6 @@ def test_simultaneous_signups_through_several_gunicorn_workers(app, database_url
 
 def test_the_unique_constraint_turns_a_racing_second_signup_into_the_first(app, make_event, make_user, monkeypatch):
     """Should two sign-ups of one member ever get past the lock, the constraint keeps one and the app no 500."""
-    from naborad.events import service
     event, member = make_event(capacity=5), make_user()
     first = add_signup(event, member, guests=1)
     locked = service.lock_event(event.id)
@@ -713,8 +713,136 @@ def test_the_unique_constraint_turns_a_racing_second_signup_into_the_first(app, 
         calls.append(stmt)
         return None if len(calls) == 1 else real_scalar(stmt, *args, **kwargs)
     monkeypatch.setattr(db.session, "scalar", scalar_missing_the_first_signup)
-    signup = service.sign_up(locked, user_id=member.id, guests=0)
+    signup, _ = service.sign_up(locked, by=member, guests=0)
     monkeypatch.undo()
     db.session.commit()
     assert signup.id == first.id
     assert [(s.id, s.guests) for s in signups(event.id)] == [(first.id, 1)]
+
+
+# -- the rules themselves, without HTTP (naborad.events.service) ---------------------------------------
+
+def notified(kind, event):
+    return sorted(db.session.scalars(select(Notification.user_id).where(
+        Notification.kind == kind, Notification.subject_type == "event", Notification.subject_id == event.id)))
+
+
+def details_of(event, **changes):
+    from dataclasses import fields, replace
+    details = service.EventDetails(**{f.name: getattr(event, f.name) for f in fields(service.EventDetails)})
+    return replace(details, **changes)
+
+
+def test_service_sign_up_to_a_full_event_goes_on_the_waiting_list(app, make_event, make_user):
+    event = make_event(capacity=2)
+    first, second = make_user(), make_user()
+    signup, existed = service.sign_up(event, by=first, guests=1)
+    assert signup.status == SignupStatus.CONFIRMED and not existed
+    signup, existed = service.sign_up(event, by=second)
+    assert signup.status == SignupStatus.WAITLISTED and not existed and service.waitlist_position(signup) == 1
+    signup, existed = service.sign_up(event, by=second)  # again: the same sign-up, still waiting
+    assert existed and signup.status == SignupStatus.WAITLISTED and len(signups(event.id)) == 2
+
+
+def test_service_cancel_signup_promotes_the_first_on_the_waiting_list_and_tells_them(app, make_event, make_user):
+    event = make_event(capacity=1, max_guests=0)
+    member, first, second = make_user(), make_user(), make_user()
+    add_signup(event, member)
+    add_signup(event, first, status=SignupStatus.WAITLISTED)
+    add_signup(event, second, status=SignupStatus.WAITLISTED)
+    service.cancel_signup(event, by=member)
+    assert {s.user_id: s.status for s in signups(event.id)} == {first.id: SignupStatus.CONFIRMED,
+                                                                 second.id: SignupStatus.WAITLISTED}
+    assert notified("event_promoted", event) == [first.id]
+    service.cancel_signup(event, by=member)  # nothing left to cancel: no change
+    assert len(signups(event.id)) == 2
+
+
+def test_service_deadline_passed_blocks_members_but_not_organisers(app, make_event, make_user):
+    event = make_event(signup_deadline=utcnow() - timedelta(hours=1))
+    task = VolunteerTask(event_id=event.id, title="Grille", slots=2)
+    db.session.add(task)
+    db.session.commit()
+    member, staff = make_user(Role.RESIDENT), make_user(Role.STAFF)
+    assert event.can_be_changed() and not event.accepts_signups()
+    for change in (lambda: service.sign_up(event, by=member), lambda: service.cancel_signup(event, by=member),
+                   lambda: service.take_task(event, task, by=member)):
+        with pytest.raises(service.NotAllowed):
+            change()
+    assert signups(event.id) == [] and db.session.scalar(select(func.count()).select_from(TaskSlot)) == 0
+    signup, _ = service.sign_up(event, by=staff)
+    service.take_task(event, task, by=staff)
+    guest = service.add_participant(event, by=staff, name="Gunnhild")
+    assert signup.status == guest.status == SignupStatus.CONFIRMED
+    assert db.session.scalars(select(TaskSlot.user_id)).all() == [staff.id]
+
+
+def test_service_cancelled_event_takes_no_changes_even_from_organisers(app, make_event, make_user):
+    event = make_event()
+    chair = make_user(Role.CHAIR)
+    service.cancel_event(event, by=chair)
+    assert not event.can_be_changed() and not service.may_change_signups(event, chair)
+    with pytest.raises(service.NotAllowed):
+        service.sign_up(event, by=chair)
+    with pytest.raises(service.NotAllowed):
+        service.add_participant(event, by=chair, name="Gunnhild")
+    assert signups(event.id) == []
+
+
+def test_service_task_slots_fill_up(app, make_event, make_user):
+    event = make_event()
+    task = VolunteerTask(event_id=event.id, title="Bake kake", slots=1)
+    db.session.add(task)
+    db.session.commit()
+    first, second = make_user(), make_user()
+    service.take_task(event, task, by=first)
+    service.take_task(event, task, by=first)  # twice: still one slot
+    with pytest.raises(service.TaskFull):
+        service.take_task(event, task, by=second)
+    assert db.session.scalars(select(TaskSlot.user_id)).all() == [first.id]
+    service.release_task(event, task, by=first)
+    service.take_task(event, task, by=second)
+    assert db.session.scalars(select(TaskSlot.user_id)).all() == [second.id]
+
+
+def test_service_cancelling_an_event_tells_the_members_signed_up(app, make_event, make_user):
+    event = make_event(capacity=1)
+    chair, coming, waiting = make_user(Role.CHAIR), make_user(), make_user()
+    make_user()  # not signed up: not told
+    add_signup(event, chair)
+    add_signup(event, coming)
+    add_signup(event, waiting, status=SignupStatus.WAITLISTED)
+    assert service.cancel_event(event, by=chair) is True
+    assert event.cancelled and notified("event_changed", event) == sorted([coming.id, waiting.id])
+    assert service.cancel_event(event, by=chair) is False  # cancelled already: nobody is told twice
+    assert len(notified("event_changed", event)) == 2
+
+
+def test_service_creates_an_event_once_per_form_token(app, make_user):
+    chair, member = make_user(Role.CHAIR), make_user()
+    start = utcnow() + timedelta(days=3)
+    details = service.EventDetails(title="Julefest", description="", place=None, starts_at=start,
+                                   ends_at=start + timedelta(hours=3), signup_deadline=None, capacity=None,
+                                   max_guests=0, ask_dietary=False, show_participants=False)
+    event, created = service.create_event(details, by=chair, form_token="f" * 40)
+    again, created_again = service.create_event(details, by=chair, form_token="f" * 40)
+    assert created and not created_again and again.id == event.id
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 1
+    assert notified("event_new", event) == [member.id]
+    _, created_without_token = service.create_event(details, by=chair)
+    assert created_without_token and db.session.scalar(select(func.count()).select_from(Event)) == 2
+
+
+def test_service_edit_refuses_fewer_places_than_taken_and_tells_the_others(app, make_event, make_user):
+    event = make_event(capacity=2)
+    chair, coming, waiting = make_user(Role.CHAIR), make_user(), make_user()
+    add_signup(event, coming, guests=1)
+    add_signup(event, waiting, status=SignupStatus.WAITLISTED)
+    with pytest.raises(service.CapacityBelowTaken) as refused:
+        service.update_event(event, details_of(event, capacity=1, title="Endret"), by=chair)
+    assert refused.value.taken == 2
+    db.session.refresh(event)
+    assert (event.capacity, event.title) == (2, "Sommerfest")
+    service.update_event(event, details_of(event, capacity=3), by=chair)
+    assert all(s.status == SignupStatus.CONFIRMED for s in signups(event.id))
+    assert notified("event_promoted", event) == [waiting.id] and notified("event_changed", event) == [coming.id]

@@ -4,4 +4,4 @@ from flask import Blueprint
 # cli_group=None: the blueprint's commands (purge-dietary) sit at the top level of `flask`.
 bp = Blueprint("events", __name__, url_prefix="/arrangementer", cli_group=None)
 
-from . import views  # noqa: E402,F401
+from . import cli, views  # noqa: E402,F401

@@ -2,6 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from ..forms import BaseForm, empty_to_none, strip
+from ..i18n import from_local, to_local_naive
+from .service import EventDetails
 from wtforms import BooleanField, DateTimeLocalField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
@@ -31,6 +33,25 @@ class EventForm(BaseForm):
     ask_dietary = BooleanField(_l("Ask about dietary needs and allergies"))
     show_participants = BooleanField(_l("Members may see who is coming"),
                                      description=_l("Otherwise members see only how many are coming."))
+
+    @staticmethod
+    def data_of(event, with_dates: bool = True) -> dict:
+        """The form's data for an existing event: to edit it, or to copy it (the copy picks new dates)."""
+        data = {name: getattr(event, name) for name in
+                ("title", "description", "place", "capacity", "max_guests", "ask_dietary", "show_participants")}
+        if with_dates:
+            data.update(starts_at=to_local_naive(event.starts_at), ends_at=to_local_naive(event.ends_at),
+                        signup_deadline=to_local_naive(event.signup_deadline))
+        return data
+
+    def details(self) -> EventDetails:
+        """What the organiser filled in, the times read as Oslo time."""
+        return EventDetails(
+            title=self.title.data, description=self.description.data or "", place=self.place.data,
+            starts_at=from_local(self.starts_at.data), ends_at=from_local(self.ends_at.data),
+            signup_deadline=from_local(self.signup_deadline.data), capacity=self.capacity.data,
+            max_guests=self.max_guests.data or 0, ask_dietary=self.ask_dietary.data,
+            show_participants=self.show_participants.data)
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)

@@ -1,47 +1,28 @@
-"""Event list and page, sign-ups with the waiting list, volunteer tasks, the organisers' participant list."""
-import csv
-import io
-from collections import Counter
-from urllib.parse import urlsplit
+"""Event list and page, sign-ups with the waiting list, volunteer tasks, the organisers' participant list.
 
-import click
+The rules (who may still sign up, the waiting list, who is told what) live in `service.py` and on
+the `Event` model; these views read the request, call the service and answer."""
 from flask import abort, current_app, flash, make_response, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from ..i18n import from_local, to_local_naive
-from ..access import MEMBERS, ORGANISERS, allow, get_event_or_404, is_organiser as _is_organiser, visible_events
+from ..access import MEMBERS, ORGANISERS, allow, get_event_or_404, require, visible_events
+from ..errors import error_response
 from ..extensions import db
-from ..htmx import redirect_to, render, wants_fragment
-from ..models import Event, Signup, SignupStatus, TaskSlot, VolunteerTask, utcnow
-from ..notifications.service import active_members, notify
 from ..forms import form_status, with_token
-from . import bp, service
+from ..htmx import redirect_to, render, wants_fragment
+from ..models import Event, Signup, TaskSlot, VolunteerTask, utcnow
+from . import bp, export, service
 from .forms import EventForm, GuestsForm, ParticipantForm, SignupForm, TaskForm
 
 PAST_SHOWN = 30
 
 
-def is_organiser() -> bool:
-    return _is_organiser(current_user)
-
-
-def _signed_up(event: Event, skip=()):
-    """The members signed up for an event (to tell them of a change)."""
-    from ..models import User
-    skipped = {s.user_id for s in skip}
-    return [u for u in db.session.scalars(select(User).join(Signup, Signup.user_id == User.id)
-                                          .where(Signup.event_id == event.id)) if u.id not in skipped]
-
-
-def may_change_signups(event: Event) -> bool:
-    """Members change their own sign-up until the deadline; organisers also after it."""
-    if event.cancelled:
-        return False
-    return is_organiser() or not event.deadline_passed()
+# A change the service refuses because of the event's state is 403; a row deleted meanwhile, 404.
+bp.register_error_handler(service.NotAllowed, lambda error: error_response(403))
+bp.register_error_handler(service.Gone, lambda error: error_response(404))
 
 
 # -- list -----------------------------------------------------------------------
@@ -63,28 +44,19 @@ def index():
 
 # -- the event page and its sign-up region ---------------------------------------
 
-def _my_signup(event: Event) -> Signup | None:
-    return db.session.scalar(select(Signup).where(Signup.event_id == event.id, Signup.user_id == current_user.id))
-
-
 def _signup_ctx(event: Event, form: SignupForm | None = None) -> dict:
-    signup = _my_signup(event)
+    signup = service.signup_of(event, current_user)
     if form is None:
         form = SignupForm(formdata=None, event=event,
                           data={"guests": signup.guests, "dietary_note": signup.dietary_note} if signup else None)
     return {"event": event, "signup": signup, "position": service.waitlist_position(signup) if signup else None,
             "counts": service.counts_for([event.id])[event.id], "signup_form": form,
-            "can_change": may_change_signups(event)}
+            "can_change": service.may_change_signups(event, current_user)}
 
 
 def _show(event: Event, status: int = 200, form: SignupForm | None = None, task_form: TaskForm | None = None,
           task_error: int | None = None):
-    attendees = []
-    if event.show_participants:
-        attendees = db.session.scalars(
-            select(Signup).where(Signup.event_id == event.id, Signup.status == SignupStatus.CONFIRMED)
-            .options(joinedload(Signup.user)).order_by(Signup.id)).all()
-    return render("events/show.html", **_signup_ctx(event, form), attendees=attendees,
+    return render("events/show.html", **_signup_ctx(event, form), attendees=service.attendees(event),
                   task_form=task_form or TaskForm(formdata=None), task_error=task_error, status=status)
 
 
@@ -116,24 +88,19 @@ def _signup_failed(event: Event, form: SignupForm, status: int = 422):
 @allow(MEMBERS, form_csrf=True)
 def sign_up(event_id):
     event = get_event_or_404(event_id)
-    if not may_change_signups(event):
-        abort(403)
+    require(service.may_change_signups(event, current_user))  # before the form: closed is 403, not 422
     form = SignupForm(event=event)
     if not form.validate_on_submit():
         return _signup_failed(event, form)
-    event = service.lock_event(event.id)
-    changed = _my_signup(event) is not None
     try:
-        signup = service.sign_up(event, user_id=current_user.id, guests=form.guests.data or 0,
-                                 dietary_note=form.dietary_note.data)
+        signup, changed = service.sign_up(event, by=current_user, guests=form.guests.data or 0,
+                                          dietary_note=form.dietary_note.data)
     except service.GuestsDoNotFit as error:
-        db.session.rollback()
         form.guests.errors = [_("Only room for %(num)d guests now.", num=error.most)]
         return _signup_failed(event, form)
-    db.session.commit()
     if changed:
         return _signup_done(event, _("Your sign-up is changed."))
-    if signup.status == SignupStatus.CONFIRMED:
+    if signup.confirmed:
         return _signup_done(event, _("You are signed up."))
     return _signup_done(event, _("The event is full. You are on the waiting list."))
 
@@ -142,40 +109,16 @@ def sign_up(event_id):
 @allow(MEMBERS)
 def cancel_signup(event_id):
     event = get_event_or_404(event_id)
-    if not may_change_signups(event):
-        abort(403)
-    event = service.lock_event(event.id)
-    signup = _my_signup(event)
-    if signup is not None:  # a second click finds nothing to cancel: the same answer
-        service.remove(event, signup)
-    db.session.commit()
+    service.cancel_signup(event, by=current_user)  # a second click finds nothing to cancel: the same answer
     return _signup_done(event, _("Your sign-up is cancelled."))
 
 
 @bp.route("/<int:event_id>/kalender.ics")
 @allow(MEMBERS)
 def ics(event_id):
-    from icalendar import Calendar, Event as CalendarEvent
     event = get_event_or_404(event_id)
-    calendar = Calendar()
-    calendar.add("prodid", "-//Naboradet//Arrangementer//NB")
-    calendar.add("version", "2.0")
-    item = CalendarEvent()
-    host = urlsplit(current_app.config["BASE_URL"]).hostname or "naborad"
     link = current_app.config["BASE_URL"].rstrip("/") + url_for("events.show", event_id=event.id)
-    item.add("uid", f"event-{event.id}@{host}")
-    item.add("dtstamp", utcnow())
-    item.add("dtstart", event.starts_at)
-    item.add("dtend", event.ends_at)
-    item.add("summary", event.title)
-    if event.place:
-        item.add("location", event.place)
-    item.add("description", f"{event.description}\n\n{link}".strip())
-    item.add("url", link)
-    if event.cancelled:
-        item.add("status", "CANCELLED")
-    calendar.add_component(item)
-    response = make_response(calendar.to_ical())
+    response = make_response(export.calendar_file(event, link))
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="arrangement-{event.id}.ics"'
     return response
@@ -183,49 +126,11 @@ def ics(event_id):
 
 # -- creating, editing, copying, cancelling ---------------------------------------
 
-def _form_data(event: Event, with_dates: bool = True) -> dict:
-    data = {name: getattr(event, name) for name in
-            ("title", "description", "place", "capacity", "max_guests", "ask_dietary", "show_participants")}
-    if with_dates:
-        data.update(starts_at=to_local_naive(event.starts_at), ends_at=to_local_naive(event.ends_at),
-                    signup_deadline=to_local_naive(event.signup_deadline))
-    return data
-
-
-def _apply(form: EventForm, event: Event) -> None:
-    event.title = form.title.data
-    event.description = form.description.data or ""
-    event.place = form.place.data
-    event.starts_at = from_local(form.starts_at.data)
-    event.ends_at = from_local(form.ends_at.data)
-    event.signup_deadline = from_local(form.signup_deadline.data)
-    event.capacity = form.capacity.data
-    event.max_guests = form.max_guests.data or 0
-    event.ask_dietary = form.ask_dietary.data
-    event.show_participants = form.show_participants.data
-    event.updated_at = utcnow()
-
-
 def _create(form: EventForm, source: Event | None):
-    token = form.form_token.data or None
-    existing = token and db.session.scalar(select(Event.id).where(Event.form_token == token))
-    if existing:
-        return redirect_to(url_for("events.show", event_id=existing))
-    event = Event(created_by_id=current_user.id, form_token=token)
-    _apply(form, event)
-    if source is not None:
-        for task in source.tasks:
-            event.tasks.append(VolunteerTask(title=task.title, slots=task.slots, position=task.position))
-    db.session.add(event)
-    try:
-        db.session.flush()
-    except IntegrityError:  # the same form sent twice at once: the first one wins
-        db.session.rollback()
-        existing = db.session.scalar(select(Event.id).where(Event.form_token == token))
-        return redirect_to(url_for("events.show", event_id=existing))
-    notify(active_members(), "event_new", "event", event.id, exclude=current_user)
-    db.session.commit()
-    flash(_("The event is created."), "success")
+    event, created = service.create_event(form.details(), by=current_user, form_token=form.form_token.data or None,
+                                          copy_of=source)
+    if created:
+        flash(_("The event is created."), "success")
     return redirect_to(url_for("events.show", event_id=event.id))
 
 
@@ -248,7 +153,7 @@ def new():
 def copy(event_id):
     source = get_event_or_404(event_id, selectinload(Event.tasks))
     # The copy keeps what the event was, not when: the organiser picks new dates.
-    form = EventForm(data=_form_data(source, with_dates=False)) if request.method == "GET" else EventForm()
+    form = EventForm(data=EventForm.data_of(source, with_dates=False)) if request.method == "GET" else EventForm()
     if form.validate_on_submit():
         return _create(form, source)
     return _new_form_page(form, source)
@@ -258,18 +163,13 @@ def copy(event_id):
 @allow(MEMBERS, acts=ORGANISERS, form_csrf=True)
 def edit(event_id):
     event = get_event_or_404(event_id)
-    form = EventForm(data=_form_data(event)) if request.method == "GET" else EventForm()
+    form = EventForm(data=EventForm.data_of(event)) if request.method == "GET" else EventForm()
     if form.validate_on_submit():
-        event = service.lock_event(event.id)
-        taken = service.places_taken(event.id)
-        if form.capacity.data is not None and form.capacity.data < taken:
-            form.capacity.errors = [_("%(num)d places are taken already.", num=taken)]
+        try:
+            service.update_event(event, form.details(), by=current_user)
+        except service.CapacityBelowTaken as error:
+            form.capacity.errors = [_("%(num)d places are taken already.", num=error.taken)]
         else:
-            _apply(form, event)
-            db.session.flush()
-            promoted = service.promote(event)  # more places, or fewer guests allowed: the waiting list may move
-            notify(_signed_up(event, skip=promoted), "event_changed", "event", event.id, exclude=current_user)
-            db.session.commit()
             flash(_("The event is saved."), "success")
             return redirect_to(url_for("events.show", event_id=event.id))
     return render("events/edit.html", form=form, event=event, status=form_status(form))
@@ -279,10 +179,7 @@ def edit(event_id):
 @allow(MEMBERS, acts=ORGANISERS)
 def cancel(event_id):
     event = get_event_or_404(event_id)
-    if event.cancelled_at is None:
-        event.cancelled_at = utcnow()
-        notify(_signed_up(event), "event_changed", "event", event.id, exclude=current_user)
-        db.session.commit()
+    if service.cancel_event(event, by=current_user):
         flash(_("The event is cancelled."), "success")
     return redirect_to(url_for("events.show", event_id=event.id))
 
@@ -302,7 +199,8 @@ def _tasks_done(event_id: int, status: int = 200, task_form: TaskForm | None = N
     event = get_event_or_404(event_id, _load_tasks())
     if wants_fragment():
         return render("events/_tasks.html", event=event, task_form=task_form or TaskForm(formdata=None),
-                      task_error=task_error, can_change=may_change_signups(event), status=status)
+                      task_error=task_error, can_change=service.may_change_signups(event, current_user),
+                      status=status)
     if status != 200:
         return _show(event, status=status, task_form=task_form, task_error=task_error)
     return redirect_to(url_for("events.show", event_id=event.id, _anchor="tasks"))
@@ -315,10 +213,7 @@ def add_task(event_id):
     form = TaskForm()
     if not form.validate_on_submit():
         return _tasks_done(event.id, 422, task_form=form)
-    position = db.session.scalar(select(func.coalesce(func.max(VolunteerTask.position), 0))
-                                 .where(VolunteerTask.event_id == event.id)) + 1
-    db.session.add(VolunteerTask(event_id=event.id, title=form.title.data, slots=form.slots.data, position=position))
-    db.session.commit()
+    service.add_task(event, title=form.title.data, slots=form.slots.data)
     return _tasks_done(event.id)
 
 
@@ -326,8 +221,7 @@ def add_task(event_id):
 @allow(MEMBERS, acts=ORGANISERS)
 def delete_task(event_id, task_id):
     event = get_event_or_404(event_id)
-    db.session.delete(_get_task_or_404(event, task_id))
-    db.session.commit()
+    service.delete_task(event, _get_task_or_404(event, task_id))
     return _tasks_done(event.id)
 
 
@@ -335,18 +229,11 @@ def delete_task(event_id, task_id):
 @allow(MEMBERS)
 def take_task(event_id, task_id):
     event = get_event_or_404(event_id)
-    if not may_change_signups(event):
-        abort(403)
-    event = service.lock_event(event.id)  # slots are counted under the same lock as places
-    task = _get_task_or_404(event, task_id)
-    taken = db.session.scalar(select(func.count()).select_from(TaskSlot).where(TaskSlot.task_id == task.id))
-    mine = db.session.get(TaskSlot, (task.id, current_user.id))
-    if mine is None:
-        if taken >= task.slots:
-            db.session.rollback()
-            return _tasks_done(event_id, 409, task_error=task_id)
-        db.session.add(TaskSlot(task_id=task.id, user_id=current_user.id))
-    db.session.commit()
+    require(service.may_change_signups(event, current_user))  # before the task: closed is 403, not 404
+    try:
+        service.take_task(event, _get_task_or_404(event, task_id), by=current_user)
+    except service.TaskFull:
+        return _tasks_done(event_id, 409, task_error=task_id)
     return _tasks_done(event_id)
 
 
@@ -354,33 +241,12 @@ def take_task(event_id, task_id):
 @allow(MEMBERS)
 def release_task(event_id, task_id):
     event = get_event_or_404(event_id)
-    if not may_change_signups(event):
-        abort(403)
-    task = _get_task_or_404(event, task_id)
-    db.session.query(TaskSlot).filter_by(task_id=task.id, user_id=current_user.id).delete()
-    db.session.commit()
+    require(service.may_change_signups(event, current_user))  # before the task: closed is 403, not 404
+    service.release_task(event, _get_task_or_404(event, task_id), by=current_user)
     return _tasks_done(event_id)
 
 
 # -- the organisers' participant list ---------------------------------------------
-
-def _participants(event: Event):
-    """Sign-ups (confirmed, then the waiting list in order), each member's tasks, and the totals."""
-    signups = db.session.scalars(select(Signup).where(Signup.event_id == event.id).options(joinedload(Signup.user))
-                                 .order_by(Signup.status, Signup.id)).all()
-    confirmed = [s for s in signups if s.status == SignupStatus.CONFIRMED]
-    waitlisted = [s for s in signups if s.status == SignupStatus.WAITLISTED]
-    tasks: dict[int, list[str]] = {}
-    for user_id, title in db.session.execute(
-            select(TaskSlot.user_id, VolunteerTask.title).join(VolunteerTask)
-            .where(VolunteerTask.event_id == event.id).order_by(VolunteerTask.position, VolunteerTask.id)):
-        tasks.setdefault(user_id, []).append(title)
-    diets = Counter(s.dietary_note.strip().casefold() for s in confirmed if s.dietary_note)
-    totals = {"signups": len(confirmed), "guests": sum(s.guests for s in confirmed),
-              "people": sum(s.places for s in confirmed), "waitlisted": len(waitlisted),
-              "waitlisted_people": sum(s.places for s in waitlisted), "diets": sorted(diets.items())}
-    return {"confirmed": confirmed, "waitlisted": waitlisted, "tasks": tasks, "totals": totals}
-
 
 def _fresh_participant_form() -> ParticipantForm:
     return with_token(ParticipantForm(formdata=None))
@@ -390,38 +256,22 @@ def _fresh_participant_form() -> ParticipantForm:
 @allow(ORGANISERS)
 def participants(event_id):
     event = get_event_or_404(event_id)
-    return render("events/participants.html", event=event, form=_fresh_participant_form(), **_participants(event))
+    return render("events/participants.html", event=event, form=_fresh_participant_form(),
+                  **service.participant_list(event))
 
 
 @bp.route("/<int:event_id>/deltakere/utskrift")
 @allow(ORGANISERS)
 def print_list(event_id):
     event = get_event_or_404(event_id)
-    return render("events/print.html", event=event, **_participants(event))
-
-
-def neutralise(value) -> str:
-    """A spreadsheet would run a cell starting with = + - @ (or tab/CR) as a formula: make it text."""
-    text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
+    return render("events/print.html", event=event, **service.participant_list(event))
 
 
 @bp.route("/<int:event_id>/deltakere.csv")
 @allow(ORGANISERS)
 def export_csv(event_id):
     event = get_event_or_404(event_id)
-    data = _participants(event)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Name"), _("Status"), _("Position on the waiting list"), _("Guests"),
-                     _("Dietary needs or allergies"), _("Tasks")])
-    for position, signup in [(None, s) for s in data["confirmed"]] + list(enumerate(data["waitlisted"], 1)):
-        writer.writerow([neutralise(cell) for cell in (
-            signup.display_name, _("Confirmed") if position is None else _("Waiting list"), position or "",
-            signup.guests, signup.dietary_note, ", ".join(data["tasks"].get(signup.user_id, [])))])
-    response = make_response("\ufeff" + out.getvalue())  # the BOM makes Excel read UTF-8
+    response = make_response(export.participants_csv(service.participant_list(event)))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="deltakere-{event.id}.csv"'
     return response
@@ -429,7 +279,8 @@ def export_csv(event_id):
 
 def _participants_done(event: Event, form: ParticipantForm | None = None, status: int = 200):
     if status != 200:
-        return render("events/participants.html", event=event, form=form, status=status, **_participants(event))
+        return render("events/participants.html", event=event, form=form, status=status,
+                      **service.participant_list(event))
     return redirect_to(url_for("events.participants", event_id=event.id))
 
 
@@ -437,21 +288,22 @@ def _participants_done(event: Event, form: ParticipantForm | None = None, status
 @allow(ORGANISERS, form_csrf=True)
 def add_participant(event_id):
     event = get_event_or_404(event_id)
-    if event.cancelled:
-        abort(403)
+    require(event.can_be_changed())  # before the form: cancelled is 403, not 422
     form = ParticipantForm(event=event)
     if not form.validate_on_submit():
         return _participants_done(event, form, 422)
-    event = service.lock_event(event.id)
-    signup = service.sign_up(event, name=form.name.data, guests=form.guests.data or 0,
-                             dietary_note=form.dietary_note.data, added_by_id=current_user.id,
-                             form_token=form.form_token.data or None)
-    db.session.commit()
-    if signup.status == SignupStatus.CONFIRMED:
+    signup = service.add_participant(event, by=current_user, name=form.name.data, guests=form.guests.data or 0,
+                                     dietary_note=form.dietary_note.data, form_token=form.form_token.data or None)
+    if signup.confirmed:
         flash(_("%(name)s is signed up.", name=signup.display_name), "success")
     else:
         flash(_("%(name)s is on the waiting list.", name=signup.display_name), "success")
     return _participants_done(event)
+
+
+def _guests_refused(event: Event, signup_id: int, error: str):
+    return render("events/participants.html", event=event, form=_fresh_participant_form(),
+                  row_errors={signup_id: error}, status=422, **service.participant_list(event))
 
 
 def _get_signup_or_404(event: Event, signup_id: int) -> Signup:
@@ -466,22 +318,15 @@ def _get_signup_or_404(event: Event, signup_id: int) -> Signup:
 def set_guests(event_id, signup_id):
     """Organisers change a sign-up's guests, also after the deadline (never past the capacity)."""
     event = get_event_or_404(event_id)
-    form = GuestsForm()
-    event = service.lock_event(event.id)
     signup = _get_signup_or_404(event, signup_id)
-    error = None
+    form = GuestsForm()
     if not form.validate_on_submit():
         error = form.guests.errors[0] if form.guests.errors else _("The form had expired. Send it again.")
-    else:
-        try:
-            service.change_guests(event, signup, form.guests.data or 0)
-        except service.GuestsDoNotFit as too_many:
-            error = _("Only room for %(num)d guests now.", num=too_many.most)
-    if error is not None:
-        db.session.rollback()
-        return render("events/participants.html", event=event, form=_fresh_participant_form(),
-                      row_errors={signup_id: error}, status=422, **_participants(event))
-    db.session.commit()
+        return _guests_refused(event, signup_id, error)
+    try:
+        service.set_guests(event, signup, form.guests.data or 0)
+    except service.GuestsDoNotFit as too_many:
+        return _guests_refused(event, signup_id, _("Only room for %(num)d guests now.", num=too_many.most))
     flash(_("The sign-up is changed."), "success")
     return _participants_done(event)
 
@@ -490,18 +335,6 @@ def set_guests(event_id, signup_id):
 @allow(ORGANISERS)
 def remove_participant(event_id, signup_id):
     event = get_event_or_404(event_id)
-    event = service.lock_event(event.id)
-    signup = _get_signup_or_404(event, signup_id)
-    service.remove(event, signup)
-    db.session.commit()
+    service.remove_participant(event, _get_signup_or_404(event, signup_id))
     flash(_("The sign-up is removed."), "success")
     return _participants_done(event)
-
-
-# -- command line -------------------------------------------------------------------
-
-@bp.cli.command("purge-dietary")
-def purge_dietary_command():
-    """Delete dietary notes 30 days after each event (run daily from cron or a timer)."""
-    count = service.purge_dietary_notes()
-    click.echo(f"Deleted {count} dietary notes.")

@@ -57,6 +57,14 @@ class Event(db.Model):
         now = now or utcnow()
         return (self.signup_deadline is not None and now > self.signup_deadline) or now > self.ends_at
 
+    def can_be_changed(self) -> bool:
+        """Not cancelled: organisers may still add participants (also after the deadline)."""
+        return not self.cancelled
+
+    def accepts_signups(self, now: datetime | None = None) -> bool:
+        """Members may still sign up, change or cancel their sign-up and take tasks."""
+        return self.can_be_changed() and not self.deadline_passed(now)
+
 
 class Signup(db.Model):
     """One member (or one named non-member added by an organiser) and their guests."""
@@ -89,6 +97,10 @@ class Signup(db.Model):
     @property
     def places(self) -> int:
         return 1 + self.guests
+
+    @property
+    def confirmed(self) -> bool:
+        return self.status == SignupStatus.CONFIRMED
 
     @property
     def display_name(self) -> str:
