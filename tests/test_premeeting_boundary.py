@@ -75,7 +75,7 @@ READ_ONLY = {
     "naborad.notifications.calendar_feed": "a member's calendar: council meetings and (if chosen) pre-meetings",
     "naborad.notifications.jobs": "reminders for meetings, events and pre-meetings the member said yes to",
     "naborad.notifications.service": "checks that a member may still read a notification's subject",
-    "naborad.pages.views": "the dashboard: next council meeting and next pre-meeting",
+    "naborad.pages.service": "the dashboard: next council meeting and next pre-meeting",
     "naborad.premeeting.service": "imports the council agenda and offers the council meetings to prepare",
     "naborad.premeeting.demo": "demo data: prepares the demo council meeting's items",
 }
