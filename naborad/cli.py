@@ -152,7 +152,8 @@ DEMO_ISSUES = [
 def load_demo_issues() -> None:
     from datetime import timedelta
 
-    from .models import Issue, IssueEvent, IssueFollow, IssueStatus, Reply, search_key, utcnow
+    from .issues.service import record_event
+    from .models import Issue, IssueEventKind, IssueFollow, IssueStatus, Reply, search_key, utcnow
     users = {u.username: u for u in db.session.scalars(select(User))}
     now = utcnow()
     for n, (author, title, category, place, status, body, replies) in enumerate(DEMO_ISSUES):
@@ -169,7 +170,7 @@ def load_demo_issues() -> None:
             issue.last_activity_at = at
             followers.add(who)
         if status != "new":
-            db.session.add(IssueEvent(issue_id=issue.id, actor_id=users["leder"].id, kind="status", value=status,
-                                      created_at=issue.last_activity_at + timedelta(minutes=30)))
+            event = record_event(issue.id, IssueEventKind.STATUS, users["leder"].id, value=status)
+            event.created_at = issue.last_activity_at + timedelta(minutes=30)
         for who in followers:
             db.session.add(IssueFollow(issue_id=issue.id, user_id=users[who].id))
