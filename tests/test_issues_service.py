@@ -50,6 +50,23 @@ def test_reply_counts_once_even_for_a_double_submit_with_the_same_token(app, mak
         == [author.id]
 
 
+def test_a_reply_racing_its_double_counts_once(app, make_issue, make_user, monkeypatch):
+    """Two submits at once: neither saw the other before inserting; the unique token keeps the first."""
+    import naborad.database
+    issue, writer = make_issue(), make_user(Role.RESIDENT)
+    first = service.post_reply(issue, writer, "Samtidig", form_token="race", post_anyway=True)
+    real, calls = naborad.database.by_token, []
+
+    def not_yet_committed(model, token):  # the first look misses the other request's row
+        calls.append(token)
+        return None if len(calls) == 1 else real(model, token)
+    monkeypatch.setattr(service, "by_token", lambda model, token: None)
+    monkeypatch.setattr(naborad.database, "by_token", not_yet_committed)
+    second = service.post_reply(issue, writer, "Samtidig", form_token="race", post_anyway=True)
+    assert not second.created and second.row.id == first.row.id
+    assert count(Reply) == 1 and fresh(issue).reply_count == 1
+
+
 def test_the_wording_prompt_comes_before_anything_is_posted(app, make_issue, make_user):
     issue = make_issue()
     posted = service.post_reply(issue, make_user(Role.NEIGHBOUR), "Han narkomane i nr 4 bråker", form_token="w")
