@@ -1,12 +1,9 @@
-"""Engine set-up (SQLite pragmas and transaction mode), and making a row once per form token."""
+"""Engine set-up: SQLite pragmas and transaction mode."""
 import sqlite3
 
 from flask import has_request_context, request
-from sqlalchemy import event, select
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
-
-from .extensions import db
 
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -34,27 +31,3 @@ def _sqlite_begin(conn):
     # Reading pages stay concurrent; the CLI and workers always write.
     immediate = not has_request_context() or request.method not in READ_METHODS
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-
-def by_token(model, token: str | None):
-    """The row a form with this one-time token already made, if any."""
-    return db.session.scalar(select(model).where(model.form_token == token)) if token else None
-
-
-def create_once(row, token: str | None):
-    """Add a row made by a form that carries a one-time token, once: a second submit with the same token
-    (even one that races the first, caught by the unique column) gives back the first row.
-    Returns (row, created); flushes, the caller commits."""
-    existing = by_token(type(row), token)
-    if existing is not None:
-        return existing, False
-    row.form_token = token
-    db.session.add(row)
-    try:
-        db.session.flush()
-    except IntegrityError:  # the same form posted twice at once: the first one wins
-        db.session.rollback()
-        if not token:
-            raise
-        return by_token(type(row), token), False
-    return row, True

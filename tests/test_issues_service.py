@@ -52,16 +52,16 @@ def test_reply_counts_once_even_for_a_double_submit_with_the_same_token(app, mak
 
 def test_a_reply_racing_its_double_counts_once(app, make_issue, make_user, monkeypatch):
     """Two submits at once: neither saw the other before inserting; the unique token keeps the first."""
-    import naborad.database
+    import naborad.forms
     issue, writer = make_issue(), make_user(Role.RESIDENT)
     first = service.post_reply(issue, writer, "Samtidig", form_token="race", post_anyway=True)
-    real, calls = naborad.database.by_token, []
+    real, calls = naborad.forms.by_token, []
 
     def not_yet_committed(model, token):  # the first look misses the other request's row
         calls.append(token)
         return None if len(calls) == 1 else real(model, token)
     monkeypatch.setattr(service, "by_token", lambda model, token: None)
-    monkeypatch.setattr(naborad.database, "by_token", not_yet_committed)
+    monkeypatch.setattr(naborad.forms, "by_token", not_yet_committed)
     second = service.post_reply(issue, writer, "Samtidig", form_token="race", post_anyway=True)
     assert not second.created and second.row.id == first.row.id
     assert count(Reply) == 1 and fresh(issue).reply_count == 1

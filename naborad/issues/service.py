@@ -13,7 +13,7 @@ from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..access import may_change_reply, may_reply
-from ..database import by_token, create_once
+from ..forms import by_token, create_once
 from ..extensions import db
 from ..models import Issue, IssueEvent, IssueEventKind, IssueFollow, IssueStatus, Reply, User, search_key, utcnow
 from ..notifications.service import notify

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ..auth.sessions import end_all_sessions
 from ..auth.views import RESET_VALID
-from ..database import create_once
+from ..forms import create_once
 from ..extensions import db
 from ..mail import queue_mail
 from ..models import ChairSeat, Invitation, PasswordReset, Role, User, audit, role_from_choice, utcnow

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from flask import current_app, url_for
 from sqlalchemy import delete, select, update
 
-from ..database import create_once
+from ..forms import create_once
 from ..extensions import db
 from ..i18n import OSLO
 from ..mail import queue_mail
