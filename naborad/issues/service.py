@@ -1,4 +1,5 @@
-"""The rules of issues: opening one, replies and the reply count, moderation, following, and the timeline.
+"""The rules of issues: opening one, replies and the reply count, moderation, following, the timeline,
+and what a thread shows.
 
 The functions that change a thread do the whole change and commit, so a test can call them without HTTP.
 `record_event` and `on_published_agenda` are the exceptions: other features call them inside their own
@@ -9,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ..access import may_change_reply, may_reply
-from ..forms import by_token, create_once
 from ..extensions import db
+from ..forms import by_token, create_once
 from ..models import Issue, IssueEvent, IssueEventKind, IssueFollow, IssueStatus, Reply, User, search_key, utcnow
 from ..notifications.service import notify
 from .wording import check as check_wording
@@ -200,6 +202,34 @@ def unlock(issue: Issue, by: User) -> bool:
     record_event(issue.id, IssueEventKind.UNLOCKED, by.id)
     db.session.commit()
     return True
+
+
+# -- reading a thread ------------------------------------------------------------------
+
+SHOWN_REPLIES = 100  # a long thread opens with its latest replies; the rest are one link away
+
+
+def thread(issue: Issue, everything: bool = False) -> tuple[list, int]:
+    """What a thread shows: its replies and timeline lines in time order, as ("reply" | "event", time, row),
+    and how many earlier replies are left out. A fixed number of queries, whatever the length of the thread."""
+    stmt = select(Reply).where(Reply.issue_id == issue.id).options(joinedload(Reply.author),
+                                                                   joinedload(Reply.hidden_by))
+    if everything:
+        replies, earlier = db.session.scalars(stmt.order_by(Reply.created_at, Reply.id)).all(), 0
+    else:
+        replies = db.session.scalars(stmt.order_by(Reply.created_at.desc(), Reply.id.desc())
+                                     .limit(SHOWN_REPLIES)).all()[::-1]
+        # Counted every time (not only for long threads), so the number of queries never changes.
+        total = db.session.scalar(select(func.count()).select_from(Reply).where(Reply.issue_id == issue.id))
+        earlier = total - len(replies)
+    events = select(IssueEvent).where(IssueEvent.issue_id == issue.id)
+    if earlier:
+        events = events.where(IssueEvent.created_at >= replies[0].created_at)
+    events = db.session.scalars(events.options(joinedload(IssueEvent.actor))
+                                .order_by(IssueEvent.created_at, IssueEvent.id)).all()
+    timeline = sorted([("reply", r.created_at, r) for r in replies] + [("event", e.created_at, e) for e in events],
+                      key=lambda item: item[1])
+    return timeline, earlier
 
 
 # -- following -------------------------------------------------------------------------

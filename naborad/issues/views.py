@@ -2,7 +2,6 @@
 from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..access import (MEMBERS, MODERATORS, allow, get_issue_or_404, get_reply_or_404, may_reply, require,
@@ -11,7 +10,7 @@ from ..extensions import db
 from ..forms import form_status, with_token
 from ..htmx import redirect_to, render, wants_fragment
 from ..i18n import from_local
-from ..models import Issue, IssueEvent, IssueStatus, Reply
+from ..models import Issue, IssueStatus, Reply
 from ..search import int_arg, words_like
 from . import bp, service
 from .forms import EditReplyForm, FilterForm, IssueForm, ReasonForm, ReplyForm, StatusForm
@@ -74,38 +73,12 @@ def _post_anyway(form) -> bool:
 
 # -- thread ---------------------------------------------------------------------
 
-SHOWN_REPLIES = 100  # a long thread opens with its latest replies; the rest are one link away
-
-
-def _thread(issue: Issue, everything: bool = False):
-    """Replies and event lines in time order, and how many earlier replies are left out.
-    A fixed number of queries, whatever the length of the thread."""
-    stmt = select(Reply).where(Reply.issue_id == issue.id).options(joinedload(Reply.author),
-                                                                   joinedload(Reply.hidden_by))
-    if everything:
-        replies, earlier = db.session.scalars(stmt.order_by(Reply.created_at, Reply.id)).all(), 0
-    else:
-        replies = db.session.scalars(stmt.order_by(Reply.created_at.desc(), Reply.id.desc())
-                                     .limit(SHOWN_REPLIES)).all()[::-1]
-        # Counted every time (not only for long threads), so the number of queries never changes.
-        total = db.session.scalar(select(func.count()).select_from(Reply).where(Reply.issue_id == issue.id))
-        earlier = total - len(replies)
-    events = select(IssueEvent).where(IssueEvent.issue_id == issue.id)
-    if earlier:
-        events = events.where(IssueEvent.created_at >= replies[0].created_at)
-    events = db.session.scalars(events.options(joinedload(IssueEvent.actor))
-                                .order_by(IssueEvent.created_at, IssueEvent.id)).all()
-    timeline = sorted([("reply", r.created_at, r) for r in replies] + [("event", e.created_at, e) for e in events],
-                      key=lambda item: item[1])
-    return timeline, earlier
-
-
 def _fresh_reply_form() -> ReplyForm:
     return with_token(ReplyForm(formdata=None))
 
 
 def _show(issue, reply_form=None, status=200, findings=(), status_form=None, reason_form=None):
-    timeline, earlier = _thread(issue, everything=request.args.get("alle") == "1")
+    timeline, earlier = service.thread(issue, everything=request.args.get("alle") == "1")
     return render("issues/show.html", issue=issue, timeline=timeline, earlier=earlier,
                   following=service.is_following(issue, current_user), reply_form=reply_form or _fresh_reply_form(),
                   findings=findings, status_form=status_form or StatusForm(formdata=None, status=issue.status.value),

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from ..auth.sessions import end_all_sessions
 from ..auth.views import RESET_VALID
-from ..forms import create_once
 from ..extensions import db
+from ..forms import create_once
 from ..mail import queue_mail
 from ..models import ChairSeat, Invitation, PasswordReset, Role, User, audit, role_from_choice, utcnow
 from ..tokens import code_hash, new_code, new_token, sha256

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from flask import current_app, url_for
 from sqlalchemy import delete, select, update
 
-from ..forms import create_once
 from ..extensions import db
+from ..forms import create_once
 from ..i18n import OSLO
 from ..mail import queue_mail
 from ..models import ReportCategory, ReportStatus, Role, SituationReport, StaffAlert, User, utcnow
