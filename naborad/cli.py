@@ -6,7 +6,7 @@ import click
 from sqlalchemy import func, select
 
 from .extensions import db
-from .models import ChairSeat, ContactPoint, Role, User, audit, role_from_choice
+from .models import ChairSeat, ContactPoint, Role, User, audit
 
 DEMO_PASSWORD = "naborad-demo-2026"
 
@@ -19,6 +19,7 @@ def register_cli(app):
     @click.option("--email", default=None)
     def create_user(role, username, display_name, email):
         """Create a member; the password is prompted (or read from stdin)."""
+        from .members.service import NotAllowed, create_member
         from .passwords import MAX_LENGTH, MIN_LENGTH, hash_password, is_common
         if sys.stdin.isatty():
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -26,20 +27,12 @@ def register_cli(app):
             password = sys.stdin.readline().rstrip("\n")
         if not MIN_LENGTH <= len(password) <= MAX_LENGTH or is_common(password):
             raise click.ClickException(f"The password must be {MIN_LENGTH}-{MAX_LENGTH} characters and not common.")
-        username = username.strip().lower()
-        if db.session.scalar(select(User).where(User.username == username)):
-            raise click.ClickException(f"The username {username} is taken.")
-        new_role, seat = role_from_choice(role)
-        if seat and db.session.scalar(select(User).where(User.chair_seat == seat)):
-            raise click.ClickException(f"There is already a {seat.value}; hand it over in the app.")
-        user = User(username=username, display_name=display_name, email=(email or "").strip().lower() or None,
-                    role=new_role, chair_seat=seat,
-                    password_hash=hash_password(password))
-        db.session.add(user)
-        db.session.flush()
-        audit("user_created_cli", target=user, detail=f"role={role}")
-        db.session.commit()
-        click.echo(f"Created {username} ({role}).")
+        try:
+            user = create_member(username=username, display_name=display_name, email=email, choice=role,
+                                 password_hash=hash_password(password))
+        except NotAllowed as refused:
+            raise click.ClickException(str(refused)) from None
+        click.echo(f"Created {user.username} ({role}).")
 
     @app.cli.command("demo-data")
     @click.option("--password", default=None, help=f"Password for every demo login (default {DEMO_PASSWORD}).")
@@ -152,7 +145,8 @@ DEMO_ISSUES = [
 def load_demo_issues() -> None:
     from datetime import timedelta
 
-    from .models import Issue, IssueEvent, IssueFollow, IssueStatus, Reply, search_key, utcnow
+    from .issues.service import record_event
+    from .models import Issue, IssueEventKind, IssueFollow, IssueStatus, Reply, search_key, utcnow
     users = {u.username: u for u in db.session.scalars(select(User))}
     now = utcnow()
     for n, (author, title, category, place, status, body, replies) in enumerate(DEMO_ISSUES):
@@ -169,7 +163,7 @@ def load_demo_issues() -> None:
             issue.last_activity_at = at
             followers.add(who)
         if status != "new":
-            db.session.add(IssueEvent(issue_id=issue.id, actor_id=users["leder"].id, kind="status", value=status,
-                                      created_at=issue.last_activity_at + timedelta(minutes=30)))
+            event = record_event(issue.id, IssueEventKind.STATUS, users["leder"].id, value=status)
+            event.created_at = issue.last_activity_at + timedelta(minutes=30)
         for who in followers:
             db.session.add(IssueFollow(issue_id=issue.id, user_id=users[who].id))

@@ -1,8 +1,13 @@
-"""The base of every form: strips characters no text field may hold (NUL, other C0 controls)."""
+"""The base of every form (strips characters no text field may hold: NUL, other C0 controls), and the
+shared pieces of forms: filters, the status of a re-rendered form, one-time form tokens and creating once by them."""
 import re
 
 from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectFieldBase
+
+from .extensions import db
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -67,6 +72,30 @@ def with_token(form):
     if not form.form_token.data:
         form.form_token.data = new_token()
     return form
+
+
+def by_token(model, token: str | None):
+    """The row a form with this one-time token already made, if any."""
+    return db.session.scalar(select(model).where(model.form_token == token)) if token else None
+
+
+def create_once(row, token: str | None):
+    """Add a row made by a form that carries a one-time token, once: a second submit with the same token
+    (even one that races the first, caught by the unique column) gives back the first row.
+    Returns (row, created); flushes, the caller commits."""
+    existing = by_token(type(row), token)
+    if existing is not None:
+        return existing, False
+    row.form_token = token
+    db.session.add(row)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same form posted twice at once: the first one wins
+        db.session.rollback()
+        if not token:
+            raise
+        return by_token(type(row), token), False
+    return row, True
 
 
 def move_in_order(rows, item, direction: int, first: int = 0) -> bool:

@@ -1,9 +1,48 @@
-"""The rules of issues: the thread's timeline (and, as it grows, posting, replies and moderation)."""
+"""The rules of issues: opening one, replies and the reply count, moderation, following, the timeline,
+and what a thread shows.
+
+The functions that change a thread do the whole change and commit, so a test can call them without HTTP.
+`record_event` and `on_published_agenda` are the exceptions: other features call them inside their own
+change, and commit it themselves.
+"""
 from __future__ import annotations
 
-from ..extensions import db
-from ..models import Issue, IssueEvent, IssueEventKind, IssueStatus, utcnow
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from ..access import may_change_reply, may_reply
+from ..extensions import db
+from ..forms import by_token, create_once
+from ..models import Issue, IssueEvent, IssueEventKind, IssueFollow, IssueStatus, Reply, User, search_key, utcnow
+from ..notifications.service import notify
+from .wording import check as check_wording
+
+EDIT_WINDOW = timedelta(minutes=15)
+
+
+class NotAllowed(Exception):
+    """The member may read the thread but not do this in it (the views answer 403)."""
+
+
+@dataclass
+class Posted:
+    """What a post gave: the row (new, or the first one made by the same form token), or else the
+    wording findings to show the writer before anything is posted."""
+    row: Issue | Reply | None = None
+    created: bool = False
+    findings: list = field(default_factory=list)
+
+
+def _findings(post_anyway: bool, *texts) -> list:
+    """The wording prompt, unless the writer chose "post anyway"."""
+    return [] if post_anyway else check_wording(*texts)
+
+
+# -- the timeline ------------------------------------------------------------------------
 
 def record_event(issue_id: int, kind: IssueEventKind, actor_id: int | None, value: str | None = None,
                  reason: str | None = None) -> IssueEvent:
@@ -21,3 +60,202 @@ def on_published_agenda(issue: Issue, meeting_id: int, actor_id: int | None) -> 
         issue.status = IssueStatus.DISCUSSING
         record_event(issue.id, IssueEventKind.STATUS, actor_id, value=IssueStatus.DISCUSSING.value)
     issue.last_activity_at = utcnow()
+
+
+# -- opening an issue ------------------------------------------------------------------
+
+def open_issue(by: User, *, title: str, body: str, category: str, place: str | None = None,
+               happened_at: datetime | None = None, form_token: str | None = None,
+               post_anyway: bool = False) -> Posted:
+    """Open an issue once per form token (a repeated token gives back the first issue); the wording
+    prompt comes first unless the writer chose to post anyway. The author follows the new issue.
+    Commits."""
+    existing = by_token(Issue, form_token)
+    if existing is not None:
+        return Posted(existing)
+    findings = _findings(post_anyway, title, body)
+    if findings:
+        return Posted(findings=findings)
+    issue, created = create_once(Issue(title=title, body=body, category=category, place=place, author_id=by.id,
+                                       happened_at=happened_at, search_text=search_key(title, body, place)),
+                                 form_token)
+    if created:
+        db.session.add(IssueFollow(issue_id=issue.id, user_id=by.id))
+        db.session.commit()
+    return Posted(issue, created)
+
+
+# -- replies ---------------------------------------------------------------------------
+
+def _replies_changed(issue_id: int, change: int, *, activity: bool = False) -> None:
+    """The one place that keeps `reply_count` (visible replies) and `last_activity_at` in step.
+    An UPDATE with arithmetic in SQL, so two replies at once both count."""
+    values = {"reply_count": Issue.reply_count + change}
+    if activity:
+        values["last_activity_at"] = utcnow()
+    db.session.execute(update(Issue).where(Issue.id == issue_id).values(**values))
+
+
+def post_reply(issue: Issue, by: User, body: str, *, form_token: str | None = None,
+               post_anyway: bool = False) -> Posted:
+    """Reply once per form token (a double submit gives back the first reply); the wording prompt comes
+    first unless the writer chose to post anyway. A new reply counts once and is the issue's latest
+    activity, its writer follows the issue, and the other followers are told. Raises NotAllowed in a
+    locked thread (moderators only). Commits."""
+    if not may_reply(by, issue):
+        raise NotAllowed
+    existing = by_token(Reply, form_token)
+    if existing is not None:
+        return Posted(existing)
+    findings = _findings(post_anyway, body)
+    if findings:
+        return Posted(findings=findings)
+    reply, created = create_once(Reply(issue_id=issue.id, author_id=by.id, body=body), form_token)
+    if created:
+        _replies_changed(issue.id, +1, activity=True)
+        if not is_following(issue, by):
+            db.session.add(IssueFollow(issue_id=issue.id, user_id=by.id))
+        notify(followers(issue), "issue_reply", "issue", issue.id, exclude=by)
+        db.session.commit()
+    return Posted(reply, created)
+
+
+def may_edit(user, reply: Reply) -> bool:
+    """Edit or delete a reply: its author (access.may_change_reply), within 15 minutes, while it is not hidden."""
+    return (may_change_reply(user, reply) and reply.hidden_at is None
+            and utcnow() - reply.created_at <= EDIT_WINDOW)
+
+
+def edit_reply(reply: Reply, by: User, body: str, *, post_anyway: bool = False) -> list:
+    """Change the text of one's own reply (see may_edit, else NotAllowed) and mark it edited; the wording
+    prompt comes first unless the writer chose to post anyway. Returns the findings (nothing was saved
+    if there are any). Commits."""
+    if not may_edit(by, reply):
+        raise NotAllowed
+    findings = _findings(post_anyway, body)
+    if not findings and body != reply.body:
+        reply.body, reply.edited_at = body, utcnow()
+        db.session.commit()
+    return findings
+
+
+def delete_reply(reply: Reply, by: User) -> None:
+    """Delete one's own reply (see may_edit, else NotAllowed); the issue counts one reply fewer. Commits."""
+    if not may_edit(by, reply):
+        raise NotAllowed
+    db.session.delete(reply)
+    _replies_changed(reply.issue_id, -1)
+    db.session.commit()
+
+
+# -- moderation (the views let moderators only through) ---------------------------------------
+
+def hide_reply(reply: Reply, by: User, reason: str) -> bool:
+    """Hide a reply, recording who and why (members see the reason in its place); the issue counts one
+    visible reply fewer. Nothing changes if it is hidden already. Commits."""
+    if reply.hidden_at is not None:
+        return False
+    reply.hidden_at, reply.hidden_by_id, reply.hidden_reason = utcnow(), by.id, reason
+    _replies_changed(reply.issue_id, -1)
+    db.session.commit()
+    return True
+
+
+def unhide_reply(reply: Reply, by: User) -> bool:
+    """Show a hidden reply again; it counts again. Commits."""
+    if reply.hidden_at is None:
+        return False
+    reply.hidden_at = reply.hidden_by_id = reply.hidden_reason = None
+    _replies_changed(reply.issue_id, +1)
+    db.session.commit()
+    return True
+
+
+def set_status(issue: Issue, by: User, status: IssueStatus, reason: str | None = None) -> bool:
+    """Change the status (with an optional reason): a timeline line, the issue's latest activity, and the
+    followers are told. Nothing changes if the status is the same. Commits."""
+    if status == issue.status:
+        return False
+    issue.status, issue.status_reason, issue.last_activity_at = status, reason, utcnow()
+    record_event(issue.id, IssueEventKind.STATUS, by.id, value=status.value, reason=reason)
+    notify(followers(issue), "issue_status", "issue", issue.id, exclude=by)
+    db.session.commit()
+    return True
+
+
+def lock(issue: Issue, by: User, reason: str) -> bool:
+    """Lock the thread (only moderators may reply then), with the reason members see, and a timeline
+    line. Nothing changes if it is locked already. Commits."""
+    if issue.locked:
+        return False
+    issue.locked_reason = reason
+    record_event(issue.id, IssueEventKind.LOCKED, by.id, reason=reason)
+    db.session.commit()
+    return True
+
+
+def unlock(issue: Issue, by: User) -> bool:
+    """Open a locked thread for replies again, with a timeline line. Commits."""
+    if not issue.locked:
+        return False
+    issue.locked_reason = None
+    record_event(issue.id, IssueEventKind.UNLOCKED, by.id)
+    db.session.commit()
+    return True
+
+
+# -- reading a thread ------------------------------------------------------------------
+
+SHOWN_REPLIES = 100  # a long thread opens with its latest replies; the rest are one link away
+
+
+def thread(issue: Issue, everything: bool = False) -> tuple[list, int]:
+    """What a thread shows: its replies and timeline lines in time order, as ("reply" | "event", time, row),
+    and how many earlier replies are left out. A fixed number of queries, whatever the length of the thread."""
+    stmt = select(Reply).where(Reply.issue_id == issue.id).options(joinedload(Reply.author),
+                                                                   joinedload(Reply.hidden_by))
+    if everything:
+        replies, earlier = db.session.scalars(stmt.order_by(Reply.created_at, Reply.id)).all(), 0
+    else:
+        replies = db.session.scalars(stmt.order_by(Reply.created_at.desc(), Reply.id.desc())
+                                     .limit(SHOWN_REPLIES)).all()[::-1]
+        # Counted every time (not only for long threads), so the number of queries never changes.
+        total = db.session.scalar(select(func.count()).select_from(Reply).where(Reply.issue_id == issue.id))
+        earlier = total - len(replies)
+    events = select(IssueEvent).where(IssueEvent.issue_id == issue.id)
+    if earlier:
+        events = events.where(IssueEvent.created_at >= replies[0].created_at)
+    events = db.session.scalars(events.options(joinedload(IssueEvent.actor))
+                                .order_by(IssueEvent.created_at, IssueEvent.id)).all()
+    timeline = sorted([("reply", r.created_at, r) for r in replies] + [("event", e.created_at, e) for e in events],
+                      key=lambda item: item[1])
+    return timeline, earlier
+
+
+# -- following -------------------------------------------------------------------------
+
+def followers(issue: Issue) -> list[User]:
+    return db.session.scalars(select(User).join(IssueFollow, IssueFollow.user_id == User.id)
+                              .where(IssueFollow.issue_id == issue.id)).all()
+
+
+def is_following(issue: Issue, user: User) -> bool:
+    return db.session.scalar(select(exists().where(IssueFollow.issue_id == issue.id,
+                                                   IssueFollow.user_id == user.id)))
+
+
+def follow(issue: Issue, user: User) -> None:
+    """Follow an issue (told of replies and status changes); following twice keeps one row. Commits."""
+    if is_following(issue, user):
+        return
+    db.session.add(IssueFollow(issue_id=issue.id, user_id=user.id))
+    try:
+        db.session.commit()
+    except IntegrityError:  # followed twice at once: one row is all we want
+        db.session.rollback()
+
+
+def unfollow(issue: Issue, user: User) -> None:
+    """Stop following an issue. Commits."""
+    db.session.execute(delete(IssueFollow).where(IssueFollow.issue_id == issue.id, IssueFollow.user_id == user.id))
+    db.session.commit()

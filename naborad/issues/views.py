@@ -1,27 +1,21 @@
-"""Issue list, threads, replies and moderation."""
-from datetime import timedelta
-
-from flask import abort, flash, request, url_for
+"""Issue list, threads, replies and moderation (HTTP only; the rules are in service.py)."""
+from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import exists, func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..i18n import from_local
-from ..access import MEMBERS, MODERATORS, allow, get_issue_or_404, get_reply_or_404, visible_issues
+from ..access import (MEMBERS, MODERATORS, allow, get_issue_or_404, get_reply_or_404, may_reply, require,
+                      visible_issues)
 from ..extensions import db
-from ..htmx import redirect_to, render, wants_fragment
-from ..models import Issue, IssueEvent, IssueFollow, IssueStatus, Reply, search_key, utcnow
-from ..search import int_arg, words_like
 from ..forms import form_status, with_token
-from . import bp
+from ..htmx import redirect_to, render, wants_fragment
+from ..i18n import from_local
+from ..models import Issue, IssueStatus, Reply
+from ..search import int_arg, words_like
+from . import bp, service
 from .forms import EditReplyForm, FilterForm, IssueForm, ReasonForm, ReplyForm, StatusForm
-from ..notifications.service import notify
-from .wording import check as check_wording
 
 PER_PAGE = 20
-EDIT_WINDOW = timedelta(minutes=15)
 
 
 # -- list -----------------------------------------------------------------------
@@ -52,94 +46,42 @@ def index():
 
 # -- new issue ------------------------------------------------------------------
 
-def _wording_prompt(form, *texts):
-    """Findings to show before posting, unless the writer chose "post anyway"."""
-    if form.post_anyway.data == "1":
-        return []
-    return check_wording(*texts)
-
-
 @bp.route("/ny", methods=["GET", "POST"])
 @allow(MEMBERS, form_csrf=True)
 def new():
     form = IssueForm()
     findings = []
     if form.validate_on_submit():
-        token = form.form_token.data or None
-        existing = token and db.session.scalar(select(Issue.id).where(Issue.form_token == token))
-        if existing:
-            return redirect_to(url_for("issues.show", issue_id=existing))
-        findings = _wording_prompt(form, form.title.data, form.body.data)
-        if not findings:
-            happened = form.happened_at.data
-            issue = Issue(title=form.title.data, body=form.body.data, category=form.category.data,
-                          place=form.place.data, author_id=current_user.id, form_token=token,
-                          happened_at=from_local(happened),
-                          search_text=search_key(form.title.data, form.body.data, form.place.data))
-            db.session.add(issue)
-            try:
-                db.session.flush()
-            except IntegrityError:
-                db.session.rollback()
-                existing = db.session.scalar(select(Issue.id).where(Issue.form_token == token))
-                return redirect_to(url_for("issues.show", issue_id=existing))
-            db.session.add(IssueFollow(issue_id=issue.id, user_id=current_user.id))
-            db.session.commit()
-            flash(_("The issue is posted."), "success")
-            return redirect_to(url_for("issues.show", issue_id=issue.id))
+        posted = service.open_issue(current_user, title=form.title.data, body=form.body.data,
+                                    category=form.category.data, place=form.place.data,
+                                    happened_at=from_local(form.happened_at.data),
+                                    form_token=form.form_token.data or None, post_anyway=_post_anyway(form))
+        if posted.row is not None:
+            if posted.created:
+                flash(_("The issue is posted."), "success")
+            return redirect_to(url_for("issues.show", issue_id=posted.row.id))
+        findings = posted.findings
     with_token(form)
     status = 200 if findings else form_status(form)
     return render("issues/new.html", form=form, findings=findings, status=status)
 
 
+def _post_anyway(form) -> bool:
+    """The writer saw the wording prompt and chose "post anyway"."""
+    return form.post_anyway.data == "1"
+
+
 # -- thread ---------------------------------------------------------------------
-
-SHOWN_REPLIES = 100  # a long thread opens with its latest replies; the rest are one link away
-
-
-def _thread(issue: Issue, everything: bool = False):
-    """Replies and event lines in time order, and how many earlier replies are left out.
-    A fixed number of queries, whatever the length of the thread."""
-    stmt = select(Reply).where(Reply.issue_id == issue.id).options(joinedload(Reply.author),
-                                                                   joinedload(Reply.hidden_by))
-    if everything:
-        replies, earlier = db.session.scalars(stmt.order_by(Reply.created_at, Reply.id)).all(), 0
-    else:
-        replies = db.session.scalars(stmt.order_by(Reply.created_at.desc(), Reply.id.desc())
-                                     .limit(SHOWN_REPLIES)).all()[::-1]
-        # Counted every time (not only for long threads), so the number of queries never changes.
-        total = db.session.scalar(select(func.count()).select_from(Reply).where(Reply.issue_id == issue.id))
-        earlier = total - len(replies)
-    events = select(IssueEvent).where(IssueEvent.issue_id == issue.id)
-    if earlier:
-        events = events.where(IssueEvent.created_at >= replies[0].created_at)
-    events = db.session.scalars(events.options(joinedload(IssueEvent.actor))
-                                .order_by(IssueEvent.created_at, IssueEvent.id)).all()
-    timeline = sorted([("reply", r.created_at, r) for r in replies] + [("event", e.created_at, e) for e in events],
-                      key=lambda item: item[1])
-    return timeline, earlier
-
-
-def _followers(issue: Issue):
-    from ..models import User
-    return db.session.scalars(select(User).join(IssueFollow, IssueFollow.user_id == User.id)
-                              .where(IssueFollow.issue_id == issue.id)).all()
-
-
-def _is_following(issue: Issue) -> bool:
-    return db.session.scalar(select(exists().where(IssueFollow.issue_id == issue.id,
-                                                   IssueFollow.user_id == current_user.id)))
-
 
 def _fresh_reply_form() -> ReplyForm:
     return with_token(ReplyForm(formdata=None))
 
 
 def _show(issue, reply_form=None, status=200, findings=(), status_form=None, reason_form=None):
-    timeline, earlier = _thread(issue, everything=request.args.get("alle") == "1")
+    timeline, earlier = service.thread(issue, everything=request.args.get("alle") == "1")
     return render("issues/show.html", issue=issue, timeline=timeline, earlier=earlier,
-                  following=_is_following(issue), reply_form=reply_form or _fresh_reply_form(), findings=findings,
-                  status_form=status_form or StatusForm(formdata=None, status=issue.status.value),
+                  following=service.is_following(issue, current_user), reply_form=reply_form or _fresh_reply_form(),
+                  findings=findings, status_form=status_form or StatusForm(formdata=None, status=issue.status.value),
                   reason_form=reason_form or ReasonForm(formdata=None), status=status)
 
 
@@ -150,8 +92,8 @@ def show(issue_id):
 
 
 def can_edit(reply: Reply) -> bool:
-    return (reply.author_id == current_user.id and reply.hidden_at is None
-            and utcnow() - reply.created_at <= EDIT_WINDOW)
+    """May the member looking at the page edit or delete this reply (templates call it can_edit_reply)."""
+    return service.may_edit(current_user, reply)
 
 
 # -- replies --------------------------------------------------------------------
@@ -160,35 +102,18 @@ def can_edit(reply: Reply) -> bool:
 @allow(MEMBERS, form_csrf=True)
 def reply(issue_id):
     issue = get_issue_or_404(issue_id)
-    if issue.locked and current_user.role not in MODERATORS:
-        abort(403)
+    require(may_reply(current_user, issue))
     form = ReplyForm()
     findings = []
     if form.validate_on_submit():
-        token = form.form_token.data or None
-        existing = token and db.session.scalar(select(Reply).where(Reply.form_token == token))
-        if existing is None:
-            findings = _wording_prompt(form, form.body.data)
-        if existing is None and not findings:
-            existing = Reply(issue_id=issue.id, author_id=current_user.id, body=form.body.data, form_token=token)
-            db.session.add(existing)
-            try:
-                db.session.flush()
-            except IntegrityError:  # the same form posted twice at once: the first one wins
-                db.session.rollback()
-                existing = db.session.scalar(select(Reply).where(Reply.form_token == token))
-            else:
-                db.session.execute(update(Issue).where(Issue.id == issue.id)
-                                   .values(reply_count=Issue.reply_count + 1, last_activity_at=utcnow()))
-                if not _is_following(issue):
-                    db.session.add(IssueFollow(issue_id=issue.id, user_id=current_user.id))
-                notify(_followers(issue), "issue_reply", "issue", issue.id, exclude=current_user)
-                db.session.commit()
-        if existing is not None:
+        posted = service.post_reply(issue, current_user, form.body.data, form_token=form.form_token.data or None,
+                                    post_anyway=_post_anyway(form))
+        if posted.row is not None:
             if wants_fragment():
-                return render("issues/_reply_posted.html", issue=issue, reply=existing,
+                return render("issues/_reply_posted.html", issue=issue, reply=posted.row,
                               reply_form=_fresh_reply_form(), findings=())
-            return redirect_to(url_for("issues.show", issue_id=issue.id, _anchor=f"svar-{existing.id}"))
+            return redirect_to(url_for("issues.show", issue_id=issue.id, _anchor=f"svar-{posted.row.id}"))
+        findings = posted.findings
     status = 200 if findings else 422
     if wants_fragment():
         return render("issues/_reply_form.html", issue=issue, reply_form=form, findings=findings, status=status)
@@ -201,22 +126,23 @@ def _reply_done(issue, reply):
     return redirect_to(url_for("issues.show", issue_id=issue.id, _anchor=f"svar-{reply.id}"))
 
 
+def _own_reply(issue_id, reply_id):
+    """The issue and a reply the member may still change (else 403)."""
+    issue = get_issue_or_404(issue_id)
+    reply = get_reply_or_404(issue, reply_id)
+    require(can_edit(reply))
+    return issue, reply
+
+
 @bp.route("/<int:issue_id>/svar/<int:reply_id>/rediger", methods=["GET", "POST"])
 @allow(MEMBERS, form_csrf=True)
 def edit_reply(issue_id, reply_id):
-    issue = get_issue_or_404(issue_id)
-    reply = get_reply_or_404(issue, reply_id)
-    if not can_edit(reply):
-        abort(403)
+    issue, reply = _own_reply(issue_id, reply_id)
     form = EditReplyForm(obj=reply)
     findings = []
     if form.validate_on_submit():
-        findings = _wording_prompt(form, form.body.data)
+        findings = service.edit_reply(reply, current_user, form.body.data, post_anyway=_post_anyway(form))
         if not findings:
-            if form.body.data != reply.body:
-                reply.body = form.body.data
-                reply.edited_at = utcnow()
-                db.session.commit()
             return _reply_done(issue, reply)
     status = 200 if findings or request.method == "GET" else 422
     return render("issues/edit_reply.html", "issues/_reply_edit.html", issue=issue, reply=reply, form=form,
@@ -226,13 +152,8 @@ def edit_reply(issue_id, reply_id):
 @bp.route("/<int:issue_id>/svar/<int:reply_id>/slett", methods=["POST"])
 @allow(MEMBERS)
 def delete_reply(issue_id, reply_id):
-    issue = get_issue_or_404(issue_id)
-    reply = get_reply_or_404(issue, reply_id)
-    if not can_edit(reply):
-        abort(403)
-    db.session.delete(reply)
-    db.session.execute(update(Issue).where(Issue.id == issue.id).values(reply_count=Issue.reply_count - 1))
-    db.session.commit()
+    issue, reply = _own_reply(issue_id, reply_id)
+    service.delete_reply(reply, current_user)
     if wants_fragment():
         return render("issues/_reply_deleted.html")
     flash(_("Your reply is deleted."), "success")
@@ -249,10 +170,7 @@ def hide_reply(issue_id, reply_id):
         if wants_fragment():
             return render("issues/_reply.html", issue=issue, reply=reply, hide_form=form, status=422)
         return render("issues/hide_reply.html", issue=issue, reply=reply, form=form, status=422)
-    if reply.hidden_at is None:
-        reply.hidden_at, reply.hidden_by_id, reply.hidden_reason = utcnow(), current_user.id, form.reason.data
-        db.session.execute(update(Issue).where(Issue.id == issue.id).values(reply_count=Issue.reply_count - 1))
-        db.session.commit()
+    service.hide_reply(reply, current_user, form.reason.data)
     return _reply_done(issue, reply)
 
 
@@ -261,10 +179,7 @@ def hide_reply(issue_id, reply_id):
 def unhide_reply(issue_id, reply_id):
     issue = get_issue_or_404(issue_id)
     reply = get_reply_or_404(issue, reply_id)
-    if reply.hidden_at is not None:
-        reply.hidden_at = reply.hidden_by_id = reply.hidden_reason = None
-        db.session.execute(update(Issue).where(Issue.id == issue.id).values(reply_count=Issue.reply_count + 1))
-        db.session.commit()
+    service.unhide_reply(reply, current_user)
     return _reply_done(issue, reply)
 
 
@@ -277,15 +192,7 @@ def set_status(issue_id):
     form = StatusForm()
     if not form.validate_on_submit():
         return _show(issue, status_form=form, status=422)
-    new_status = IssueStatus(form.status.data)
-    if new_status != issue.status:
-        issue.status = new_status
-        issue.status_reason = form.reason.data
-        issue.last_activity_at = utcnow()
-        db.session.add(IssueEvent(issue_id=issue.id, actor_id=current_user.id, kind="status",
-                                  value=new_status.value, reason=form.reason.data))
-        notify(_followers(issue), "issue_status", "issue", issue.id, exclude=current_user)
-        db.session.commit()
+    if service.set_status(issue, current_user, IssueStatus(form.status.data), form.reason.data):
         flash(_("The status is changed."), "success")
     return redirect_to(url_for("issues.show", issue_id=issue.id))
 
@@ -297,10 +204,7 @@ def lock(issue_id):
     form = ReasonForm()
     if not form.validate_on_submit():
         return _show(issue, reason_form=form, status=422)
-    if not issue.locked:
-        issue.locked_reason = form.reason.data
-        db.session.add(IssueEvent(issue_id=issue.id, actor_id=current_user.id, kind="locked", reason=form.reason.data))
-        db.session.commit()
+    if service.lock(issue, current_user, form.reason.data):
         flash(_("The thread is locked."), "success")
     return redirect_to(url_for("issues.show", issue_id=issue.id))
 
@@ -309,10 +213,7 @@ def lock(issue_id):
 @allow(MEMBERS, acts=MODERATORS)
 def unlock(issue_id):
     issue = get_issue_or_404(issue_id)
-    if issue.locked:
-        issue.locked_reason = None
-        db.session.add(IssueEvent(issue_id=issue.id, actor_id=current_user.id, kind="unlocked"))
-        db.session.commit()
+    if service.unlock(issue, current_user):
         flash(_("The thread is open for replies again."), "success")
     return redirect_to(url_for("issues.show", issue_id=issue.id))
 
@@ -321,7 +222,7 @@ def unlock(issue_id):
 
 def _follow_done(issue):
     if wants_fragment():
-        return render("issues/_follow.html", issue=issue, following=_is_following(issue))
+        return render("issues/_follow.html", issue=issue, following=service.is_following(issue, current_user))
     return redirect_to(url_for("issues.show", issue_id=issue.id))
 
 
@@ -329,12 +230,7 @@ def _follow_done(issue):
 @allow(MEMBERS)
 def follow(issue_id):
     issue = get_issue_or_404(issue_id)
-    if not _is_following(issue):
-        db.session.add(IssueFollow(issue_id=issue.id, user_id=current_user.id))
-        try:
-            db.session.commit()
-        except IntegrityError:  # followed twice at once: one row is all we want
-            db.session.rollback()
+    service.follow(issue, current_user)
     return _follow_done(issue)
 
 
@@ -342,6 +238,5 @@ def follow(issue_id):
 @allow(MEMBERS)
 def unfollow(issue_id):
     issue = get_issue_or_404(issue_id)
-    db.session.query(IssueFollow).filter_by(issue_id=issue.id, user_id=current_user.id).delete()
-    db.session.commit()
+    service.unfollow(issue, current_user)
     return _follow_done(issue)

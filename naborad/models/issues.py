@@ -51,7 +51,7 @@ class Issue(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    reply_count: Mapped[int] = mapped_column(default=0)  # visible replies, kept in step by the views
+    reply_count: Mapped[int] = mapped_column(default=0)  # visible replies, kept in step by issues.service
     search_text: Mapped[str] = mapped_column(Text, default="")
     form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 

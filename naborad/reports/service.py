@@ -1,4 +1,7 @@
-"""Filing a report (save first, then alert staff), the council's numbers, and the retention purge."""
+"""Filing a report (save first, then alert staff), handling it, the council's numbers, and the retention purge.
+
+Filing and handling do the whole change and commit, so a test can call them without HTTP.
+"""
 from __future__ import annotations
 
 import math
@@ -9,12 +12,32 @@ from flask import current_app, url_for
 from sqlalchemy import delete, select, update
 
 from ..extensions import db
+from ..forms import create_once
 from ..i18n import OSLO
 from ..mail import queue_mail
 from ..models import ReportCategory, ReportStatus, Role, SituationReport, StaffAlert, User, utcnow
+from ..notifications.service import active_members, notify
 
 SMALL = 3  # cells under this are shown as "<3"
 FAST = timedelta(minutes=15)
+
+
+def file_report(by: User, *, category: str, text: str, place: str | None = None,
+                happened_at: datetime | None = None, contact_way: str, contact_detail: str | None = None,
+                form_token: str | None = None) -> tuple[SituationReport, bool]:
+    """File a report once per form token (a repeated token gives back the first report); no time means
+    now. The staff are alerted and told (see alert_staff) in the report's own transaction: the outbox
+    sends (and retries) later, so an SMTP failure can never lose the report. Returns (report, created).
+    Commits."""
+    report, created = create_once(SituationReport(category=category, text=text, place=place,
+                                                  happened_at=happened_at or utcnow(), reporter_id=by.id,
+                                                  contact_way=contact_way, contact_detail=contact_detail),
+                                  form_token)
+    if created:
+        alert_staff(report)
+        notify(active_members(Role.STAFF), "report_new", "report", report.id, exclude=by)
+        db.session.commit()
+    return report, created
 
 
 def alert_staff(report: SituationReport) -> None:
@@ -38,10 +61,62 @@ def mark_alerts_seen(user_id: int, report_id: int | None = None) -> None:
     db.session.execute(stmt.values(seen=True))
 
 
+def opened(report: SituationReport, by: User) -> None:
+    """A staff member opened the report: their alert about it is seen (commits). Nothing for anyone else."""
+    if by.is_staff:
+        mark_alerts_seen(by.id, report.id)
+        db.session.commit()
+
+
 def unseen_alert_count(user_id: int) -> int:
     from sqlalchemy import func
     return db.session.scalar(select(func.count()).select_from(StaffAlert)
                              .where(StaffAlert.user_id == user_id, StaffAlert.seen.is_(False))) or 0
+
+
+# -- handling (staff) --------------------------------------------------------------
+
+def acknowledge(report: SituationReport, by: User, *, now: datetime | None = None, commit: bool = True) -> bool:
+    """Staff are on it: writes who acknowledged it and when (the reporter sees that), a new report
+    becomes acknowledged, and this staff member's alert about it is seen. Nobody is told. Only the
+    first time counts; returns whether anything changed. Commits unless `commit=False` (respond and
+    close acknowledge inside their own change)."""
+    changed = False
+    if report.acknowledged_at is None:
+        report.acknowledged_at, report.acknowledged_by_id = now or utcnow(), by.id
+        mark_alerts_seen(by.id, report.id)
+        changed = True
+    if report.status == ReportStatus.NEW:
+        report.status = ReportStatus.ACKNOWLEDGED
+        changed = True
+    if changed and commit:
+        db.session.commit()
+    return changed
+
+
+def respond(report: SituationReport, by: User, response: str) -> None:
+    """Answer the reporter: writes the answer and its time (a new answer replaces the old), acknowledges
+    the report first if nobody had, and tells the reporter. Commits."""
+    now = utcnow()
+    acknowledge(report, by, now=now, commit=False)
+    report.response, report.responded_at = response, now
+    if report.reporter_id:
+        notify([db.session.get(User, report.reporter_id)], "report_response", "report", report.id, exclude=by)
+    db.session.commit()
+
+
+def close(report: SituationReport, by: User, outcome: str) -> bool:
+    """Close the report with what was done (the reporter sees it on the report; nobody is told): writes
+    the outcome, who closed it and when, acknowledging it first if nobody had. A closed report stays as
+    it was; returns whether it was closed now. Commits."""
+    if report.status == ReportStatus.CLOSED:
+        return False
+    now = utcnow()
+    acknowledge(report, by, now=now, commit=False)
+    report.outcome, report.closed_at, report.closed_by_id = outcome, now, by.id
+    report.status = ReportStatus.CLOSED
+    db.session.commit()
+    return True
 
 
 # -- statistics (numbers only, never content) --------------------------------------

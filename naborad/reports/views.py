@@ -3,19 +3,17 @@ from flask import flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..access import MEMBERS, STAFF, allow, get_report_or_404
 from ..extensions import db
+from ..forms import form_status, with_token
 from ..htmx import redirect_to, render, wants_fragment
 from ..i18n import from_local
-from ..models import ReportStatus, Role, SituationReport, User, utcnow
-from ..notifications.service import active_members, notify
-from ..forms import form_status, with_token
-from . import bp
+from ..models import ReportStatus, SituationReport, utcnow
+from . import bp, service
 from .forms import CloseForm, ReportForm, RespondForm
-from .service import alert_staff, chart, mark_alerts_seen, statistics, unseen_alert_count
+from .service import chart, statistics, unseen_alert_count
 
 
 @bp.app_context_processor
@@ -42,29 +40,12 @@ def _on_duty():
 def new():
     form = ReportForm()
     if form.validate_on_submit():
-        token = form.form_token.data or None
-        existing = token and db.session.scalar(select(SituationReport.id)
-                                               .where(SituationReport.form_token == token))
-        if existing:
-            return redirect_to(url_for("reports.show", report_id=existing))
-        happened = form.happened_at.data
-        report = SituationReport(category=form.category.data, text=form.text.data, place=form.place.data,
-                                 happened_at=from_local(happened) or utcnow(),
-                                 reporter_id=current_user.id, contact_way=form.contact_way.data,
-                                 contact_detail=form.contact_detail.data, form_token=token)
-        db.session.add(report)
-        try:
-            db.session.flush()
-        except IntegrityError:  # the same form posted twice at once: the first one wins
-            db.session.rollback()
-            existing = db.session.scalar(select(SituationReport.id).where(SituationReport.form_token == token))
-            return redirect_to(url_for("reports.show", report_id=existing))
-        # The alert rows and the queued mail commit with the report: the outbox sends (and retries) later,
-        # so an SMTP failure can never lose the report.
-        alert_staff(report)
-        notify(active_members(Role.STAFF), "report_new", "report", report.id, exclude=current_user)
-        db.session.commit()
-        flash(_("Thank you. The staff have been told, and you can follow the report here."), "success")
+        report, created = service.file_report(
+            current_user, category=form.category.data, text=form.text.data, place=form.place.data,
+            happened_at=from_local(form.happened_at.data), contact_way=form.contact_way.data,
+            contact_detail=form.contact_detail.data, form_token=form.form_token.data or None)
+        if created:
+            flash(_("Thank you. The staff have been told, and you can follow the report here."), "success")
         return redirect_to(url_for("reports.show", report_id=report.id))
     with_token(form)
     return render("reports/new.html", form=form, on_duty=_on_duty(), status=form_status(form))
@@ -90,9 +71,7 @@ def _show(report, respond_form=None, close_form=None, status=200):
 @allow(MEMBERS)
 def show(report_id):
     report = get_report_or_404(report_id)
-    if current_user.is_staff:
-        mark_alerts_seen(current_user.id, report.id)
-        db.session.commit()
+    service.opened(report, current_user)
     return _show(report)
 
 
@@ -112,12 +91,7 @@ def _handled(report):
 @allow(STAFF)
 def acknowledge(report_id):
     report = get_report_or_404(report_id)
-    if report.acknowledged_at is None:
-        report.acknowledged_at, report.acknowledged_by_id = utcnow(), current_user.id
-        if report.status == ReportStatus.NEW:
-            report.status = ReportStatus.ACKNOWLEDGED
-        mark_alerts_seen(current_user.id, report.id)
-        db.session.commit()
+    if service.acknowledge(report, current_user):
         _flash(_("Marked as seen: the reporter sees that you are on it."))
     return _handled(report)
 
@@ -129,16 +103,7 @@ def respond(report_id):
     form = RespondForm()
     if not form.validate_on_submit():
         return _show(report, respond_form=form, status=422)
-    now = utcnow()
-    report.response, report.responded_at = form.response.data, now
-    if report.acknowledged_at is None:  # an answer is also an acknowledgement
-        report.acknowledged_at, report.acknowledged_by_id = now, current_user.id
-    if report.status == ReportStatus.NEW:
-        report.status = ReportStatus.ACKNOWLEDGED
-    if report.reporter_id:
-        notify([db.session.get(User, report.reporter_id)], "report_response", "report", report.id,
-               exclude=current_user)
-    db.session.commit()
+    service.respond(report, current_user, form.response.data)
     _flash(_("The answer is saved; the reporter sees it."))
     return _handled(report)
 
@@ -150,13 +115,7 @@ def close(report_id):
     form = CloseForm()
     if not form.validate_on_submit():
         return _show(report, close_form=form, status=422)
-    if report.status != ReportStatus.CLOSED:
-        now = utcnow()
-        report.outcome, report.closed_at, report.closed_by_id = form.outcome.data, now, current_user.id
-        if report.acknowledged_at is None:
-            report.acknowledged_at, report.acknowledged_by_id = now, current_user.id
-        report.status = ReportStatus.CLOSED
-        db.session.commit()
+    if service.close(report, current_user, form.outcome.data):
         _flash(_("The report is closed."))
     return _handled(report)
 
