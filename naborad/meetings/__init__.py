@@ -5,7 +5,7 @@ from ..errors import error_response
 
 bp = Blueprint("meetings", __name__, url_prefix="/moter")
 
-from . import service, views  # noqa: E402,F401
+from . import followup_views, service, views  # noqa: E402,F401
 
 
 @bp.errorhandler(service.NotAllowed)

@@ -1,20 +1,19 @@
-"""Meetings, the agenda (proposals, moderation, ordering), minutes, action items and the decision log (HTTP only)."""
+"""Meetings, the agenda (proposals, moderation, ordering), minutes and action items (HTTP only)."""
 from flask import Response, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from ..access import (CHAIR_SEAT, MEMBERS, MODERATORS, STAFF, agenda_visible, allow, get_action_item_or_404,
-                      get_agenda_item_or_404, get_meeting_or_404, holds_chair_seat, is_moderator, may_mark_done,
-                      minutes_visible, require)
+from ..access import (CHAIR_SEAT, MEMBERS, MODERATORS, STAFF, agenda_visible, allow, get_agenda_item_or_404,
+                      get_meeting_or_404, holds_chair_seat, is_moderator, minutes_visible, require)
 from ..forms import form_status, with_token
 from ..htmx import redirect_to, render, wants_fragment
 from ..i18n import from_local, to_local_naive
 from ..models import RsvpAnswer
 from ..search import int_arg, parse_id
 from . import bp, service
-from .forms import (ActionForm, CancelForm, DoneForm, ItemSettingsForm, MeetingForm, MinutesForm, MoveForm,
-                    ProposalForm, ReasonForm, RsvpForm, SearchForm)
+from .forms import (ActionForm, CancelForm, ItemSettingsForm, MeetingForm, MinutesForm, MoveForm, ProposalForm,
+                    ReasonForm, RsvpForm, SearchForm)
 
 
 def _back(meeting_id, message=None, anchor=None):
@@ -162,8 +161,8 @@ def propose(meeting_id):
     if issue and request.method == "GET":
         form.issue_id.data, form.title.data = str(issue.id), issue.title
     if form.validate_on_submit():
-        _item, created = service.propose(meeting, current_user, title=form.title.data, why=form.why.data, issue=issue,
-                                     form_token=form.form_token.data)
+        _item, created = service.propose(meeting, current_user, title=form.title.data, why=form.why.data,
+                                         issue=issue, form_token=form.form_token.data)
         return _back(meeting.id, created and _("Thank you! The chair and the staff will look at your proposal."),
                      "forslag")
     return render("meetings/propose.html", meeting=meeting, form=form, issue=issue, status=form_status(form))
@@ -178,10 +177,11 @@ def _agenda_changed(item, meeting=None):
     return _back(item.meeting_id, anchor=f"punkt-{item.id}")
 
 
-def _editable_item(item_id):
-    """An item whose agenda may still change (403 once the minutes are approved or the meeting cancelled)."""
+def _editable_item(item_id, leaving=False):
+    """An item whose agenda may still change (403 once the minutes are approved or the meeting cancelled);
+    `leaving`: to be declined or moved, which a standing item never is (403)."""
     item = get_agenda_item_or_404(item_id)
-    require(item.meeting.agenda_editable)
+    require(item.can_decline_or_move() if leaving else item.meeting.agenda_editable)
     return item
 
 
@@ -196,8 +196,7 @@ def accept(item_id):
 @bp.route("/punkt/<int:item_id>/avvis", methods=["POST"])
 @allow(MEMBERS, acts=MODERATORS, form_csrf=True)
 def decline(item_id):
-    item = _editable_item(item_id)
-    require(item.can_decline_or_move())
+    item = _editable_item(item_id, leaving=True)
     form = ReasonForm()
     if not form.validate_on_submit():
         return render("meetings/decline.html", item=item, form=form, status=422)
@@ -208,8 +207,7 @@ def decline(item_id):
 @bp.route("/punkt/<int:item_id>/flytt", methods=["POST"])
 @allow(MEMBERS, acts=MODERATORS, form_csrf=True)
 def move(item_id):
-    item = _editable_item(item_id)
-    require(item.can_decline_or_move())
+    item = _editable_item(item_id, leaving=True)
     later = {m.id: m for m in service.later_meetings(item.meeting, limit=None)}
     form = MoveForm()
     form.meeting_id.choices = [SelectChoice(m_id, str(m_id)) for m_id in later]
@@ -333,43 +331,7 @@ def add_action(item_id):
 @bp.route("/<int:meeting_id>/godkjenn", methods=["POST"])
 @allow(MEMBERS, acts=CHAIR_SEAT)
 def approve(meeting_id):
+    """The chair (or deputy) approves the minutes: locked, and visible to every member."""
     meeting = get_meeting_or_404(meeting_id)
     service.approve(meeting, current_user)
     return _back(meeting.id, _("The minutes are approved and locked. Every member can read them now."))
-
-
-# -- action items and decisions across meetings ------------------------------------
-
-@bp.route("/oppfolging")
-@allow(MEMBERS)
-def actions():
-    status = request.args.get("status", "open")
-    person = current_user.id if request.args.get("mine") else int_arg(request.args, "person")
-    return render("meetings/actions.html", "meetings/_action_list.html",
-                  actions=service.action_list(current_user, status, person), status_filter=status,
-                  person=person, people=service.assignees(), done_form=DoneForm(formdata=None))
-
-
-@bp.route("/oppfolging/<int:action_id>/ferdig", methods=["POST"])
-@allow(MEMBERS, form_csrf=True)
-def mark_done(action_id):
-    action = get_action_item_or_404(action_id)
-    require(may_mark_done(current_user, action))
-    form = DoneForm()
-    if not form.validate_on_submit():
-        return render("meetings/actions.html", actions=[action], status_filter="all", person=None, people=[],
-                      done_form=form, status=422)
-    service.mark_done(action, current_user, form.note.data)
-    if wants_fragment():
-        return render("meetings/_action.html", action=action, done_form=DoneForm(formdata=None))
-    flash(_("The action item is marked as done."), "success")
-    return redirect_to(request.referrer if (request.referrer or "").startswith(request.host_url)
-                       else url_for("meetings.actions"))
-
-
-@bp.route("/vedtak")
-@allow(MEMBERS)
-def decisions():
-    form = SearchForm(request.args)
-    return render("meetings/decisions.html", "meetings/_decision_list.html",
-                  decisions=service.decisions(form.q.data if form.validate() else None), form=form)
