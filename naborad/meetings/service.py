@@ -239,6 +239,7 @@ def schedule(*, starts_at: datetime, place: str, video_url: str | None = None,
 
 
 def change(meeting: Meeting, *, starts_at: datetime, place: str, video_url: str | None) -> None:
+    """Time, place and video link (in any status, as before: a wrong time is corrected afterwards too)."""
     meeting.starts_at, meeting.place, meeting.video_url = starts_at, place, video_url
     db.session.commit()
 
@@ -416,6 +417,7 @@ def mark_held(meeting: Meeting) -> None:
 
 
 def save_minutes(item: AgendaItem, *, notes: str | None, decision: str | None) -> None:
+    """The notes and the decision of one item (the decision becomes searchable)."""
     _allow(item.meeting.agenda_editable)
     item.notes, item.decision = notes, decision
     refresh_search_text(item)
