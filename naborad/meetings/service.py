@@ -239,7 +239,7 @@ def schedule(*, starts_at: datetime, place: str, video_url: str | None = None,
 
 
 def change(meeting: Meeting, *, starts_at: datetime, place: str, video_url: str | None) -> None:
-    """Time, place and video link (in any status, as before: a wrong time is corrected afterwards too)."""
+    """Time, place and video link (no status guard: every meeting may be corrected, as before)."""
     meeting.starts_at, meeting.place, meeting.video_url = starts_at, place, video_url
     db.session.commit()
 
