@@ -9,6 +9,7 @@ from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
 from ..models import ItemPhase, RsvpAnswer
 from ..search import parse_id
+from .service import member_names
 
 
 
@@ -73,11 +74,16 @@ class MinutesForm(BaseForm):
                              validators=[Optional(), Length(max=4000)])
 
 
+def _member_choices():
+    """Who may be given an action item: a member, or nobody (then a name outside the council)."""
+    return [SelectChoice("", "–")] + [SelectChoice(str(i), name) for i, name in member_names()]
+
+
 class ActionForm(BaseForm):
     form_token = HiddenField()
     what = StringField(_l("What is to be done"), filters=[strip],
                        validators=[DataRequired(_l("Say what is to be done.")), Length(max=300)])
-    assignee_id = SelectField(_l("Who (a member)"), coerce=parse_id,
+    assignee_id = SelectField(_l("Who (a member)"), coerce=parse_id, choices=_member_choices,
                               validate_choice=False)
     assignee_name = StringField(_l("…or someone outside the council"), filters=[empty_to_none],
                                 validators=[Optional(), Length(max=120)],

@@ -70,6 +70,38 @@ class Meeting(db.Model):
     def minutes_public(self) -> bool:
         return self.status == MeetingStatus.APPROVED
 
+    # -- what the meeting's status allows (the service checks these; templates may use them to hide buttons)
+
+    @property
+    def open_for_proposals(self) -> bool:
+        """Members propose items for it; moderators move items to it and carry issues over into it."""
+        return self.status in OPEN_FOR_PROPOSALS
+
+    @property
+    def agenda_editable(self) -> bool:
+        """Items and minutes change until the minutes are approved or the meeting is cancelled."""
+        return self.status not in (MeetingStatus.APPROVED, MeetingStatus.CANCELLED)
+
+    def can_publish(self) -> bool:
+        return self.status == MeetingStatus.PLANNED
+
+    def can_mark_held(self) -> bool:
+        return self.status in (MeetingStatus.PLANNED, MeetingStatus.PUBLISHED)
+
+    def can_cancel(self) -> bool:
+        """Not once it is held: its minutes are on the way."""
+        return self.status in (MeetingStatus.PLANNED, MeetingStatus.PUBLISHED)
+
+    def can_approve(self) -> bool:
+        """The minutes of a held meeting, once."""
+        return self.status == MeetingStatus.HELD
+
+    def can_rsvp(self) -> bool:
+        return self.status not in (MeetingStatus.CANCELLED, MeetingStatus.APPROVED)
+
+
+OPEN_FOR_PROPOSALS = (MeetingStatus.PLANNED, MeetingStatus.PUBLISHED)
+
 
 class AgendaItem(db.Model):
     __tablename__ = "agenda_item"
@@ -103,6 +135,10 @@ class AgendaItem(db.Model):
     meeting: Mapped[Meeting] = relationship(foreign_keys=[meeting_id])
     issue: Mapped[Issue | None] = relationship()
     proposer: Mapped[User | None] = relationship()
+
+    def can_decline_or_move(self) -> bool:
+        """Standing items stay on their agenda; nothing leaves a locked one."""
+        return self.standing is None and self.meeting.agenda_editable
 
 
 AOB_POSITION = 10_000  # "any other business" stays last

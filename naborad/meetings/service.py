@@ -1,0 +1,465 @@
+"""The rules of council meetings: the status of a meeting, its agenda, minutes, action items and RSVPs.
+
+A meeting goes planned -> published (the agenda) -> held -> approved (the minutes), or is cancelled
+before it is held; the guards are methods on `Meeting` and `AgendaItem`. Every state change below is
+one function that checks its guard (raising `NotAllowed`, which the blueprint answers with 403), makes
+the whole change, including the lines in linked issues' timelines and the notifications, and commits.
+The query helpers take the visitor (`user`) and return only what that member may see.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from ..access import is_moderator, minutes_visible, visible_action_items, visible_agenda_items, visible_meetings
+from ..extensions import db
+from ..forms import move_in_order
+from ..issues.service import on_published_agenda, record_event
+from ..models import (ActionItem, AgendaItem, Issue, IssueEventKind, IssueStatus, ItemPhase, ItemState, Meeting,
+                      MeetingResponse, MeetingStatus, RsvpAnswer, StandingKind, User, utcnow)
+from ..models.meetings import OPEN_FOR_PROPOSALS, refresh_search_text, standing_items
+from ..notifications.service import active_members, notify
+from ..search import words_like
+
+# A meeting stays among the upcoming ones until six hours after it started.
+UPCOMING_GRACE = timedelta(hours=6)
+
+
+class NotAllowed(Exception):
+    """The meeting's (or the item's) status does not allow this change."""
+
+
+class ResidentsNotHeard(Exception):
+    """Publishing needs a confirmation: these accepted items concern the residents, who were not heard."""
+
+    def __init__(self, items: list[AgendaItem]):
+        super().__init__(len(items))
+        self.items = items
+
+
+def _allow(condition: bool) -> None:
+    if not condition:
+        raise NotAllowed
+
+
+def _create_once(model, form_token: str | None, make: Callable[[], object]):
+    """The row this form token made before, or a new one from `make()`; (row, created).
+    A double submit finds the first row; a simultaneous one hits the unique token and finds it too."""
+    if form_token:
+        existing = db.session.scalar(select(model).where(model.form_token == form_token))
+        if existing is not None:
+            return existing, False
+    row = make()
+    try:
+        with db.session.begin_nested():  # added inside the savepoint, so a rollback forgets it
+            db.session.add(row)
+            db.session.flush()
+    except IntegrityError:
+        return db.session.scalar(select(model).where(model.form_token == form_token)), False
+    return row, True
+
+
+# -- what the pages show ------------------------------------------------------------
+
+def upcoming(user) -> list[Meeting]:
+    return db.session.scalars(
+        visible_meetings(user).where(Meeting.starts_at >= utcnow() - UPCOMING_GRACE,
+                                     Meeting.status != MeetingStatus.CANCELLED)
+        .order_by(Meeting.starts_at)).all()
+
+
+def archive(user, q: str | None = None) -> list[Meeting]:
+    """Past and cancelled meetings, newest first; `q` searches the items on published agendas
+    (titles; moderators also the decisions, which members find in the decision log once approved)."""
+    stmt = visible_meetings(user).where(or_(Meeting.starts_at < utcnow() - UPCOMING_GRACE,
+                                            Meeting.status == MeetingStatus.CANCELLED))
+    if q:
+        matching = select(AgendaItem.meeting_id).join(AgendaItem.meeting).where(
+            AgendaItem.state == ItemState.ACCEPTED, AgendaItem.standing.is_(None),
+            Meeting.status.in_([MeetingStatus.PUBLISHED, MeetingStatus.HELD, MeetingStatus.APPROVED]),
+            *words_like(AgendaItem.search_text if is_moderator(user) else AgendaItem.title, q))
+        stmt = stmt.where(Meeting.id.in_(matching))
+    return db.session.scalars(stmt.order_by(Meeting.starts_at.desc()).limit(100)).all()
+
+
+def items(user, meeting: Meeting) -> list[AgendaItem]:
+    """The meeting's items this member may see (agenda and proposals), in agenda order."""
+    return db.session.scalars(
+        visible_agenda_items(user, meeting)
+        .options(joinedload(AgendaItem.proposer), joinedload(AgendaItem.issue))
+        .order_by(AgendaItem.position, AgendaItem.id)).all()
+
+
+def agenda(user, meeting: Meeting) -> list[AgendaItem]:
+    """The accepted items, in agenda order."""
+    return [i for i in items(user, meeting) if i.state == ItemState.ACCEPTED]
+
+
+def actions_by_item(user, meeting: Meeting) -> dict[int, list[ActionItem]]:
+    """Action items per agenda item, as far as this member may see them (one query)."""
+    stmt = visible_action_items(user).where(ActionItem.meeting_id == meeting.id) \
+        .options(joinedload(ActionItem.assignee)).order_by(ActionItem.id)
+    if not minutes_visible(user, meeting):
+        stmt = stmt.where(ActionItem.assignee_id == user.id)
+    grouped = {}
+    for action in db.session.scalars(stmt):
+        grouped.setdefault(action.agenda_item_id, []).append(action)
+    return grouped
+
+
+def open_actions(user) -> list[ActionItem]:
+    """For the standing item "follow-up of open action items"."""
+    return db.session.scalars(visible_action_items(user).where(ActionItem.done_at.is_(None))
+                              .options(joinedload(ActionItem.assignee)).order_by(ActionItem.due, ActionItem.id)
+                              .limit(50)).all()
+
+
+def agenda_context(user, meeting: Meeting) -> dict:
+    """What the agenda region (templates/meetings/_agenda.html) shows this member; the meeting page
+    and every agenda change use it."""
+    visible = items(user, meeting)
+    moderator = is_moderator(user)
+    return dict(meeting=meeting, agenda=[i for i in visible if i.state == ItemState.ACCEPTED],
+                proposals=[i for i in visible if i.state != ItemState.ACCEPTED],
+                actions=actions_by_item(user, meeting), open_actions=open_actions(user),
+                show_minutes=minutes_visible(user, meeting), is_moderator=moderator,
+                later_meetings=later_meetings(meeting) if moderator else [],
+                carry_over=carry_over_candidates(meeting) if moderator else [])
+
+
+def carry_over_candidates(meeting: Meeting) -> list[AgendaItem]:
+    """Items of the last held meeting whose issue is not resolved and not yet on this agenda
+    (none when this meeting no longer takes new items)."""
+    if not meeting.open_for_proposals:
+        return []
+    previous = db.session.scalar(
+        select(Meeting).where(Meeting.starts_at < meeting.starts_at,
+                              Meeting.status.in_([MeetingStatus.HELD, MeetingStatus.APPROVED]))
+        .order_by(Meeting.starts_at.desc()).limit(1))
+    if previous is None:
+        return []
+    on_agenda = select(AgendaItem.issue_id).where(AgendaItem.meeting_id == meeting.id,
+                                                  AgendaItem.issue_id.is_not(None))
+    return db.session.scalars(
+        select(AgendaItem).join(AgendaItem.issue).options(joinedload(AgendaItem.issue))
+        .where(AgendaItem.meeting_id == previous.id, AgendaItem.state == ItemState.ACCEPTED,
+               Issue.status.not_in([IssueStatus.RESOLVED, IssueStatus.CLOSED]),
+               AgendaItem.issue_id.not_in(on_agenda))).all()
+
+
+def rsvp_summary(user, meeting: Meeting):
+    """This member's answer; for moderators also the count per answer and every response."""
+    mine = db.session.scalar(select(MeetingResponse.answer).where(MeetingResponse.meeting_id == meeting.id,
+                                                                  MeetingResponse.user_id == user.id))
+    counts, responses = {}, []
+    if is_moderator(user):
+        responses = db.session.scalars(select(MeetingResponse).where(MeetingResponse.meeting_id == meeting.id)
+                                       .options(joinedload(MeetingResponse.user))).all()
+        for response in responses:
+            counts[response.answer] = counts.get(response.answer, 0) + 1
+    return mine, counts, responses
+
+
+def next_meeting() -> Meeting | None:
+    """The nearest future meeting that takes proposals."""
+    return db.session.scalar(select(Meeting).where(Meeting.starts_at > utcnow(),
+                                                  Meeting.status.in_(OPEN_FOR_PROPOSALS))
+                             .order_by(Meeting.starts_at).limit(1))
+
+
+def later_meetings(meeting: Meeting, limit: int | None = 10) -> list[Meeting]:
+    """The meetings after this one that take proposals: where an item may be moved."""
+    stmt = select(Meeting).where(Meeting.starts_at > meeting.starts_at, Meeting.status.in_(OPEN_FOR_PROPOSALS))
+    return db.session.scalars(stmt.order_by(Meeting.starts_at).limit(limit)).all()
+
+
+def unheard_items(meeting: Meeting) -> list[AgendaItem]:
+    """Accepted items that concern the residents but have not been through their pre-meeting."""
+    return db.session.scalars(select(AgendaItem).where(
+        AgendaItem.meeting_id == meeting.id, AgendaItem.state == ItemState.ACCEPTED,
+        AgendaItem.concerns_residents.is_(True), AgendaItem.residents_heard.is_(False))).all()
+
+
+def find_issue(issue_id: int | None) -> Issue | None:
+    """The issue a proposal refers to; a wrong id is ignored (every member reads every issue)."""
+    return db.session.get(Issue, issue_id) if issue_id else None
+
+
+def member_names() -> list[tuple[int, str]]:
+    """Active members who may be given an action item, by name."""
+    return db.session.execute(select(User.id, User.display_name).where(User.is_active_member.is_(True))
+                              .order_by(User.display_name)).all()
+
+
+def action_list(user, status: str = "open", person: int | None = None) -> list[ActionItem]:
+    """Action items across meetings ("open", "done" or all), optionally of one person; open and due first."""
+    stmt = visible_action_items(user).options(joinedload(ActionItem.assignee), joinedload(ActionItem.meeting),
+                                              joinedload(ActionItem.agenda_item))
+    if status == "open":
+        stmt = stmt.where(ActionItem.done_at.is_(None))
+    elif status == "done":
+        stmt = stmt.where(ActionItem.done_at.is_not(None))
+    if person:
+        stmt = stmt.where(ActionItem.assignee_id == person)
+    return db.session.scalars(stmt.order_by(ActionItem.done_at.is_not(None), ActionItem.due.is_(None),
+                                            ActionItem.due, ActionItem.id.desc()).limit(300)).all()
+
+
+def assignees() -> list[tuple[int, str]]:
+    """Members who have been given an action item, for the filter."""
+    return db.session.execute(select(User.id, User.display_name).join(ActionItem, ActionItem.assignee_id == User.id)
+                              .distinct().order_by(User.display_name)).all()
+
+
+def decisions(q: str | None = None) -> list[AgendaItem]:
+    """The decision log: decisions in approved minutes, newest meeting first."""
+    stmt = select(AgendaItem).join(AgendaItem.meeting).where(
+        Meeting.status == MeetingStatus.APPROVED, AgendaItem.decision.is_not(None)) \
+        .options(joinedload(AgendaItem.meeting), joinedload(AgendaItem.issue))
+    if q:
+        stmt = stmt.where(*words_like(AgendaItem.search_text, q))
+    return db.session.scalars(stmt.order_by(Meeting.starts_at.desc(), AgendaItem.position).limit(200)).all()
+
+
+# -- scheduling, RSVP, cancelling -------------------------------------------------------
+
+def schedule(*, starts_at: datetime, place: str, video_url: str | None = None,
+             form_token: str | None = None) -> tuple[Meeting, bool]:
+    """A new planned meeting with the standing items on its agenda, once per form token; (meeting, created)."""
+    meeting, created = _create_once(Meeting, form_token, lambda: Meeting(
+        starts_at=starts_at, place=place, video_url=video_url, form_token=form_token))
+    if created:
+        db.session.add_all(standing_items(meeting))
+        db.session.commit()
+    return meeting, created
+
+
+def change(meeting: Meeting, *, starts_at: datetime, place: str, video_url: str | None) -> None:
+    """Time, place and video link (no status guard: every meeting may be corrected, as before)."""
+    meeting.starts_at, meeting.place, meeting.video_url = starts_at, place, video_url
+    db.session.commit()
+
+
+def cancel(meeting: Meeting, message: str) -> None:
+    """planned/published -> cancelled, with a message to the members (shown on the meeting page)."""
+    _allow(meeting.can_cancel())
+    meeting.status, meeting.cancel_message = MeetingStatus.CANCELLED, message
+    db.session.commit()
+
+
+def answer_rsvp(meeting: Meeting, user, answer: str) -> None:
+    """Save or change this member's answer (one per member and meeting)."""
+    _allow(meeting.can_rsvp())
+    row = db.session.scalar(select(MeetingResponse).where(MeetingResponse.meeting_id == meeting.id,
+                                                          MeetingResponse.user_id == user.id))
+    if row is None:
+        row = MeetingResponse(meeting_id=meeting.id, user_id=user.id, answer=answer)
+        db.session.add(row)
+    row.answer, row.updated_at = RsvpAnswer(answer), utcnow()
+    try:
+        db.session.commit()
+    except IntegrityError:  # answered twice at once: keep the one that is there
+        db.session.rollback()
+
+
+# -- the agenda -------------------------------------------------------------------------
+
+def propose(meeting: Meeting, by, *, title: str, why: str | None = None, issue: Issue | None = None,
+            form_token: str | None = None) -> tuple[AgendaItem, bool]:
+    """A member's proposal for the agenda, once per form token; (item, created). Moderators answer it."""
+    _allow(meeting.open_for_proposals)
+
+    def make():
+        item = AgendaItem(meeting_id=meeting.id, title=title, why=why, issue_id=issue.id if issue else None,
+                          proposer_id=by.id, form_token=form_token)
+        refresh_search_text(item)
+        return item
+    item, created = _create_once(AgendaItem, form_token, make)
+    db.session.commit()
+    return item, created
+
+
+def append_position(meeting_id: int) -> int:
+    """The place for a newly accepted item: after the others, before "any other business"
+    (which moves down if it must). The caller commits."""
+    accepted = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id,
+                                                           AgendaItem.state == ItemState.ACCEPTED)).all()
+    others = [i.position for i in accepted if i.standing != StandingKind.AOB]
+    position = max(others, default=0) + 1
+    for aob in (i for i in accepted if i.standing == StandingKind.AOB):
+        aob.position = max(aob.position, position + 1)
+    return position
+
+
+def _on_agenda(item: AgendaItem, by) -> None:
+    """An accepted item on a published agenda: its issue gets the timeline line (and is being discussed)."""
+    if item.issue is not None and item.meeting.agenda_public and item.state == ItemState.ACCEPTED:
+        on_published_agenda(item.issue, item.meeting_id, by.id)
+
+
+def accept(item: AgendaItem, by) -> None:
+    """A proposal goes on the agenda, before "any other business". If the agenda is published, the
+    linked issue gets its timeline line (and a new issue is being discussed); the proposer is notified."""
+    _allow(item.meeting.agenda_editable)
+    if item.state == ItemState.ACCEPTED:
+        return
+    item.state, item.decline_reason = ItemState.ACCEPTED, None
+    item.position = append_position(item.meeting_id)
+    _on_agenda(item, by)
+    notify([item.proposer], "proposal_answered", "proposal", item.id, exclude=by)
+    db.session.commit()
+
+
+def decline(item: AgendaItem, by, reason: str) -> None:
+    """Decline a proposal (or take an item off the agenda) with a reason the proposer sees; they are notified."""
+    _allow(item.can_decline_or_move())
+    item.state, item.decline_reason = ItemState.DECLINED, reason
+    notify([item.proposer], "proposal_answered", "proposal", item.id, exclude=by)
+    db.session.commit()
+
+
+def move(item: AgendaItem, to: Meeting) -> None:
+    """Move an item to a later meeting that takes proposals; it is a proposal there."""
+    _allow(item.can_decline_or_move() and to.open_for_proposals and to.starts_at > item.meeting.starts_at)
+    item.meeting, item.state, item.position = to, ItemState.PROPOSED, 0
+    db.session.commit()
+
+
+def swap(item: AgendaItem, direction: int) -> bool:
+    """Move an accepted item one place up (-1) or down (+1); positions are renumbered 0..n-1 first.
+    False when it cannot move that way."""
+    _allow(item.meeting.agenda_editable)
+    rows = db.session.scalars(
+        select(AgendaItem).where(AgendaItem.meeting_id == item.meeting_id, AgendaItem.state == ItemState.ACCEPTED)
+        .order_by(AgendaItem.position, AgendaItem.id)).all()
+    if not move_in_order(rows, item, direction):
+        return False
+    db.session.commit()
+    return True
+
+
+def change_settings(item: AgendaItem, *, minutes_planned: int | None, phase: ItemPhase | str | None) -> None:
+    """The time planned for an item and its stage."""
+    _allow(item.meeting.agenda_editable)
+    item.minutes_planned, item.phase = minutes_planned, phase or None
+    db.session.commit()
+
+
+def carry_over(meeting: Meeting, source: AgendaItem, by) -> AgendaItem:
+    """Put the issue of an earlier item on this agenda (accepted, "follow up"), once per issue and meeting.
+    On a published agenda the issue gets its timeline line."""
+    _allow(meeting.open_for_proposals and source.issue_id is not None)
+    item = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
+                                                      AgendaItem.issue_id == source.issue_id))
+    if item is not None:
+        return item
+    item = AgendaItem(meeting=meeting, title=source.title, issue_id=source.issue_id, state=ItemState.ACCEPTED,
+                      phase=ItemPhase.FOLLOW_UP, carried_from_id=source.id, position=append_position(meeting.id),
+                      search_text=source.search_text)
+    db.session.add(item)
+    db.session.flush()
+    _on_agenda(item, by)
+    db.session.commit()
+    return item
+
+
+def toggle_concerns_residents(item: AgendaItem) -> None:
+    """Mark an item as concerning the residents (it then shows the "residents heard" mark), or unmark it."""
+    _allow(item.meeting.agenda_editable)
+    item.concerns_residents = not item.concerns_residents
+    db.session.commit()
+
+
+def toggle_residents_heard(item: AgendaItem) -> None:
+    """Outflow 3 of the pre-meeting: staff say whether the residents have been heard."""
+    _allow(item.meeting.agenda_editable)
+    item.residents_heard = not item.residents_heard
+    db.session.commit()
+
+
+def set_current(item: AgendaItem) -> None:
+    """The item the meeting is at now (highlighted on the projector)."""
+    item.meeting.current_item_id = item.id
+    db.session.commit()
+
+
+# -- publish, held, minutes, approval ----------------------------------------------
+
+def publish(meeting: Meeting, by, *, confirmed: bool = False) -> None:
+    """planned -> published: every member sees the agenda. Each linked issue gets an "on the agenda" line
+    (a new issue is now being discussed); the members are notified. Raises `ResidentsNotHeard` unless
+    `confirmed` when items that concern the residents have not been through their pre-meeting."""
+    _allow(meeting.can_publish())
+    unheard = unheard_items(meeting)
+    if unheard and not confirmed:
+        raise ResidentsNotHeard(unheard)
+    meeting.status, meeting.published_at = MeetingStatus.PUBLISHED, utcnow()
+    for item in db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
+                                                            AgendaItem.state == ItemState.ACCEPTED,
+                                                            AgendaItem.issue_id.is_not(None))
+                                   .options(joinedload(AgendaItem.issue))):
+        on_published_agenda(item.issue, meeting.id, by.id)
+    notify(active_members(), "agenda_published", "meeting", meeting.id, exclude=by)
+    db.session.commit()
+
+
+def mark_held(meeting: Meeting) -> None:
+    """planned/published -> held: the minutes are written per item now; an agenda never published
+    counts as published now."""
+    _allow(meeting.can_mark_held())
+    meeting.status = MeetingStatus.HELD
+    meeting.published_at = meeting.published_at or utcnow()
+    db.session.commit()
+
+
+def save_minutes(item: AgendaItem, *, notes: str | None, decision: str | None) -> None:
+    """The notes and the decision of one item (the decision becomes searchable)."""
+    _allow(item.meeting.agenda_editable)
+    item.notes, item.decision = notes, decision
+    refresh_search_text(item)
+    db.session.commit()
+
+
+def add_action(item: AgendaItem, by, *, what: str, assignee_id: int | None = None, assignee_name: str | None = None,
+               due: date | None = None, form_token: str | None = None) -> ActionItem | None:
+    """An action item under an agenda item, for a member or someone outside the council (`assignee_name`),
+    once per form token. The member given it is notified (and sees it at once)."""
+    _allow(item.meeting.agenda_editable)
+    assignee = db.session.get(User, assignee_id) if assignee_id else None
+    action, created = _create_once(ActionItem, form_token, lambda: ActionItem(
+        agenda_item_id=item.id, meeting_id=item.meeting_id, what=what, assignee_id=assignee.id if assignee else None,
+        assignee_name=None if assignee else assignee_name, due=due, form_token=form_token))
+    if created:
+        notify([assignee], "action_assigned", "action", action.id, exclude=by)
+    db.session.commit()
+    return action
+
+
+def approve(meeting: Meeting, by) -> None:
+    """held -> approved: the minutes are locked and every member reads them. Each decision and action item
+    becomes a line in its linked issue's timeline; the members are notified."""
+    _allow(meeting.can_approve())
+    meeting.status, meeting.approved_at, meeting.approved_by_id = MeetingStatus.APPROVED, utcnow(), by.id
+    linked = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
+                                                         AgendaItem.issue_id.is_not(None))).all()
+    actions = db.session.scalars(select(ActionItem).where(ActionItem.meeting_id == meeting.id)).all()
+    for item in linked:
+        if item.decision:
+            record_event(item.issue_id, IssueEventKind.DECISION, by.id, value=str(meeting.id), reason=item.decision)
+        for action in actions:
+            if action.agenda_item_id == item.id:
+                record_event(item.issue_id, IssueEventKind.ACTION, by.id, value=str(meeting.id), reason=action.what)
+        db.session.execute(update(Issue).where(Issue.id == item.issue_id).values(last_activity_at=utcnow()))
+    notify(active_members(), "minutes_approved", "meeting", meeting.id, exclude=by)
+    db.session.commit()
+
+
+def mark_done(action: ActionItem, by, note: str | None = None) -> None:
+    """The action item is done (once: a second mark keeps the first note)."""
+    if action.done_at is None:
+        action.done_at, action.done_note, action.done_by_id = utcnow(), note, by.id
+        db.session.commit()
