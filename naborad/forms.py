@@ -1,5 +1,6 @@
 """The base of every form (strips characters no text field may hold: NUL, other C0 controls), and the
 shared pieces of forms: filters, the status of a re-rendered form, one-time form tokens and creating once by them."""
+from collections.abc import Callable
 import re
 
 from flask_wtf import FlaskForm
@@ -79,22 +80,24 @@ def by_token(model, token: str | None):
     return db.session.scalar(select(model).where(model.form_token == token)) if token else None
 
 
-def create_once(row, token: str | None):
-    """Add a row made by a form that carries a one-time token, once: a second submit with the same token
-    (even one that races the first, caught by the unique column) gives back the first row.
-    Returns (row, created); flushes, the caller commits."""
-    existing = by_token(type(row), token)
+def create_once(model, token: str | None, make: Callable[[], object]) -> tuple[object, bool]:
+    """Create once by form token: the row of `model` a form with this one-time token already made, or a
+    new one from `make()`; returns (row, created). A double click finds the first row; a submit that races
+    it hits the unique `form_token` column inside a savepoint and gets the winner's row, while the
+    caller's transaction stays usable. Flushes; the caller commits."""
+    existing = by_token(model, token)
     if existing is not None:
         return existing, False
+    row = make()
     row.form_token = token
-    db.session.add(row)
     try:
-        db.session.flush()
-    except IntegrityError:  # the same form posted twice at once: the first one wins
-        db.session.rollback()
+        with db.session.begin_nested():
+            db.session.add(row)
+            db.session.flush()
+    except IntegrityError:
         if not token:
             raise
-        return by_token(type(row), token), False
+        return by_token(model, token), False
     return row, True
 
 

@@ -364,9 +364,7 @@ def test_only_outflows_write_council_rows_from_premeeting_data():
 # The council-side copies of what leaves the room: only outflows.py sets them.
 OUTFLOW_FIELDS = {"residents_summary", "residents_heard", "from_premeeting"}
 # Modules that still set an outflow field themselves, until they call outflows.py.
-WIRING_PENDING = {
-    "naborad.meetings.views": "toggle_heard flips residents_heard; it is to call outflows.set_residents_heard",
-}
+WIRING_PENDING: dict[str, str] = {}
 
 
 def outflow_field_writes(source: str, name: str) -> list[str]:

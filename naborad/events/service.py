@@ -24,6 +24,7 @@ from sqlalchemy.orm import joinedload
 
 from ..access import is_organiser
 from ..extensions import db
+from ..forms import create_once
 from ..models import Event, Signup, SignupStatus, TaskSlot, User, VolunteerTask, utcnow
 from ..notifications.service import active_members, notify
 
@@ -175,29 +176,20 @@ def _signed_up(event: Event, skip=()) -> list[User]:
 
 # -- the event itself ------------------------------------------------------------------
 
-def _by_form_token(token: str | None) -> Event | None:
-    return db.session.scalar(select(Event).where(Event.form_token == token)) if token else None
-
-
 def create_event(details: EventDetails, *, by, form_token: str | None = None,
                  copy_of: Event | None = None) -> tuple[Event, bool]:
     """A new event, with copies of `copy_of`'s volunteer tasks (not its sign-ups); every active member
     but `by` is told. Created once per form token: the same form sent again, even at the same moment,
     gives the first event back. Returns the event and whether it is new. Commits."""
-    existing = _by_form_token(form_token)
-    if existing is not None:
-        return existing, False
-    event = Event(created_by_id=by.id, form_token=form_token)
-    details.apply_to(event)
-    if copy_of is not None:
-        for task in copy_of.tasks:
+    def make():
+        event = Event(created_by_id=by.id)
+        details.apply_to(event)
+        for task in copy_of.tasks if copy_of is not None else ():
             event.tasks.append(VolunteerTask(title=task.title, slots=task.slots, position=task.position))
-    db.session.add(event)
-    try:
-        db.session.flush()
-    except IntegrityError:  # the same form sent twice at once: the first one wins
-        db.session.rollback()
-        return _by_form_token(form_token), False
+        return event
+    event, created = create_once(Event, form_token, make)
+    if not created:
+        return event, False
     notify(active_members(), "event_new", "event", event.id, exclude=by)
     db.session.commit()
     return event, True

@@ -76,9 +76,9 @@ def open_issue(by: User, *, title: str, body: str, category: str, place: str | N
     findings = _findings(post_anyway, title, body)
     if findings:
         return Posted(findings=findings)
-    issue, created = create_once(Issue(title=title, body=body, category=category, place=place, author_id=by.id,
-                                       happened_at=happened_at, search_text=search_key(title, body, place)),
-                                 form_token)
+    issue, created = create_once(Issue, form_token, lambda: Issue(
+        title=title, body=body, category=category, place=place, author_id=by.id, happened_at=happened_at,
+        search_text=search_key(title, body, place)))
     if created:
         db.session.add(IssueFollow(issue_id=issue.id, user_id=by.id))
         db.session.commit()
@@ -110,7 +110,7 @@ def post_reply(issue: Issue, by: User, body: str, *, form_token: str | None = No
     findings = _findings(post_anyway, body)
     if findings:
         return Posted(findings=findings)
-    reply, created = create_once(Reply(issue_id=issue.id, author_id=by.id, body=body), form_token)
+    reply, created = create_once(Reply, form_token, lambda: Reply(issue_id=issue.id, author_id=by.id, body=body))
     if created:
         _replies_changed(issue.id, +1, activity=True)
         if not is_following(issue, by):

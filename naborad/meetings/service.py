@@ -8,7 +8,6 @@ The query helpers take the visitor (`user`) and return only what that member may
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_, select, update
@@ -17,7 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from ..access import is_moderator, minutes_visible, visible_action_items, visible_agenda_items, visible_meetings
 from ..extensions import db
-from ..forms import move_in_order
+from ..forms import create_once, move_in_order
 from ..issues.service import on_published_agenda, record_event
 from ..models import (ActionItem, AgendaItem, Issue, IssueEventKind, IssueStatus, ItemPhase, ItemState, Meeting,
                       MeetingResponse, MeetingStatus, RsvpAnswer, StandingKind, User, utcnow)
@@ -46,23 +45,6 @@ def _allow(condition: bool) -> None:
         raise NotAllowed
 
 
-def _create_once(model, form_token: str | None, make: Callable[[], object]):
-    """The row this form token made before, or a new one from `make()`; (row, created).
-    A double submit finds the first row; a simultaneous one hits the unique token and finds it too."""
-    if form_token:
-        existing = db.session.scalar(select(model).where(model.form_token == form_token))
-        if existing is not None:
-            return existing, False
-    row = make()
-    try:
-        with db.session.begin_nested():  # added inside the savepoint, so a rollback forgets it
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError:
-        return db.session.scalar(select(model).where(model.form_token == form_token)), False
-    return row, True
-
-
 # -- what the pages show ------------------------------------------------------------
 
 def upcoming(user) -> list[Meeting]:
@@ -86,7 +68,7 @@ def archive(user, q: str | None = None) -> list[Meeting]:
     return db.session.scalars(stmt.order_by(Meeting.starts_at.desc()).limit(100)).all()
 
 
-def items(user, meeting: Meeting) -> list[AgendaItem]:
+def agenda_items(user, meeting: Meeting) -> list[AgendaItem]:
     """The meeting's items this member may see (agenda and proposals), in agenda order."""
     return db.session.scalars(
         visible_agenda_items(user, meeting)
@@ -96,7 +78,7 @@ def items(user, meeting: Meeting) -> list[AgendaItem]:
 
 def agenda(user, meeting: Meeting) -> list[AgendaItem]:
     """The accepted items, in agenda order."""
-    return [i for i in items(user, meeting) if i.state == ItemState.ACCEPTED]
+    return [i for i in agenda_items(user, meeting) if i.state == ItemState.ACCEPTED]
 
 
 def actions_by_item(user, meeting: Meeting) -> dict[int, list[ActionItem]]:
@@ -121,7 +103,7 @@ def open_actions(user) -> list[ActionItem]:
 def agenda_context(user, meeting: Meeting) -> dict:
     """What the agenda region (templates/meetings/_agenda.html) shows this member; the meeting page
     and every agenda change use it."""
-    visible = items(user, meeting)
+    visible = agenda_items(user, meeting)
     moderator = is_moderator(user)
     return dict(meeting=meeting, agenda=[i for i in visible if i.state == ItemState.ACCEPTED],
                 proposals=[i for i in visible if i.state != ItemState.ACCEPTED],
@@ -230,7 +212,7 @@ def decisions(q: str | None = None) -> list[AgendaItem]:
 def schedule(*, starts_at: datetime, place: str, video_url: str | None = None,
              form_token: str | None = None) -> tuple[Meeting, bool]:
     """A new planned meeting with the standing items on its agenda, once per form token; (meeting, created)."""
-    meeting, created = _create_once(Meeting, form_token, lambda: Meeting(
+    meeting, created = create_once(Meeting, form_token, lambda: Meeting(
         starts_at=starts_at, place=place, video_url=video_url, form_token=form_token))
     if created:
         db.session.add_all(standing_items(meeting))
@@ -278,7 +260,7 @@ def propose(meeting: Meeting, by, *, title: str, why: str | None = None, issue: 
                           proposer_id=by.id, form_token=form_token)
         refresh_search_text(item)
         return item
-    item, created = _create_once(AgendaItem, form_token, make)
+    item, created = create_once(AgendaItem, form_token, make)
     db.session.commit()
     return item, created
 
@@ -374,13 +356,6 @@ def toggle_concerns_residents(item: AgendaItem) -> None:
     db.session.commit()
 
 
-def toggle_residents_heard(item: AgendaItem) -> None:
-    """Outflow 3 of the pre-meeting: staff say whether the residents have been heard."""
-    _allow(item.meeting.agenda_editable)
-    item.residents_heard = not item.residents_heard
-    db.session.commit()
-
-
 def set_current(item: AgendaItem) -> None:
     """The item the meeting is at now (highlighted on the projector)."""
     item.meeting.current_item_id = item.id
@@ -430,7 +405,7 @@ def add_action(item: AgendaItem, by, *, what: str, assignee_id: int | None = Non
     once per form token. The member given it is notified (and sees it at once)."""
     _allow(item.meeting.agenda_editable)
     assignee = db.session.get(User, assignee_id) if assignee_id else None
-    action, created = _create_once(ActionItem, form_token, lambda: ActionItem(
+    action, created = create_once(ActionItem, form_token, lambda: ActionItem(
         agenda_item_id=item.id, meeting_id=item.meeting_id, what=what, assignee_id=assignee.id if assignee else None,
         assignee_name=None if assignee else assignee_name, due=due, form_token=form_token))
     if created:

@@ -11,6 +11,7 @@ from ..htmx import redirect_to, render, wants_fragment
 from ..i18n import from_local, to_local_naive
 from ..models import RsvpAnswer
 from ..search import int_arg, parse_id
+from ..premeeting import outflows
 from . import bp, service
 from .forms import (ActionForm, CancelForm, ItemSettingsForm, MeetingForm, MinutesForm, MoveForm, ProposalForm,
                     ReasonForm, RsvpForm, SearchForm)
@@ -264,7 +265,7 @@ def toggle_concerns(item_id):
 @allow(MEMBERS, acts=STAFF)
 def toggle_heard(item_id):
     item = _editable_item(item_id)
-    service.toggle_residents_heard(item)
+    outflows.set_residents_heard(item, not item.residents_heard)  # outflow 3 of the pre-meeting
     return _agenda_changed(item)
 
 

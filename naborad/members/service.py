@@ -145,9 +145,9 @@ def invite(by: User, *, role: str, email: str | None = None, label: str | None =
     email. An audit line. Returns the invitation and, if it is new, its code (only the hash is stored;
     a repeated token gives back the first invitation and no code). Commits."""
     code = new_code()
-    invitation, created = create_once(Invitation(code_hash=code_hash(code), role=Role(role), email=email, label=label,
-                                                 created_by_id=by.id, expires_at=utcnow() + INVITATION_VALID),
-                                      form_token)
+    invitation, created = create_once(Invitation, form_token, lambda: Invitation(
+        code_hash=code_hash(code), role=Role(role), email=email, label=label, created_by_id=by.id,
+        expires_at=utcnow() + INVITATION_VALID))
     if not created:
         return invitation, None
     _send_invitation(invitation, code)

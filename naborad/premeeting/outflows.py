@@ -20,7 +20,7 @@ from __future__ import annotations
 from ..extensions import db
 from ..models import AgendaItem, PreMeetingItem
 from ..models.meetings import refresh_search_text
-from ..once import create_once
+from ..forms import create_once
 from .service import NotAllowed, council_item_for, is_frozen, open_council_meetings
 
 

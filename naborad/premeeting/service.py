@@ -19,7 +19,7 @@ from ..forms import move_in_order
 from ..models import (AgendaItem, ItemState, Meeting, MeetingStatus, PreItemState, PreMeeting, PreMeetingComment,
                       PreMeetingItem, PreMeetingResponse, Role, utcnow)
 from ..notifications.service import active_members, notify
-from ..once import create_once
+from ..forms import create_once
 
 # A pre-meeting stays under "upcoming" until this long after it started.
 STILL_UPCOMING = timedelta(hours=6)

@@ -29,10 +29,9 @@ def file_report(by: User, *, category: str, text: str, place: str | None = None,
     now. The staff are alerted and told (see alert_staff) in the report's own transaction: the outbox
     sends (and retries) later, so an SMTP failure can never lose the report. Returns (report, created).
     Commits."""
-    report, created = create_once(SituationReport(category=category, text=text, place=place,
-                                                  happened_at=happened_at or utcnow(), reporter_id=by.id,
-                                                  contact_way=contact_way, contact_detail=contact_detail),
-                                  form_token)
+    report, created = create_once(SituationReport, form_token, lambda: SituationReport(
+        category=category, text=text, place=place, happened_at=happened_at or utcnow(), reporter_id=by.id,
+        contact_way=contact_way, contact_detail=contact_detail))
     if created:
         alert_staff(report)
         notify(active_members(Role.STAFF), "report_new", "report", report.id, exclude=by)
