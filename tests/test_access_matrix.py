@@ -42,21 +42,28 @@ def world(database_url):
     """(app, sample ids, {visitor: session cookie}); the deactivated member was deactivated with the session open."""
     app = create_app({**BASE_CONFIG, "DATABASE_URL": database_url})
     app.test_client_class = RequestClient
-    with app.app_context(), _one_connection(app) as connection:
-        make_user = user_maker()
-        ids = build_samples(make_user)
-        cookies = {}
-        for visitor in VISITORS:
-            if visitor == "anon":
-                continue
-            user = make_user(Role.NEIGHBOUR if visitor == "deactivated" else Role(visitor))
-            client = app.test_client()
-            assert log_in(client, user.username).status_code == 303
-            cookies[visitor] = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
-            if visitor == "deactivated":
-                user.is_active_member = False
-                db.session.commit()
-        yield app, ids, cookies, connection
+    with app.app_context():
+        with _one_connection(app) as connection:
+            yield app, *_build_world(app), connection
+        db.engine.dispose()  # this app's pool closes with the module (no connection left to the garbage collector)
+
+
+def _build_world(app):
+    """The sample data, and a session cookie per kind of visitor."""
+    make_user = user_maker()
+    ids = build_samples(make_user)
+    cookies = {}
+    for visitor in VISITORS:
+        if visitor == "anon":
+            continue
+        user = make_user(Role.NEIGHBOUR if visitor == "deactivated" else Role(visitor))
+        client = app.test_client()
+        assert log_in(client, user.username).status_code == 303
+        cookies[visitor] = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+        if visitor == "deactivated":
+            user.is_active_member = False
+            db.session.commit()
+    return ids, cookies
 
 
 @contextmanager
