@@ -10,6 +10,15 @@ from .htmx import is_htmx
 
 log = logging.getLogger(__name__)
 
+
+class NotAllowed(Exception):
+    """A rule refuses this change in the thing's present state (a meeting already published, an event
+    past its deadline, one's own role): services raise it before writing, and it answers 403."""
+
+
+class Gone(LookupError):
+    """The thing was removed while the request waited for it (a sign-up deleted before the lock): 404."""
+
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
     403: (_l("Not allowed"), _l("You do not have permission to do that.")),
@@ -52,6 +61,18 @@ def register_error_handlers(app):
             headers["Retry-After"] = str(error.retry_after)
             return body, code, headers
         return response
+
+    @app.errorhandler(NotAllowed)
+    def not_allowed(error):
+        from .extensions import db
+        db.session.rollback()
+        return error_response(403)
+
+    @app.errorhandler(Gone)
+    def gone(error):
+        from .extensions import db
+        db.session.rollback()
+        return error_response(404)
 
     @app.errorhandler(Exception)
     def unhandled(error):

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..access import is_organiser
+from ..errors import Gone, NotAllowed  # noqa: F401  (re-exported for the views and the CLI)
 from ..extensions import db
 from ..forms import create_once
 from ..models import Event, Signup, SignupStatus, TaskSlot, User, VolunteerTask, utcnow
@@ -31,12 +32,6 @@ from ..notifications.service import active_members, notify
 DIETARY_KEEP = timedelta(days=30)
 
 
-class NotAllowed(Exception):
-    """The event no longer takes this change from this member (cancelled, or past the deadline)."""
-
-
-class Gone(LookupError):
-    """The sign-up or task was deleted before the event was locked."""
 
 
 class GuestsDoNotFit(Exception):

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..access import MEMBERS, ORGANISERS, allow, get_event_or_404, require, visible_events
-from ..errors import error_response
 from ..extensions import db
 from ..forms import form_status, with_token
 from ..htmx import redirect_to, render, wants_fragment
@@ -21,8 +20,6 @@ PAST_SHOWN = 30
 
 
 # A change the service refuses because of the event's state is 403; a row deleted meanwhile, 404.
-bp.register_error_handler(service.NotAllowed, lambda error: error_response(403))
-bp.register_error_handler(service.Gone, lambda error: error_response(404))
 
 
 # -- list -----------------------------------------------------------------------

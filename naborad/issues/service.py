@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..access import may_change_reply, may_reply
+from ..errors import NotAllowed  # noqa: F401  (re-exported for the views and the CLI)
 from ..extensions import db
 from ..forms import by_token, create_once
 from ..models import Issue, IssueEvent, IssueEventKind, IssueFollow, IssueStatus, Reply, User, search_key, utcnow
@@ -23,9 +24,6 @@ from .wording import check as check_wording
 
 EDIT_WINDOW = timedelta(minutes=15)
 
-
-class NotAllowed(Exception):
-    """The member may read the thread but not do this in it (the views answer 403)."""
 
 
 @dataclass

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..access import is_moderator, minutes_visible, visible_action_items, visible_agenda_items, visible_meetings
+from ..errors import NotAllowed  # noqa: F401  (re-exported for the views and the CLI)
 from ..extensions import db
 from ..forms import create_once, move_in_order
 from ..issues.service import on_published_agenda, record_event
@@ -27,9 +28,6 @@ from ..search import words_like
 # A meeting stays among the upcoming ones until six hours after it started.
 UPCOMING_GRACE = timedelta(hours=6)
 
-
-class NotAllowed(Exception):
-    """The meeting's (or the item's) status does not allow this change."""
 
 
 class ResidentsNotHeard(Exception):

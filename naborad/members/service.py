@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ..auth.sessions import end_all_sessions
 from ..auth.views import RESET_VALID
+from ..errors import NotAllowed  # noqa: F401  (re-exported for the views and the CLI)
 from ..extensions import db
 from ..forms import create_once
 from ..mail import queue_mail
@@ -21,9 +22,6 @@ from ..tokens import code_hash, new_code, new_token, sha256
 
 INVITATION_VALID = timedelta(days=14)
 
-
-class NotAllowed(Exception):
-    """Staff may see the member but not make this change (the views answer 403 or show the error)."""
 
 
 def may_administer(by: User, member: User) -> bool:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..access import is_staff, visible_premeeting_items, visible_premeetings
+from ..errors import NotAllowed  # noqa: F401  (re-exported for the views and the CLI)
 from ..extensions import db
 from ..forms import move_in_order
 from ..models import (AgendaItem, ItemState, Meeting, MeetingStatus, PreItemState, PreMeeting, PreMeetingComment,
@@ -24,9 +25,6 @@ from ..forms import create_once
 # A pre-meeting stays under "upcoming" until this long after it started.
 STILL_UPCOMING = timedelta(hours=6)
 
-
-class NotAllowed(Exception):
-    """The change is refused in this state (the views answer 403)."""
 
 
 # -- reading --------------------------------------------------------------------------

@@ -7,21 +7,12 @@ from wtforms.fields.choices import SelectChoice
 
 from ..access import (PREMEETING, STAFF, allow, get_premeeting_comment_or_404, get_premeeting_item_or_404,
                       get_premeeting_or_404, is_staff, require)
-from ..errors import error_response
-from ..extensions import db
 from ..forms import form_status, with_token
 from ..htmx import redirect_to, render, wants_fragment
 from ..i18n import datetime_filter, from_local
 from ..search import int_arg
 from . import bp, outflows, service
 from .forms import CommentForm, ItemForm, PreMeetingForm, RaiseForm, ReasonForm, SummaryForm
-
-
-@bp.errorhandler(service.NotAllowed)
-def not_allowed(error):
-    """A rule refused the change in this state: 403, as for any action that is not allowed."""
-    db.session.rollback()
-    return error_response(403)
 
 
 def new_comment_form():
