@@ -15,8 +15,10 @@ declaration answers 404 (fail closed). `@allow(READERS, acts=ACTORS)` says two t
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
 
 from flask import abort, current_app, g, has_request_context, request, url_for
 from flask_login import current_user
@@ -190,20 +192,29 @@ def enforce_policy():
 def _next_target() -> str | None:
     """Where to go back to after logging in: this page, or for htmx the page the request came from."""
     if request.headers.get("HX-Request") == "true":
-        from urllib.parse import urlsplit
         current = urlsplit(request.headers.get("HX-Current-URL", ""))
         if current.netloc == request.host and current.path:
-            return current.path + (f"?{current.query}" if current.query else "")
+            return safe_next(current.path + (f"?{current.query}" if current.query else ""))
         return None
     if request.method != "GET":
         return None
-    path = request.full_path if request.query_string else request.path
-    return path
+    return safe_next(request.full_path if request.query_string else request.path)
+
+
+# Anything a browser might read as the start of another host, or that breaks a header.
+_UNSAFE_IN_NEXT = re.compile(r"[\x00-\x20\x7f\\]")
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only same-site relative paths are followed after login."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """A redirect target from the visitor (`next`, HX-Current-URL): only a path on this site, written in
+    printable ASCII with no whitespace, control character or backslash, with no scheme or host, and no
+    path that starts with two slashes even once percent-decoded ("/%2F/evil.example"). Else None."""
+    if not target or not target.isascii() or _UNSAFE_IN_NEXT.search(target):
+        return None
+    parts = urlsplit(target)
+    path = unquote(parts.path)
+    if (target.startswith("//") or parts.scheme or parts.netloc or not path.startswith("/") or path.startswith("//")
+            or _UNSAFE_IN_NEXT.search(path)):
         return None
     return target
 
