@@ -21,8 +21,10 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(user, password: str) -> bool:
-    """Check the password; rehash when the parameters changed (caller commits)."""
+    """Check the password; rehash when the parameters changed (caller commits). An account without a
+    password costs the same time as one with (see burn_time)."""
     if not user.password_hash:
+        burn_time(password)
         return False
     hasher = _hasher()
     try:

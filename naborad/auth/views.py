@@ -3,27 +3,31 @@
 from flask import current_app, flash, request, session, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..access import MEMBERS, allow, public, safe_next
-from ..extensions import db, limiter
+from ..extensions import client_ip, db, limiter
 from ..forms import form_status
 from ..htmx import redirect_to, render
-from ..mail import queue_mail
-from ..models import PasswordReset, User, audit, user_by_login, utcnow
-from ..passwords import burn_time, verify_password
-from ..tokens import new_token, sha256
-from . import bp, service, throttle
-from .service import RESET_VALID  # noqa: F401  (members' printed reset links use the same validity)
+from ..models import audit
+from . import bp, service
 from .forms import (AcceptInvitationForm, ChangePasswordForm, DeleteAccountForm, ForgotPasswordForm,
                     InvitationCodeForm,
                     LoginForm, ProfileForm, ResetPasswordForm)
-from .sessions import end_session, start_session
+from .sessions import end_session
 
 
 
 def _login_limit():
     return current_app.config["LOGIN_IP_LIMIT"]
+
+
+def _wait(seconds: int, errors: list, template: str, **ctx):
+    """429 with Retry-After: too many wrong passwords from here for this account."""
+    errors.append(_("Too many failed attempts. Wait %(minutes)s minute(s) and try again.",
+                    minutes=max(1, round(seconds / 60))))
+    response = render(template, status=429, **ctx)
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 @bp.route("/logg-inn", methods=["GET", "POST"])
@@ -35,26 +39,11 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        wait = throttle.wait_seconds(form.login.data)
-        if wait:
-            minutes = max(1, round(wait / 60))
-            form.form_errors.append(_("Too many failed attempts. Wait %(minutes)s minute(s) and try again.",
-                                      minutes=minutes))
-            response = render("auth/login.html", form=form, status=429)
-            response.headers["Retry-After"] = str(wait)
-            return response
-        user = user_by_login(form.login.data)
-        if user is None:
-            burn_time(form.password.data)
-        if user is not None and user.is_active_member and verify_password(user, form.password.data):
-            throttle.clear(form.login.data)
-            start_session(user)
-            audit("login", actor=user)
-            db.session.commit()
+        attempt = service.attempt_login(form.login.data, form.password.data, client_ip())
+        if attempt.wait:
+            return _wait(attempt.wait, form.form_errors, "auth/login.html", form=form)
+        if attempt.user is not None:
             return redirect_to(safe_next(request.args.get("next")) or url_for("pages.dashboard"))
-        throttle.record_failure(form.login.data)
-        audit("login_failed", target=user, detail=None if user else form.login.data[:100])
-        db.session.commit()
         form.form_errors.append(_("Wrong username, email or password."))
         status = 422
     elif request.method == "POST":
@@ -77,15 +66,7 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.email == form.email.data))
-        if user is not None and user.is_active_member:
-            token = new_token()
-            db.session.add(PasswordReset(token_hash=sha256(token), user_id=user.id,
-                                         expires_at=utcnow() + RESET_VALID))
-            queue_mail(user.email, "password_reset", locale=user.locale,
-                       display_name=user.display_name, path=url_for("auth.reset_password", token=token))
-            audit("password_reset_requested", target=user)
-            db.session.commit()
+        service.request_reset(form.email.data, str(get_locale()))
         # The same answer whether or not the address exists.
         flash(_("If that address belongs to a member, a link to choose a new password is on its way. "
                 "It works for one hour."), "success")
@@ -165,7 +146,10 @@ def change_password():
     user = current_user._get_current_object()
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not verify_password(user, form.current.data):
+        check = service.check_current_password(user, form.current.data, client_ip())
+        if check.wait:
+            return _wait(check.wait, form.current.errors, "auth/change_password.html", form=form)
+        if check.user is None:
             form.current.errors.append(_("That is not your current password."))
         else:
             service.change_password(user, form.password.data)
@@ -194,7 +178,10 @@ def delete_account():
     if form.validate_on_submit():
         if last_staff:
             form.password.errors.append(_("You are the last staff member. Invite another before you leave."))
-        elif not verify_password(user, form.password.data):
+        elif (check := service.check_current_password(user, form.password.data, client_ip())).wait:
+            return _wait(check.wait, form.password.errors, "auth/delete_account.html", form=form,
+                         last_staff=last_staff)
+        elif check.user is None:
             form.password.errors.append(_("That is not your password."))
         else:
             service.delete_account(user)

@@ -12,7 +12,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from ..auth.sessions import end_all_sessions
-from ..auth.views import RESET_VALID
+from ..auth.service import RESET_VALID
 from ..errors import NotAllowed  # noqa: F401  (re-exported for the views and the CLI)
 from ..extensions import db
 from ..forms import create_once
