@@ -65,10 +65,11 @@ def test_deactivation_ends_every_session_and_frees_the_seat(app, make_user):
     assert actions == ["deactivated", "reactivated"]
 
 
-def test_the_representative_mark_is_for_residents_and_stays_as_today(app, make_user):
+def test_the_representative_mark_is_for_residents_and_goes_with_the_role(app, make_user):
+    """Issue 14, item 1: a former resident must not stay marked (it tells everyone they lived here)."""
     staff, resident = make_user(Role.STAFF), make_user(Role.RESIDENT)
     with pytest.raises(service.NotAllowed):
         service.toggle_residents_rep(make_user(Role.NEIGHBOUR), by=staff)
     assert service.toggle_residents_rep(resident, by=staff) is True
     service.change_role(resident, "neighbour", by=staff)
-    assert resident.is_residents_rep  # today a role change leaves the mark as it is
+    assert not resident.is_residents_rep and not resident.residents_rep_shown

@@ -64,8 +64,9 @@ def change_role(member: User, choice: str, by: User) -> None:
     """Give a member the role chosen in the form ("chair" and "deputy" are the chair role in one of its
     two seats; see models.role_from_choice). Taking a seat hands it over: its holder becomes a neighbour.
     Any other role leaves the chair seat the member held. Writes an audit line for each member changed.
-    The member's sessions go on (the new role counts from their next request), and the residents'-
-    representative mark is left as it is. Raises NotAllowed for one's own role. Commits."""
+    The member's sessions go on (the new role counts from their next request). Leaving the resident
+    role takes the residents'-representative mark away: on anyone else it would tell that they lived at
+    the facility. Raises NotAllowed for one's own role. Commits."""
     if not may_administer(by, member):
         raise NotAllowed
     new_role, seat = role_from_choice(choice)
@@ -76,6 +77,8 @@ def change_role(member: User, choice: str, by: User) -> None:
         db.session.flush()  # the seat is unique: free it before it is taken
     old = member.role_choice
     member.role, member.chair_seat = new_role, seat
+    if new_role != Role.RESIDENT:
+        member.is_residents_rep = False
     audit("role_changed", actor=by, target=member, detail=f"{old} -> {choice}")
     db.session.commit()
 
@@ -107,10 +110,10 @@ def reactivate(member: User, by: User) -> None:
 
 
 def toggle_residents_rep(member: User, by: User) -> bool:
-    """Mark a resident as a residents' representative, or take the mark away; other members see a badge
-    by the name. An audit line. Raises NotAllowed for a member who is not a resident. Returns the new
-    mark. Commits."""
-    if member.role != Role.RESIDENT:
+    """Mark a resident as a residents' representative, or take the mark away (from anyone); other members
+    see a badge by a resident's name. An audit line. Raises NotAllowed for marking a member who is not a
+    resident. Returns the new mark. Commits."""
+    if member.role != Role.RESIDENT and not member.is_residents_rep:
         raise NotAllowed
     member.is_residents_rep = not member.is_residents_rep
     audit("residents_rep_changed", actor=by, target=member, detail=str(member.is_residents_rep).lower())

@@ -61,6 +61,11 @@ class User(UserMixin, db.Model):
         return self.session_token
 
     @property
+    def residents_rep_shown(self) -> bool:
+        """The badge others see: only ever on a resident (on anyone else it would tell that they lived here)."""
+        return self.is_residents_rep and self.role == Role.RESIDENT
+
+    @property
     def is_active(self) -> bool:
         return self.is_active_member
 
