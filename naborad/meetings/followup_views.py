@@ -17,7 +17,7 @@ def actions():
     person = current_user.id if request.args.get("mine") else int_arg(request.args, "person")
     return render("meetings/actions.html", "meetings/_action_list.html",
                   actions=service.action_list(current_user, status, person), status_filter=status,
-                  person=person, people=service.assignees(), done_form=DoneForm(formdata=None))
+                  person=person, people=service.assignees(current_user), done_form=DoneForm(formdata=None))
 
 
 @bp.route("/oppfolging/<int:action_id>/ferdig", methods=["POST"])

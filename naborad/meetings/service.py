@@ -189,10 +189,12 @@ def action_list(user, status: str = "open", person: int | None = None) -> list[A
                                             ActionItem.due, ActionItem.id.desc()).limit(300)).all()
 
 
-def assignees() -> list[tuple[int, str]]:
-    """Members who have been given an action item, for the filter."""
-    return db.session.execute(select(User.id, User.display_name).join(ActionItem, ActionItem.assignee_id == User.id)
-                              .distinct().order_by(User.display_name)).all()
+def assignees(user) -> list[tuple[int, str]]:
+    """For the filter: the members given an action item that this member may see (never a name that stands
+    only in minutes not yet approved)."""
+    visible = visible_action_items(user).with_only_columns(ActionItem.assignee_id)
+    return db.session.execute(select(User.id, User.display_name).where(User.id.in_(visible))
+                              .order_by(User.display_name)).all()
 
 
 def decisions(q: str | None = None) -> list[AgendaItem]:
