@@ -64,6 +64,8 @@ def defaults(instance_path: str) -> dict:
         "LOGIN_IP_LIMIT": "60 per minute",
         "ACCEPT_INVITATION_LIMIT": "20 per minute",
         "RESET_REQUEST_LIMIT": "10 per minute",
+        # Situation reports per member (not per address: the residents share the facility's).
+        "REPORT_LIMIT": "20 per hour",
         "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session
         "WTF_CSRF_CHECK_DEFAULT": False,  # checked in naborad.security, see there
         "WTF_CSRF_ENABLED": True,

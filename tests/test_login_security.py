@@ -104,3 +104,16 @@ def test_a_password_change_ends_every_reset_link(client, make_user):
     newer = "an even newer passphrase"
     assert client.post("/profil/passord", data={"current": new, "password": newer, "confirm": newer}).status_code == 303
     assert client.get(f"/nytt-passord/{'c' * 43}").status_code == 404
+
+
+@pytest.mark.config(REPORT_LIMIT="2 per hour")
+def test_reports_are_rate_limited_per_member_not_per_address(app, client, make_user, login_as):
+    """Issue 14, item 7: /meld-fra/ had no limit. Residents share the facility's address, so it counts per member."""
+    def report(c, n):
+        return c.post("/meld-fra/", data={"category": "noise", "text": "Høy musikk.", "place": "Bakgården",
+                                          "contact_way": "in_app", "form_token": f"tok-{n}"})
+    login_as(Role.RESIDENT)
+    assert [report(client, n).status_code for n in range(3)] == [303, 303, 429]
+    other = app.test_client()  # the same address, another member
+    log_in(other, make_user(Role.RESIDENT).username)
+    assert report(other, 9).status_code == 303

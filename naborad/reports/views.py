@@ -1,12 +1,12 @@
 """Filing a report, the reporter's own view, the staff queue and handling, and the council's numbers."""
-from flask import flash, url_for
+from flask import current_app, flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..access import MEMBERS, STAFF, allow, get_report_or_404
-from ..extensions import db
+from ..extensions import db, limiter
 from ..forms import form_status, with_token
 from ..htmx import redirect_to, render, wants_fragment
 from ..i18n import from_local
@@ -37,6 +37,8 @@ def _on_duty():
 
 @bp.route("/", methods=["GET", "POST"])
 @allow(MEMBERS, form_csrf=True)
+@limiter.limit(lambda: current_app.config["REPORT_LIMIT"], methods=["POST"],
+               key_func=lambda: f"member:{current_user.get_id()}")
 def new():
     form = ReportForm()
     if form.validate_on_submit():
