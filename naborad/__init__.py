@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Flask, g
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
+from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
@@ -61,6 +62,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .errors import register_error_handlers
     register_error_handlers(app)
 
+    if app.config["JINJA_STRICT"]:
+        app.jinja_env.undefined = StrictUndefined
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["datetime"] = datetime_filter

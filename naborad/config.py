@@ -79,6 +79,7 @@ def defaults(instance_path: str) -> dict:
         "DEMO_DATA": False,
         "ONDUTY_EMAIL": "",  # where new situation reports are mailed (may be an email-to-SMS gateway)
         "REPORT_RETENTION_MONTHS": 12,
+        "JINJA_STRICT": False,  # tests: an undefined variable in a template raises instead of printing ""
     }
 
 

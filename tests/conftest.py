@@ -21,6 +21,7 @@ BASE_CONFIG = {
     "ARGON2_PARALLELISM": 1,
     "BASE_URL": "http://localhost",
     "RATELIMIT_STORAGE_URL": "memory://",
+    "JINJA_STRICT": True,
 }
 
 

@@ -137,6 +137,42 @@ def test_move_to_a_later_meeting(client, login_as, make_meeting):
     assert item.meeting_id == later.id
 
 
+def test_move_to_a_meeting_that_is_no_choice_is_422_with_the_error_beside_the_select(client, login_as, make_meeting):
+    login_as(Role.CHAIR)
+    now = make_meeting(days=5)
+    make_meeting(days=40)  # a later meeting exists: the move form is there
+    item = add_item(now, "Flytt meg", state=ItemState.PROPOSED)
+    page = client.post(f"/moter/punkt/{item.id}/flytt", data={"meeting_id": 999999})
+    html = page.data.decode()
+    assert page.status_code == 422 and "<main" in html
+    assert f'<p class="error" id="move-{item.id}-error">Ikke et gyldig valg</p>' in html
+    assert f'aria-describedby="move-{item.id}-error"' in html
+    fragment = client.post(f"/moter/punkt/{item.id}/flytt", data={"meeting_id": 999999}, headers=HX)
+    html = fragment.data.decode()
+    assert fragment.status_code == 422 and html.lstrip().startswith('<div id="agenda-region"')
+    assert f'<p class="error" id="move-{item.id}-error">Ikke et gyldig valg</p>' in html
+    db.session.refresh(item)
+    assert item.meeting_id == now.id
+
+
+def test_invalid_time_and_stage_is_422_with_the_error_beside_the_field(client, login_as, make_meeting):
+    login_as(Role.CHAIR)
+    item = add_item(make_meeting(), "Punkt", minutes_planned=10)
+    page = client.post(f"/moter/punkt/{item.id}/innstillinger", data={"minutes_planned": "999"})
+    assert page.status_code == 422 and "Tall må være mellom 1 og 240." in page.data.decode()
+    fragment = client.post(f"/moter/punkt/{item.id}/innstillinger", data={"minutes_planned": "999"}, headers=HX)
+    html = fragment.data.decode()
+    assert fragment.status_code == 422 and html.lstrip().startswith('<div id="agenda-region"')
+    assert f'<p class="error" id="minutes-{item.id}-error">Tall må være mellom 1 og 240.</p>' in html
+    assert 'value="999"' in html and f'aria-describedby="minutes-{item.id}-error"' in html  # what was typed stays
+    db.session.refresh(item)
+    assert item.minutes_planned == 10
+    assert client.post(f"/moter/punkt/{item.id}/innstillinger", data={"minutes_planned": "20"},
+                       headers=HX).status_code == 200
+    db.session.refresh(item)
+    assert item.minutes_planned == 20
+
+
 def test_members_cannot_moderate(app, make_meeting, make_user):
     meeting = make_meeting(status=MeetingStatus.PUBLISHED)
     visible = add_item(meeting, "Offentlig")

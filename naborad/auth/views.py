@@ -79,11 +79,11 @@ def forgot_password():
 def reset_password(token):
     reset = service.valid_reset(token)
     if reset is None:
-        return render("auth/link_invalid.html", status=404)
+        return render("auth/link_invalid.html", invitation=False, status=404)
     form = ResetPasswordForm()
     if form.validate_on_submit():
         if service.use_reset(reset, form.password.data) is None:
-            return render("auth/link_invalid.html", status=404)
+            return render("auth/link_invalid.html", invitation=False, status=404)
         flash(_("Your new password is saved. Log in with it."), "success")
         return redirect_to(url_for("auth.login"))
     return render("auth/reset_password.html", form=form, status=form_status(form))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from ..access import MEMBERS, ORGANISERS, allow, get_event_or_404, require, visible_events
 from ..extensions import db
 from ..forms import form_status, with_token
-from ..htmx import redirect_to, render, wants_fragment
+from ..htmx import after_change, invalid, redirect_to, render
 from ..models import Event, Signup, TaskSlot, VolunteerTask, utcnow
 from . import bp, export, service
 from .forms import EventForm, GuestsForm, ParticipantForm, SignupForm, TaskForm
@@ -51,34 +51,33 @@ def _signup_ctx(event: Event, form: SignupForm | None = None) -> dict:
             "can_change": service.may_change_signups(event, current_user)}
 
 
-def _show(event: Event, status: int = 200, form: SignupForm | None = None, task_form: TaskForm | None = None,
-          task_error: int | None = None):
-    return render("events/show.html", **_signup_ctx(event, form), attendees=service.attendees(event),
-                  task_form=task_form or TaskForm(formdata=None), task_error=task_error, status=status)
+def _tasks_ctx(event: Event, task_form: TaskForm | None = None, task_error: int | None = None) -> dict:
+    """What the task region (_tasks.html) needs; `task_form` with errors, `task_error`: the task found full."""
+    return {"event": event, "task_form": task_form or TaskForm(formdata=None), "task_error": task_error,
+            "can_change": service.may_change_signups(event, current_user)}
+
+
+def _page_ctx(event: Event, form: SignupForm | None = None, task_form: TaskForm | None = None,
+              task_error: int | None = None) -> dict:
+    """What the event page needs (`event` loaded with its tasks)."""
+    return {**_tasks_ctx(event, task_form, task_error), **_signup_ctx(event, form),
+            "attendees": service.attendees(event)}
 
 
 def _load_tasks():
     return selectinload(Event.tasks).selectinload(VolunteerTask.takers).joinedload(TaskSlot.user)
 
 
+def _reloaded(event_id: int) -> Event:
+    """The event with its tasks and takers as they are now (after a change)."""
+    db.session.expire_all()
+    return get_event_or_404(event_id, _load_tasks())
+
+
 @bp.route("/<int:event_id>")
 @allow(MEMBERS)
 def show(event_id):
-    return _show(get_event_or_404(event_id, _load_tasks()))
-
-
-def _signup_done(event: Event, message: str):
-    if wants_fragment():
-        return render("events/_signup.html", **_signup_ctx(event))
-    flash(message, "success")
-    return redirect_to(url_for("events.show", event_id=event.id))
-
-
-def _signup_failed(event: Event, form: SignupForm, status: int = 422):
-    if wants_fragment():
-        return render("events/_signup.html", **_signup_ctx(event, form), status=status)
-    event = get_event_or_404(event.id, _load_tasks())
-    return _show(event, status=status, form=form)
+    return render("events/show.html", **_page_ctx(get_event_or_404(event_id, _load_tasks())))
 
 
 @bp.route("/<int:event_id>/pamelding", methods=["POST"])
@@ -87,19 +86,19 @@ def sign_up(event_id):
     event = get_event_or_404(event_id)
     require(service.may_change_signups(event, current_user))  # before the form: closed is 403, not 422
     form = SignupForm(event=event)
-    if not form.validate_on_submit():
-        return _signup_failed(event, form)
-    try:
-        signup, changed = service.sign_up(event, by=current_user, guests=form.guests.data or 0,
-                                          dietary_note=form.dietary_note.data)
-    except service.GuestsDoNotFit as error:
-        form.guests.errors = [_("Only room for %(num)d guests now.", num=error.most)]
-        return _signup_failed(event, form)
-    if changed:
-        return _signup_done(event, _("Your sign-up is changed."))
-    if signup.confirmed:
-        return _signup_done(event, _("You are signed up."))
-    return _signup_done(event, _("The event is full. You are on the waiting list."))
+    if form.validate_on_submit():
+        try:
+            signup, changed = service.sign_up(event, by=current_user, guests=form.guests.data or 0,
+                                              dietary_note=form.dietary_note.data)
+        except service.GuestsDoNotFit as error:
+            form.guests.errors = [_("Only room for %(num)d guests now.", num=error.most)]
+        else:
+            message = (_("Your sign-up is changed.") if changed else _("You are signed up.") if signup.confirmed
+                       else _("The event is full. You are on the waiting list."))
+            return after_change("events/_signup.html", url_for("events.show", event_id=event.id), message,
+                                context=lambda: _signup_ctx(event))
+    return invalid("events/show.html", "events/_signup.html", **_signup_ctx(event, form),
+                   page_context=lambda: _page_ctx(_reloaded(event.id), form))
 
 
 @bp.route("/<int:event_id>/avmelding", methods=["POST"])
@@ -107,7 +106,8 @@ def sign_up(event_id):
 def cancel_signup(event_id):
     event = get_event_or_404(event_id)
     service.cancel_signup(event, by=current_user)  # a second click finds nothing to cancel: the same answer
-    return _signup_done(event, _("Your sign-up is cancelled."))
+    return after_change("events/_signup.html", url_for("events.show", event_id=event.id),
+                        _("Your sign-up is cancelled."), context=lambda: _signup_ctx(event))
 
 
 @bp.route("/<int:event_id>/kalender.ics")
@@ -176,9 +176,8 @@ def edit(event_id):
 @allow(MEMBERS, acts=ORGANISERS)
 def cancel(event_id):
     event = get_event_or_404(event_id)
-    if service.cancel_event(event, by=current_user):
-        flash(_("The event is cancelled."), "success")
-    return redirect_to(url_for("events.show", event_id=event.id))
+    changed = service.cancel_event(event, by=current_user)
+    return after_change(None, url_for("events.show", event_id=event.id), changed and _("The event is cancelled."))
 
 
 # -- volunteer tasks --------------------------------------------------------------
@@ -191,16 +190,8 @@ def _get_task_or_404(event: Event, task_id: int) -> VolunteerTask:
     return task
 
 
-def _tasks_done(event_id: int, status: int = 200, task_form: TaskForm | None = None, task_error: int | None = None):
-    db.session.expire_all()
-    event = get_event_or_404(event_id, _load_tasks())
-    if wants_fragment():
-        return render("events/_tasks.html", event=event, task_form=task_form or TaskForm(formdata=None),
-                      task_error=task_error, can_change=service.may_change_signups(event, current_user),
-                      status=status)
-    if status != 200:
-        return _show(event, status=status, task_form=task_form, task_error=task_error)
-    return redirect_to(url_for("events.show", event_id=event.id, _anchor="tasks"))
+def _tasks_url(event: Event) -> str:
+    return url_for("events.show", event_id=event.id, _anchor="tasks")
 
 
 @bp.route("/<int:event_id>/oppgaver", methods=["POST"])
@@ -209,9 +200,11 @@ def add_task(event_id):
     event = get_event_or_404(event_id)
     form = TaskForm()
     if not form.validate_on_submit():
-        return _tasks_done(event.id, 422, task_form=form)
+        event = _reloaded(event.id)
+        return invalid("events/show.html", "events/_tasks.html", **_tasks_ctx(event, task_form=form),
+                       page_context=lambda: _page_ctx(event, task_form=form))
     service.add_task(event, title=form.title.data, slots=form.slots.data)
-    return _tasks_done(event.id)
+    return after_change("events/_tasks.html", _tasks_url(event), context=lambda: _tasks_ctx(_reloaded(event.id)))
 
 
 @bp.route("/<int:event_id>/oppgaver/<int:task_id>/slett", methods=["POST"])
@@ -219,7 +212,7 @@ def add_task(event_id):
 def delete_task(event_id, task_id):
     event = get_event_or_404(event_id)
     service.delete_task(event, _get_task_or_404(event, task_id))
-    return _tasks_done(event.id)
+    return after_change("events/_tasks.html", _tasks_url(event), context=lambda: _tasks_ctx(_reloaded(event.id)))
 
 
 @bp.route("/<int:event_id>/oppgaver/<int:task_id>/ta", methods=["POST"])
@@ -230,8 +223,10 @@ def take_task(event_id, task_id):
     try:
         service.take_task(event, _get_task_or_404(event, task_id), by=current_user)
     except service.TaskFull:
-        return _tasks_done(event_id, 409, task_error=task_id)
-    return _tasks_done(event_id)
+        event = _reloaded(event.id)  # 409: the slots were taken meanwhile; the region shows them so
+        return invalid("events/show.html", "events/_tasks.html", status=409, **_tasks_ctx(event, task_error=task_id),
+                       page_context=lambda: _page_ctx(event, task_error=task_id))
+    return after_change("events/_tasks.html", _tasks_url(event), context=lambda: _tasks_ctx(_reloaded(event.id)))
 
 
 @bp.route("/<int:event_id>/oppgaver/<int:task_id>/slipp", methods=["POST"])
@@ -240,21 +235,21 @@ def release_task(event_id, task_id):
     event = get_event_or_404(event_id)
     require(service.may_change_signups(event, current_user))  # before the task: closed is 403, not 404
     service.release_task(event, _get_task_or_404(event, task_id), by=current_user)
-    return _tasks_done(event_id)
+    return after_change("events/_tasks.html", _tasks_url(event), context=lambda: _tasks_ctx(_reloaded(event.id)))
 
 
 # -- the organisers' participant list ---------------------------------------------
 
-def _fresh_participant_form() -> ParticipantForm:
-    return with_token(ParticipantForm(formdata=None))
+def _participants_ctx(event: Event, form: ParticipantForm | None = None, row_errors: dict | None = None) -> dict:
+    """The participant list; `form`: the add form with errors, `row_errors`: signup id -> a row's error."""
+    return {"event": event, "form": form or with_token(ParticipantForm(formdata=None)), "row_errors": row_errors or {},
+            **service.participant_list(event)}
 
 
 @bp.route("/<int:event_id>/deltakere")
 @allow(ORGANISERS)
 def participants(event_id):
-    event = get_event_or_404(event_id)
-    return render("events/participants.html", event=event, form=_fresh_participant_form(),
-                  **service.participant_list(event))
+    return render("events/participants.html", **_participants_ctx(get_event_or_404(event_id)))
 
 
 @bp.route("/<int:event_id>/deltakere/utskrift")
@@ -274,11 +269,8 @@ def export_csv(event_id):
     return response
 
 
-def _participants_done(event: Event, form: ParticipantForm | None = None, status: int = 200):
-    if status != 200:
-        return render("events/participants.html", event=event, form=form, status=status,
-                      **service.participant_list(event))
-    return redirect_to(url_for("events.participants", event_id=event.id))
+def _participants_url(event: Event) -> str:
+    return url_for("events.participants", event_id=event.id)
 
 
 @bp.route("/<int:event_id>/deltakere", methods=["POST"])
@@ -288,19 +280,12 @@ def add_participant(event_id):
     require(event.can_be_changed())  # before the form: cancelled is 403, not 422
     form = ParticipantForm(event=event)
     if not form.validate_on_submit():
-        return _participants_done(event, form, 422)
+        return invalid("events/participants.html", **_participants_ctx(event, form))
     signup = service.add_participant(event, by=current_user, name=form.name.data, guests=form.guests.data or 0,
                                      dietary_note=form.dietary_note.data, form_token=form.form_token.data or None)
-    if signup.confirmed:
-        flash(_("%(name)s is signed up.", name=signup.display_name), "success")
-    else:
-        flash(_("%(name)s is on the waiting list.", name=signup.display_name), "success")
-    return _participants_done(event)
-
-
-def _guests_refused(event: Event, signup_id: int, error: str):
-    return render("events/participants.html", event=event, form=_fresh_participant_form(),
-                  row_errors={signup_id: error}, status=422, **service.participant_list(event))
+    message = (_("%(name)s is signed up.", name=signup.display_name) if signup.confirmed
+               else _("%(name)s is on the waiting list.", name=signup.display_name))
+    return after_change(None, _participants_url(event), message)
 
 
 def _get_signup_or_404(event: Event, signup_id: int) -> Signup:
@@ -319,13 +304,13 @@ def set_guests(event_id, signup_id):
     form = GuestsForm()
     if not form.validate_on_submit():
         error = form.guests.errors[0] if form.guests.errors else _("The form had expired. Send it again.")
-        return _guests_refused(event, signup_id, error)
+        return invalid("events/participants.html", **_participants_ctx(event, row_errors={signup_id: error}))
     try:
         service.set_guests(event, signup, form.guests.data or 0)
     except service.GuestsDoNotFit as too_many:
-        return _guests_refused(event, signup_id, _("Only room for %(num)d guests now.", num=too_many.most))
-    flash(_("The sign-up is changed."), "success")
-    return _participants_done(event)
+        error = _("Only room for %(num)d guests now.", num=too_many.most)
+        return invalid("events/participants.html", **_participants_ctx(event, row_errors={signup_id: error}))
+    return after_change(None, _participants_url(event), _("The sign-up is changed."))
 
 
 @bp.route("/<int:event_id>/deltakere/<int:signup_id>/fjern", methods=["POST"])
@@ -333,5 +318,4 @@ def set_guests(event_id, signup_id):
 def remove_participant(event_id, signup_id):
     event = get_event_or_404(event_id)
     service.remove_participant(event, _get_signup_or_404(event, signup_id))
-    flash(_("The sign-up is removed."), "success")
-    return _participants_done(event)
+    return after_change(None, _participants_url(event), _("The sign-up is removed."))

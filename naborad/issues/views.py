@@ -8,7 +8,7 @@ from ..access import (MEMBERS, MODERATORS, allow, get_issue_or_404, get_reply_or
                       visible_issues)
 from ..extensions import db
 from ..forms import form_status, with_token
-from ..htmx import redirect_to, render, wants_fragment
+from ..htmx import after_change, invalid, redirect_to, render
 from ..i18n import from_local
 from ..models import Issue, IssueStatus, Reply
 from ..search import int_arg, words_like
@@ -77,18 +77,19 @@ def _fresh_reply_form() -> ReplyForm:
     return with_token(ReplyForm(formdata=None))
 
 
-def _show(issue, reply_form=None, status=200, findings=(), status_form=None, reason_form=None):
+def _thread_ctx(issue, reply_form=None, findings=(), status_form=None, reason_form=None) -> dict:
+    """What the thread page needs; a form passed in comes back with its errors."""
     timeline, earlier = service.thread(issue, everything=request.args.get("alle") == "1")
-    return render("issues/show.html", issue=issue, timeline=timeline, earlier=earlier,
-                  following=service.is_following(issue, current_user), reply_form=reply_form or _fresh_reply_form(),
-                  findings=findings, status_form=status_form or StatusForm(formdata=None, status=issue.status.value),
-                  reason_form=reason_form or ReasonForm(formdata=None), status=status)
+    return dict(issue=issue, timeline=timeline, earlier=earlier, following=service.is_following(issue, current_user),
+                reply_form=reply_form or _fresh_reply_form(), findings=findings,
+                status_form=status_form or StatusForm(formdata=None, status=issue.status.value),
+                reason_form=reason_form or ReasonForm(formdata=None))
 
 
 @bp.route("/<int:issue_id>")
 @allow(MEMBERS)
 def show(issue_id):
-    return _show(get_issue_or_404(issue_id))
+    return render("issues/show.html", **_thread_ctx(get_issue_or_404(issue_id)))
 
 
 def can_edit(reply: Reply) -> bool:
@@ -109,21 +110,16 @@ def reply(issue_id):
         posted = service.post_reply(issue, current_user, form.body.data, form_token=form.form_token.data or None,
                                     post_anyway=_post_anyway(form))
         if posted.row is not None:
-            if wants_fragment():
-                return render("issues/_reply_posted.html", issue=issue, reply=posted.row,
-                              reply_form=_fresh_reply_form(), findings=())
-            return redirect_to(url_for("issues.show", issue_id=issue.id, _anchor=f"svar-{posted.row.id}"))
+            return after_change("issues/_reply_posted.html", _reply_url(issue, posted.row), issue=issue,
+                                reply=posted.row, reply_form=_fresh_reply_form(), findings=())
         findings = posted.findings
-    status = 200 if findings else 422
-    if wants_fragment():
-        return render("issues/_reply_form.html", issue=issue, reply_form=form, findings=findings, status=status)
-    return _show(issue, reply_form=form, status=status, findings=findings)
+    # The wording prompt (findings) brings the form back with a question, not an error: 200.
+    return invalid("issues/show.html", "issues/_reply_form.html", status=200 if findings else 422, issue=issue,
+                   reply_form=form, findings=findings, page_context=lambda: _thread_ctx(issue, form, findings))
 
 
-def _reply_done(issue, reply):
-    if wants_fragment():
-        return render("issues/_reply.html", issue=issue, reply=reply)
-    return redirect_to(url_for("issues.show", issue_id=issue.id, _anchor=f"svar-{reply.id}"))
+def _reply_url(issue, reply) -> str:
+    return url_for("issues.show", issue_id=issue.id, _anchor=f"svar-{reply.id}")
 
 
 def _own_reply(issue_id, reply_id):
@@ -143,7 +139,7 @@ def edit_reply(issue_id, reply_id):
     if form.validate_on_submit():
         findings = service.edit_reply(reply, current_user, form.body.data, post_anyway=_post_anyway(form))
         if not findings:
-            return _reply_done(issue, reply)
+            return after_change("issues/_reply.html", _reply_url(issue, reply), issue=issue, reply=reply)
     status = 200 if findings or request.method == "GET" else 422
     return render("issues/edit_reply.html", "issues/_reply_edit.html", issue=issue, reply=reply, form=form,
                   findings=findings, status=status)
@@ -154,10 +150,8 @@ def edit_reply(issue_id, reply_id):
 def delete_reply(issue_id, reply_id):
     issue, reply = _own_reply(issue_id, reply_id)
     service.delete_reply(reply, current_user)
-    if wants_fragment():
-        return render("issues/_reply_deleted.html")
-    flash(_("Your reply is deleted."), "success")
-    return redirect_to(url_for("issues.show", issue_id=issue.id))
+    return after_change("issues/_reply_deleted.html", url_for("issues.show", issue_id=issue.id),
+                        _("Your reply is deleted."))
 
 
 @bp.route("/<int:issue_id>/svar/<int:reply_id>/skjul", methods=["POST"])
@@ -167,11 +161,9 @@ def hide_reply(issue_id, reply_id):
     reply = get_reply_or_404(issue, reply_id)
     form = ReasonForm()
     if not form.validate_on_submit():
-        if wants_fragment():
-            return render("issues/_reply.html", issue=issue, reply=reply, hide_form=form, status=422)
-        return render("issues/hide_reply.html", issue=issue, reply=reply, form=form, status=422)
+        return invalid("issues/hide_reply.html", "issues/_reply.html", issue=issue, reply=reply, hide_form=form)
     service.hide_reply(reply, current_user, form.reason.data)
-    return _reply_done(issue, reply)
+    return after_change("issues/_reply.html", _reply_url(issue, reply), issue=issue, reply=reply)
 
 
 @bp.route("/<int:issue_id>/svar/<int:reply_id>/vis", methods=["POST"])
@@ -180,7 +172,7 @@ def unhide_reply(issue_id, reply_id):
     issue = get_issue_or_404(issue_id)
     reply = get_reply_or_404(issue, reply_id)
     service.unhide_reply(reply, current_user)
-    return _reply_done(issue, reply)
+    return after_change("issues/_reply.html", _reply_url(issue, reply), issue=issue, reply=reply)
 
 
 # -- moderation of the issue -----------------------------------------------------
@@ -191,10 +183,9 @@ def set_status(issue_id):
     issue = get_issue_or_404(issue_id)
     form = StatusForm()
     if not form.validate_on_submit():
-        return _show(issue, status_form=form, status=422)
-    if service.set_status(issue, current_user, IssueStatus(form.status.data), form.reason.data):
-        flash(_("The status is changed."), "success")
-    return redirect_to(url_for("issues.show", issue_id=issue.id))
+        return invalid("issues/show.html", **_thread_ctx(issue, status_form=form))
+    changed = service.set_status(issue, current_user, IssueStatus(form.status.data), form.reason.data)
+    return after_change(None, url_for("issues.show", issue_id=issue.id), changed and _("The status is changed."))
 
 
 @bp.route("/<int:issue_id>/las", methods=["POST"])
@@ -203,35 +194,29 @@ def lock(issue_id):
     issue = get_issue_or_404(issue_id)
     form = ReasonForm()
     if not form.validate_on_submit():
-        return _show(issue, reason_form=form, status=422)
-    if service.lock(issue, current_user, form.reason.data):
-        flash(_("The thread is locked."), "success")
-    return redirect_to(url_for("issues.show", issue_id=issue.id))
+        return invalid("issues/show.html", **_thread_ctx(issue, reason_form=form))
+    changed = service.lock(issue, current_user, form.reason.data)
+    return after_change(None, url_for("issues.show", issue_id=issue.id), changed and _("The thread is locked."))
 
 
 @bp.route("/<int:issue_id>/las-opp", methods=["POST"])
 @allow(MEMBERS, acts=MODERATORS)
 def unlock(issue_id):
     issue = get_issue_or_404(issue_id)
-    if service.unlock(issue, current_user):
-        flash(_("The thread is open for replies again."), "success")
-    return redirect_to(url_for("issues.show", issue_id=issue.id))
+    changed = service.unlock(issue, current_user)
+    return after_change(None, url_for("issues.show", issue_id=issue.id),
+                        changed and _("The thread is open for replies again."))
 
 
 # -- following ------------------------------------------------------------------
-
-def _follow_done(issue):
-    if wants_fragment():
-        return render("issues/_follow.html", issue=issue, following=service.is_following(issue, current_user))
-    return redirect_to(url_for("issues.show", issue_id=issue.id))
-
 
 @bp.route("/<int:issue_id>/folg", methods=["POST"])
 @allow(MEMBERS)
 def follow(issue_id):
     issue = get_issue_or_404(issue_id)
     service.follow(issue, current_user)
-    return _follow_done(issue)
+    return after_change("issues/_follow.html", url_for("issues.show", issue_id=issue.id), issue=issue,
+                        context=lambda: {"following": service.is_following(issue, current_user)})
 
 
 @bp.route("/<int:issue_id>/slutt-a-folge", methods=["POST"])
@@ -239,4 +224,5 @@ def follow(issue_id):
 def unfollow(issue_id):
     issue = get_issue_or_404(issue_id)
     service.unfollow(issue, current_user)
-    return _follow_done(issue)
+    return after_change("issues/_follow.html", url_for("issues.show", issue_id=issue.id), issue=issue,
+                        context=lambda: {"following": service.is_following(issue, current_user)})

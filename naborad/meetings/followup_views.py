@@ -1,10 +1,10 @@
 """The follow-up across meetings (HTTP only): action items (the list, marking one done) and the decision log."""
-from flask import flash, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import MEMBERS, allow, get_action_item_or_404, may_mark_done, require
-from ..htmx import redirect_to, render, wants_fragment
+from ..htmx import after_change, invalid, render
 from ..search import int_arg
 from . import bp, service
 from .forms import DoneForm, SearchForm
@@ -26,15 +26,13 @@ def mark_done(action_id):
     action = get_action_item_or_404(action_id)
     require(may_mark_done(current_user, action))
     form = DoneForm()
-    if not form.validate_on_submit():
-        return render("meetings/actions.html", actions=[action], status_filter="all", person=None, people=[],
-                      done_form=form, status=422)
+    if not form.validate_on_submit():  # the page lists this one action, with the errors
+        return invalid("meetings/actions.html", "meetings/_action.html", action=action, done_form=form,
+                       actions=[action], status_filter="all", person=None, people=[])
     service.mark_done(action, current_user, form.note.data)
-    if wants_fragment():
-        return render("meetings/_action.html", action=action, done_form=DoneForm(formdata=None))
-    flash(_("The action item is marked as done."), "success")
-    return redirect_to(request.referrer if (request.referrer or "").startswith(request.host_url)
-                       else url_for("meetings.actions"))
+    back = request.referrer if (request.referrer or "").startswith(request.host_url) else url_for("meetings.actions")
+    return after_change("meetings/_action.html", back, _("The action item is marked as done."), action=action,
+                        done_form=DoneForm(formdata=None))
 
 
 @bp.route("/vedtak")

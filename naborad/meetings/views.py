@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from ..access import (CHAIR_SEAT, MEMBERS, MODERATORS, STAFF, agenda_visible, allow, get_agenda_item_or_404,
                       get_meeting_or_404, holds_chair_seat, is_moderator, minutes_visible, require)
 from ..forms import form_status, with_token
-from ..htmx import redirect_to, render, wants_fragment
+from ..htmx import after_change, invalid, redirect_to, render
 from ..i18n import from_local, to_local_naive
 from ..models import RsvpAnswer
 from ..search import int_arg, parse_id
@@ -17,11 +17,8 @@ from .forms import (ActionForm, CancelForm, ItemSettingsForm, MeetingForm, Minut
                     ReasonForm, RsvpForm, SearchForm)
 
 
-def _back(meeting_id, message=None, anchor=None):
-    """Flash what was done (if anything) and go back to the meeting page."""
-    if message:
-        flash(message, "success")
-    return redirect_to(url_for("meetings.show", meeting_id=meeting_id, _anchor=anchor))
+def _meeting_url(meeting_id, anchor=None) -> str:
+    return url_for("meetings.show", meeting_id=meeting_id, _anchor=anchor)
 
 
 # -- list -------------------------------------------------------------------------
@@ -43,7 +40,8 @@ def new():
     if form.validate_on_submit():
         meeting, created = service.schedule(starts_at=from_local(form.starts_at.data), place=form.place.data,
                                             video_url=form.video_url.data, form_token=form.form_token.data)
-        return _back(meeting.id, created and _("The meeting is scheduled. Standing items are on the agenda already."))
+        return after_change(None, _meeting_url(meeting.id),
+                            created and _("The meeting is scheduled. Standing items are on the agenda already."))
     return render("meetings/form.html", form=form, meeting=None, status=form_status(form))
 
 
@@ -57,7 +55,7 @@ def edit(meeting_id):
     if form.validate_on_submit():
         service.change(meeting, starts_at=from_local(form.starts_at.data), place=form.place.data,
                        video_url=form.video_url.data)
-        return _back(meeting.id, _("The meeting is changed."))
+        return after_change(None, _meeting_url(meeting.id), _("The meeting is changed."))
     return render("meetings/form.html", form=form, meeting=meeting, status=form_status(form))
 
 
@@ -68,31 +66,39 @@ def cancel(meeting_id):
     require(meeting.can_cancel())
     form = CancelForm()
     if not form.validate_on_submit():
-        return _show(meeting, cancel_form=form, status=422)
+        return invalid("meetings/show.html", **_page_ctx(meeting, cancel_form=form))
     service.cancel(meeting, form.message.data)
-    return _back(meeting.id, _("The meeting is cancelled."))
+    return after_change(None, _meeting_url(meeting.id), _("The meeting is cancelled."))
 
 
 # -- the meeting page ----------------------------------------------------------------
 
-def _rsvp_context(meeting) -> dict:
-    """What the RSVP region (_rsvp.html) needs."""
+def _rsvp_context(meeting, form=None) -> dict:
+    """What the RSVP region (_rsvp.html) needs; `form`: one that came back with errors."""
     mine, counts, responses = service.rsvp_summary(current_user, meeting)
     return dict(meeting=meeting, my_rsvp=mine, rsvp_counts=counts, responses=responses,
-                rsvp_form=RsvpForm(formdata=None, answer=(mine or RsvpAnswer.YES).value),
+                rsvp_form=form or RsvpForm(formdata=None, answer=(mine or RsvpAnswer.YES).value),
                 is_moderator=is_moderator(current_user))
 
 
-def _show(meeting, status=200, cancel_form=None):
-    ctx = {**_rsvp_context(meeting), **service.agenda_context(current_user, meeting)}
-    return render("meetings/show.html", status=status, **ctx, show_agenda=agenda_visible(current_user, meeting),
-                  cancel_form=cancel_form or CancelForm(formdata=None), can_approve=holds_chair_seat(current_user))
+def _agenda_ctx(meeting, failed_settings=None, failed_moves=None) -> dict:
+    """What the agenda region (_agenda.html) needs; `failed_settings`/`failed_moves`: agenda item id ->
+    its time-and-stage or move form that came back with errors."""
+    return {**service.agenda_context(current_user, meeting), "failed_settings": failed_settings or {},
+            "failed_moves": failed_moves or {}}
+
+
+def _page_ctx(meeting, cancel_form=None, rsvp_form=None, **failed) -> dict:
+    """What the meeting page needs; a form passed in comes back with its errors."""
+    ctx = {**_rsvp_context(meeting, rsvp_form), **_agenda_ctx(meeting, **failed)}
+    return dict(ctx, show_agenda=agenda_visible(current_user, meeting), can_approve=holds_chair_seat(current_user),
+                cancel_form=cancel_form or CancelForm(formdata=None))
 
 
 @bp.route("/<int:meeting_id>")
 @allow(MEMBERS)
 def show(meeting_id):
-    return _show(get_meeting_or_404(meeting_id))
+    return render("meetings/show.html", **_page_ctx(get_meeting_or_404(meeting_id)))
 
 
 @bp.route("/<int:meeting_id>/skjerm")
@@ -132,11 +138,11 @@ def rsvp(meeting_id):
     require(meeting.can_rsvp())
     form = RsvpForm()
     if not form.validate_on_submit():
-        return _show(meeting, status=422)
+        return invalid("meetings/show.html", "meetings/_rsvp.html", **_rsvp_context(meeting, form),
+                       page_context=lambda: _page_ctx(meeting, rsvp_form=form))
     service.answer_rsvp(meeting, current_user, form.answer.data)
-    if wants_fragment():
-        return render("meetings/_rsvp.html", **_rsvp_context(meeting))
-    return _back(meeting.id, _("Your answer is saved."))
+    return after_change("meetings/_rsvp.html", _meeting_url(meeting.id), _("Your answer is saved."),
+                        context=lambda: _rsvp_context(meeting))
 
 
 # -- proposals ------------------------------------------------------------------------
@@ -164,18 +170,15 @@ def propose(meeting_id):
     if form.validate_on_submit():
         _item, created = service.propose(meeting, current_user, title=form.title.data, why=form.why.data,
                                          issue=issue, form_token=form.form_token.data)
-        return _back(meeting.id, created and _("Thank you! The chair and the staff will look at your proposal."),
-                     "forslag")
+        return after_change(None, _meeting_url(meeting.id, "forslag"),
+                            created and _("Thank you! The chair and the staff will look at your proposal."))
     return render("meetings/propose.html", meeting=meeting, form=form, issue=issue, status=form_status(form))
 
 
 # -- moderation of agenda items -----------------------------------------------------
 
-def _agenda_changed(item, meeting=None):
-    """After an agenda change: for htmx the agenda region (of `meeting`, else the item's), else the page."""
-    if wants_fragment():
-        return render("meetings/_agenda.html", **service.agenda_context(current_user, meeting or item.meeting))
-    return _back(item.meeting_id, anchor=f"punkt-{item.id}")
+def _item_url(item) -> str:
+    return _meeting_url(item.meeting_id, f"punkt-{item.id}")
 
 
 def _editable_item(item_id, leaving=False):
@@ -191,7 +194,7 @@ def _editable_item(item_id, leaving=False):
 def accept(item_id):
     item = _editable_item(item_id)
     service.accept(item, current_user)
-    return _agenda_changed(item)
+    return after_change("meetings/_agenda.html", _item_url(item), context=lambda: _agenda_ctx(item.meeting))
 
 
 @bp.route("/punkt/<int:item_id>/avvis", methods=["POST"])
@@ -200,9 +203,9 @@ def decline(item_id):
     item = _editable_item(item_id, leaving=True)
     form = ReasonForm()
     if not form.validate_on_submit():
-        return render("meetings/decline.html", item=item, form=form, status=422)
+        return invalid("meetings/decline.html", item=item, form=form)
     service.decline(item, current_user, form.reason.data)
-    return _agenda_changed(item)
+    return after_change("meetings/_agenda.html", _item_url(item), context=lambda: _agenda_ctx(item.meeting))
 
 
 @bp.route("/punkt/<int:item_id>/flytt", methods=["POST"])
@@ -213,11 +216,14 @@ def move(item_id):
     form = MoveForm()
     form.meeting_id.choices = [SelectChoice(m_id, str(m_id)) for m_id in later]
     if not form.validate_on_submit():
-        return _back(item.meeting_id, anchor=f"punkt-{item.id}")
+        return invalid("meetings/show.html", "meetings/_agenda.html",
+                       **_agenda_ctx(item.meeting, failed_moves={item.id: form}),
+                       page_context=lambda: _page_ctx(item.meeting, failed_moves={item.id: form}))
     source = item.meeting
     service.move(item, later[form.meeting_id.data])
-    flash(_("The item is moved to a later meeting, as a proposal there."), "success")
-    return _agenda_changed(item, source)  # htmx: the agenda it left
+    return after_change("meetings/_agenda.html", _item_url(item),  # htmx: the agenda it left; else the new one
+                        _("The item is moved to a later meeting, as a proposal there."),
+                        context=lambda: _agenda_ctx(source))
 
 
 @bp.route("/punkt/<int:item_id>/opp", methods=["POST"], endpoint="move_up", defaults={"direction": -1})
@@ -227,7 +233,7 @@ def swap(item_id, direction):
     """One place up or down on the agenda."""
     item = _editable_item(item_id)
     service.swap(item, direction)
-    return _agenda_changed(item)
+    return after_change("meetings/_agenda.html", _item_url(item), context=lambda: _agenda_ctx(item.meeting))
 
 
 @bp.route("/punkt/<int:item_id>/innstillinger", methods=["POST"])
@@ -235,11 +241,11 @@ def swap(item_id, direction):
 def item_settings(item_id):
     item = _editable_item(item_id)
     form = ItemSettingsForm()
-    if form.validate_on_submit():
-        service.change_settings(item, minutes_planned=form.minutes_planned.data, phase=form.phase.data)
-    elif not wants_fragment():
-        return render("meetings/item_settings.html", item=item, form=form, status=422)
-    return _agenda_changed(item)
+    if not form.validate_on_submit():  # htmx: the agenda with the errors beside the item's fields
+        return invalid("meetings/item_settings.html", "meetings/_agenda.html", item=item, form=form,
+                       **_agenda_ctx(item.meeting, failed_settings={item.id: form}))
+    service.change_settings(item, minutes_planned=form.minutes_planned.data, phase=form.phase.data)
+    return after_change("meetings/_agenda.html", _item_url(item), context=lambda: _agenda_ctx(item.meeting))
 
 
 @bp.route("/<int:meeting_id>/videreforing/<int:item_id>", methods=["POST"])
@@ -250,7 +256,7 @@ def carry_over(meeting_id, item_id):
     require(meeting.open_for_proposals)
     require(source.issue_id is not None, visible=False)  # only an item about an issue is carried over
     service.carry_over(meeting, source, current_user)
-    return _back(meeting.id, anchor="saksliste")
+    return after_change(None, _meeting_url(meeting.id, "saksliste"))
 
 
 @bp.route("/punkt/<int:item_id>/beboere", methods=["POST"])
@@ -258,7 +264,7 @@ def carry_over(meeting_id, item_id):
 def toggle_concerns(item_id):
     item = _editable_item(item_id)
     service.toggle_concerns_residents(item)
-    return _agenda_changed(item)
+    return after_change("meetings/_agenda.html", _item_url(item), context=lambda: _agenda_ctx(item.meeting))
 
 
 @bp.route("/punkt/<int:item_id>/hort", methods=["POST"])
@@ -266,7 +272,7 @@ def toggle_concerns(item_id):
 def toggle_heard(item_id):
     item = _editable_item(item_id)
     outflows.set_residents_heard(item, not item.residents_heard)  # outflow 3 of the pre-meeting
-    return _agenda_changed(item)
+    return after_change("meetings/_agenda.html", _item_url(item), context=lambda: _agenda_ctx(item.meeting))
 
 
 @bp.route("/<int:meeting_id>/gjeldende/<int:item_id>", methods=["POST"])
@@ -276,7 +282,7 @@ def set_current(meeting_id, item_id):
     meeting = get_meeting_or_404(meeting_id)
     require(item.meeting_id == meeting.id, visible=False)
     service.set_current(item)
-    return _back(meeting.id, anchor=f"punkt-{item.id}")
+    return after_change(None, _item_url(item))
 
 
 # -- publish, held, minutes, approval ----------------------------------------------
@@ -289,7 +295,7 @@ def publish(meeting_id):
         service.publish(meeting, current_user, confirmed=request.form.get("confirm") == "yes")
     except service.ResidentsNotHeard as unheard:
         return render("meetings/confirm_publish.html", meeting=meeting, unheard=unheard.items)
-    return _back(meeting.id, _("The agenda is published; every member can see it now."))
+    return after_change(None, _meeting_url(meeting.id), _("The agenda is published; every member can see it now."))
 
 
 @bp.route("/<int:meeting_id>/avholdt", methods=["POST"])
@@ -297,12 +303,12 @@ def publish(meeting_id):
 def mark_held(meeting_id):
     meeting = get_meeting_or_404(meeting_id)
     service.mark_held(meeting)
-    return _back(meeting.id, _("The meeting is marked as held. Write the minutes per item."))
+    return after_change(None, _meeting_url(meeting.id), _("The meeting is marked as held. Write the minutes per item."))
 
 
-def _minutes_page(item, form, action_form, status):
-    return render("meetings/minutes.html", item=item, form=form, action_form=action_form,
-                  actions=service.actions_by_item(current_user, item.meeting).get(item.id, []), status=status)
+def _minutes_ctx(item, form, action_form) -> dict:
+    return dict(item=item, form=form, action_form=action_form,
+                actions=service.actions_by_item(current_user, item.meeting).get(item.id, []))
 
 
 @bp.route("/punkt/<int:item_id>/referat", methods=["GET", "POST"])
@@ -312,8 +318,9 @@ def minutes(item_id):
     form = MinutesForm(obj=item)
     if form.validate_on_submit():
         service.save_minutes(item, notes=form.notes.data, decision=form.decision.data)
-        return _back(item.meeting_id, _("The minutes for the item are saved."), f"punkt-{item.id}")
-    return _minutes_page(item, form, with_token(ActionForm(formdata=None)), form_status(form))
+        return after_change(None, _item_url(item), _("The minutes for the item are saved."))
+    return render("meetings/minutes.html", **_minutes_ctx(item, form, with_token(ActionForm(formdata=None))),
+                  status=form_status(form))
 
 
 @bp.route("/punkt/<int:item_id>/oppfolging", methods=["POST"])
@@ -322,11 +329,10 @@ def add_action(item_id):
     item = _editable_item(item_id)
     form = with_token(ActionForm())
     if not form.validate_on_submit():
-        return _minutes_page(item, MinutesForm(obj=item), form, 422)
+        return invalid("meetings/minutes.html", **_minutes_ctx(item, MinutesForm(obj=item), form))
     service.add_action(item, current_user, what=form.what.data, assignee_id=form.assignee_id.data,
                        assignee_name=form.assignee_name.data, due=form.due.data, form_token=form.form_token.data)
-    flash(_("The action item is added."), "success")
-    return redirect_to(url_for("meetings.minutes", item_id=item.id))
+    return after_change(None, url_for("meetings.minutes", item_id=item.id), _("The action item is added."))
 
 
 @bp.route("/<int:meeting_id>/godkjenn", methods=["POST"])
@@ -335,4 +341,5 @@ def approve(meeting_id):
     """The chair (or deputy) approves the minutes: locked, and visible to every member."""
     meeting = get_meeting_or_404(meeting_id)
     service.approve(meeting, current_user)
-    return _back(meeting.id, _("The minutes are approved and locked. Every member can read them now."))
+    return after_change(None, _meeting_url(meeting.id),
+                        _("The minutes are approved and locked. Every member can read them now."))

@@ -8,7 +8,7 @@ from sqlalchemy import case, select
 from ..access import MEMBERS, STAFF, allow, get_invitation_or_404, get_member_or_404
 from ..extensions import db
 from ..forms import form_status, with_token
-from ..htmx import redirect_to, render
+from ..htmx import invalid, redirect_to, render
 from ..models import Invitation, Role, User, role_from_choice
 from ..qr import qr_svg
 from . import bp, service
@@ -48,7 +48,7 @@ def show(user_id):
 
 
 def _role_refused(member, form):
-    return render("members/show.html", member=member, role_form=form, action_form=EmptyForm(), status=422)
+    return invalid("members/show.html", member=member, role_form=form, action_form=EmptyForm())
 
 
 @bp.route("/<int:user_id>/rolle", methods=["POST"])

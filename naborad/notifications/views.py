@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from ..access import MEMBERS, allow, in_premeeting, public, secret_link
 from ..extensions import db
-from ..htmx import redirect_to, render, wants_fragment
+from ..htmx import after_change, invalid, redirect_to, render
 from ..models import CalendarFeed, Notification, NotificationSetting, User, UserSession, utcnow
 from ..tokens import new_token, sha256
 from . import bp
@@ -42,9 +42,7 @@ def open_one(notification_id):
 def read_all():
     mark_all_read(current_user)
     db.session.commit()
-    if wants_fragment():
-        return render("notifications/_badge.html", unread=0)
-    return redirect_to(url_for("notifications.index"))
+    return after_change("notifications/_badge.html", url_for("notifications.index"), unread=0)
 
 
 @bp.route("/varsler/antall")
@@ -85,7 +83,7 @@ def settings():
     if request.method == "POST":
         chosen = {k.name: request.form.get(k.name) for k in kinds if k.name in request.form}
         if any(mode not in MODES for mode in chosen.values()):
-            return render("notifications/settings.html", **_settings_context(kinds, chosen), status=422)
+            return invalid("notifications/settings.html", **_settings_context(kinds, chosen))
         existing = {s.kind: s for s in db.session.scalars(select(NotificationSetting).where(
             NotificationSetting.user_id == current_user.id))}
         for kind, mode in chosen.items():

@@ -1,6 +1,6 @@
 """The residents' pre-meeting over HTTP: its pages and forms. The rules are in service.py; what leaves
 the room goes through outflows.py."""
-from flask import flash, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from ..access import (PREMEETING, STAFF, allow, get_premeeting_comment_or_404, get_premeeting_item_or_404,
                       get_premeeting_or_404, is_staff, require)
 from ..forms import form_status, with_token
-from ..htmx import redirect_to, render, wants_fragment
+from ..htmx import after_change, invalid, render
 from ..i18n import datetime_filter, from_local
 from ..search import int_arg
 from . import bp, outflows, service
@@ -19,16 +19,19 @@ def new_comment_form():
     return with_token(CommentForm(formdata=None))
 
 
-def _show(premeeting_id):
-    return redirect_to(url_for("premeeting.show", premeeting_id=premeeting_id))
+def _page_url(premeeting_id) -> str:
+    return url_for("premeeting.show", premeeting_id=premeeting_id)
 
 
-def _item_changed(item):
-    return redirect_to(url_for("premeeting.show", premeeting_id=item.premeeting_id, _anchor=f"sak-{item.id}"))
+def _item_url(item) -> str:
+    return url_for("premeeting.show", premeeting_id=item.premeeting_id, _anchor=f"sak-{item.id}")
 
 
-def _page_context(premeeting, **extra):
-    return dict(service.page_data(premeeting, current_user), item_form=with_token(ItemForm(formdata=None)), **extra)
+def _page_context(premeeting, failed_form=None, failed_item_id=None, rsvp_error=False):
+    """What the pre-meeting page needs; `failed_form`: a comment form with errors, under item `failed_item_id`;
+    `rsvp_error`: the answer came without a choice."""
+    return dict(service.page_data(premeeting, current_user), item_form=with_token(ItemForm(formdata=None)),
+                failed_form=failed_form, failed_item_id=failed_item_id, rsvp_error=rsvp_error)
 
 
 @bp.route("/")
@@ -54,8 +57,7 @@ def new():
         premeeting = service.schedule(starts_at=from_local(form.starts_at.data), place=form.place.data,
                                       title=form.title.data, meeting_id=form.meeting_id.data,
                                       form_token=form.form_token.data, by=current_user)
-        flash(_("The pre-meeting is created. Prepare its agenda."), "success")
-        return _show(premeeting.id)
+        return after_change(None, _page_url(premeeting.id), _("The pre-meeting is created. Prepare its agenda."))
     return render("premeeting/form.html", form=form, status=form_status(form))
 
 
@@ -82,12 +84,10 @@ def rsvp(premeeting_id):
     premeeting = get_premeeting_or_404(premeeting_id)
     coming = request.form.get("coming")
     if coming not in ("yes", "no"):
-        return render("premeeting/show.html", status=422, **_page_context(premeeting))
+        return invalid("premeeting/show.html", "premeeting/_rsvp.html", **_page_context(premeeting, rsvp_error=True))
     row = service.answer(premeeting, current_user, coming == "yes")
-    if wants_fragment():
-        return render("premeeting/_rsvp.html", premeeting=premeeting, my_answer=row.coming)
-    flash(_("Your answer is saved."), "success")
-    return _show(premeeting.id)
+    return after_change("premeeting/_rsvp.html", _page_url(premeeting.id), _("Your answer is saved."),
+                        premeeting=premeeting, my_answer=row.coming, rsvp_error=False)
 
 
 @bp.route("/<int:premeeting_id>/hent-saksliste", methods=["POST"])
@@ -96,9 +96,8 @@ def import_agenda(premeeting_id):
     """One click: the council meeting's current agenda items, each linked to its council item."""
     premeeting = get_premeeting_or_404(premeeting_id)
     added = service.import_council_agenda(premeeting)
-    flash(ngettext("%(num)d item was added from the council agenda.",
-                   "%(num)d items were added from the council agenda.", added), "success")
-    return _show(premeeting.id)
+    return after_change(None, _page_url(premeeting.id), ngettext(
+        "%(num)d item was added from the council agenda.", "%(num)d items were added from the council agenda.", added))
 
 
 @bp.route("/<int:premeeting_id>/foresla", methods=["GET", "POST"])
@@ -109,8 +108,7 @@ def propose(premeeting_id):
     if form.validate_on_submit():
         service.propose(premeeting, title=form.title.data, text=form.text.data, by=current_user,
                         form_token=form.form_token.data)
-        flash(_("Thank you! The staff will put it on the agenda."), "success")
-        return _show(premeeting.id)
+        return after_change(None, _page_url(premeeting.id), _("Thank you! The staff will put it on the agenda."))
     return render("premeeting/propose.html", premeeting=premeeting, form=form, status=form_status(form))
 
 
@@ -119,7 +117,7 @@ def propose(premeeting_id):
 def accept(item_id):
     item = get_premeeting_item_or_404(item_id)
     service.accept(item)
-    return _item_changed(item)
+    return after_change(None, _item_url(item))
 
 
 @bp.route("/sak/<int:item_id>/avvis", methods=["POST"])
@@ -128,9 +126,9 @@ def decline(item_id):
     item = get_premeeting_item_or_404(item_id)
     form = ReasonForm()
     if not form.validate_on_submit():
-        return render("premeeting/decline.html", item=item, form=form, status=422)
+        return invalid("premeeting/decline.html", item=item, form=form)
     service.decline(item, form.reason.data)
-    return _item_changed(item)
+    return after_change(None, _item_url(item))
 
 
 @bp.route("/sak/<int:item_id>/opp", methods=["POST"])
@@ -138,7 +136,7 @@ def decline(item_id):
 def move_up(item_id):
     item = get_premeeting_item_or_404(item_id)
     service.move(item, -1)
-    return _item_changed(item)
+    return after_change(None, _item_url(item))
 
 
 @bp.route("/sak/<int:item_id>/ned", methods=["POST"])
@@ -146,7 +144,7 @@ def move_up(item_id):
 def move_down(item_id):
     item = get_premeeting_item_or_404(item_id)
     service.move(item, +1)
-    return _item_changed(item)
+    return after_change(None, _item_url(item))
 
 
 @bp.route("/sak/<int:item_id>/kommentar", methods=["POST"])
@@ -156,22 +154,14 @@ def comment(item_id):
     require(item.on_agenda)
     form = CommentForm()
     if not form.validate_on_submit():
-        return _comment_refused(item, form)
+        return invalid("premeeting/show.html", "premeeting/_comment_form.html", item=item, form=form,
+                       page_context=lambda: _page_context(item.premeeting, failed_form=form, failed_item_id=item.id))
     posted = service.add_comment(item, by=current_user, body=form.body.data, show_name=bool(form.show_name.data),
                                  form_token=form.form_token.data)
-    if wants_fragment():
-        fresh = with_token(CommentForm(formdata=None, show_name=form.show_name.data))
-        return render("premeeting/_comment_posted.html", item=item, comment=posted, form=fresh,
-                      is_staff=is_staff(current_user))
-    return redirect_to(url_for("premeeting.show", premeeting_id=item.premeeting_id, _anchor=f"kommentar-{posted.id}"))
-
-
-def _comment_refused(item, form):
-    """An invalid comment: the form with its errors (the fragment, or the whole page with it)."""
-    if wants_fragment():
-        return render("premeeting/_comment_form.html", item=item, form=form, status=422)
-    return render("premeeting/show.html", status=422,
-                  **_page_context(item.premeeting, failed_form=form, failed_item_id=item.id))
+    return after_change("premeeting/_comment_posted.html",
+                        url_for("premeeting.show", premeeting_id=item.premeeting_id, _anchor=f"kommentar-{posted.id}"),
+                        item=item, comment=posted, is_staff=is_staff(current_user),
+                        form=with_token(CommentForm(formdata=None, show_name=form.show_name.data)))
 
 
 @bp.route("/kommentar/<int:comment_id>/skjul", methods=["POST"])
@@ -180,9 +170,9 @@ def hide_comment(comment_id):
     comment, item = get_premeeting_comment_or_404(comment_id)
     form = ReasonForm()
     if not form.validate_on_submit():
-        return render("premeeting/hide_comment.html", comment=comment, item=item, form=form, status=422)
+        return invalid("premeeting/hide_comment.html", comment=comment, item=item, form=form)
     service.hide_comment(comment, form.reason.data)
-    return _item_changed(item)
+    return after_change(None, _item_url(item))
 
 
 @bp.route("/sak/<int:item_id>/oppsummering", methods=["GET", "POST"])
@@ -192,8 +182,7 @@ def summary(item_id):
     form = SummaryForm(obj=item)
     if form.validate_on_submit():
         outflows.save_summary(item, form.summary.data)
-        flash(_("The summary is saved."), "success")
-        return _item_changed(item)
+        return after_change(None, _item_url(item), _("The summary is saved."))
     council = service.council_item_for(item)
     return render("premeeting/summary.html", item=item, form=form, council=council,
                   frozen=service.is_frozen(council), status=form_status(form))
@@ -205,8 +194,7 @@ def share(item_id):
     """Outflow 1: the summary, attributed to the pre-meeting, onto the council agenda item."""
     item = get_premeeting_item_or_404(item_id)
     outflows.share_summary(item)
-    flash(_("The summary is shared with the council."), "success")
-    return _item_changed(item)
+    return after_change(None, _item_url(item), _("The summary is shared with the council."))
 
 
 @bp.route("/sak/<int:item_id>/trekk-tilbake", methods=["POST"])
@@ -214,8 +202,7 @@ def share(item_id):
 def unshare(item_id):
     item = get_premeeting_item_or_404(item_id)
     outflows.withdraw_summary(item)
-    flash(_("The summary is withdrawn from the council."), "success")
-    return _item_changed(item)
+    return after_change(None, _item_url(item), _("The summary is withdrawn from the council."))
 
 
 @bp.route("/sak/<int:item_id>/ta-opp", methods=["POST"])
@@ -224,9 +211,7 @@ def want_raise(item_id):
     """Residents mark an item "we want to raise this in the council"."""
     item = get_premeeting_item_or_404(item_id)
     service.toggle_raise_wanted(item)
-    if wants_fragment():
-        return render("premeeting/_raise.html", item=item, is_staff=is_staff(current_user))
-    return _item_changed(item)
+    return after_change("premeeting/_raise.html", _item_url(item), item=item, is_staff=is_staff(current_user))
 
 
 @bp.route("/sak/<int:item_id>/til-naboradet", methods=["GET", "POST"])
@@ -237,8 +222,8 @@ def raise_item(item_id):
     form = with_token(RaiseForm())
     if form.validate_on_submit():
         outflows.raise_to_council(item, title=form.title.data, why=form.why.data, form_token=form.form_token.data)
-        flash(_("The item is proposed to the council agenda, from the residents' pre-meeting."), "success")
-        return _item_changed(item)
+        return after_change(None, _item_url(item),
+                            _("The item is proposed to the council agenda, from the residents' pre-meeting."))
     require(outflows.may_raise(item))
     if request.method == "GET":
         form.title.data = item.title
@@ -250,5 +235,4 @@ def raise_item(item_id):
 def ready(premeeting_id):
     premeeting = get_premeeting_or_404(premeeting_id)
     service.mark_agenda_ready(premeeting, by=current_user)
-    flash(_("The residents can see that the agenda is ready."), "success")
-    return _show(premeeting.id)
+    return after_change(None, _page_url(premeeting.id), _("The residents can see that the agenda is ready."))

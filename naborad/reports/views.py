@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from ..access import MEMBERS, STAFF, allow, get_report_or_404
 from ..extensions import db, limiter
 from ..forms import form_status, with_token
-from ..htmx import redirect_to, render, wants_fragment
+from ..htmx import after_change, invalid, redirect_to, render
 from ..i18n import from_local
 from ..models import ReportStatus, SituationReport, utcnow
 from . import bp, service
@@ -63,10 +63,10 @@ def mine():
 
 # -- one report: staff and the reporter only ------------------------------------------------
 
-def _show(report, respond_form=None, close_form=None, status=200):
-    return render("reports/show.html", "reports/_handling.html", report=report,
-                  respond_form=respond_form or RespondForm(formdata=None, response=report.response),
-                  close_form=close_form or CloseForm(formdata=None), status=status)
+def _handling_ctx(report, respond_form=None, close_form=None) -> dict:
+    """What the handling region (_handling.html) needs; a form passed in comes back with its errors."""
+    return dict(report=report, respond_form=respond_form or RespondForm(formdata=None, response=report.response),
+                close_form=close_form or CloseForm(formdata=None))
 
 
 @bp.route("/<int:report_id>")
@@ -74,28 +74,20 @@ def _show(report, respond_form=None, close_form=None, status=200):
 def show(report_id):
     report = get_report_or_404(report_id)
     service.opened(report, current_user)
-    return _show(report)
+    return render("reports/show.html", **_handling_ctx(report))
 
 
-def _flash(message):
-    """The htmx fragment shows the new state itself; a flash would linger until the next page."""
-    if not wants_fragment():
-        flash(message, "success")
-
-
-def _handled(report):
-    if wants_fragment():
-        return _show(report)
-    return redirect_to(url_for("reports.show", report_id=report.id))
+def _report_url(report) -> str:
+    return url_for("reports.show", report_id=report.id)
 
 
 @bp.route("/<int:report_id>/sett", methods=["POST"])
 @allow(STAFF)
 def acknowledge(report_id):
     report = get_report_or_404(report_id)
-    if service.acknowledge(report, current_user):
-        _flash(_("Marked as seen: the reporter sees that you are on it."))
-    return _handled(report)
+    changed = service.acknowledge(report, current_user)
+    return after_change("reports/_handling.html", _report_url(report),
+                        changed and _("Marked as seen: the reporter sees that you are on it."), **_handling_ctx(report))
 
 
 @bp.route("/<int:report_id>/svar", methods=["POST"])
@@ -104,10 +96,10 @@ def respond(report_id):
     report = get_report_or_404(report_id)
     form = RespondForm()
     if not form.validate_on_submit():
-        return _show(report, respond_form=form, status=422)
+        return invalid("reports/show.html", "reports/_handling.html", **_handling_ctx(report, respond_form=form))
     service.respond(report, current_user, form.response.data)
-    _flash(_("The answer is saved; the reporter sees it."))
-    return _handled(report)
+    return after_change("reports/_handling.html", _report_url(report), _("The answer is saved; the reporter sees it."),
+                        **_handling_ctx(report))
 
 
 @bp.route("/<int:report_id>/lukk", methods=["POST"])
@@ -116,10 +108,10 @@ def close(report_id):
     report = get_report_or_404(report_id)
     form = CloseForm()
     if not form.validate_on_submit():
-        return _show(report, close_form=form, status=422)
-    if service.close(report, current_user, form.outcome.data):
-        _flash(_("The report is closed."))
-    return _handled(report)
+        return invalid("reports/show.html", "reports/_handling.html", **_handling_ctx(report, close_form=form))
+    changed = service.close(report, current_user, form.outcome.data)
+    return after_change("reports/_handling.html", _report_url(report), changed and _("The report is closed."),
+                        **_handling_ctx(report))
 
 
 # -- staff queue --------------------------------------------------------------------

@@ -74,6 +74,7 @@ def live_server(tmp_path_factory):
         "ARGON2_PARALLELISM": 1,
         "RATELIMIT_STORAGE_URL": "memory://",
         "SEND_FILE_MAX_AGE_DEFAULT": 3600,  # the browser keeps app.css and the scripts: a faster walk
+        "JINJA_STRICT": True,  # an undefined template variable is a 500, not a silent gap
     }
     # The port is known only once the socket is bound; BASE_URL (printed invitation links) needs it.
     server = make_server("127.0.0.1", 0, None, threaded=True)
