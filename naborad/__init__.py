@@ -31,7 +31,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from . import database  # noqa: F401  (engine event listeners)
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
-    from .i18n import ago_filter, datetime_filter, invitation_state, role_label, select_locale
+    from .i18n import ago_filter, datetime_filter, select_locale
+    from .labels import TEMPLATE_GLOBALS as LABELS
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
@@ -66,16 +67,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.filters["datetime"] = datetime_filter
     app.jinja_env.filters["ago"] = ago_filter
     app.jinja_env.globals["csrf_token"] = generate_csrf
-    app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.globals["lang"] = lambda: str(get_locale() or app.config["DEFAULT_LANGUAGE"])
-    app.jinja_env.globals["invitation_state"] = invitation_state
-    from .issues.forms import category_label, status_label
+    app.jinja_env.globals.update(LABELS)
     from .markdown import render_markdown
     from .issues.views import can_edit
-    app.jinja_env.globals.update(category_label=category_label, status_label=status_label, can_edit_reply=can_edit)
-    from .meetings.forms import meeting_status_label, phase_label, rsvp_label, standing_label
-    app.jinja_env.globals.update(meeting_status_label=meeting_status_label, phase_label=phase_label,
-                                 rsvp_label=rsvp_label, standing_label=standing_label)
+    app.jinja_env.globals["can_edit_reply"] = can_edit
     from .notifications.service import describe
     app.jinja_env.globals["describe_notification"] = describe
     from .premeeting.views import new_comment_form

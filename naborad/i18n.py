@@ -55,18 +55,3 @@ def ago_filter(value: datetime | None) -> str:
     if value is None:
         return ""
     return format_timedelta(value - utcnow(), add_direction=True)
-
-
-def role_label(role, seat=None) -> str:
-    from flask_babel import gettext as _
-    from .models import ChairSeat, Role
-    if seat == ChairSeat.DEPUTY:
-        return _("Deputy chair")
-    return {Role.RESIDENT: _("Resident"), Role.NEIGHBOUR: _("Neighbour"),
-            Role.CHAIR: _("Chair"), Role.STAFF: _("Staff")}.get(role, str(role))
-
-
-def invitation_state(state: str) -> str:
-    from flask_babel import gettext as _
-    return {"open": _("Open"), "accepted": _("Accepted"), "withdrawn": _("Withdrawn"),
-            "expired": _("Expired")}.get(state, state)

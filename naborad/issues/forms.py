@@ -6,6 +6,7 @@ from wtforms import DateTimeLocalField, HiddenField, SelectField, StringField, T
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..labels import category_label, status_label
 from ..models import IssueCategory, IssueStatus
 
 BODY_MAX = 10_000
@@ -13,20 +14,6 @@ BODY_MAX = 10_000
 
 def category_choices():
     return [SelectChoice(c.value, category_label(c)) for c in IssueCategory]
-
-
-def category_label(category) -> str:
-    from flask_babel import gettext as _
-    return {IssueCategory.NOISE: _("Noise"), IssueCategory.TRAFFIC: _("Traffic and parking"),
-            IssueCategory.LITTER: _("Litter"), IssueCategory.SAFETY: _("Safety"),
-            IssueCategory.COOPERATION: _("Cooperation"), IssueCategory.OTHER: _("Other")}[IssueCategory(category)]
-
-
-def status_label(status) -> str:
-    from flask_babel import gettext as _
-    return {IssueStatus.NEW: _("New"), IssueStatus.DISCUSSING: _("Being discussed"),
-            IssueStatus.AGREED: _("Measure agreed"), IssueStatus.RESOLVED: _("Resolved"),
-            IssueStatus.CLOSED: _("Closed")}[IssueStatus(status)]
 
 
 class WordingMixin:

@@ -18,14 +18,11 @@ from .service import chart, statistics, unseen_alert_count
 
 @bp.app_context_processor
 def inject():
-    from .forms import category_label, contact_way_label, status_label
-
     def report_alerts() -> int:
         if current_user.is_authenticated and current_user.is_staff:
             return unseen_alert_count(current_user.id)
         return 0
-    return {"report_category_label": category_label, "report_status_label": status_label,
-            "report_contact_way_label": contact_way_label, "report_alerts": report_alerts}
+    return {"report_alerts": report_alerts}
 
 
 def _on_duty():
