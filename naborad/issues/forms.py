@@ -1,8 +1,8 @@
 """Forms for issues and replies."""
 
 from flask_babel import lazy_gettext as _l
-from ..forms import BaseForm, empty_to_none, not_in_future, strip
-from wtforms import DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField
+from ..forms import BaseForm, LocalDateTimeField, empty_to_none, not_in_future, strip
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -33,8 +33,7 @@ class IssueForm(BaseForm, WordingMixin):
                                         "You can use Markdown: **bold**, *italics*, lists and links."))
     place = StringField(_l("Where (optional)"), filters=[empty_to_none], validators=[Optional(), Length(max=120)],
                         description=_l("For example “the bus stop” or “the car park”."))
-    happened_at = DateTimeLocalField(_l("When did it happen? (optional)"), validators=[Optional(), not_in_future],
-                                     format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
+    happened_at = LocalDateTimeField(_l("When did it happen? (optional)"), validators=[Optional(), not_in_future])
 
 
 class ReplyForm(BaseForm, WordingMixin):

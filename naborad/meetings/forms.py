@@ -1,8 +1,8 @@
 """Forms for meetings, agenda items, minutes and action items."""
 
 from flask_babel import lazy_gettext as _l
-from ..forms import BaseForm, empty_to_none, strip
-from wtforms import (DateField, DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField,
+from ..forms import BaseForm, LocalDateTimeField, empty_to_none, strip
+from wtforms import (DateField, HiddenField, IntegerField, SelectField, StringField,
                      TextAreaField, URLField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
@@ -15,8 +15,7 @@ from .service import member_names
 
 class MeetingForm(BaseForm):
     form_token = HiddenField()
-    starts_at = DateTimeLocalField(_l("Date and time"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                                   validators=[DataRequired(_l("Choose the date and time."))])
+    starts_at = LocalDateTimeField(_l("Date and time"), validators=[DataRequired(_l("Choose the date and time."))])
     place = StringField(_l("Place"), filters=[strip], validators=[DataRequired(_l("Where do you meet?")),
                                                                   Length(max=160)],
                         description=_l("For example “the common room at the facility”."))

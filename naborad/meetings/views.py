@@ -8,7 +8,6 @@ from ..access import (CHAIR_SEAT, MEMBERS, MODERATORS, STAFF, agenda_visible, al
                       get_meeting_or_404, holds_chair_seat, is_moderator, minutes_visible, require)
 from ..forms import form_status, with_token
 from ..htmx import redirect_to, render, wants_fragment
-from ..i18n import from_local, to_local_naive
 from ..models import RsvpAnswer
 from ..search import int_arg, parse_id
 from ..premeeting import outflows
@@ -41,7 +40,7 @@ def index():
 def new():
     form = with_token(MeetingForm())
     if form.validate_on_submit():
-        meeting, created = service.schedule(starts_at=from_local(form.starts_at.data), place=form.place.data,
+        meeting, created = service.schedule(starts_at=form.starts_at.data, place=form.place.data,
                                             video_url=form.video_url.data, form_token=form.form_token.data)
         return _back(meeting.id, created and _("The meeting is scheduled. Standing items are on the agenda already."))
     return render("meetings/form.html", form=form, meeting=None, status=form_status(form))
@@ -52,10 +51,8 @@ def new():
 def edit(meeting_id):
     meeting = get_meeting_or_404(meeting_id)
     form = MeetingForm(obj=meeting)
-    if request.method == "GET":
-        form.starts_at.data = to_local_naive(meeting.starts_at)
     if form.validate_on_submit():
-        service.change(meeting, starts_at=from_local(form.starts_at.data), place=form.place.data,
+        service.change(meeting, starts_at=form.starts_at.data, place=form.place.data,
                        video_url=form.video_url.data)
         return _back(meeting.id, _("The meeting is changed."))
     return render("meetings/form.html", form=form, meeting=meeting, status=form_status(form))

@@ -9,7 +9,7 @@ from ..access import (PREMEETING, STAFF, allow, get_premeeting_comment_or_404, g
                       get_premeeting_or_404, is_staff, require)
 from ..forms import form_status, with_token
 from ..htmx import redirect_to, render, wants_fragment
-from ..i18n import datetime_filter, from_local
+from ..i18n import datetime_filter
 from ..search import int_arg
 from . import bp, outflows, service
 from .forms import CommentForm, ItemForm, PreMeetingForm, RaiseForm, ReasonForm, SummaryForm
@@ -51,7 +51,7 @@ def new():
     if request.method == "GET" and int_arg(request.args, "mote"):
         form.meeting_id.data = int_arg(request.args, "mote")
     if form.validate_on_submit():
-        premeeting = service.schedule(starts_at=from_local(form.starts_at.data), place=form.place.data,
+        premeeting = service.schedule(starts_at=form.starts_at.data, place=form.place.data,
                                       title=form.title.data, meeting_id=form.meeting_id.data,
                                       form_token=form.form_token.data, by=current_user)
         flash(_("The pre-meeting is created. Prepare its agenda."), "success")

@@ -1,7 +1,7 @@
 """Forms for situation reports."""
 from flask_babel import lazy_gettext as _l
-from ..forms import BaseForm, empty_to_none, not_in_future, strip
-from wtforms import DateTimeLocalField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from ..forms import BaseForm, LocalDateTimeField, empty_to_none, not_in_future, strip
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -23,8 +23,7 @@ class ReportForm(BaseForm):
     place = StringField(_l("Where? (optional)"), filters=[empty_to_none],
                         validators=[Optional(), Length(max=120)],
                         description=_l("For example “the bus stop” or “the back yard”."))
-    happened_at = DateTimeLocalField(_l("When? (empty means now)"), validators=[Optional(), not_in_future],
-                                     format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
+    happened_at = LocalDateTimeField(_l("When? (empty means now)"), validators=[Optional(), not_in_future])
     contact_way = RadioField(_l("Do you want to be contacted?"), default=ContactWay.IN_APP.value,
                              choices=lambda: [SelectChoice(w.value, report_contact_way_label(w))
                                               for w in (ContactWay.IN_APP, ContactWay.PHONE, ContactWay.EMAIL,

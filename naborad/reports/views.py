@@ -9,7 +9,6 @@ from ..access import MEMBERS, STAFF, allow, get_report_or_404
 from ..extensions import db
 from ..forms import form_status, with_token
 from ..htmx import redirect_to, render, wants_fragment
-from ..i18n import from_local
 from ..models import ReportStatus, SituationReport, utcnow
 from . import bp, service
 from .forms import CloseForm, ReportForm, RespondForm
@@ -39,7 +38,7 @@ def new():
     if form.validate_on_submit():
         report, created = service.file_report(
             current_user, category=form.category.data, text=form.text.data, place=form.place.data,
-            happened_at=from_local(form.happened_at.data), contact_way=form.contact_way.data,
+            happened_at=form.happened_at.data, contact_way=form.contact_way.data,
             contact_detail=form.contact_detail.data, form_token=form.form_token.data or None)
         if created:
             flash(_("Thank you. The staff have been told, and you can follow the report here."), "success")
