@@ -8,7 +8,7 @@ from ..access import (CHAIR_SEAT, MEMBERS, MODERATORS, STAFF, agenda_visible, al
                       get_meeting_or_404, holds_chair_seat, is_moderator, minutes_visible, require)
 from ..forms import form_status, with_token
 from ..htmx import redirect_to, render, wants_fragment
-from ..models import RsvpAnswer
+from ..models import RsvpAnswer, next_open_meeting
 from ..search import int_arg, parse_id
 from ..premeeting import outflows
 from . import bp, service
@@ -142,7 +142,7 @@ def rsvp(meeting_id):
 @allow(MEMBERS)
 def propose_next():
     """"Propose for the next meeting", e.g. from an issue's page."""
-    meeting = service.next_meeting()
+    meeting = next_open_meeting()
     if meeting is None:
         flash(_("No meeting is planned yet. Ask the chair or the staff to schedule one."), "info")
         return redirect_to(url_for("meetings.index"))

@@ -10,6 +10,7 @@ from ..access import (PREMEETING, STAFF, allow, get_premeeting_comment_or_404, g
 from ..forms import form_status, with_token
 from ..htmx import redirect_to, render, wants_fragment
 from ..i18n import datetime_filter
+from ..models import open_meetings
 from ..search import int_arg
 from . import bp, outflows, service
 from .forms import CommentForm, ItemForm, PreMeetingForm, RaiseForm, ReasonForm, SummaryForm
@@ -40,7 +41,7 @@ def index():
 
 def _meeting_choices():
     return [SelectChoice("", _("None"))] + [SelectChoice(str(m.id), datetime_filter(m.starts_at, "short"))
-                                            for m in service.open_council_meetings()]
+                                            for m in open_meetings(limit=10)]
 
 
 @bp.route("/ny", methods=["GET", "POST"])
