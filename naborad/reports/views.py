@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..access import MEMBERS, STAFF, allow, get_report_or_404
+from ..contact.service import on_duty_point
 from ..extensions import db
 from ..forms import form_status, with_token
 from ..htmx import redirect_to, render, wants_fragment
@@ -24,11 +25,6 @@ def inject():
     return {"report_alerts": report_alerts}
 
 
-def _on_duty():
-    from ..contact.views import on_duty_point
-    return on_duty_point()
-
-
 # -- filing ---------------------------------------------------------------------
 
 @bp.route("/", methods=["GET", "POST"])
@@ -44,7 +40,7 @@ def new():
             flash(_("Thank you. The staff have been told, and you can follow the report here."), "success")
         return redirect_to(url_for("reports.show", report_id=report.id))
     with_token(form)
-    return render("reports/new.html", form=form, on_duty=_on_duty(), status=form_status(form))
+    return render("reports/new.html", form=form, on_duty=on_duty_point(), status=form_status(form))
 
 
 @bp.route("/mine")
