@@ -85,8 +85,9 @@ class LocalDateTimeField(DateTimeLocalField):
         return to_local_naive(self.data).strftime(self.format[0]) if self.data else ""
 
 
-def form_status(form) -> int:
-    """422 when a submitted form did not validate, else 200."""
+def form_status() -> int:
+    """The status of a page that shows a form: 422 when it comes back from a POST (the form did not
+    validate), else 200."""
     return 422 if request.method == "POST" else 200
 
 

@@ -56,7 +56,7 @@ def new_point():
         service.save_point(None, form.details(), by=current_user)
         flash(_("The contact point is added."), "success")
         return redirect_to(url_for("contact.manage"))
-    return render("contact/point_form.html", form=form, point=None, status=form_status(form))
+    return render("contact/point_form.html", form=form, point=None, status=form_status())
 
 
 @bp.route("/punkter/<int:point_id>", methods=["GET", "POST"])
@@ -68,7 +68,7 @@ def edit_point(point_id):
         service.save_point(point, form.details(), by=current_user)
         flash(_("The contact point is saved."), "success")
         return redirect_to(url_for("contact.manage"))
-    return render("contact/point_form.html", form=form, point=point, status=form_status(form))
+    return render("contact/point_form.html", form=form, point=point, status=form_status())
 
 
 @bp.route("/punkter/<int:point_id>/slett", methods=["POST"])
@@ -100,7 +100,7 @@ def new_guidance():
         _save_guidance(form, None)
         flash(_("The advice is added."), "success")
         return redirect_to(url_for("contact.manage"))
-    return render("contact/guidance_form.html", form=form, item=None, status=form_status(form))
+    return render("contact/guidance_form.html", form=form, item=None, status=form_status())
 
 
 @bp.route("/rad/<int:guidance_id>", methods=["GET", "POST"])
@@ -114,7 +114,7 @@ def edit_guidance(guidance_id):
         _save_guidance(form, item)
         flash(_("The advice is saved."), "success")
         return redirect_to(url_for("contact.manage"))
-    return render("contact/guidance_form.html", form=form, item=item, status=form_status(form))
+    return render("contact/guidance_form.html", form=form, item=item, status=form_status())
 
 
 @bp.route("/rad/<int:guidance_id>/slett", methods=["POST"])
@@ -140,7 +140,7 @@ def my_number():
                                hours=form.hours.data)
         flash(_("Your number is shown on the contact page."), "success")
         return redirect_to(url_for("contact.index"))
-    return render("contact/my_number.html", form=form, mine=mine, status=form_status(form))
+    return render("contact/my_number.html", form=form, mine=mine, status=form_status())
 
 
 @bp.route("/mitt-nummer/trekk-tilbake", methods=["POST"])

@@ -61,7 +61,7 @@ def new():
             return redirect_to(url_for("issues.show", issue_id=posted.row.id))
         findings = posted.findings
     with_token(form)
-    status = 200 if findings else form_status(form)
+    status = 200 if findings else form_status()
     return render("issues/new.html", form=form, findings=findings, status=status)
 
 

@@ -43,7 +43,7 @@ def new():
         meeting, created = service.schedule(starts_at=form.starts_at.data, place=form.place.data,
                                             video_url=form.video_url.data, form_token=form.form_token.data)
         return _back(meeting.id, created and _("The meeting is scheduled. Standing items are on the agenda already."))
-    return render("meetings/form.html", form=form, meeting=None, status=form_status(form))
+    return render("meetings/form.html", form=form, meeting=None, status=form_status())
 
 
 @bp.route("/<int:meeting_id>/rediger", methods=["GET", "POST"])
@@ -55,7 +55,7 @@ def edit(meeting_id):
         service.change(meeting, starts_at=form.starts_at.data, place=form.place.data,
                        video_url=form.video_url.data)
         return _back(meeting.id, _("The meeting is changed."))
-    return render("meetings/form.html", form=form, meeting=meeting, status=form_status(form))
+    return render("meetings/form.html", form=form, meeting=meeting, status=form_status())
 
 
 @bp.route("/<int:meeting_id>/avlys", methods=["POST"])
@@ -163,7 +163,7 @@ def propose(meeting_id):
                                          issue=issue, form_token=form.form_token.data)
         return _back(meeting.id, created and _("Thank you! The chair and the staff will look at your proposal."),
                      "forslag")
-    return render("meetings/propose.html", meeting=meeting, form=form, issue=issue, status=form_status(form))
+    return render("meetings/propose.html", meeting=meeting, form=form, issue=issue, status=form_status())
 
 
 # -- moderation of agenda items -----------------------------------------------------
@@ -310,7 +310,7 @@ def minutes(item_id):
     if form.validate_on_submit():
         service.save_minutes(item, notes=form.notes.data, decision=form.decision.data)
         return _back(item.meeting_id, _("The minutes for the item are saved."), f"punkt-{item.id}")
-    return _minutes_page(item, form, with_token(ActionForm(formdata=None)), form_status(form))
+    return _minutes_page(item, form, with_token(ActionForm(formdata=None)), form_status())
 
 
 @bp.route("/punkt/<int:item_id>/oppfolging", methods=["POST"])

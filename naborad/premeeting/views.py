@@ -57,7 +57,7 @@ def new():
                                       form_token=form.form_token.data, by=current_user)
         flash(_("The pre-meeting is created. Prepare its agenda."), "success")
         return _show(premeeting.id)
-    return render("premeeting/form.html", form=form, status=form_status(form))
+    return render("premeeting/form.html", form=form, status=form_status())
 
 
 @bp.route("/<int:premeeting_id>")
@@ -112,7 +112,7 @@ def propose(premeeting_id):
                         form_token=form.form_token.data)
         flash(_("Thank you! The staff will put it on the agenda."), "success")
         return _show(premeeting.id)
-    return render("premeeting/propose.html", premeeting=premeeting, form=form, status=form_status(form))
+    return render("premeeting/propose.html", premeeting=premeeting, form=form, status=form_status())
 
 
 @bp.route("/sak/<int:item_id>/godta", methods=["POST"])
@@ -197,7 +197,7 @@ def summary(item_id):
         return _item_changed(item)
     council = service.council_item_for(item)
     return render("premeeting/summary.html", item=item, form=form, council=council,
-                  frozen=service.is_frozen(council), status=form_status(form))
+                  frozen=service.is_frozen(council), status=form_status())
 
 
 @bp.route("/sak/<int:item_id>/del", methods=["POST"])
@@ -243,7 +243,7 @@ def raise_item(item_id):
     require(outflows.may_raise(item))
     if request.method == "GET":
         form.title.data = item.title
-    return render("premeeting/raise.html", item=item, form=form, status=form_status(form))
+    return render("premeeting/raise.html", item=item, form=form, status=form_status())
 
 
 @bp.route("/<int:premeeting_id>/klar", methods=["POST"])
