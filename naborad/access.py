@@ -64,10 +64,6 @@ def in_premeeting(user) -> bool:
     return user.is_authenticated and user.role in PREMEETING
 
 
-def staff_or_self(user) -> bool:
-    return current_user.is_authenticated and (current_user.is_staff or current_user.id == user.id)
-
-
 # -- the per-endpoint policy ---------------------------------------------------------
 
 @dataclass(frozen=True)
