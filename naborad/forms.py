@@ -61,6 +61,8 @@ def empty_to_none(value):
 
 # What a datetime-local input sends: minutes, or seconds too when a browser adds them.
 LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
+# WTForms' own message for a date-time it cannot read, translated by WTForms' catalogue (not ours).
+NOT_A_DATETIME = "Not a valid datetime value."
 
 
 class LocalDateTimeField(DateTimeLocalField):
@@ -77,7 +79,7 @@ class LocalDateTimeField(DateTimeLocalField):
                 self.data = from_local(self.data).astimezone(timezone.utc)
             except OverflowError:  # the first hour of the year 1 in Oslo is before the first UTC time
                 self.data = None
-                raise ValueError(self.gettext("Not a valid datetime value.")) from None
+                raise ValueError(self.gettext(NOT_A_DATETIME)) from None
 
     def _value(self):
         if self.raw_data:  # what was typed, when the form comes back with errors
