@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, has_request_context, request, url_for
 from flask_login import current_user
@@ -24,6 +25,7 @@ from sqlalchemy import event, false, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from .extensions import db
+from .htmx import redirect_to
 from .models import (ActionItem, AgendaItem, ChairSeat, Event, Invitation, Issue, ItemState, Meeting,
                      MeetingStatus, PreItemState, PreMeeting, PreMeetingComment, PreMeetingItem, Reply, Role,
                      SituationReport, User)
@@ -167,8 +169,6 @@ def policy_for(endpoint: str | None) -> Policy | None:
 
 def enforce_policy():
     """before_request: apply the endpoint's policy."""
-    from .htmx import redirect_to
-
     if request.endpoint is None:
         return None  # routing failed; Flask answers 404/405 itself
     policy = policy_for(request.endpoint)
@@ -186,7 +186,6 @@ def enforce_policy():
 def _next_target() -> str | None:
     """Where to go back to after logging in: this page, or for htmx the page the request came from."""
     if request.headers.get("HX-Request") == "true":
-        from urllib.parse import urlsplit
         current = urlsplit(request.headers.get("HX-Current-URL", ""))
         if current.netloc == request.host and current.path:
             return current.path + (f"?{current.query}" if current.query else "")

@@ -3,7 +3,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, request, session
-from flask_babel import format_datetime, format_timedelta
+from flask_babel import format_datetime, format_timedelta, get_locale
 from flask_login import current_user
 
 from .models import utcnow
@@ -46,7 +46,6 @@ def datetime_filter(value: datetime | None, fmt: str = "medium") -> str:
     if not value:
         return ""
     if fmt in PATTERNS:
-        from flask_babel import get_locale
         fmt = PATTERNS[fmt].get(str(get_locale()), PATTERNS[fmt]["en"])
     return format_datetime(value, fmt)
 

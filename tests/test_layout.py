@@ -44,3 +44,19 @@ def test_demo_data_lives_in_each_features_demo_module():
     demos = {p.parent.name for p in PACKAGE.glob("*/demo.py")}
     assert {c.split("_demo.")[0] for c in called} == demos == \
         {"members", "contact", "issues", "meetings", "premeeting", "reports", "events"}
+
+
+def test_imports_are_at_the_top_unless_a_cycle_forces_one():
+    """A function-local import only where an import cycle forces it, with a comment on its line naming
+    the cycle ("# cycle: ...")."""
+    local = []
+    for path in PACKAGE.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        for function in ast.walk(ast.parse(source)):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, (ast.Import, ast.ImportFrom)) and "# cycle:" not in lines[node.lineno - 1]:
+                    local.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert not local, f"imports inside functions: {sorted(set(local))}"

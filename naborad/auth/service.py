@@ -7,6 +7,7 @@ from sqlalchemy import delete, func, select, update
 
 from ..extensions import db
 from ..models import Invitation, PasswordReset, Role, User, audit, utcnow
+from ..notifications.service import active_members, notify
 from ..passwords import hash_password
 from ..tokens import code_hash, sha256
 from . import throttle
@@ -53,7 +54,6 @@ def accept_invitation(invitation: Invitation, *, username: str, display_name: st
                       locale: str) -> User | None:
     """Create the member the invitation names (its role, its address unless taken) and log them in;
     staff are notified. Single use: None if the invitation was taken or withdrawn meanwhile."""
-    from ..notifications.service import active_members, notify
     taken = db.session.execute(update(Invitation).where(Invitation.id == invitation.id,
                                                         Invitation.accepted_at.is_(None),
                                                         Invitation.withdrawn_at.is_(None))

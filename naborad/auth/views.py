@@ -14,6 +14,7 @@ from ..models import PasswordReset, User, audit, user_by_login, utcnow
 from ..passwords import burn_time, verify_password
 from ..tokens import new_token, sha256
 from . import bp, service, throttle
+from .account import export_response
 from .service import RESET_VALID  # noqa: F401  (members' printed reset links use the same validity)
 from .forms import (AcceptInvitationForm, ChangePasswordForm, DeleteAccountForm, ForgotPasswordForm,
                     InvitationCodeForm,
@@ -178,7 +179,6 @@ def change_password():
 @allow(MEMBERS)
 def export():
     """Download everything the app holds that you wrote or that is about you (JSON)."""
-    from .account import export_response
     audit("data_exported", actor=current_user, target=current_user)
     db.session.commit()
     return export_response(current_user._get_current_object())

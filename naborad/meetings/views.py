@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..access import (CHAIR_SEAT, MEMBERS, MODERATORS, STAFF, agenda_visible, allow, get_agenda_item_or_404,
                       get_meeting_or_404, holds_chair_seat, is_moderator, minutes_visible, require)
+from ..calendar import meeting_calendar
 from ..forms import form_status, with_token
 from ..htmx import redirect_to, render, wants_fragment
 from ..models import RsvpAnswer, next_open_meeting
@@ -115,7 +116,6 @@ def printable(meeting_id):
 @bp.route("/<int:meeting_id>.ics")
 @allow(MEMBERS)
 def ics(meeting_id):
-    from ..calendar import meeting_calendar
     meeting = get_meeting_or_404(meeting_id)
     body = meeting_calendar(meeting, url_for("meetings.show", meeting_id=meeting.id, _external=True))
     return Response(body, mimetype="text/calendar",

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .base import UTCDateTime, enum_column as _enum, utcnow
 from .core import User
-from .issues import Issue
+from .issues import Issue, search_key
 
 
 class MeetingStatus(enum.StrEnum):
@@ -170,7 +170,6 @@ def standing_items(meeting: "Meeting") -> list["AgendaItem"]:
 
 
 def refresh_search_text(item: "AgendaItem") -> None:
-    from .issues import search_key
     item.search_text = search_key(item.title, item.decision)
 
 

@@ -1,6 +1,6 @@
 """Forms for the residents' pre-meeting."""
 from flask_babel import lazy_gettext as _l
-from ..forms import BaseForm, LocalDateTimeField, empty_to_none, strip
+from ..forms import BaseForm, LocalDateTimeField, empty_to_none, strip, with_token
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -30,6 +30,11 @@ class CommentForm(BaseForm):
     body = TextAreaField(_l("Your comment"), filters=[strip],
                          validators=[DataRequired(_l("Write something before you send.")), Length(max=4000)])
     show_name = BooleanField(_l("Other residents may see my name"))
+
+
+def new_comment_form() -> CommentForm:
+    """An empty comment form with its one-time token (templates call it for each item's form)."""
+    return with_token(CommentForm(formdata=None))
 
 
 class ReasonForm(BaseForm):

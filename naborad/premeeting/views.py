@@ -16,10 +16,6 @@ from . import bp, outflows, service
 from .forms import CommentForm, ItemForm, PreMeetingForm, RaiseForm, ReasonForm, SummaryForm
 
 
-def new_comment_form():
-    return with_token(CommentForm(formdata=None))
-
-
 def _show(premeeting_id):
     return redirect_to(url_for("premeeting.show", premeeting_id=premeeting_id))
 
