@@ -8,7 +8,22 @@ from flask_wtf.csrf import generate_csrf
 from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config as config_module
+from . import audit, auth, config as config_module, contact, events, issues, meetings, members, notifications
+from . import pages, premeeting, reports
+from . import database  # noqa: F401  (its engine event listeners: SQLite pragmas, BEGIN IMMEDIATE)
+from .access import MODERATORS, STAFF, enforce_policy
+from .auth import sessions  # noqa: F401  (the user loader)
+from .cli import register_cli
+from .errors import register_error_handlers
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .i18n import ago_filter, datetime_filter, select_locale
+from .issues.views import can_edit
+from .labels import TEMPLATE_GLOBALS as LABELS
+from .markdown import render_markdown
+from .models import Role
+from .notifications.service import describe
+from .premeeting.forms import new_comment_form
+from .security import add_headers, check_csrf
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,10 +45,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     if app.config["TRUST_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
 
-    from . import database  # noqa: F401  (engine event listeners)
-    from .extensions import babel, csrf, db, limiter, login_manager, migrate
-    from .i18n import ago_filter, datetime_filter, invitation_state, role_label, select_locale
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      render_item=_render_migration_item)
@@ -44,22 +55,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.session_protection = None  # sessions are checked server-side instead
     login_manager.login_view = None
 
-    from . import auth, audit, members, pages
-    from .auth import sessions  # noqa: F401  (user loader)
-    from . import issues, meetings, premeeting
-    from . import events
-    from . import contact, reports
-    from . import notifications
     for module in (auth, pages, members, audit, issues, meetings, events, contact, reports, premeeting, notifications):
         app.register_blueprint(module.bp)
 
-    from .access import enforce_policy
-    from .security import add_headers, check_csrf
     app.before_request(enforce_policy)
     app.before_request(check_csrf)
     app.after_request(add_headers)
 
-    from .errors import register_error_handlers
     register_error_handlers(app)
 
     if app.config["JINJA_STRICT"]:
@@ -69,29 +71,17 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.filters["datetime"] = datetime_filter
     app.jinja_env.filters["ago"] = ago_filter
     app.jinja_env.globals["csrf_token"] = generate_csrf
-    app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.globals["lang"] = lambda: str(get_locale() or app.config["DEFAULT_LANGUAGE"])
-    app.jinja_env.globals["invitation_state"] = invitation_state
-    from .issues.forms import category_label, status_label
-    from .markdown import render_markdown
-    from .issues.views import can_edit
-    app.jinja_env.globals.update(category_label=category_label, status_label=status_label, can_edit_reply=can_edit)
-    from .meetings.forms import meeting_status_label, phase_label, rsvp_label, standing_label
-    app.jinja_env.globals.update(meeting_status_label=meeting_status_label, phase_label=phase_label,
-                                 rsvp_label=rsvp_label, standing_label=standing_label)
-    from .notifications.service import describe
+    app.jinja_env.globals.update(LABELS)
+    app.jinja_env.globals["can_edit_reply"] = can_edit
     app.jinja_env.globals["describe_notification"] = describe
-    from .premeeting.views import new_comment_form
     app.jinja_env.globals["new_comment_form"] = new_comment_form
     app.jinja_env.filters["markdown"] = render_markdown
 
     @app.context_processor
     def inject():
-        from .access import MODERATORS, STAFF
-        from .models import Role
         return {"Role": Role, "MODERATORS": MODERATORS, "STAFF_ROLES": STAFF,
                 "languages": app.config["LANGUAGES"], "csrf_failed": g.get("csrf_failed", False)}
 
-    from .cli import register_cli
     register_cli(app)
     return app

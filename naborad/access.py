@@ -26,6 +26,7 @@ from sqlalchemy import event, false, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from .extensions import db
+from .htmx import redirect_to
 from .models import (ActionItem, AgendaItem, ChairSeat, Event, Invitation, Issue, ItemState, Meeting,
                      MeetingStatus, PreItemState, PreMeeting, PreMeetingComment, PreMeetingItem, Reply, Role,
                      SituationReport, User)
@@ -64,10 +65,6 @@ def holds_chair_seat(user) -> bool:
 def in_premeeting(user) -> bool:
     """Residents and staff, the only members who know the residents' pre-meeting exists."""
     return user.is_authenticated and user.role in PREMEETING
-
-
-def staff_or_self(user) -> bool:
-    return current_user.is_authenticated and (current_user.is_staff or current_user.id == user.id)
 
 
 # -- the per-endpoint policy ---------------------------------------------------------
@@ -173,8 +170,6 @@ def policy_for(endpoint: str | None) -> Policy | None:
 
 def enforce_policy():
     """before_request: apply the endpoint's policy."""
-    from .htmx import redirect_to
-
     if request.endpoint is None:
         return None  # routing failed; Flask answers 404/405 itself
     policy = policy_for(request.endpoint)

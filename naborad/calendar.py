@@ -5,7 +5,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
-from .models import utcnow
+from .models import MeetingStatus, utcnow
 
 
 def new_calendar() -> Calendar:
@@ -36,7 +36,6 @@ def add_event(cal: Calendar, uid: str, title: str, start: datetime, end: datetim
 
 
 def meeting_calendar(meeting, url: str) -> bytes:
-    from .models import MeetingStatus
     cal = new_calendar()
     add_event(cal, f"meeting-{meeting.id}", _("Neighbourhood council meeting"), meeting.starts_at, None,
               place=meeting.place, url=url, description=meeting.video_url,

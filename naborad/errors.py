@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .extensions import db
 from .htmx import is_htmx
 
 log = logging.getLogger(__name__)
@@ -64,13 +65,11 @@ def register_error_handlers(app):
 
     @app.errorhandler(NotAllowed)
     def not_allowed(error):
-        from .extensions import db
         db.session.rollback()
         return error_response(403)
 
     @app.errorhandler(Gone)
     def gone(error):
-        from .extensions import db
         db.session.rollback()
         return error_response(404)
 
@@ -79,7 +78,6 @@ def register_error_handlers(app):
         if isinstance(error, HTTPException):
             return http_error(error)
         log.exception("Unhandled error", exc_info=error)
-        from .extensions import db
         db.session.rollback()
         return error_response(500)
 

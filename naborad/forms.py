@@ -1,14 +1,23 @@
 """The base of every form (strips characters no text field may hold: NUL, other C0 controls), and the
-shared pieces of forms: filters, the status of a re-rendered form, one-time form tokens and creating once by them."""
+shared pieces of forms: filters, the Oslo date-time field, the status of a re-rendered form, one-time form
+tokens and creating once by them."""
 from collections.abc import Callable
+from datetime import timezone
 import re
 
+from flask import request
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from wtforms import DateTimeLocalField
 from wtforms.fields.choices import SelectFieldBase
+from wtforms.validators import ValidationError
 
 from .extensions import db
+from .i18n import from_local, to_local_naive
+from .models import utcnow
+from .tokens import new_token
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -50,26 +59,48 @@ def empty_to_none(value):
     return value or None
 
 
-def form_status(form) -> int:
-    """422 when a submitted form did not validate, else 200."""
-    from flask import request
+# What a datetime-local input sends: minutes, or seconds too when a browser adds them.
+LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
+# WTForms' own message for a date-time it cannot read, translated by WTForms' catalogue (not ours).
+NOT_A_DATETIME = "Not a valid datetime value."
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A date and time the member types and sees as Oslo time (a datetime-local input), while the code
+    reads and gives `data` as an aware UTC datetime (or None)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=list(LOCAL_FORMATS), **kwargs)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            try:
+                self.data = from_local(self.data).astimezone(timezone.utc)
+            except OverflowError:  # the first hour of the year 1 in Oslo is before the first UTC time
+                self.data = None
+                raise ValueError(self.gettext(NOT_A_DATETIME)) from None
+
+    def _value(self):
+        if self.raw_data:  # what was typed, when the form comes back with errors
+            return " ".join(self.raw_data)
+        return to_local_naive(self.data).strftime(self.format[0]) if self.data else ""
+
+
+def form_status() -> int:
+    """The status of a page that shows a form: 422 when it comes back from a POST (the form did not
+    validate), else 200."""
     return 422 if request.method == "POST" else 200
 
 
 def not_in_future(form, field):
-    """For "when did it happen" fields (naive Oslo time)."""
-    from flask_babel import lazy_gettext as _l
-    from wtforms.validators import ValidationError
-
-    from .i18n import from_local
-    from .models import utcnow
-    if field.data and from_local(field.data) > utcnow():
+    """For "when did it happen" fields (LocalDateTimeField)."""
+    if field.data and field.data > utcnow():
         raise ValidationError(_l("The time cannot be in the future."))
 
 
 def with_token(form):
     """Give a creating form its one-time token (a unique column makes a double submit a no-op)."""
-    from .tokens import new_token
     if not form.form_token.data:
         form.form_token.data = new_token()
     return form

@@ -3,7 +3,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, request, session
-from flask_babel import format_datetime, format_timedelta
+from flask_babel import format_datetime, format_timedelta, get_locale
 from flask_login import current_user
 
 from .models import utcnow
@@ -46,7 +46,6 @@ def datetime_filter(value: datetime | None, fmt: str = "medium") -> str:
     if not value:
         return ""
     if fmt in PATTERNS:
-        from flask_babel import get_locale
         fmt = PATTERNS[fmt].get(str(get_locale()), PATTERNS[fmt]["en"])
     return format_datetime(value, fmt)
 
@@ -55,18 +54,3 @@ def ago_filter(value: datetime | None) -> str:
     if value is None:
         return ""
     return format_timedelta(value - utcnow(), add_direction=True)
-
-
-def role_label(role, seat=None) -> str:
-    from flask_babel import gettext as _
-    from .models import ChairSeat, Role
-    if seat == ChairSeat.DEPUTY:
-        return _("Deputy chair")
-    return {Role.RESIDENT: _("Resident"), Role.NEIGHBOUR: _("Neighbour"),
-            Role.CHAIR: _("Chair"), Role.STAFF: _("Staff")}.get(role, str(role))
-
-
-def invitation_state(state: str) -> str:
-    from flask_babel import gettext as _
-    return {"open": _("Open"), "accepted": _("Accepted"), "withdrawn": _("Withdrawn"),
-            "expired": _("Expired")}.get(state, state)

@@ -5,14 +5,12 @@ from flask import Response
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import (Issue, MeetingResponse, Notification, NotificationSetting, PreMeetingComment, Reply,
-                      SituationReport, User, utcnow)
+from ..models import (AgendaItem, Issue, MeetingResponse, Notification, NotificationSetting, PreMeetingComment,
+                      Reply, Signup, SituationReport, User, utcnow)
 
 
 def export_data(user: User) -> bytes:
     """Everything the app holds that this member wrote or that is about them, as JSON."""
-    from ..models import AgendaItem, Signup
-
     def rows(stmt, *fields):
         return [{f: _plain(getattr(r, f)) for f in fields} for r in db.session.scalars(stmt)]
 

@@ -8,9 +8,10 @@ from flask import url_for
 from sqlalchemy import delete, func, select, update
 
 from ..extensions import db
-from ..models import Invitation, PasswordReset, Role, User, audit, user_by_login, utcnow
-from ..passwords import burn_time, hash_password, verify_password
 from ..mail import queue_mail
+from ..models import Invitation, PasswordReset, Role, User, audit, user_by_login, utcnow
+from ..notifications.service import active_members, notify
+from ..passwords import burn_time, hash_password, verify_password
 from ..tokens import code_hash, new_token, sha256
 from . import throttle
 from .sessions import end_all_sessions, end_session, start_session
@@ -129,7 +130,6 @@ def accept_invitation(invitation: Invitation, *, username: str, display_name: st
                       locale: str) -> User | None:
     """Create the member the invitation names (its role, its address unless taken) and log them in;
     staff are notified. Single use: None if the invitation was taken or withdrawn meanwhile."""
-    from ..notifications.service import active_members, notify
     taken = db.session.execute(update(Invitation).where(Invitation.id == invitation.id,
                                                         Invitation.accepted_at.is_(None),
                                                         Invitation.withdrawn_at.is_(None))

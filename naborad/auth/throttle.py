@@ -6,7 +6,7 @@ in); a name that is no account is keyed by a hash of it (the typed text is never
 failures in a minute bring a wait that grows with further failures (one minute, then two, four, ...
 at most an hour); a success clears the account's count. The account is never locked for good.
 """
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 from sqlalchemy import delete, func, select
 
@@ -45,7 +45,6 @@ def wait_seconds(key: str) -> int:
         if last - first_of_five > timedelta(minutes=1):
             return 0
     if last.tzinfo is None:  # func.max bypasses the column type on SQLite
-        from datetime import timezone
         last = last.replace(tzinfo=timezone.utc)
     wait = min(timedelta(minutes=2 ** (count - FREE_FAILURES)), MAX_WAIT)
     remaining = (last + wait - now).total_seconds()

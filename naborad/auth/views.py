@@ -10,6 +10,7 @@ from ..forms import form_status
 from ..htmx import redirect_to, render
 from ..models import audit
 from . import bp, service
+from .account import export_response
 from .forms import (AcceptInvitationForm, ChangePasswordForm, DeleteAccountForm, ForgotPasswordForm,
                     InvitationCodeForm,
                     LoginForm, ProfileForm, ResetPasswordForm)
@@ -71,7 +72,7 @@ def forgot_password():
         flash(_("If that address belongs to a member, a link to choose a new password is on its way. "
                 "It works for one hour."), "success")
         return redirect_to(url_for("auth.login"))
-    return render("auth/forgot_password.html", form=form, status=form_status(form))
+    return render("auth/forgot_password.html", form=form, status=form_status())
 
 
 @bp.route("/nytt-passord/<token>", methods=["GET", "POST"])
@@ -86,7 +87,7 @@ def reset_password(token):
             return render("auth/link_invalid.html", invitation=False, status=404)
         flash(_("Your new password is saved. Log in with it."), "success")
         return redirect_to(url_for("auth.login"))
-    return render("auth/reset_password.html", form=form, status=form_status(form))
+    return render("auth/reset_password.html", form=form, status=form_status())
 
 
 @bp.route("/invitasjon", methods=["GET", "POST"])
@@ -95,7 +96,7 @@ def invitation():
     form = InvitationCodeForm()
     if form.validate_on_submit():
         return redirect_to(url_for("auth.accept_invitation", code=form.code.data.replace(" ", "")))
-    return render("auth/invitation_code.html", form=form, status=form_status(form))
+    return render("auth/invitation_code.html", form=form, status=form_status())
 
 
 @bp.route("/invitasjon/<code>", methods=["GET", "POST"])
@@ -118,7 +119,7 @@ def accept_invitation(code):
         flash(_("Welcome to the neighbourhood council, %(name)s!", name=user.display_name), "success")
         return redirect_to(url_for("pages.dashboard"))
     return render("auth/accept_invitation.html", form=form, invitation=invitation, code=code,
-                  status=form_status(form))
+                  status=form_status())
 
 
 @bp.route("/profil", methods=["GET", "POST"])
@@ -137,7 +138,7 @@ def profile():
         flash(_("Your profile is saved."), "success")
         return redirect_to(url_for("auth.profile"))
     return render("auth/profile.html", form=form,
-                  status=form_status(form))
+                  status=form_status())
 
 
 @bp.route("/profil/passord", methods=["GET", "POST"])
@@ -155,14 +156,13 @@ def change_password():
             service.change_password(user, form.password.data)
             flash(_("Your password is changed. You were logged out everywhere else."), "success")
             return redirect_to(url_for("auth.profile"))
-    return render("auth/change_password.html", form=form, status=form_status(form))
+    return render("auth/change_password.html", form=form, status=form_status())
 
 
 @bp.route("/profil/eksport")
 @allow(MEMBERS)
 def export():
     """Download everything the app holds that you wrote or that is about you (JSON)."""
-    from .account import export_response
     audit("data_exported", actor=current_user, target=current_user)
     db.session.commit()
     return export_response(current_user._get_current_object())

@@ -1,6 +1,9 @@
 """Forms for contact points, guidance and the chair's own number."""
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from ..extensions import db
 from ..forms import BaseForm, empty_to_none, strip
+from ..models import ContactPoint
 from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
@@ -25,6 +28,11 @@ class ContactPointForm(BaseForm):
     is_on_duty = BooleanField(_l("This is the 24/7 on-duty phone (shown on the report form and the card)"))
     is_emergency = BooleanField(_l("This is an emergency number (110, 112, 113)"))
 
+    def details(self) -> dict:
+        """What staff typed, for contact.service.save_point."""
+        return {name: self[name].data for name in ("label", "phone", "email", "hours", "note", "position",
+                                                   "is_on_duty", "is_emergency")}
+
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
         if ok and not (self.phone.data or self.email.data):
@@ -34,10 +42,6 @@ class ContactPointForm(BaseForm):
 
 
 def contact_point_choices():
-    from sqlalchemy import select
-
-    from ..extensions import db
-    from ..models import ContactPoint
     points = db.session.scalars(select(ContactPoint).order_by(ContactPoint.position, ContactPoint.id))
     return [SelectChoice("", _l("None"))] + [SelectChoice(str(p.id), p.label) for p in points]
 

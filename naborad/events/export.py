@@ -4,13 +4,13 @@ import io
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
+from icalendar import Calendar, Event as CalendarEvent
 
 from ..models import Event, utcnow
 
 
 def calendar_file(event: Event, link: str) -> bytes:
     """One event as iCalendar; `link` is the event page's full address."""
-    from icalendar import Calendar, Event as CalendarEvent
     calendar = Calendar()
     calendar.add("prodid", "-//Naboradet//Arrangementer//NB")
     calendar.add("version", "2.0")

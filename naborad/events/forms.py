@@ -1,14 +1,13 @@
 """Forms for events, sign-ups and volunteer tasks."""
 
 from flask_babel import lazy_gettext as _l
-from ..forms import BaseForm, empty_to_none, strip
-from ..i18n import from_local, to_local_naive
+from ..forms import BaseForm, LocalDateTimeField, empty_to_none, strip
+from ..i18n import local
 from .service import EventDetails
-from wtforms import BooleanField, DateTimeLocalField, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 
-FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 MAX_GUESTS = 20
 
 
@@ -20,11 +19,9 @@ class EventForm(BaseForm):
     description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional(), Length(max=10_000)],
                                 description=_l("What happens, what to bring. You can use Markdown."))
     place = StringField(_l("Place (optional)"), filters=[empty_to_none], validators=[Optional(), Length(max=160)])
-    starts_at = DateTimeLocalField(_l("Starts"), format=FORMATS,
-                                   validators=[DataRequired(_l("Choose when the event starts."))])
-    ends_at = DateTimeLocalField(_l("Ends"), format=FORMATS,
-                                 validators=[DataRequired(_l("Choose when the event ends."))])
-    signup_deadline = DateTimeLocalField(_l("Sign-up deadline (optional)"), format=FORMATS, validators=[Optional()],
+    starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired(_l("Choose when the event starts."))])
+    ends_at = LocalDateTimeField(_l("Ends"), validators=[DataRequired(_l("Choose when the event ends."))])
+    signup_deadline = LocalDateTimeField(_l("Sign-up deadline (optional)"), validators=[Optional()],
                                          description=_l("After it, only organisers change sign-ups."))
     capacity = IntegerField(_l("Places (optional)"), validators=[Optional(), NumberRange(1, 10_000)],
                             description=_l("Guests count too. Leave empty for no limit."))
@@ -37,26 +34,24 @@ class EventForm(BaseForm):
     @staticmethod
     def data_of(event, with_dates: bool = True) -> dict:
         """The form's data for an existing event: to edit it, or to copy it (the copy picks new dates)."""
-        data = {name: getattr(event, name) for name in
-                ("title", "description", "place", "capacity", "max_guests", "ask_dietary", "show_participants")}
+        names = ("title", "description", "place", "capacity", "max_guests", "ask_dietary", "show_participants")
         if with_dates:
-            data.update(starts_at=to_local_naive(event.starts_at), ends_at=to_local_naive(event.ends_at),
-                        signup_deadline=to_local_naive(event.signup_deadline))
-        return data
+            names += ("starts_at", "ends_at", "signup_deadline")
+        return {name: getattr(event, name) for name in names}
 
     def details(self) -> EventDetails:
-        """What the organiser filled in, the times read as Oslo time."""
+        """What the organiser filled in."""
         return EventDetails(
             title=self.title.data, description=self.description.data or "", place=self.place.data,
-            starts_at=from_local(self.starts_at.data), ends_at=from_local(self.ends_at.data),
-            signup_deadline=from_local(self.signup_deadline.data), capacity=self.capacity.data,
+            starts_at=self.starts_at.data, ends_at=self.ends_at.data,
+            signup_deadline=self.signup_deadline.data, capacity=self.capacity.data,
             max_guests=self.max_guests.data or 0, ask_dietary=self.ask_dietary.data,
             show_participants=self.show_participants.data)
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
         for field in (self.starts_at, self.ends_at, self.signup_deadline):
-            if field.data is not None and not 2000 <= field.data.year <= 2100:
+            if field.data is not None and not 2000 <= local(field.data).year <= 2100:
                 field.errors = [*field.errors, _l("Choose a date between the years 2000 and 2100.")]
                 ok = False
         return ok

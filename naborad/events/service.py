@@ -113,9 +113,6 @@ class Counts:
     guests: int = 0
     waitlisted: int = 0
 
-    def free(self, event: Event) -> int | None:
-        return None if event.capacity is None else max(0, event.capacity - self.people)
-
 
 def counts_for(event_ids) -> dict[int, Counts]:
     """Counts for many events in one query."""

@@ -133,7 +133,7 @@ def _create(form: EventForm, source: Event | None):
 
 def _new_form_page(form: EventForm, source: Event | None = None):
     with_token(form)
-    return render("events/new.html", form=form, source=source, status=form_status(form))
+    return render("events/new.html", form=form, source=source, status=form_status())
 
 
 @bp.route("/nytt", methods=["GET", "POST"])
@@ -169,7 +169,7 @@ def edit(event_id):
         else:
             flash(_("The event is saved."), "success")
             return redirect_to(url_for("events.show", event_id=event.id))
-    return render("events/edit.html", form=form, event=event, status=form_status(form))
+    return render("events/edit.html", form=form, event=event, status=form_status())
 
 
 @bp.route("/<int:event_id>/avlys", methods=["POST"])

@@ -1,11 +1,12 @@
 """Forms for issues and replies."""
 
 from flask_babel import lazy_gettext as _l
-from ..forms import BaseForm, empty_to_none, not_in_future, strip
-from wtforms import DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField
+from ..forms import BaseForm, LocalDateTimeField, empty_to_none, not_in_future, strip
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..labels import category_label, status_label
 from ..models import IssueCategory, IssueStatus
 
 BODY_MAX = 10_000
@@ -13,20 +14,6 @@ BODY_MAX = 10_000
 
 def category_choices():
     return [SelectChoice(c.value, category_label(c)) for c in IssueCategory]
-
-
-def category_label(category) -> str:
-    from flask_babel import gettext as _
-    return {IssueCategory.NOISE: _("Noise"), IssueCategory.TRAFFIC: _("Traffic and parking"),
-            IssueCategory.LITTER: _("Litter"), IssueCategory.SAFETY: _("Safety"),
-            IssueCategory.COOPERATION: _("Cooperation"), IssueCategory.OTHER: _("Other")}[IssueCategory(category)]
-
-
-def status_label(status) -> str:
-    from flask_babel import gettext as _
-    return {IssueStatus.NEW: _("New"), IssueStatus.DISCUSSING: _("Being discussed"),
-            IssueStatus.AGREED: _("Measure agreed"), IssueStatus.RESOLVED: _("Resolved"),
-            IssueStatus.CLOSED: _("Closed")}[IssueStatus(status)]
 
 
 class WordingMixin:
@@ -46,8 +33,7 @@ class IssueForm(BaseForm, WordingMixin):
                                         "You can use Markdown: **bold**, *italics*, lists and links."))
     place = StringField(_l("Where (optional)"), filters=[empty_to_none], validators=[Optional(), Length(max=120)],
                         description=_l("For example “the bus stop” or “the car park”."))
-    happened_at = DateTimeLocalField(_l("When did it happen? (optional)"), validators=[Optional(), not_in_future],
-                                     format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
+    happened_at = LocalDateTimeField(_l("When did it happen? (optional)"), validators=[Optional(), not_in_future])
 
 
 class ReplyForm(BaseForm, WordingMixin):

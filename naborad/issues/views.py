@@ -9,7 +9,6 @@ from ..access import (MEMBERS, MODERATORS, allow, get_issue_or_404, get_reply_or
 from ..extensions import db
 from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, redirect_to, render
-from ..i18n import from_local
 from ..models import Issue, IssueStatus, Reply
 from ..search import int_arg, words_like
 from . import bp, service
@@ -54,7 +53,7 @@ def new():
     if form.validate_on_submit():
         posted = service.open_issue(current_user, title=form.title.data, body=form.body.data,
                                     category=form.category.data, place=form.place.data,
-                                    happened_at=from_local(form.happened_at.data),
+                                    happened_at=form.happened_at.data,
                                     form_token=form.form_token.data or None, post_anyway=_post_anyway(form))
         if posted.row is not None:
             if posted.created:
@@ -62,7 +61,7 @@ def new():
             return redirect_to(url_for("issues.show", issue_id=posted.row.id))
         findings = posted.findings
     with_token(form)
-    status = 200 if findings else form_status(form)
+    status = 200 if findings else form_status()
     return render("issues/new.html", form=form, findings=findings, status=status)
 
 

@@ -1,34 +1,21 @@
 """Forms for meetings, agenda items, minutes and action items."""
 
 from flask_babel import lazy_gettext as _l
-from ..forms import BaseForm, empty_to_none, strip
-from wtforms import (DateField, DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField,
+from ..forms import BaseForm, LocalDateTimeField, empty_to_none, strip
+from wtforms import (DateField, HiddenField, IntegerField, SelectField, StringField,
                      TextAreaField, URLField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
+from ..labels import phase_label, rsvp_label
 from ..models import ItemPhase, RsvpAnswer
 from ..search import parse_id
 from .service import member_names
 
 
-
-def phase_label(phase) -> str:
-    from flask_babel import gettext as _
-    return {ItemPhase.MAP: _("Map the challenge"), ItemPhase.PROPOSE: _("Propose solutions"),
-            ItemPhase.DECIDE: _("Decide"), ItemPhase.FOLLOW_UP: _("Follow up")}[ItemPhase(phase)]
-
-
-def rsvp_label(answer) -> str:
-    from flask_babel import gettext as _
-    return {RsvpAnswer.YES: _("Coming"), RsvpAnswer.NO: _("Not coming"),
-            RsvpAnswer.MAYBE: _("Maybe")}[RsvpAnswer(answer)]
-
-
 class MeetingForm(BaseForm):
     form_token = HiddenField()
-    starts_at = DateTimeLocalField(_l("Date and time"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                                   validators=[DataRequired(_l("Choose the date and time."))])
+    starts_at = LocalDateTimeField(_l("Date and time"), validators=[DataRequired(_l("Choose the date and time."))])
     place = StringField(_l("Place"), filters=[strip], validators=[DataRequired(_l("Where do you meet?")),
                                                                   Length(max=160)],
                         description=_l("For example “the common room at the facility”."))
@@ -112,19 +99,3 @@ class SearchForm(BaseForm):
         csrf = False
 
     q = StringField(_l("Search"), filters=[strip], validators=[Optional(), Length(max=100)])
-
-
-def standing_label(kind) -> str:
-    from flask_babel import gettext as _
-    from ..models import StandingKind
-    return {StandingKind.AGENDA: _("Approval of the agenda"), StandingKind.MINUTES: _("Minutes of the last meeting"),
-            StandingKind.ACTIONS: _("Follow-up of open action items"),
-            StandingKind.AOB: _("Any other business")}[StandingKind(kind)]
-
-
-def meeting_status_label(status) -> str:
-    from flask_babel import gettext as _
-    from ..models import MeetingStatus
-    return {MeetingStatus.PLANNED: _("Planned"), MeetingStatus.PUBLISHED: _("Agenda published"),
-            MeetingStatus.HELD: _("Held"), MeetingStatus.APPROVED: _("Minutes approved"),
-            MeetingStatus.CANCELLED: _("Cancelled")}[MeetingStatus(status)]

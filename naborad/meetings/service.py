@@ -8,7 +8,7 @@ The query helpers take the visitor (`user`) and return only what that member may
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -19,15 +19,12 @@ from ..errors import NotAllowed  # noqa: F401  (re-exported for the views and th
 from ..extensions import db
 from ..forms import create_once, move_in_order
 from ..issues.service import on_published_agenda, record_event
-from ..models import (ActionItem, AgendaItem, Issue, IssueEventKind, IssueStatus, ItemPhase, ItemState, Meeting,
-                      MeetingResponse, MeetingStatus, RsvpAnswer, StandingKind, User, utcnow)
-from ..models.meetings import OPEN_FOR_PROPOSALS, refresh_search_text, standing_items
+from ..models import (STILL_UPCOMING, ActionItem, AgendaItem, Issue, IssueEventKind, IssueStatus, ItemPhase,
+                      ItemState, Meeting, MeetingResponse, MeetingStatus, RsvpAnswer, StandingKind, User,
+                      open_meetings, utcnow)
+from ..models.meetings import refresh_search_text, standing_items
 from ..notifications.service import active_members, notify
 from ..search import words_like
-
-# A meeting stays among the upcoming ones until six hours after it started.
-UPCOMING_GRACE = timedelta(hours=6)
-
 
 
 class ResidentsNotHeard(Exception):
@@ -47,7 +44,7 @@ def _allow(condition: bool) -> None:
 
 def upcoming(user) -> list[Meeting]:
     return db.session.scalars(
-        visible_meetings(user).where(Meeting.starts_at >= utcnow() - UPCOMING_GRACE,
+        visible_meetings(user).where(Meeting.starts_at >= utcnow() - STILL_UPCOMING,
                                      Meeting.status != MeetingStatus.CANCELLED)
         .order_by(Meeting.starts_at)).all()
 
@@ -55,7 +52,7 @@ def upcoming(user) -> list[Meeting]:
 def archive(user, q: str | None = None) -> list[Meeting]:
     """Past and cancelled meetings, newest first; `q` searches the items on published agendas
     (titles; moderators also the decisions, which members find in the decision log once approved)."""
-    stmt = visible_meetings(user).where(or_(Meeting.starts_at < utcnow() - UPCOMING_GRACE,
+    stmt = visible_meetings(user).where(or_(Meeting.starts_at < utcnow() - STILL_UPCOMING,
                                             Meeting.status == MeetingStatus.CANCELLED))
     if q:
         matching = select(AgendaItem.meeting_id).join(AgendaItem.meeting).where(
@@ -144,17 +141,9 @@ def rsvp_summary(user, meeting: Meeting):
     return mine, counts, responses
 
 
-def next_meeting() -> Meeting | None:
-    """The nearest future meeting that takes proposals."""
-    return db.session.scalar(select(Meeting).where(Meeting.starts_at > utcnow(),
-                                                  Meeting.status.in_(OPEN_FOR_PROPOSALS))
-                             .order_by(Meeting.starts_at).limit(1))
-
-
 def later_meetings(meeting: Meeting, limit: int | None = 10) -> list[Meeting]:
     """The meetings after this one that take proposals: where an item may be moved."""
-    stmt = select(Meeting).where(Meeting.starts_at > meeting.starts_at, Meeting.status.in_(OPEN_FOR_PROPOSALS))
-    return db.session.scalars(stmt.order_by(Meeting.starts_at).limit(limit)).all()
+    return open_meetings(after=meeting.starts_at, limit=limit)
 
 
 def unheard_items(meeting: Meeting) -> list[AgendaItem]:

@@ -6,10 +6,10 @@ from wtforms.fields.choices import SelectChoice
 
 from ..access import (CHAIR_SEAT, MEMBERS, MODERATORS, STAFF, agenda_visible, allow, get_agenda_item_or_404,
                       get_meeting_or_404, holds_chair_seat, is_moderator, minutes_visible, require)
+from ..calendar import meeting_calendar
 from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, redirect_to, render
-from ..i18n import from_local, to_local_naive
-from ..models import RsvpAnswer
+from ..models import RsvpAnswer, next_open_meeting
 from ..search import int_arg, parse_id
 from ..premeeting import outflows
 from . import bp, service
@@ -38,11 +38,11 @@ def index():
 def new():
     form = with_token(MeetingForm())
     if form.validate_on_submit():
-        meeting, created = service.schedule(starts_at=from_local(form.starts_at.data), place=form.place.data,
+        meeting, created = service.schedule(starts_at=form.starts_at.data, place=form.place.data,
                                             video_url=form.video_url.data, form_token=form.form_token.data)
         return after_change(None, _meeting_url(meeting.id),
                             created and _("The meeting is scheduled. Standing items are on the agenda already."))
-    return render("meetings/form.html", form=form, meeting=None, status=form_status(form))
+    return render("meetings/form.html", form=form, meeting=None, status=form_status())
 
 
 @bp.route("/<int:meeting_id>/rediger", methods=["GET", "POST"])
@@ -50,13 +50,11 @@ def new():
 def edit(meeting_id):
     meeting = get_meeting_or_404(meeting_id)
     form = MeetingForm(obj=meeting)
-    if request.method == "GET":
-        form.starts_at.data = to_local_naive(meeting.starts_at)
     if form.validate_on_submit():
-        service.change(meeting, starts_at=from_local(form.starts_at.data), place=form.place.data,
+        service.change(meeting, starts_at=form.starts_at.data, place=form.place.data,
                        video_url=form.video_url.data)
         return after_change(None, _meeting_url(meeting.id), _("The meeting is changed."))
-    return render("meetings/form.html", form=form, meeting=meeting, status=form_status(form))
+    return render("meetings/form.html", form=form, meeting=meeting, status=form_status())
 
 
 @bp.route("/<int:meeting_id>/avlys", methods=["POST"])
@@ -124,7 +122,6 @@ def printable(meeting_id):
 @bp.route("/<int:meeting_id>.ics")
 @allow(MEMBERS)
 def ics(meeting_id):
-    from ..calendar import meeting_calendar
     meeting = get_meeting_or_404(meeting_id)
     body = meeting_calendar(meeting, url_for("meetings.show", meeting_id=meeting.id, _external=True))
     return Response(body, mimetype="text/calendar",
@@ -151,7 +148,7 @@ def rsvp(meeting_id):
 @allow(MEMBERS)
 def propose_next():
     """"Propose for the next meeting", e.g. from an issue's page."""
-    meeting = service.next_meeting()
+    meeting = next_open_meeting()
     if meeting is None:
         flash(_("No meeting is planned yet. Ask the chair or the staff to schedule one."), "info")
         return redirect_to(url_for("meetings.index"))
@@ -172,7 +169,7 @@ def propose(meeting_id):
                                          issue=issue, form_token=form.form_token.data)
         return after_change(None, _meeting_url(meeting.id, "forslag"),
                             created and _("Thank you! The chair and the staff will look at your proposal."))
-    return render("meetings/propose.html", meeting=meeting, form=form, issue=issue, status=form_status(form))
+    return render("meetings/propose.html", meeting=meeting, form=form, issue=issue, status=form_status())
 
 
 # -- moderation of agenda items -----------------------------------------------------
@@ -320,7 +317,7 @@ def minutes(item_id):
         service.save_minutes(item, notes=form.notes.data, decision=form.decision.data)
         return after_change(None, _item_url(item), _("The minutes for the item are saved."))
     return render("meetings/minutes.html", **_minutes_ctx(item, form, with_token(ActionForm(formdata=None))),
-                  status=form_status(form))
+                  status=form_status())
 
 
 @bp.route("/punkt/<int:item_id>/oppfolging", methods=["POST"])

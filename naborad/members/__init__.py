@@ -1,6 +1,7 @@
 """Members: the list, invitations, roles, deactivation and staff-issued reset links."""
 from flask import Blueprint
 
-bp = Blueprint("members", __name__, url_prefix="/medlemmer")
+# cli_group=None: its command (create-user) sits at the top level of `flask`.
+bp = Blueprint("members", __name__, url_prefix="/medlemmer", cli_group=None)
 
-from . import views  # noqa: E402,F401
+from . import cli, views  # noqa: E402,F401

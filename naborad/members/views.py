@@ -139,7 +139,7 @@ def invite():
             flash(_("The invitation is ready."), "success")
         return redirect_to(url_for("members.invitation", invitation_id=invitation.id))
     with_token(form)
-    return render("members/invite.html", form=form, status=form_status(form))
+    return render("members/invite.html", form=form, status=form_status())
 
 
 @bp.route("/invitasjoner/<int:invitation_id>")

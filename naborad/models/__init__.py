@@ -5,8 +5,8 @@ from .core import (AuditEvent, ChairSeat, Invitation, LoginFailure, MailStatus, 
                    PasswordReset, Role, User, UserSession, audit, role_from_choice, user_by_login)
 from .issues import (Issue, IssueCategory, IssueEvent, IssueEventKind, IssueFollow, IssueStatus, Reply,  # noqa: F401
                      search_key)
-from .meetings import (ActionItem, AgendaItem, ItemPhase, ItemState, Meeting, MeetingResponse,  # noqa: F401
-                       MeetingStatus, RsvpAnswer, StandingKind)
+from .meetings import (STILL_UPCOMING, ActionItem, AgendaItem, ItemPhase, ItemState, Meeting,  # noqa: F401
+                       MeetingResponse, MeetingStatus, RsvpAnswer, StandingKind, next_open_meeting, open_meetings)
 from .reports import ContactWay, ReportCategory, ReportStatus, SituationReport, StaffAlert  # noqa: F401
 from .events import Event, Signup, SignupStatus, TaskSlot, VolunteerTask  # noqa: F401
 from .premeeting import (PreItemState, PreMeeting, PreMeetingComment, PreMeetingItem,  # noqa: F401

@@ -75,10 +75,6 @@ class User(UserMixin, db.Model):
         return "deputy" if self.chair_seat == ChairSeat.DEPUTY else self.role.value
 
     @property
-    def is_moderator(self) -> bool:
-        return self.role in (Role.CHAIR, Role.STAFF)
-
-    @property
     def is_staff(self) -> bool:
         return self.role == Role.STAFF
 

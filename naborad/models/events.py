@@ -86,9 +86,8 @@ class Signup(db.Model):
     status: Mapped[SignupStatus] = mapped_column(_enum(SignupStatus, "signup_status"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Set when the waiting list moved this sign-up up (a later feature notifies; see promotion_notified_at).
+    # Set when the waiting list moved this sign-up up (the member is notified, and their sign-up says so).
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    promotion_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import UTCDateTime, enum_column as _enum, utcnow
 from .core import User
-from .issues import Issue
+from .issues import Issue, search_key
 
 
 class MeetingStatus(enum.StrEnum):
@@ -102,6 +102,23 @@ class Meeting(db.Model):
 
 OPEN_FOR_PROPOSALS = (MeetingStatus.PLANNED, MeetingStatus.PUBLISHED)
 
+# A meeting (a council meeting or a residents' pre-meeting) still counts as upcoming until this long after
+# it started: the meetings list, the pre-meetings list and the dashboard all show it while it goes on.
+STILL_UPCOMING = timedelta(hours=6)
+
+
+def open_meetings(after: datetime | None = None, limit: int | None = None) -> list[Meeting]:
+    """The meetings that start after `after` (default: now) and still take agenda items (planned or
+    published), soonest first: where a proposal, a moved item or an item the residents raise can go."""
+    return db.session.scalars(select(Meeting).where(Meeting.starts_at > (after or utcnow()),
+                                                    Meeting.status.in_(OPEN_FOR_PROPOSALS))
+                              .order_by(Meeting.starts_at).limit(limit)).all()
+
+
+def next_open_meeting() -> Meeting | None:
+    """The nearest future meeting that takes agenda items."""
+    return next(iter(open_meetings(limit=1)), None)
+
 
 class AgendaItem(db.Model):
     __tablename__ = "agenda_item"
@@ -153,7 +170,6 @@ def standing_items(meeting: "Meeting") -> list["AgendaItem"]:
 
 
 def refresh_search_text(item: "AgendaItem") -> None:
-    from .issues import search_key
     item.search_text = search_key(item.title, item.decision)
 
 

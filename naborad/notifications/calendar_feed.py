@@ -5,17 +5,15 @@ from datetime import timedelta
 from flask import url_for
 from flask_babel import gettext as _
 
-
 from ..access import in_premeeting, visible_events, visible_meetings, visible_premeetings
 from ..calendar import add_event, new_calendar
 from ..extensions import db
-from ..models import Meeting, MeetingStatus, PreMeeting, utcnow
+from ..models import Event, Meeting, MeetingStatus, PreMeeting, utcnow
 
 WINDOW_BACK = timedelta(days=60)
 
 
 def build_feed(user, include_premeetings: bool) -> bytes:
-    from ..models import Event
     since = utcnow() - WINDOW_BACK
     cal = new_calendar()
     cal.add("x-wr-calname", _("Neighbourhood council"))

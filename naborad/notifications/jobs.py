@@ -6,8 +6,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..mail import queue_mail
-from ..models import (ActionItem, Meeting, MeetingResponse, MeetingStatus, Notification, PreMeeting,
-                      PreMeetingResponse, ReminderSent, RsvpAnswer, User, utcnow)
+from ..models import (ActionItem, Event, Meeting, MeetingResponse, MeetingStatus, Notification, PreMeeting,
+                      PreMeetingResponse, ReminderSent, RsvpAnswer, Signup, SignupStatus, User, utcnow)
 from .service import DIGEST, notify, readable
 
 
@@ -25,7 +25,6 @@ def _once(user_id: int, kind: str, subject_type: str, subject_id: int) -> bool:
 def send_reminders(now=None) -> int:
     """The day before a meeting, event or pre-meeting the member said yes to; action items due in
     three days, and overdue ones."""
-    from ..models import Event, Signup, SignupStatus
     now = now or utcnow()
     soon = (now + timedelta(hours=12), now + timedelta(hours=36))
     sent = 0

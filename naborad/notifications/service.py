@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from flask import url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy import select, update
 
-from ..access import PREMEETING, STAFF
+from ..access import (PREMEETING, STAFF, in_premeeting, is_moderator, is_staff, visible_action_items, visible_events,
+                      visible_issues, visible_meetings, visible_premeetings, visible_reports)
 from ..extensions import db
+from ..i18n import datetime_filter
 from ..mail import queue_mail
-from ..models import (ActionItem, AgendaItem, Issue, Meeting, Notification, NotificationSetting, PreMeeting, Role,
-                      SituationReport, User, utcnow)
+from ..models import (ActionItem, AgendaItem, Event, Issue, Meeting, Notification, NotificationSetting, PreMeeting,
+                      Role, SituationReport, User, utcnow)
+from .targets import target_url
 
 INSTANT, DIGEST, OFF = "instant", "digest", "off"
 MODES = (INSTANT, DIGEST, OFF)
@@ -95,9 +99,6 @@ def active_members(*roles):
 
 def _visible_ids(user, subject_type: str, ids) -> dict[int, str]:
     """{id: title} of the things of one type this member may read now (one query)."""
-    from ..access import (in_premeeting, is_moderator, is_staff, visible_action_items, visible_events,
-                          visible_issues, visible_meetings, visible_premeetings, visible_reports)
-    from ..models import Event
     if not ids:
         return {}
     ids = list(ids)
@@ -145,7 +146,6 @@ def readable(user, notifications) -> list[tuple[Notification, object]]:
 
 
 def mark_all_read(user) -> None:
-    from sqlalchemy import update
     db.session.execute(update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
                        .values(read_at=utcnow()))
 
@@ -153,9 +153,6 @@ def mark_all_read(user) -> None:
 def describe(notification, title) -> str:
     """The one line a member sees, in the app and in mail. Pre-meeting notifications say nothing
     from the pre-meeting itself (PERMISSIONS.md)."""
-    from flask_babel import gettext as _
-
-    from ..i18n import datetime_filter
     if hasattr(title, "tzinfo"):
         title = datetime_filter(title, "day")
     kind, subject = notification.kind, notification.subject_type
@@ -186,8 +183,6 @@ def describe(notification, title) -> str:
 
 def mail_notification(mail, context):
     """Mail builder, run at send time: None when the member may no longer read the thing."""
-    from flask import url_for
-    from .targets import target_url
     notification = db.session.get(Notification, context.get("notification_id"))
     if notification is None:
         return None
@@ -204,8 +199,6 @@ def mail_notification(mail, context):
 
 def mail_digest(mail, context):
     """The daily digest, rendered at send time with only what the member may still read."""
-    from flask import url_for
-    from .targets import target_url
     user = db.session.get(User, context.get("user_id"))
     if user is None or not user.is_active_member or not user.email:
         return None

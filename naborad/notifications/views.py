@@ -10,6 +10,7 @@ from ..htmx import after_change, invalid, redirect_to, render
 from ..models import CalendarFeed, Notification, NotificationSetting, User, UserSession, utcnow
 from ..tokens import new_token, sha256
 from . import bp
+from .calendar_feed import build_feed
 from .service import MODES, kinds_for, mark_all_read, readable
 from .targets import target_url
 
@@ -154,7 +155,6 @@ def delete_feed():
 @secret_link
 def feed(token):
     """The personal feed: only what its owner may read now; 404 for a wrong, reset or dead link."""
-    from .calendar_feed import build_feed
     row = db.session.execute(select(CalendarFeed, User).join(User, User.id == CalendarFeed.user_id)
                              .where(CalendarFeed.token_hash == sha256(token))).first()
     if row is None or not row[1].is_active_member:

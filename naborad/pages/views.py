@@ -6,12 +6,12 @@ from ..access import MEMBERS, allow, public, safe_next
 from ..extensions import db
 from ..htmx import render
 from . import bp
+from .service import overview
 
 
 @bp.route("/")
 @allow(MEMBERS)
 def dashboard():
-    from .service import overview
     return render("pages/dashboard.html", **overview(current_user))
 
 

@@ -1,7 +1,7 @@
 """Forms for the residents' pre-meeting."""
 from flask_babel import lazy_gettext as _l
-from ..forms import BaseForm, empty_to_none, strip
-from wtforms import BooleanField, DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField
+from ..forms import BaseForm, LocalDateTimeField, empty_to_none, strip, with_token
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..search import parse_id
@@ -9,8 +9,7 @@ from ..search import parse_id
 
 class PreMeetingForm(BaseForm):
     form_token = HiddenField()
-    starts_at = DateTimeLocalField(_l("Date and time"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                                   validators=[DataRequired(_l("Choose the date and time."))])
+    starts_at = LocalDateTimeField(_l("Date and time"), validators=[DataRequired(_l("Choose the date and time."))])
     place = StringField(_l("Place at the facility"), filters=[strip],
                         validators=[DataRequired(_l("Where do you meet?")), Length(max=160)])
     title = StringField(_l("Name (optional)"), filters=[empty_to_none], validators=[Optional(), Length(max=160)])
@@ -31,6 +30,11 @@ class CommentForm(BaseForm):
     body = TextAreaField(_l("Your comment"), filters=[strip],
                          validators=[DataRequired(_l("Write something before you send.")), Length(max=4000)])
     show_name = BooleanField(_l("Other residents may see my name"))
+
+
+def new_comment_form() -> CommentForm:
+    """An empty comment form with its one-time token (templates call it for each item's form)."""
+    return with_token(CommentForm(formdata=None))
 
 
 class ReasonForm(BaseForm):

@@ -18,10 +18,10 @@ tests/test_premeeting_boundary.py checks that. Every function here commits.
 from __future__ import annotations
 
 from ..extensions import db
-from ..models import AgendaItem, PreMeetingItem
+from ..models import AgendaItem, PreMeetingItem, next_open_meeting
 from ..models.meetings import refresh_search_text
 from ..forms import create_once
-from .service import NotAllowed, council_item_for, is_frozen, open_council_meetings
+from .service import NotAllowed, council_item_for, is_frozen
 
 
 # -- 1. the summary -----------------------------------------------------------------------
@@ -106,8 +106,8 @@ def raise_to_council(item: PreMeetingItem, *, title: str, why: str | None, form_
 def _council_meeting_for(item: PreMeetingItem) -> int | None:
     if item.premeeting.meeting_id is not None:
         return item.premeeting.meeting_id
-    upcoming = open_council_meetings(limit=1)
-    return upcoming[0].id if upcoming else None
+    upcoming = next_open_meeting()
+    return upcoming.id if upcoming else None
 
 
 # -- 3. the "residents heard" mark ----------------------------------------------------------

@@ -7,8 +7,6 @@ something commits; a refused change raises `NotAllowed` before writing (the view
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -17,14 +15,10 @@ from ..access import is_staff, visible_premeeting_items, visible_premeetings
 from ..errors import NotAllowed  # noqa: F401  (re-exported for the views and the CLI)
 from ..extensions import db
 from ..forms import move_in_order
-from ..models import (AgendaItem, ItemState, Meeting, MeetingStatus, PreItemState, PreMeeting, PreMeetingComment,
-                      PreMeetingItem, PreMeetingResponse, Role, utcnow)
+from ..models import (STILL_UPCOMING, AgendaItem, ItemState, Meeting, MeetingStatus, PreItemState, PreMeeting,
+                      PreMeetingComment, PreMeetingItem, PreMeetingResponse, Role, utcnow)
 from ..notifications.service import active_members, notify
 from ..forms import create_once
-
-# A pre-meeting stays under "upcoming" until this long after it started.
-STILL_UPCOMING = timedelta(hours=6)
-
 
 
 # -- reading --------------------------------------------------------------------------
@@ -62,14 +56,6 @@ def page_data(premeeting: PreMeeting, user) -> dict:
     return dict(premeeting=premeeting, agenda=[i for i in items if i.on_agenda],
                 proposals=[i for i in items if not i.on_agenda], comments=comments,
                 council_titles=council_titles, my_answer=mine, coming_count=coming, is_staff=is_staff(user))
-
-
-def open_council_meetings(limit: int = 10) -> list[Meeting]:
-    """Upcoming council meetings that still take agenda items (planned or published), soonest first."""
-    return db.session.scalars(select(Meeting).where(Meeting.starts_at > utcnow(),
-                                                    Meeting.status.in_([MeetingStatus.PLANNED,
-                                                                        MeetingStatus.PUBLISHED]))
-                              .order_by(Meeting.starts_at).limit(limit)).all()
 
 
 def council_item_for(item: PreMeetingItem) -> AgendaItem | None:

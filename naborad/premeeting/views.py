@@ -9,14 +9,11 @@ from ..access import (PREMEETING, STAFF, allow, get_premeeting_comment_or_404, g
                       get_premeeting_or_404, is_staff, require)
 from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, render
-from ..i18n import datetime_filter, from_local
+from ..i18n import datetime_filter
+from ..models import open_meetings
 from ..search import int_arg
 from . import bp, outflows, service
 from .forms import CommentForm, ItemForm, PreMeetingForm, RaiseForm, ReasonForm, SummaryForm
-
-
-def new_comment_form():
-    return with_token(CommentForm(formdata=None))
 
 
 def _page_url(premeeting_id) -> str:
@@ -43,7 +40,7 @@ def index():
 
 def _meeting_choices():
     return [SelectChoice("", _("None"))] + [SelectChoice(str(m.id), datetime_filter(m.starts_at, "short"))
-                                            for m in service.open_council_meetings()]
+                                            for m in open_meetings(limit=10)]
 
 
 @bp.route("/ny", methods=["GET", "POST"])
@@ -54,11 +51,11 @@ def new():
     if request.method == "GET" and int_arg(request.args, "mote"):
         form.meeting_id.data = int_arg(request.args, "mote")
     if form.validate_on_submit():
-        premeeting = service.schedule(starts_at=from_local(form.starts_at.data), place=form.place.data,
+        premeeting = service.schedule(starts_at=form.starts_at.data, place=form.place.data,
                                       title=form.title.data, meeting_id=form.meeting_id.data,
                                       form_token=form.form_token.data, by=current_user)
         return after_change(None, _page_url(premeeting.id), _("The pre-meeting is created. Prepare its agenda."))
-    return render("premeeting/form.html", form=form, status=form_status(form))
+    return render("premeeting/form.html", form=form, status=form_status())
 
 
 @bp.route("/<int:premeeting_id>")
@@ -109,7 +106,7 @@ def propose(premeeting_id):
         service.propose(premeeting, title=form.title.data, text=form.text.data, by=current_user,
                         form_token=form.form_token.data)
         return after_change(None, _page_url(premeeting.id), _("Thank you! The staff will put it on the agenda."))
-    return render("premeeting/propose.html", premeeting=premeeting, form=form, status=form_status(form))
+    return render("premeeting/propose.html", premeeting=premeeting, form=form, status=form_status())
 
 
 @bp.route("/sak/<int:item_id>/godta", methods=["POST"])
@@ -185,7 +182,7 @@ def summary(item_id):
         return after_change(None, _item_url(item), _("The summary is saved."))
     council = service.council_item_for(item)
     return render("premeeting/summary.html", item=item, form=form, council=council,
-                  frozen=service.is_frozen(council), status=form_status(form))
+                  frozen=service.is_frozen(council), status=form_status())
 
 
 @bp.route("/sak/<int:item_id>/del", methods=["POST"])
@@ -227,7 +224,7 @@ def raise_item(item_id):
     require(outflows.may_raise(item))
     if request.method == "GET":
         form.title.data = item.title
-    return render("premeeting/raise.html", item=item, form=form, status=form_status(form))
+    return render("premeeting/raise.html", item=item, form=form, status=form_status())
 
 
 @bp.route("/<int:premeeting_id>/klar", methods=["POST"])

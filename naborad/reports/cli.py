@@ -2,6 +2,7 @@
 import click
 
 from . import bp
+from .service import purge_closed_reports
 
 
 @bp.cli.command("purge-reports")
@@ -9,6 +10,5 @@ from . import bp
               help="Retention in months (default: NABORAD_REPORT_RETENTION_MONTHS, 12).")
 def purge_reports(months):
     """Remove personal details from reports closed longer ago than the retention period."""
-    from .service import purge_closed_reports
     count = purge_closed_reports(months=months)
     click.echo(f"Removed personal details from {count} closed report(s).")

@@ -1,25 +1,8 @@
-"""Demo data for contact and "meld fra": flags on the contact points, guidance, and some months of reports."""
+"""Demo "meld fra": some months of situation reports, two of them still open."""
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from ..extensions import db
-from ..models import (ContactPoint, ContactWay, Guidance, ReportCategory, ReportStatus, SituationReport,
-                      StaffAlert, utcnow)
-
-GUIDANCE = [
-    # situation, advice, contact label starts with
-    ("Bråk eller høy musikk om natta",
-     "Ring vakttelefonen til botiltaket. Vakta går en runde og snakker med de det gjelder. "
-     "Du kan også melde fra her i appen, så ser vi om det skjer ofte.", "Botiltaket"),
-    ("Noen virker syke eller forvirret",
-     "Er noen i fare, ring **113**. Ellers ring vakttelefonen; vakta kommer og ser til personen.", "Botiltaket"),
-    ("Søppel eller sprøyter ute",
-     "Ikke ta i sprøyter. Ring vakttelefonen, så rydder vakta. Søppel på kommunal grunn meldes til "
-     "kommunens servicetorg.", "Kommunens"),
-    ("Trusler eller du føler deg utrygg",
-     "Er du eller andre i fare nå, ring **112**. Meld gjerne fra til vakta etterpå, så følger vi opp.", "Politi"),
-]
+from ..models import ContactWay, ReportCategory, ReportStatus, SituationReport, StaffAlert, utcnow
 
 REPORTS = [
     # category, text, place
@@ -34,16 +17,6 @@ REPORTS = [
 
 
 def load_demo(users):
-    points = db.session.scalars(select(ContactPoint)).all()
-    by_label = {p.label: p for p in points}
-    for p in points:
-        p.is_on_duty = "vakttelefon" in p.label
-        p.is_emergency = p.phone in ("110", "112", "113")
-    for position, (situation, advice, label) in enumerate(GUIDANCE):
-        point = next((p for name, p in by_label.items() if name.startswith(label)), None)
-        db.session.add(Guidance(position=position, situation=situation, advice=advice,
-                                contact_point_id=point.id if point else None))
-
     reporters = [users[name] for name in ("nabo", "beboer", "nabo2", "leder", "nabo3") if name in users]
     staff = [users[name] for name in ("ansatt", "ansatt2") if name in users]
     if not reporters or not staff:

@@ -1,39 +1,20 @@
 """Forms for situation reports."""
 from flask_babel import lazy_gettext as _l
-from ..forms import BaseForm, empty_to_none, not_in_future, strip
-from wtforms import DateTimeLocalField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from ..forms import BaseForm, LocalDateTimeField, empty_to_none, not_in_future, strip
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..models import ContactWay, ReportCategory, ReportStatus
+from ..labels import report_category_label, report_contact_way_label
+from ..models import ContactWay, ReportCategory
 
 TEXT_MAX = 2000
-
-
-def category_label(category) -> str:
-    from flask_babel import gettext as _
-    return {ReportCategory.NOISE: _("Noise or disturbance"), ReportCategory.UNWELL: _("Someone seems unwell"),
-            ReportCategory.THREAT: _("Threat or feeling unsafe"), ReportCategory.LITTER: _("Litter"),
-            ReportCategory.DAMAGE: _("Damage"), ReportCategory.OTHER: _("Something else")}[ReportCategory(category)]
-
-
-def status_label(status) -> str:
-    from flask_babel import gettext as _
-    return {ReportStatus.NEW: _("Received"), ReportStatus.ACKNOWLEDGED: _("Staff are on it"),
-            ReportStatus.CLOSED: _("Closed")}[ReportStatus(status)]
-
-
-def contact_way_label(way) -> str:
-    from flask_babel import gettext as _
-    return {ContactWay.NONE: _("No, I do not need to be contacted"),
-            ContactWay.IN_APP: _("Answer me here in the app"),
-            ContactWay.PHONE: _("Call or text me"), ContactWay.EMAIL: _("Email me")}[ContactWay(way)]
 
 
 class ReportForm(BaseForm):
     form_token = HiddenField()
     category = SelectField(_l("What is it about?"),
-                           choices=lambda: [SelectChoice(c.value, category_label(c)) for c in ReportCategory],
+                           choices=lambda: [SelectChoice(c.value, report_category_label(c)) for c in ReportCategory],
                            default=ReportCategory.NOISE.value)
     text = TextAreaField(_l("What happened?"), filters=[strip],
                          validators=[DataRequired(_l("Write a few words about what happened.")),
@@ -42,10 +23,9 @@ class ReportForm(BaseForm):
     place = StringField(_l("Where? (optional)"), filters=[empty_to_none],
                         validators=[Optional(), Length(max=120)],
                         description=_l("For example “the bus stop” or “the back yard”."))
-    happened_at = DateTimeLocalField(_l("When? (empty means now)"), validators=[Optional(), not_in_future],
-                                     format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
+    happened_at = LocalDateTimeField(_l("When? (empty means now)"), validators=[Optional(), not_in_future])
     contact_way = RadioField(_l("Do you want to be contacted?"), default=ContactWay.IN_APP.value,
-                             choices=lambda: [SelectChoice(w.value, contact_way_label(w))
+                             choices=lambda: [SelectChoice(w.value, report_contact_way_label(w))
                                               for w in (ContactWay.IN_APP, ContactWay.PHONE, ContactWay.EMAIL,
                                                         ContactWay.NONE)])
     contact_detail = StringField(_l("Phone number or email (if you want a call or an email)"),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, url_for
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from ..extensions import db
 from ..forms import create_once
@@ -68,7 +68,6 @@ def opened(report: SituationReport, by: User) -> None:
 
 
 def unseen_alert_count(user_id: int) -> int:
-    from sqlalchemy import func
     return db.session.scalar(select(func.count()).select_from(StaffAlert)
                              .where(StaffAlert.user_id == user_id, StaffAlert.seen.is_(False))) or 0
 

@@ -6,10 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..access import MEMBERS, STAFF, allow, get_report_or_404
+from ..contact.service import on_duty_point
 from ..extensions import db, limiter
 from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, redirect_to, render
-from ..i18n import from_local
 from ..models import ReportStatus, SituationReport, utcnow
 from . import bp, service
 from .forms import CloseForm, ReportForm, RespondForm
@@ -18,19 +18,11 @@ from .service import chart, statistics, unseen_alert_count
 
 @bp.app_context_processor
 def inject():
-    from .forms import category_label, contact_way_label, status_label
-
     def report_alerts() -> int:
         if current_user.is_authenticated and current_user.is_staff:
             return unseen_alert_count(current_user.id)
         return 0
-    return {"report_category_label": category_label, "report_status_label": status_label,
-            "report_contact_way_label": contact_way_label, "report_alerts": report_alerts}
-
-
-def _on_duty():
-    from ..contact.views import on_duty_point
-    return on_duty_point()
+    return {"report_alerts": report_alerts}
 
 
 # -- filing ---------------------------------------------------------------------
@@ -44,13 +36,13 @@ def new():
     if form.validate_on_submit():
         report, created = service.file_report(
             current_user, category=form.category.data, text=form.text.data, place=form.place.data,
-            happened_at=from_local(form.happened_at.data), contact_way=form.contact_way.data,
+            happened_at=form.happened_at.data, contact_way=form.contact_way.data,
             contact_detail=form.contact_detail.data, form_token=form.form_token.data or None)
         if created:
             flash(_("Thank you. The staff have been told, and you can follow the report here."), "success")
         return redirect_to(url_for("reports.show", report_id=report.id))
     with_token(form)
-    return render("reports/new.html", form=form, on_duty=_on_duty(), status=form_status(form))
+    return render("reports/new.html", form=form, on_duty=on_duty_point(), status=form_status())
 
 
 @bp.route("/mine")

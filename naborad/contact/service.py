@@ -1,0 +1,108 @@
+"""The rules of the contact page: the order of the contact points (emergency numbers last), one on-duty
+phone at a time, the guidance, and a chair's own number, shown only with their consent and only while
+they are an active chair (consent.py deletes it when they stop). Every change commits."""
+from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import ChairContact, ContactPoint, Guidance, Role, User, audit
+
+
+# -- reading --------------------------------------------------------------------------
+
+def ordered_points() -> list[ContactPoint]:
+    """Contact points in their order, emergency numbers last."""
+    return db.session.scalars(select(ContactPoint).order_by(ContactPoint.is_emergency, ContactPoint.position,
+                                                            ContactPoint.id)).all()
+
+
+def guidance() -> list[Guidance]:
+    """"What do I do if ...", in its order, with the contact point each one names."""
+    return db.session.scalars(select(Guidance).options(joinedload(Guidance.contact_point))
+                              .order_by(Guidance.position, Guidance.id)).all()
+
+
+def visible_chair_contacts() -> list[ChairContact]:
+    """A chair's own number only while they are an active chair (a handover hides it at once)."""
+    return db.session.scalars(
+        select(ChairContact).join(User, ChairContact.user_id == User.id)
+        .where(User.role == Role.CHAIR, User.is_active_member.is_(True))
+        .order_by(User.chair_seat, ChairContact.id)).all()
+
+
+def on_duty_point() -> ContactPoint | None:
+    """The facility's 24/7 phone: on the report form and the printed card."""
+    return db.session.scalar(select(ContactPoint).where(ContactPoint.is_on_duty.is_(True))
+                             .order_by(ContactPoint.position, ContactPoint.id).limit(1))
+
+
+def chair_contact_of(user) -> ChairContact | None:
+    return db.session.scalar(select(ChairContact).where(ChairContact.user_id == user.id))
+
+
+# -- contact points and guidance (staff) ----------------------------------------------------
+
+def save_point(point: ContactPoint | None, details: dict, by) -> ContactPoint:
+    """Add a contact point (`point` None) or change one to `details` (ContactPointForm.details()). The
+    on-duty phone is one at a time: marking this one unmarks the others. Audited; commits."""
+    added = point is None
+    if added:
+        point = ContactPoint()
+        db.session.add(point)
+    for name, value in details.items():
+        setattr(point, name, value)
+    point.position = point.position or 0
+    if point.is_on_duty:
+        db.session.flush()
+        for other in db.session.scalars(select(ContactPoint).where(ContactPoint.is_on_duty.is_(True),
+                                                                   ContactPoint.id != point.id)):
+            other.is_on_duty = False
+    audit("contact_point_added" if added else "contact_point_changed", actor=by)
+    db.session.commit()
+    return point
+
+
+def delete_point(point: ContactPoint, by) -> None:
+    """Audited; the guidance that named it keeps its advice without a contact point. Commits."""
+    db.session.delete(point)
+    audit("contact_point_deleted", actor=by)
+    db.session.commit()
+
+
+def save_guidance(item: Guidance | None, *, situation: str, advice: str, contact_point_id: int | None,
+                  position: int | None) -> Guidance:
+    """Add a piece of advice (`item` None) or change one. Commits."""
+    if item is None:
+        item = Guidance()
+        db.session.add(item)
+    item.situation, item.advice, item.contact_point_id = situation, advice, contact_point_id
+    item.position = position or 0
+    db.session.commit()
+    return item
+
+
+def delete_guidance(item: Guidance) -> None:
+    db.session.delete(item)
+    db.session.commit()
+
+
+# -- the chair's own number ---------------------------------------------------------------
+
+def show_my_number(chair, *, label: str, phone: str, email: str | None, hours: str | None) -> ChairContact:
+    """The chair consents to showing their number on the public page (or changes what is shown).
+    Audited; commits."""
+    mine = chair_contact_of(chair)
+    if mine is None:
+        mine = ChairContact(user_id=chair.id)
+        db.session.add(mine)
+    mine.label, mine.phone, mine.email, mine.hours = label, phone, email, hours
+    audit("chair_contact_consent", actor=chair)
+    db.session.commit()
+    return mine
+
+
+def withdraw_my_number(chair) -> None:
+    """The consent is withdrawn: the row goes. Audited; commits."""
+    db.session.execute(delete(ChairContact).where(ChairContact.user_id == chair.id))
+    audit("chair_contact_withdrawn", actor=chair)
+    db.session.commit()
