@@ -21,6 +21,8 @@ BASE_CONFIG = {
     "ARGON2_PARALLELISM": 1,
     "BASE_URL": "http://localhost",
     "RATELIMIT_STORAGE_URL": "memory://",
+    # Two-factor sign-in is tested where it is switched on (tests/test_two_factor.py).
+    "TWO_FACTOR_REQUIRED": False,
 }
 
 
