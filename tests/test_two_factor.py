@@ -147,6 +147,10 @@ def test_a_session_waiting_for_the_code_reaches_nothing_but_the_code_page(client
     assert SecondFactor.confirmed_for(member) is not None
     assert client.get("/logg-inn/kode").status_code == 200
     assert client.get("/kontakt").status_code == 200  # public pages stay public
+    # The unread badge (public, it reads the session itself) shows no count to a session that waits.
+    db.session.add(Notification(user_id=member.id, kind="issue_reply", subject_type="issue", subject_id=1))
+    db.session.commit()
+    assert b'class="count"' not in client.get("/varsler/antall", headers=HTMX).data
 
 
 def test_the_code_must_come_soon_after_the_password(client, enrolled, clock):
