@@ -13,7 +13,7 @@ from naborad.models import (AuditEvent, LoginFailure, Notification, OutboxMail, 
                             UserSession, utcnow)
 from naborad.tokens import code_hash
 
-from .conftest import PASSWORD, log_in
+from .conftest import PASSWORD, csrf_from, log_in
 from .helpers import count
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -151,6 +151,21 @@ def test_a_session_waiting_for_the_code_reaches_nothing_but_the_code_page(client
     db.session.add(Notification(user_id=member.id, kind="issue_reply", subject_type="issue", subject_id=1))
     db.session.commit()
     assert b'class="count"' not in client.get("/varsler/antall", headers=HTMX).data
+
+
+@pytest.mark.config(WTF_CSRF_ENABLED=True)
+def test_the_code_page_carries_its_own_csrf_token(client, make_user, clock):
+    member = make_user(Role.NEIGHBOUR)
+    db.session.add(SecondFactor(user_id=member.id, secret=SECRET, confirmed_at=utcnow()))
+    db.session.commit()
+    token = csrf_from(client.get("/logg-inn").data)
+    response = client.post("/logg-inn", data={"login": member.username, "password": PASSWORD, "csrf_token": token})
+    assert response.headers["Location"].startswith("/logg-inn/kode")
+    # The login began a new session, so the login page's token is stale: the form comes back (422), no 400.
+    assert client.post("/logg-inn/kode", data={"code": clock.code(), "csrf_token": token}).status_code == 422
+    token = csrf_from(client.get("/logg-inn/kode").data)
+    assert client.post("/logg-inn/kode", data={"code": clock.code(), "csrf_token": token}).status_code == 303
+    assert client.get("/").status_code == 200
 
 
 def test_the_code_must_come_soon_after_the_password(client, enrolled, clock):
