@@ -178,10 +178,25 @@ def enforce_policy():
     if policy.kind in ("public", "secret_link"):
         return None
     if not current_user.is_authenticated:
-        return redirect_to(url_for("auth.login", next=_next_target()))
+        # A session that waits for the second factor is no login: it may use the code page alone.
+        login = "auth.two_factor_code" if g.get("second_factor_pending") else "auth.login"
+        return redirect_to(url_for(login, next=_next_target()))
     if current_user.role in policy.roles:
-        return None
+        return _enrolment_first()
     abort(404)
+
+
+# What a member who must have a second factor but has none yet may use (besides the public pages).
+ENROLMENT_ENDPOINTS = frozenset({"auth.two_factor", "auth.two_factor_start", "auth.logout"})
+
+
+def _enrolment_first():
+    """The chair and staff (where TWO_FACTOR_REQUIRED) set up their second factor before anything else."""
+    from .auth.second_factor import must_enrol  # cycle: auth -> notifications.service -> access
+
+    if request.endpoint in ENROLMENT_ENDPOINTS or not must_enrol(current_user):
+        return None
+    return redirect_to(url_for("auth.two_factor", next=_next_target()))
 
 
 def _next_target() -> str | None:

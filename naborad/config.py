@@ -34,6 +34,7 @@ ENV_SETTINGS = {
     "DEBUG": _bool,
     "ONDUTY_EMAIL": str,
     "REPORT_RETENTION_MONTHS": _int,
+    "TWO_FACTOR_REQUIRED": _bool,
 }
 
 
@@ -80,6 +81,8 @@ def defaults(instance_path: str) -> dict:
         "ONDUTY_EMAIL": "",  # where new situation reports are mailed (may be an email-to-SMS gateway)
         "REPORT_RETENTION_MONTHS": 12,
         "JINJA_STRICT": False,  # tests: an undefined variable in a template raises instead of printing ""
+        # The chair and staff must sign in with a second factor (TOTP); `make run`'s demo turns it off.
+        "TWO_FACTOR_REQUIRED": True,
     }
 
 

@@ -51,7 +51,8 @@ def counting():
 
 def make_app(url):
     app = create_app({"TESTING": True, "DATABASE_URL": url, "WTF_CSRF_ENABLED": False, "ARGON2_TIME_COST": 1,
-                      "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1})
+                      "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1,
+                      "TWO_FACTOR_REQUIRED": False})  # the demo council's staff login, as `make run` serves it
     with app.app_context():
         if url.startswith("postgresql"):
             with db.engine.begin() as conn:

@@ -22,6 +22,8 @@ BASE_CONFIG = {
     "BASE_URL": "http://localhost",
     "RATELIMIT_STORAGE_URL": "memory://",
     "JINJA_STRICT": True,
+    # Two-factor sign-in is tested where it is switched on (tests/test_two_factor.py).
+    "TWO_FACTOR_REQUIRED": False,
 }
 
 

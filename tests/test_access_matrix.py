@@ -125,7 +125,7 @@ def test_access_matrix(visit, endpoint, method, visitor, htmx):
     if expected == OK:
         assert response.status_code in (200, 303, 422), f"{where}: {response.status_code}"
         assert response.status_code != 303 or "/logg-inn" not in response.headers["Location"] \
-            or endpoint in ("auth.logout", "auth.forgot_password", "auth.reset_password"), where
+            or endpoint in ("auth.logout", "auth.forgot_password", "auth.reset_password", "auth.two_factor_code"), where
     elif expected == LOGIN:
         if htmx:
             assert response.status_code == 200 and response.headers["HX-Redirect"].startswith("/logg-inn"), where

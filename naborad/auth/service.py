@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select, update
 
 from ..extensions import db
 from ..mail import queue_mail
-from ..models import Invitation, PasswordReset, Role, User, audit, user_by_login, utcnow
+from ..models import Invitation, PasswordReset, Role, SecondFactor, User, audit, user_by_login, utcnow
 from ..notifications.service import active_members, notify
 from ..passwords import burn_time, hash_password, verify_password
 from ..tokens import code_hash, new_token, sha256
@@ -21,9 +21,11 @@ RESET_VALID = timedelta(hours=1)
 
 @dataclass
 class Attempt:
-    """The outcome of a password check: the member when it succeeded, else the seconds to wait (0: none)."""
+    """The outcome of a password check: the member when it succeeded, else the seconds to wait (0: none).
+    `pending`: the password was right and the second factor is still to be given (see second_factor)."""
     user: User | None = None
     wait: int = 0
+    pending: bool = False
 
 
 def attempt_login(login: str, password: str, address: str | None) -> Attempt:
@@ -32,7 +34,8 @@ def attempt_login(login: str, password: str, address: str | None) -> Attempt:
     name that is no account), so timing tells nobody whether an account exists or is deactivated.
     Failures count per account and address (see throttle) and bring a growing wait. A success starts a
     session; a failure is audited without the typed name (it may be a password typed in the wrong field).
-    Commits."""
+    A member with a second factor gets a session that waits for the code (no login yet: see
+    second_factor.complete_login). Commits."""
     user = user_by_login(login)
     key = throttle.key(user, login, address)
     wait = throttle.wait_seconds(key)
@@ -41,10 +44,11 @@ def attempt_login(login: str, password: str, address: str | None) -> Attempt:
     correct = verify_password(user, password) if user is not None else burn_time(password)
     if correct and user.is_active_member:
         throttle.clear_account(user)
-        start_session(user)
-        audit("login", actor=user)
+        pending = SecondFactor.confirmed_for(user) is not None
+        start_session(user, second_factor_pending=pending)
+        audit("login_password_ok" if pending else "login", actor=user)
         db.session.commit()
-        return Attempt(user=user)
+        return Attempt(user=user, pending=pending)
     throttle.record_failure(key)
     audit("login_failed", target=user)
     db.session.commit()

@@ -60,3 +60,8 @@ def clear_account(user) -> None:
     """A correct password (or a new one) clears the account's failures, from every address."""
     db.session.execute(delete(LoginFailure).where(
         LoginFailure.login_key.startswith(_account_prefix(user), autoescape=True)))
+
+
+def clear_prefix(prefix: str) -> None:
+    """Clear every count whose key starts with this (one account's second-factor tries, from every address)."""
+    db.session.execute(delete(LoginFailure).where(LoginFailure.login_key.startswith(prefix, autoescape=True)))

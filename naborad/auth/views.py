@@ -43,6 +43,8 @@ def login():
         attempt = service.attempt_login(form.login.data, form.password.data, client_ip())
         if attempt.wait:
             return _wait(attempt.wait, form.form_errors, "auth/login.html", form=form)
+        if attempt.pending:  # the second factor is still to come
+            return redirect_to(url_for("auth.two_factor_code", next=safe_next(request.args.get("next"))))
         if attempt.user is not None:
             return redirect_to(safe_next(request.args.get("next")) or url_for("pages.dashboard"))
         form.form_errors.append(_("Wrong username, email or password."))

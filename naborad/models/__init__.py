@@ -12,3 +12,4 @@ from .events import Event, Signup, SignupStatus, TaskSlot, VolunteerTask  # noqa
 from .premeeting import (PreItemState, PreMeeting, PreMeetingComment, PreMeetingItem,  # noqa: F401
                          PreMeetingResponse)
 from .notifications import CalendarFeed, Notification, NotificationSetting, ReminderSent  # noqa: F401
+from .two_factor import RecoveryCode, SecondFactor  # noqa: F401

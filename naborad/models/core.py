@@ -89,6 +89,8 @@ class UserSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     user_agent: Mapped[str | None] = mapped_column(String(200))
+    # The password was right, the second factor is still to be given: not a login yet (auth.sessions).
+    second_factor_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     user: Mapped[User] = relationship(back_populates="sessions")
 

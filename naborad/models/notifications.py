@@ -20,7 +20,7 @@ class Notification(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(40))
-    subject_type: Mapped[str] = mapped_column(String(20))  # issue, meeting, event, premeeting, report, action, user
+    subject_type: Mapped[str] = mapped_column(String(20))  # issue, meeting, event, premeeting, report, action, user, account
     subject_id: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

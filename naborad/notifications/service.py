@@ -31,7 +31,8 @@ class Kind:
     name: str
     label: object
     default: str
-    always_instant: bool = False  # staff must be told about situation reports at once
+    # Told at once whatever the settings: staff about situation reports, a member about a reset of their sign-in.
+    always_instant: bool = False
 
 
 KINDS = [
@@ -50,6 +51,7 @@ KINDS = [
     Kind("report_response", _l("An answer to your report"), INSTANT),
     Kind("invitation_accepted", _l("An invitation is accepted (staff)"), DIGEST),
     Kind("reminder", _l("Reminder the day before a meeting or event you said yes to"), INSTANT),
+    Kind("second_factor_reset", _l("Staff reset your two-factor sign-in"), INSTANT, always_instant=True),
 ]
 KIND_BY_NAME = {k.name: k for k in KINDS}
 
@@ -127,6 +129,8 @@ def _visible_ids(user, subject_type: str, ids) -> dict[int, str]:
         if not is_staff(user):
             return {}
         stmt = select(User.id, User.display_name).where(User.id.in_(ids))
+    elif subject_type == "account":  # the member's own account (sign-in): nobody else's
+        return {user.id: user.display_name} if user.id in ids else {}
     else:
         return {}
     return {row[0]: row[1] for row in db.session.execute(stmt)}
@@ -177,6 +181,7 @@ def describe(notification, title) -> str:
         "report_new": lambda: _("A new situation report"),
         "report_response": lambda: _("You have an answer to your report"),
         "invitation_accepted": lambda: _("%(name)s accepted an invitation", name=title),
+        "second_factor_reset": lambda: _("Staff reset your two-factor sign-in. Set it up again from your profile."),
     }
     return texts.get(kind, lambda: _("Something new"))()
 

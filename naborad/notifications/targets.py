@@ -25,4 +25,6 @@ def target_url(notification, external: bool = False) -> str:
         return url_for("reports.show", report_id=sid, _external=external)
     if kind == "user":
         return url_for("members.show", user_id=sid, _external=external)
+    if kind == "account":
+        return url_for("auth.two_factor", _external=external)
     return url_for("notifications.index", _external=external)

@@ -61,6 +61,7 @@ def count():
         row = db.session.execute(
             select(unread_count, User.locale).select_from(UserSession).join(User, User.id == UserSession.user_id)
             .where(UserSession.token_hash == sha256(token), User.is_active_member.is_(True),
+                   UserSession.second_factor_pending.is_(False),  # no login until the second factor
                    UserSession.last_seen_at > now - cfg["SESSION_IDLE_TIMEOUT"],
                    UserSession.created_at > now - cfg["SESSION_ABSOLUTE_TIMEOUT"])).first()
         if row is not None:

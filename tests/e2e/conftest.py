@@ -73,6 +73,7 @@ def live_server(tmp_path_factory):
         "ARGON2_MEMORY_COST": 8,
         "ARGON2_PARALLELISM": 1,
         "RATELIMIT_STORAGE_URL": "memory://",
+        "TWO_FACTOR_REQUIRED": False,  # the demo council, as `make run` serves it
         "SEND_FILE_MAX_AGE_DEFAULT": 3600,  # the browser keeps app.css and the scripts: a faster walk
         "JINJA_STRICT": True,  # an undefined template variable is a 500, not a silent gap
     }
