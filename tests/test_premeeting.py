@@ -198,7 +198,7 @@ def test_nothing_of_the_premeeting_leaks_to_neighbours_or_the_chair(app, samples
     for role in (Role.NEIGHBOUR, Role.CHAIR):
         client = app.test_client()
         log_in(client, make_user(role).username)
-        for (endpoint, method), (path, _) in MATRIX.items():
+        for (endpoint, method), (path, *_) in MATRIX.items():
             if method != "GET" or endpoint == "static":
                 continue
             url = path.format(**ids)
