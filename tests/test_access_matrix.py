@@ -16,7 +16,8 @@ from naborad.extensions import db, limiter
 from naborad.models import Role
 
 from .conftest import BASE_CONFIG, RequestClient, log_in, user_maker
-from .test_access import (LOGIN, MATRIX, OK, OK200, OK303, OK303_PLAIN, OK303_SWAP, OK422, VISITORS, build_samples,
+from .helpers import build_samples
+from .test_access import (LOGIN, MATRIX, OK, OK200, OK303, OK303_PLAIN, OK303_SWAP, OK422, VISITORS,
                           success_answer)
 
 

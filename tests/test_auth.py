@@ -173,10 +173,9 @@ def _reset_token(user, hours=1):
     return token
 
 
-def test_reset_link_sets_password_once_and_ends_sessions(app, client, make_user):
+def test_reset_link_sets_password_once_and_ends_sessions(app, client, make_user, client_for):
     user = make_user(Role.NEIGHBOUR, "per")
-    other = app.test_client()
-    log_in(other, "per")
+    other, _ = client_for(user)
     token = _reset_token(user)
     new = "a brand new passphrase"
     response = client.post(f"/nytt-passord/{token}", data={"password": new, "confirm": new})
@@ -283,10 +282,9 @@ def test_accepting_is_rate_limited(client):
 
 # -- profile ----------------------------------------------------------------
 
-def test_change_password_ends_other_sessions_but_keeps_this_one(app, client, login_as):
+def test_change_password_ends_other_sessions_but_keeps_this_one(app, client, login_as, client_for):
     user = login_as(Role.NEIGHBOUR)
-    other = app.test_client()
-    log_in(other, user.username)
+    other, _ = client_for(user)
     new = "another long passphrase"
     response = client.post("/profil/passord", data={"current": PASSWORD, "password": new, "confirm": new})
     assert response.status_code == 303
@@ -332,7 +330,7 @@ def test_export_holds_own_data_only(client, login_as, make_user):
     assert [i["title"] for i in data["issues"]] == ["Mitt"] and "Per Hansen" not in response.get_data(as_text=True)
 
 
-def test_delete_own_account_keeps_what_was_written_as_a_former_member(app, client, login_as, make_user):
+def test_delete_own_account_keeps_what_was_written_as_a_former_member(app, client, login_as, client_for):
     me = login_as(Role.NEIGHBOUR)
     my_id = me.id
     issue = Issue(title="Blir stående", body="x", category="other", author_id=my_id, search_text="x")
@@ -345,8 +343,7 @@ def test_delete_own_account_keeps_what_was_written_as_a_former_member(app, clien
     db.session.refresh(issue)
     assert issue.author_id is None
     assert client.get("/").status_code == 303  # logged out
-    reader = app.test_client()
-    log_in(reader, make_user(Role.RESIDENT).username)
+    reader, _ = client_for(Role.RESIDENT)
     assert "Blir stående" in reader.get(f"/saker/{issue.id}").get_data(as_text=True)
 
 

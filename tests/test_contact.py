@@ -5,7 +5,7 @@ from sqlalchemy import select
 from naborad.extensions import db
 from naborad.models import ChairContact, ChairSeat, ContactPoint, Guidance, Role
 
-from .helpers import count
+from .helpers import count, queries_for
 
 
 
@@ -154,17 +154,10 @@ def test_demo_data_has_guidance_flags_and_months_of_reports(app, runner):
 
 
 def test_contact_page_queries_do_not_grow_with_the_data(client, points):
-    from .test_reports import count_queries
-
-    def queries():
-        client.get("/kontakt")
-        with count_queries() as seen:
-            assert client.get("/kontakt").status_code == 200
-        return len(seen)
-    few = queries()
+    few = queries_for(client, "/kontakt")
     db.session.add_all([ContactPoint(label=f"P{n}", phone="112") for n in range(30)])
     db.session.flush()
     db.session.add_all([Guidance(situation=f"S{n}", advice="x", contact_point_id=points[n % 3].id)
                         for n in range(30)])
     db.session.commit()
-    assert queries() == few
+    assert queries_for(client, "/kontakt") == few

@@ -17,10 +17,8 @@ from naborad.events.export import neutralise
 from naborad.extensions import db
 from naborad.models import Event, Notification, Role, Signup, SignupStatus, TaskSlot, VolunteerTask, utcnow
 
-from .helpers import count_queries
 from .conftest import log_in
-
-HX = {"HX-Request": "true"}
+from .helpers import HX, free_port, queries_for
 
 
 @pytest.fixture
@@ -494,22 +492,17 @@ def test_list_and_event_page_queries_do_not_grow_with_the_data(client, login_as,
             db.session.add(TaskSlot(task_id=task.id, user_id=others[k].id))
         db.session.commit()
 
-    def queries_for(url):
-        client.get(url)
-        with count_queries() as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
-
-    assert queries_for(f"/arrangementer/{small.id}") == queries_for(f"/arrangementer/{big.id}")
-    assert queries_for(f"/arrangementer/{small.id}/deltakere") == queries_for(f"/arrangementer/{big.id}/deltakere")
-    few = queries_for("/arrangementer/")
+    assert queries_for(client, f"/arrangementer/{small.id}") == queries_for(client, f"/arrangementer/{big.id}")
+    assert (queries_for(client, f"/arrangementer/{small.id}/deltakere")
+            == queries_for(client, f"/arrangementer/{big.id}/deltakere"))
+    few = queries_for(client, "/arrangementer/")
     now = utcnow()
     db.session.execute(insert(Event), [
         {"title": f"Arrangement {n}", "description": "", "starts_at": now + timedelta(days=n - 50),
          "ends_at": now + timedelta(days=n - 50, hours=2), "max_guests": 0, "ask_dietary": False,
          "show_participants": False, "created_at": now, "updated_at": now} for n in range(100)])
     db.session.commit()
-    assert queries_for("/arrangementer/") == few
+    assert queries_for(client, "/arrangementer/") == few
 
 
 # -- under load ---------------------------------------------------------------------------------
@@ -601,13 +594,6 @@ def test_sign_up_needs_the_csrf_token_and_keeps_the_input_when_it_expired(client
 
 # -- the same through a real server: gunicorn with several worker processes --------------------------
 
-def _free_port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Browser:
     """A tiny cookie-keeping HTTP client that fetches CSRF tokens like a browser would."""
 
@@ -647,7 +633,7 @@ def test_simultaneous_signups_through_several_gunicorn_workers(app, database_url
     event_id = event.id
     usernames = [make_user(Role.NEIGHBOUR).username for _ in range(requests_)]
     db.session.commit()  # the test's own session must not hold SQLite's write lock while the server works
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "NABORAD_DATABASE_URL": database_url, "NABORAD_SECRET_KEY": "test-secret-key-for-gunicorn",
            "NABORAD_BASE_URL": base, "NABORAD_RATELIMIT_STORAGE_URL": "memory://"}

@@ -1,28 +1,13 @@
 """Issues: list, search, threads, replies with htmx and without, moderation, wording prompt, query counts."""
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import insert, select
 
 from naborad.extensions import db
 from naborad.markdown import render_markdown
-from naborad.models import (Issue, IssueEvent, IssueFollow, IssueStatus, Reply, Role, search_key, utcnow)
+from naborad.models import (Issue, IssueEvent, IssueFollow, IssueStatus, Reply, Role, utcnow)
 
-from .helpers import count, count_queries
-
-HX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def make_issue(make_user):
-    def make(author=None, title="Støy i bakgården", body="Det er bråk om natta.", **fields):
-        author = author or make_user(Role.NEIGHBOUR)
-        issue = Issue(title=title, body=body, category=fields.pop("category", "noise"), author_id=author.id,
-                      search_text=search_key(title, body), **fields)
-        db.session.add(issue)
-        db.session.commit()
-        return issue
-    return make
+from .helpers import HX, count, queries_for
 
 
 
@@ -263,13 +248,11 @@ def test_status_change_adds_an_event_line(client, login_as, make_issue):
     assert "satte status".encode() in client.get(f"/saker/{issue.id}").data
 
 
-def test_locked_thread_refuses_member_replies_with_403(app, client, login_as, make_issue, make_user):
+def test_locked_thread_refuses_member_replies_with_403(app, client, login_as, make_issue, client_for):
     login_as(Role.STAFF)
     issue = make_issue()
     assert client.post(f"/saker/{issue.id}/las", data={"reason": "Vi tar det på møtet"}).status_code == 303
-    member = app.test_client()
-    neighbour = make_user(Role.NEIGHBOUR)
-    member.post("/logg-inn", data={"login": neighbour.username, "password": "correct horse battery"})
+    member, _ = client_for(Role.NEIGHBOUR)
     assert member.post(f"/saker/{issue.id}/svar", data={"body": "Hei", "form_token": "l"}).status_code == 403
     assert "Vi tar det på møtet".encode() in member.get(f"/saker/{issue.id}").data
     assert b'id="reply-form"' not in member.get(f"/saker/{issue.id}").data
@@ -326,20 +309,14 @@ def test_thread_and_list_queries_do_not_grow_with_the_data(client, login_as, mak
     db.session.execute(insert(Reply), rows)
     db.session.commit()
 
-    def queries_for(url):
-        client.get(url)  # warm-up (session touch)
-        with count_queries() as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
-
-    assert queries_for(f"/saker/{small.id}") == queries_for(f"/saker/{big.id}")
-    few = queries_for("/saker/")
+    assert queries_for(client, f"/saker/{small.id}") == queries_for(client, f"/saker/{big.id}")
+    few = queries_for(client, "/saker/")
     db.session.execute(insert(Issue), [
         {"title": f"Sak {n}", "body": "x", "category": "other", "author_id": others[n % 5].id,
          "search_text": "x", "status": "new", "created_at": now, "last_activity_at": now, "reply_count": 0}
         for n in range(2000)])
     db.session.commit()
-    assert queries_for("/saker/") == few
+    assert queries_for(client, "/saker/") == few
 
 
 def test_a_long_thread_opens_with_its_latest_replies_and_shows_all_on_request(client, login_as, make_issue):

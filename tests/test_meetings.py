@@ -8,10 +8,7 @@ from naborad.extensions import db
 from naborad.models import (ActionItem, AgendaItem, ChairSeat, Issue, IssueEvent, IssueStatus, ItemState, Meeting,
                             MeetingResponse, MeetingStatus, Role, StandingKind, search_key, utcnow)
 
-from .helpers import count, count_queries
-from .conftest import log_in
-
-HX = {"HX-Request": "true"}
+from .helpers import HX, count, queries_for
 
 
 @pytest.fixture
@@ -37,13 +34,6 @@ def add_item(meeting, title="Støy", state=ItemState.ACCEPTED, position=5, **fie
 
 
 
-def as_member(app, make_user, role=Role.NEIGHBOUR, **kwargs):
-    user = make_user(role, **kwargs)
-    client = app.test_client()
-    assert log_in(client, user.username).status_code == 303
-    return client, user
-
-
 def test_scheduling_adds_standing_items_once(client, login_as):
     login_as(Role.CHAIR)
     data = {"starts_at": "2030-03-05T18:00", "place": "Fellesrommet", "form_token": "once"}
@@ -64,9 +54,9 @@ def test_scheduling_with_bad_input_is_422(client, login_as):
     assert count(Meeting) == 0
 
 
-def test_member_proposes_and_sees_the_decline_reason(app, client, login_as, make_meeting, make_user):
+def test_member_proposes_and_sees_the_decline_reason(app, client, login_as, make_meeting, client_for):
     meeting = make_meeting()
-    member, proposer = as_member(app, make_user)
+    member, proposer = client_for()
     response = member.post(f"/moter/{meeting.id}/foresla", data={"title": "Lys i porten", "why": "Mørkt",
                                                                  "form_token": "p"})
     assert response.status_code == 303
@@ -79,13 +69,13 @@ def test_member_proposes_and_sees_the_decline_reason(app, client, login_as, make
     assert "Lys i porten" in html and "Tas i epost" in html
 
 
-def test_draft_agenda_is_hidden_until_published(app, client, login_as, make_meeting, make_user):
+def test_draft_agenda_is_hidden_until_published(app, client, login_as, make_meeting, client_for):
     meeting = make_meeting()
     issue = Issue(title="Parkering", body="x", category="traffic", search_text="parkering")
     db.session.add(issue)
     db.session.commit()
     add_item(meeting, "Hemmelig utkast", issue_id=issue.id)
-    member, _ = as_member(app, make_user, Role.RESIDENT)
+    member, _ = client_for(Role.RESIDENT)
     assert "Hemmelig utkast" not in member.get(f"/moter/{meeting.id}").data.decode()
     assert member.get(f"/moter/{meeting.id}/skjerm").status_code == 404
     assert member.get(f"/moter/{meeting.id}/utskrift").status_code == 404
@@ -137,21 +127,21 @@ def test_move_to_a_later_meeting(client, login_as, make_meeting):
     assert item.meeting_id == later.id
 
 
-def test_members_cannot_moderate(app, make_meeting, make_user):
+def test_members_cannot_moderate(app, make_meeting, client_for):
     meeting = make_meeting(status=MeetingStatus.PUBLISHED)
     visible = add_item(meeting, "Offentlig")
     draft_meeting = make_meeting()
     hidden = add_item(draft_meeting, "Utkast")
-    member, _ = as_member(app, make_user)
+    member, _ = client_for()
     assert member.post(f"/moter/punkt/{visible.id}/godta").status_code == 403
     assert member.post(f"/moter/punkt/{hidden.id}/godta").status_code == 404
     assert member.post(f"/moter/{meeting.id}/avholdt").status_code == 403
     assert member.get("/moter/ny").status_code == 404
 
 
-def test_rsvp_with_htmx_and_counts_for_moderators(app, client, login_as, make_meeting, make_user):
+def test_rsvp_with_htmx_and_counts_for_moderators(app, client, login_as, make_meeting, client_for):
     meeting = make_meeting()
-    member, user = as_member(app, make_user)
+    member, user = client_for()
     response = member.post(f"/moter/{meeting.id}/svar", data={"answer": "maybe"}, headers=HX)
     assert response.status_code == 200 and response.data.lstrip().startswith(b'<div id="rsvp"')
     member.post(f"/moter/{meeting.id}/svar", data={"answer": "yes"})
@@ -162,15 +152,15 @@ def test_rsvp_with_htmx_and_counts_for_moderators(app, client, login_as, make_me
     assert user.display_name in client.get(f"/moter/{meeting.id}").data.decode()
 
 
-def test_minutes_are_hidden_until_the_chair_approves(app, client, login_as, make_meeting, make_user):
+def test_minutes_are_hidden_until_the_chair_approves(app, client, login_as, make_meeting, client_for):
     meeting = make_meeting(status=MeetingStatus.PUBLISHED, days=-1)
     issue = Issue(title="Støy", body="x", category="noise", search_text="støy")
     db.session.add(issue)
     db.session.commit()
     item = add_item(meeting, "Støy", issue_id=issue.id)
-    neighbour, _ = as_member(app, make_user, Role.NEIGHBOUR)
-    assignee_client, assignee = as_member(app, make_user, Role.RESIDENT)
-    staff_client, _ = as_member(app, make_user, Role.STAFF)
+    neighbour, _ = client_for(Role.NEIGHBOUR)
+    assignee_client, assignee = client_for(Role.RESIDENT)
+    staff_client, _ = client_for(Role.STAFF)
     assert staff_client.post(f"/moter/{meeting.id}/avholdt").status_code == 303
     staff_client.post(f"/moter/punkt/{item.id}/referat", data={"notes": "Hemmelige notater",
                                                                "decision": "Ro etter klokka 23"})
@@ -218,11 +208,11 @@ def test_action_item_needs_someone_responsible(client, login_as, make_meeting):
     assert action.assignee_name == "Drammen kommune, bydrift" and action.due == date(2030, 1, 1)
 
 
-def test_assignee_marks_done_others_get_403(app, make_meeting, make_user):
+def test_assignee_marks_done_others_get_403(app, make_meeting, client_for):
     meeting = make_meeting(status=MeetingStatus.APPROVED, days=-30)
     item = add_item(meeting)
-    owner_client, owner = as_member(app, make_user, Role.RESIDENT)
-    other_client, _ = as_member(app, make_user, Role.NEIGHBOUR)
+    owner_client, owner = client_for(Role.RESIDENT)
+    other_client, _ = client_for(Role.NEIGHBOUR)
     action = ActionItem(agenda_item_id=item.id, meeting_id=meeting.id, what="Rydde", assignee_id=owner.id,
                         due=date(2020, 1, 1))
     db.session.add(action)
@@ -288,17 +278,12 @@ def test_meeting_pages_use_a_fixed_number_of_queries(client, login_as, make_meet
         db.session.add(AgendaItem(meeting_id=big.id, title=f"Forslag {n}", proposer_id=user.id))
     db.session.commit()
 
-    def queries(url):
-        client.get(url)
-        with count_queries() as seen:
-            assert client.get(url).status_code == 200
-        return len(seen)
-    assert queries(f"/moter/{small.id}") == queries(f"/moter/{big.id}")
-    few = queries("/moter/oppfolging?status=all")
+    assert queries_for(client, f"/moter/{small.id}") == queries_for(client, f"/moter/{big.id}")
+    few = queries_for(client, "/moter/oppfolging?status=all")
     for n in range(30):
         item = add_item(small, f"Mer {n}")
         db.session.add(ActionItem(agenda_item_id=item.id, meeting_id=small.id, what="x",
                                   assignee_id=make_user(Role.RESIDENT).id))
     db.session.commit()
-    assert queries("/moter/oppfolging?status=all") == few
-    assert queries("/moter/") == queries("/moter/")
+    assert queries_for(client, "/moter/oppfolging?status=all") == few
+    assert queries_for(client, "/moter/") == queries_for(client, "/moter/")

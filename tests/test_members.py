@@ -130,21 +130,19 @@ def test_invalid_role_value_is_422_not_500(client, login_as, make_user):
     assert client.post(f"/medlemmer/{member.id}/rolle", data={"role": "emperor"}).status_code == 422
 
 
-def test_role_change_takes_effect_on_the_next_request(app, client, login_as, make_user):
+def test_role_change_takes_effect_on_the_next_request(app, client, login_as, make_user, client_for):
     login_as(Role.STAFF)
     member = make_user(Role.STAFF, "colleague")
-    other = app.test_client()
-    log_in(other, "colleague")
+    other, _ = client_for(member)
     assert other.get("/logg/").status_code == 200
     client.post(f"/medlemmer/{member.id}/rolle", data={"role": "neighbour"})
     assert other.get("/logg/").status_code == 404
 
 
-def test_deactivation_ends_sessions_at_once_and_frees_the_chair(app, client, login_as, make_user):
+def test_deactivation_ends_sessions_at_once_and_frees_the_chair(app, client, login_as, make_user, client_for):
     login_as(Role.STAFF)
     chair = make_user(Role.CHAIR, "chair")
-    other = app.test_client()
-    log_in(other, "chair")
+    other, _ = client_for(chair)
     assert other.get("/").status_code == 200
     assert client.post(f"/medlemmer/{chair.id}/deaktiver").status_code == 303
     assert other.get("/").status_code == 303
