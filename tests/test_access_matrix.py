@@ -75,13 +75,13 @@ def _case(world):
     savepoint = connection.begin_nested()
     limiter.reset()
 
-    def client_for(visitor):
+    def as_visitor(visitor):
         client = app.test_client()
         if visitor in cookies:
             client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookies[visitor])
         return client, ids
     try:
-        yield client_for
+        yield as_visitor
     finally:
         db.session.remove()
         if savepoint.is_active:
@@ -90,22 +90,22 @@ def _case(world):
 
 @pytest.fixture
 def visit(world):
-    with _case(world) as client_for:
-        yield client_for
+    with _case(world) as as_visitor:
+        yield as_visitor
 
 
 def test_each_case_starts_from_the_same_data(world):
     """A case that logs out, deactivates a member and posts a reply leaves nothing for the next one."""
     from naborad.models import Reply, User
-    with _case(world) as client_for:
-        client, ids = client_for("staff")
+    with _case(world) as as_visitor:
+        client, ids = as_visitor("staff")
         assert client.post(f"/medlemmer/{ids['member']}/deaktiver").status_code == 303
         assert client.post(f"/saker/{ids['issue']}/svar", data={"body": "A reply to roll back"}).status_code == 303
         assert db.session.scalar(db.select(Reply).where(Reply.body == "A reply to roll back")) is not None
         assert client.post("/logg-ut").status_code == 303
-        assert client_for("staff")[0].get("/profil").headers["Location"].startswith("/logg-inn")  # session ended
-    with _case(world) as client_for:
-        client, ids = client_for("staff")
+        assert as_visitor("staff")[0].get("/profil").headers["Location"].startswith("/logg-inn")  # session ended
+    with _case(world) as as_visitor:
+        client, ids = as_visitor("staff")
         assert client.get("/profil").status_code == 200  # the session that logged out is back
         assert db.session.get(User, ids["member"]).is_active_member
         assert db.session.scalar(db.select(Reply).where(Reply.body == "A reply to roll back")) is None

@@ -213,10 +213,22 @@ def test_sign_up_with_htmx_answers_with_the_region(client, login_as, make_event)
 
 
 def test_full_page_and_fragment_of_the_event(client, login_as, make_event):
-    login_as(Role.NEIGHBOUR)
-    event = make_event()
-    page = client.get(f"/arrangementer/{event.id}")
-    assert page.status_code == 200 and b"<main" in page.data and "HX-Request" in page.headers["Vary"]
+    """The page in full, also to an htmx GET (no part of it is fetched by GET); the sign-up region alone for the
+    htmx form that swaps it. Every answer varies on HX-Request."""
+    me = login_as(Role.NEIGHBOUR)
+    event = make_event(capacity=10, title="Vårfest")
+    add_signup(event, me, guests=1)
+    for headers in ({}, HX):
+        page = client.get(f"/arrangementer/{event.id}", headers=headers)
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200 and "HX-Request" in page.headers["Vary"], headers
+        assert "<main" in html and 'id="event-title">Vårfest<' in html and 'id="tasks"' in html, headers
+        assert '<section id="signup"' in html and 'data-status="confirmed"' in html, headers
+    fragment = client.post(f"/arrangementer/{event.id}/avmelding", headers=HX)
+    html = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and "HX-Request" in fragment.headers["Vary"]
+    assert html.startswith('<section id="signup"') and html.rstrip().endswith("</section>") and "<main" not in html
+    assert 'data-status="none"' in html and 'data-taken="0" data-capacity="10"' in html and 'id="signup-form"' in html
 
 
 def test_too_many_guests_is_422_beside_the_field(client, login_as, make_event):
