@@ -288,10 +288,13 @@ def test_change_password_ends_other_sessions_but_keeps_this_one(app, client, log
 
 
 def test_change_password_needs_the_current_one(client, login_as):
-    login_as(Role.NEIGHBOUR)
+    user = login_as(Role.NEIGHBOUR)
     new = "another long passphrase"
     response = client.post("/profil/passord", data={"current": "wrong", "password": new, "confirm": new})
-    assert response.status_code == 422
+    assert response.status_code == 422 and 'id="current-error"' in response.get_data(as_text=True)
+    client.post("/logg-ut")
+    assert log_in(client, user.username, new).status_code == 422  # unchanged
+    assert log_in(client, user.username).status_code == 303
 
 
 def test_profile_edit_and_language(client, login_as):
@@ -306,9 +309,11 @@ def test_profile_edit_and_language(client, login_as):
 
 def test_profile_refuses_an_email_in_use(client, login_as, make_user):
     make_user(Role.NEIGHBOUR, email="taken@example.org")
-    login_as(Role.RESIDENT)
+    me = login_as(Role.RESIDENT, email="mine@example.org")
     response = client.post("/profil", data={"display_name": "K", "email": "taken@example.org", "locale": "nb"})
-    assert response.status_code == 422
+    assert response.status_code == 422 and 'id="email-error"' in response.get_data(as_text=True)
+    db.session.refresh(me)
+    assert (me.email, me.display_name) == ("mine@example.org", me.username.title())  # nothing saved
 
 
 def test_export_holds_own_data_only(client, login_as, make_user):

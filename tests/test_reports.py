@@ -3,7 +3,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 
 from naborad.extensions import db
 from naborad.mail import send_due
@@ -139,7 +139,11 @@ def test_bad_input_is_422_never_500(client, login_as, fields):
 
 def test_time_defaults_to_now_and_can_be_given(client, login_as):
     login_as(Role.NEIGHBOUR)
-    client.post("/meld-fra/", data=form(token="a", happened_at="2026-01-10T22:30"))
+    before = utcnow()
+    assert client.post("/meld-fra/", data=form(token="now")).status_code == 303
+    assert before <= db.session.scalar(select(SituationReport.happened_at)) <= utcnow()
+    db.session.execute(delete(SituationReport))
+    assert client.post("/meld-fra/", data=form(token="a", happened_at="2026-01-10T22:30")).status_code == 303
     report = db.session.scalar(select(SituationReport))
     assert report.happened_at.isoformat() == "2026-01-10T21:30:00+00:00"  # 22:30 in Oslo (winter)
 

@@ -130,7 +130,14 @@ def test_no_safe_filter_inline_script_or_style_in_templates():
     assert not offenders, f"templates with |safe, inline script/style or on*= handlers: {offenders}"
 
 
-def test_static_files_are_cacheable(client):
+def test_static_files_are_cacheable(client, make_user):
+    make_user(Role.NEIGHBOUR, "per")
+    assert login_with_csrf(client, "per").status_code == 303  # pages for a member are never stored; static files are
+    assert client.get("/").headers["Cache-Control"] == "no-store"
     response = client.get("/static/app.css")
-    assert response.headers.get("Cache-Control") != "no-store"
+    assert response.status_code == 200 and "no-store" not in response.headers.get("Cache-Control", "")
+    etag = response.headers["ETag"]
     response.close()
+    again = client.get("/static/app.css", headers={"If-None-Match": etag})
+    assert again.status_code == 304  # revalidated, not fetched again
+    again.close()
