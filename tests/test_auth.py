@@ -9,7 +9,7 @@ from naborad.models import (AuditEvent, Invitation, Issue, OutboxMail, PasswordR
                             utcnow)
 from naborad.tokens import code_hash, new_code, sha256
 
-from .helpers import count
+from .helpers import HX, count
 from .conftest import PASSWORD, log_in
 
 
@@ -59,7 +59,7 @@ def test_anonymous_is_sent_to_login_and_htmx_gets_hx_redirect(client):
     response = client.get("/medlemmer/")
     assert response.status_code == 303
     assert response.headers["Location"].startswith("/logg-inn?next=/medlemmer/")
-    response = client.get("/medlemmer/", headers={"HX-Request": "true"})
+    response = client.get("/medlemmer/", headers=HX)
     assert response.status_code == 200
     assert response.headers["HX-Redirect"].startswith("/logg-inn")
     assert response.data == b""

@@ -161,6 +161,8 @@ def test_edit_refuses_capacity_below_the_places_taken(client, login_as, make_eve
     add_signup(event, make_user(), guests=2)
     response = client.post(f"/arrangementer/{event.id}/rediger", data={**EVENT_FORM, "capacity": "2"})
     assert response.status_code == 422 and 'id="capacity-error"' in response.data.decode()
+    db.session.refresh(event)
+    assert (event.capacity, event.title) == (5, "Sommerfest")  # nothing saved
 
 
 def test_copy_keeps_the_tasks_but_not_the_dates_or_signups(client, login_as, make_event, make_user):
@@ -366,7 +368,8 @@ def test_participant_list_shows_names_guests_notes_tasks_and_totals(client, logi
     db.session.add(TaskSlot(task_id=task.id, user_id=per.id))
     db.session.commit()
     html = client.get(f"/arrangementer/{event.id}/deltakere").data.decode()
-    for marker in ("Per", "Kari", "Venter", "Vegetar", "Bake kake", 'data-total="people">4 / 4',
+    for marker in ("<td>Per</td>", "<td>Kari</td>", "<td>Venter</td>", "<td>Vegetar</td>", "<td>Bake kake</td>",
+                   'data-total="people">4 / 4',
                    'data-total="guests">2', "vegetar: 2"):
         assert marker in html, marker
     printable = client.get(f"/arrangementer/{event.id}/deltakere/utskrift")
@@ -453,8 +456,10 @@ def test_members_take_and_release_task_slots(client, login_as, make_event, make_
 def test_organisers_add_and_delete_tasks(client, login_as, make_event):
     login_as(Role.CHAIR)
     event = make_event()
-    assert client.post(f"/arrangementer/{event.id}/oppgaver", data={"title": "", "slots": "0"},
-                       headers=HX).status_code == 422
+    refused = client.post(f"/arrangementer/{event.id}/oppgaver", data={"title": "", "slots": "0"}, headers=HX)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and html.startswith('<section id="tasks"')
+    assert 'id="title-error"' in html and 'id="slots-error"' in html
     assert client.post(f"/arrangementer/{event.id}/oppgaver", data={"title": "Rydde", "slots": "3"}).status_code == 303
     task = db.session.scalar(select(VolunteerTask))
     assert (task.title, task.slots) == ("Rydde", 3)

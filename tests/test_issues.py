@@ -240,7 +240,7 @@ def test_moderator_hides_with_reason_and_unhides(client, login_as, make_issue, m
     assert response.status_code == 200 and "Navngir en person" in html and "Uthenging" not in html
     db.session.refresh(issue)
     assert issue.reply_count == 0
-    client.post(f"/saker/{issue.id}/svar/{reply.id}/vis")
+    assert client.post(f"/saker/{issue.id}/svar/{reply.id}/vis").status_code == 303
     db.session.refresh(reply)
     assert reply.hidden_at is None
 

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from naborad.extensions import db
-from naborad.models import (ActionItem, AgendaItem, ChairSeat, Issue, IssueEvent, IssueStatus, ItemState, Meeting,
+from naborad.models import (ActionItem, AgendaItem, ChairSeat, IssueEvent, IssueStatus, ItemState, Meeting,
                             MeetingResponse, MeetingStatus, Role, StandingKind, search_key, utcnow)
 
 from .helpers import HX, count, queries_for
@@ -69,11 +69,9 @@ def test_member_proposes_and_sees_the_decline_reason(app, client, login_as, make
     assert "Lys i porten" in html and "Tas i epost" in html
 
 
-def test_draft_agenda_is_hidden_until_published(app, client, login_as, make_meeting, client_for):
+def test_draft_agenda_is_hidden_until_published(app, client, login_as, make_meeting, client_for, make_issue):
     meeting = make_meeting()
-    issue = Issue(title="Parkering", body="x", category="traffic", search_text="parkering")
-    db.session.add(issue)
-    db.session.commit()
+    issue = make_issue(None, "Parkering", category="traffic")
     add_item(meeting, "Hemmelig utkast", issue_id=issue.id)
     member, _ = client_for(Role.RESIDENT)
     assert "Hemmelig utkast" not in member.get(f"/moter/{meeting.id}").data.decode()
@@ -109,7 +107,8 @@ def test_reorder_up_and_down(client, login_as, make_meeting):
     db.session.refresh(first)
     db.session.refresh(second)
     assert second.position < first.position
-    client.post(f"/moter/punkt/{second.id}/ned", headers=HX)
+    response = client.post(f"/moter/punkt/{second.id}/ned", headers=HX)
+    assert response.status_code == 200 and response.data.lstrip().startswith(b'<div id="agenda-region"')
     db.session.refresh(first)
     db.session.refresh(second)
     assert first.position < second.position
@@ -152,11 +151,9 @@ def test_rsvp_with_htmx_and_counts_for_moderators(app, client, login_as, make_me
     assert user.display_name in client.get(f"/moter/{meeting.id}").data.decode()
 
 
-def test_minutes_are_hidden_until_the_chair_approves(app, client, login_as, make_meeting, client_for):
+def test_minutes_are_hidden_until_the_chair_approves(app, client, login_as, make_meeting, client_for, make_issue):
     meeting = make_meeting(status=MeetingStatus.PUBLISHED, days=-1)
-    issue = Issue(title="Støy", body="x", category="noise", search_text="støy")
-    db.session.add(issue)
-    db.session.commit()
+    issue = make_issue(None, "Støy")
     item = add_item(meeting, "Støy", issue_id=issue.id)
     neighbour, _ = client_for(Role.NEIGHBOUR)
     assignee_client, assignee = client_for(Role.RESIDENT)
@@ -225,27 +222,23 @@ def test_assignee_marks_done_others_get_403(app, make_meeting, client_for):
     assert action.done_at and action.done_note == "Ryddet"
 
 
-def test_unresolved_issue_is_offered_as_carry_over(client, login_as, make_meeting):
+def test_unresolved_issue_is_offered_as_carry_over(client, login_as, make_meeting, make_issue):
     login_as(Role.CHAIR)
-    issue = Issue(title="Søppel", body="x", category="litter", search_text="søppel", status=IssueStatus.DISCUSSING)
-    db.session.add(issue)
-    db.session.commit()
+    issue = make_issue(None, "Søppel", category="litter", status=IssueStatus.DISCUSSING)
     last = make_meeting(status=MeetingStatus.HELD, days=-20)
     old = add_item(last, "Søppel", issue_id=issue.id)
     upcoming = make_meeting(days=10)
     assert f"/moter/{upcoming.id}/videreforing/{old.id}" in client.get(f"/moter/{upcoming.id}").data.decode()
-    client.post(f"/moter/{upcoming.id}/videreforing/{old.id}")
-    client.post(f"/moter/{upcoming.id}/videreforing/{old.id}")  # twice: once
+    assert client.post(f"/moter/{upcoming.id}/videreforing/{old.id}").status_code == 303
+    assert client.post(f"/moter/{upcoming.id}/videreforing/{old.id}").status_code == 303  # twice: once
     assert count(AgendaItem, AgendaItem.meeting_id == upcoming.id, AgendaItem.issue_id == issue.id) == 1
 
 
-def test_propose_from_an_issue_goes_to_the_next_meeting(client, login_as, make_meeting):
+def test_propose_from_an_issue_goes_to_the_next_meeting(client, login_as, make_meeting, make_issue):
     login_as(Role.RESIDENT)
     make_meeting(days=40)
     nearest = make_meeting(days=5)
-    issue = Issue(title="Benk ved porten", body="x", category="other", search_text="benk")
-    db.session.add(issue)
-    db.session.commit()
+    issue = make_issue(None, "Benk ved porten", category="other")
     response = client.get(f"/moter/foresla?sak={issue.id}")
     assert response.headers["Location"] == f"/moter/{nearest.id}/foresla?sak={issue.id}"
     assert "Benk ved porten" in client.get(response.headers["Location"]).data.decode()
@@ -255,7 +248,7 @@ def test_ics_download(client, login_as, make_meeting):
     login_as(Role.NEIGHBOUR)
     meeting = make_meeting()
     response = client.get(f"/moter/{meeting.id}.ics")
-    assert response.mimetype == "text/calendar"
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
     assert b"BEGIN:VEVENT" in response.data and b"Fellesrommet" in response.data
 
 
