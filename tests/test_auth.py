@@ -241,7 +241,8 @@ def test_invitation_code_is_forgiving_about_case_dashes_and_lookalikes(client):
     typed = code.lower().replace("-", " ").replace("0", "o").replace("1", "l")
     response = client.post("/invitasjon", data={"code": typed})
     assert response.status_code == 303
-    assert client.get(response.headers["Location"]).status_code == 200
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and 'name="username"' in page.get_data(as_text=True)  # the form to join
 
 
 def test_invitation_is_single_use(client, app):

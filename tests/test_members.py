@@ -88,7 +88,8 @@ def test_withdrawn_invitation_stops_working(app, client, login_as):
     html = client.get(response.headers["Location"]).data.decode()
     code = re.search(r'class="code">([0-9A-Z-]+)<', html).group(1)
     invitation = db.session.scalar(select(Invitation))
-    client.post(f"/medlemmer/invitasjoner/{invitation.id}/trekk-tilbake")
+    assert app.test_client().get(f"/invitasjon/{code}").status_code == 200
+    assert client.post(f"/medlemmer/invitasjoner/{invitation.id}/trekk-tilbake").status_code == 303
     assert app.test_client().get(f"/invitasjon/{code}").status_code == 404
 
 
@@ -143,6 +144,8 @@ def test_invalid_role_value_is_422_not_500(client, login_as, make_user):
     login_as(Role.STAFF)
     member = make_user(Role.NEIGHBOUR)
     assert client.post(f"/medlemmer/{member.id}/rolle", data={"role": "emperor"}).status_code == 422
+    db.session.refresh(member)
+    assert member.role == Role.NEIGHBOUR
 
 
 def test_role_change_takes_effect_on_the_next_request(app, client, login_as, make_user, client_for):
@@ -171,6 +174,8 @@ def test_deactivation_ends_sessions_at_once_and_frees_the_chair(app, client, log
 def test_staff_cannot_deactivate_themselves(client, login_as):
     me = login_as(Role.STAFF)
     assert client.post(f"/medlemmer/{me.id}/deaktiver").status_code == 403
+    db.session.refresh(me)
+    assert me.is_active_member and client.get("/").status_code == 200
 
 
 def test_printable_reset_link_works_for_a_member_without_email(app, client, login_as, make_user):

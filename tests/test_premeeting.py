@@ -83,7 +83,7 @@ def test_share_summary_and_withdraw(app, room, client_for):
     page = neighbour.get(f"/moter/{meeting.id}").data.decode()
     assert "Beboerne vil ha nytt lokk." in page and "Residents heard: yes" in page.replace(
         "Beboerne hørt: ja", "Residents heard: yes")
-    staff.post(f"/beboermote/sak/{item.id}/trekk-tilbake")
+    assert staff.post(f"/beboermote/sak/{item.id}/trekk-tilbake").status_code == 303
     assert "Beboerne vil ha nytt lokk." not in neighbour.get(f"/moter/{meeting.id}").data.decode()
 
 
