@@ -16,7 +16,7 @@ from naborad.extensions import db, limiter
 from naborad.models import Role
 
 from .conftest import BASE_CONFIG, RequestClient, log_in, user_maker
-from .helpers import build_samples
+from .helpers import HX, build_samples
 from .test_access import (LOGIN, MATRIX, OK, OK200, OK303, OK303_PLAIN, OK303_SWAP, OK422, VISITORS,
                           success_answer)
 
@@ -120,7 +120,7 @@ def test_access_matrix(visit, endpoint, method, visitor, htmx):
     path, expectations, answer = MATRIX[(endpoint, method)]
     expected = expectations[visitor]
     client, samples = visit(visitor)
-    headers = {"HX-Request": "true"} if htmx else {}
+    headers = HX if htmx else {}
     response = client.open(path.format(**samples), method=method, headers=headers)
     response.close()
     where = f"{method} {path} as {visitor}{' (htmx)' if htmx else ''}"
