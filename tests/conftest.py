@@ -1,15 +1,20 @@
-"""Fixtures: a real database (SQLite file, or PostgreSQL with NABORAD_TEST_DATABASE_URL), emptied after each test."""
+"""Fixtures: a real database (SQLite file, or PostgreSQL with NABORAD_TEST_DATABASE_URL), emptied after each test;
+logged-in clients, issues, the matrix's sample data and a local SMTP server."""
 import os
 import re
+from email import message_from_bytes, policy
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from naborad import create_app
 from naborad.extensions import db, limiter
-from naborad.models import ChairSeat, Role, User
+from naborad.models import ChairSeat, Issue, IssueFollow, Role, User, search_key
+
+from .helpers import build_samples, free_port
 
 PASSWORD = "correct horse battery"
 
@@ -166,6 +171,74 @@ def login_as(client, make_user):
         assert response.status_code == 303, response.data[:500]
         return user
     return login
+
+
+@pytest.fixture
+def client_for(app, make_user):
+    """client_for(role or member, **fields) -> (a client of its own, logged in, and the member).
+
+    Given a role, a new member of that role is made (with `fields`); given a member, that member logs in.
+    """
+    def login(who=Role.NEIGHBOUR, **fields):
+        user = who if isinstance(who, User) else make_user(who, **fields)
+        client = app.test_client()
+        response = log_in(client, user.username)
+        assert response.status_code == 303, response.data[:500]
+        return client, user
+    return login
+
+
+A_NEW_NEIGHBOUR = object()  # make_issue's default author
+
+
+@pytest.fixture
+def make_issue(make_user):
+    """make(author=a new neighbour, title, body, follow=False, **fields) -> a committed issue.
+
+    `author=None` gives an issue without an author (as after an account is deleted); `follow=True` makes the
+    author follow it, as opening an issue in the app does.
+    """
+    def make(author=A_NEW_NEIGHBOUR, title="Støy i bakgården", body="Det er bråk om natta.", *, follow=False,
+             **fields):
+        if author is A_NEW_NEIGHBOUR:
+            author = make_user(Role.NEIGHBOUR)
+        issue = Issue(title=title, body=body, category=fields.pop("category", "noise"),
+                      author_id=author.id if author else None, search_text=search_key(title, body), **fields)
+        db.session.add(issue)
+        db.session.flush()
+        if follow:
+            db.session.add(IssueFollow(issue_id=issue.id, user_id=author.id))
+        db.session.commit()
+        return issue
+    return make
+
+
+@pytest.fixture
+def samples(make_user):
+    """The matrix's sample data (tests/helpers.py: build_samples): one thing of every kind; their ids."""
+    return build_samples(make_user)
+
+
+class Inbox:
+    """What a local SMTP server received: [(recipients, message)]."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on a local port (aiosmtpd), and the app set to send to it; yields its Inbox."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_SENDER="Naborådet <n@example.org>")
+    yield inbox
+    controller.stop()
 
 
 def csrf_from(html: bytes | str) -> str:

@@ -1,9 +1,23 @@
-"""Small helpers shared by the test modules."""
+"""Small helpers and constants shared by the test modules (fixtures live in conftest.py)."""
+import socket
 from contextlib import contextmanager
+from datetime import timedelta
 
 from sqlalchemy import event, func, select
 
 from naborad.extensions import db
+from naborad.models import (ActionItem, AgendaItem, CalendarFeed, ContactPoint, Event, Guidance, Invitation, Issue,
+                            ItemState, Meeting, MeetingStatus, Notification, PasswordReset, PreItemState, PreMeeting,
+                            PreMeetingComment, PreMeetingItem, Reply, Role, Signup, SituationReport, VolunteerTask,
+                            utcnow)
+from naborad.tokens import code_hash, sha256
+
+HX = {"HX-Request": "true"}  # an htmx request that swaps part of the page
+
+# The secrets behind the sample invitation, password reset and calendar feed (build_samples).
+INVITE_CODE = "ABCDE-FGHJK"
+RESET_TOKEN = "r" * 43
+FEED_TOKEN = "f" * 43
 
 
 def count(model, *where) -> int:
@@ -23,3 +37,76 @@ def count_queries():
         yield queries
     finally:
         event.remove(db.engine, "before_cursor_execute", before)
+
+
+def queries_for(client, url) -> int:
+    """How many SQL statements a page (answering 200) takes; the request before it warms the session up."""
+    client.get(url)
+    with count_queries() as queries:
+        assert client.get(url).status_code == 200, url
+    return len(queries)
+
+
+def free_port() -> int:
+    """A local TCP port nobody listens on (yet)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_samples(make_user) -> dict:
+    """One thing of every kind the matrix's paths name, none of them the visitor's own; returns their ids."""
+    member = make_user(Role.NEIGHBOUR, "sample")
+    invitation = Invitation(code_hash=code_hash(INVITE_CODE), role=Role.RESIDENT,
+                            expires_at=utcnow() + timedelta(days=14))
+    db.session.add(invitation)
+    db.session.add(PasswordReset(token_hash=sha256(RESET_TOKEN), user_id=member.id,
+                                 expires_at=utcnow() + timedelta(hours=1)))
+    issue = Issue(title="Sample", body="x", category="other", author_id=member.id, search_text="sample")
+    db.session.add(issue)
+    db.session.flush()
+    reply = Reply(issue_id=issue.id, author_id=member.id, body="x")
+    db.session.add(reply)
+    contact_point = ContactPoint(label="Sample", phone="112")
+    report = SituationReport(category="noise", text="x", reporter_id=member.id)
+    db.session.add_all([contact_point, report])
+    db.session.flush()
+    guidance = Guidance(situation="Sample", advice="x", contact_point_id=contact_point.id)
+    db.session.add(guidance)
+    event = Event(title="Sample", starts_at=utcnow() + timedelta(days=7), ends_at=utcnow() + timedelta(days=7, hours=2))
+    db.session.add(event)
+    db.session.flush()
+    event_task = VolunteerTask(event_id=event.id, title="Sample", slots=100)
+    event_signup = Signup(event_id=event.id, user_id=member.id, status="confirmed")
+    db.session.add_all([event_task, event_signup])
+    db.session.flush()
+    meeting = Meeting(starts_at=utcnow() + timedelta(days=10), place="Sample")  # meetings (issue 5)
+    held = Meeting(starts_at=utcnow() - timedelta(days=1), place="Sample", status=MeetingStatus.HELD)
+    approved = Meeting(starts_at=utcnow() - timedelta(days=60), place="Sample", status=MeetingStatus.APPROVED)
+    db.session.add_all([meeting, held, approved])
+    db.session.flush()
+    item = AgendaItem(meeting_id=meeting.id, title="Draft item", state=ItemState.ACCEPTED, issue_id=issue.id)
+    old_item = AgendaItem(meeting_id=approved.id, title="Old item", state=ItemState.ACCEPTED)
+    db.session.add_all([item, old_item])
+    db.session.flush()
+    action = ActionItem(agenda_item_id=old_item.id, meeting_id=approved.id, what="x", assignee_id=member.id)
+    db.session.add(action)
+    resident = make_user(Role.RESIDENT, "sampleresident")
+    premeeting = PreMeeting(meeting_id=meeting.id, starts_at=utcnow() + timedelta(days=5), place="Sample")
+    db.session.add(premeeting)
+    db.session.flush()
+    pitem = PreMeetingItem(premeeting_id=premeeting.id, agenda_item_id=item.id, title="Sample",
+                           state=PreItemState.ACCEPTED, summary="x")
+    db.session.add(pitem)
+    db.session.flush()
+    pcomment = PreMeetingComment(item_id=pitem.id, author_id=resident.id, body="x")
+    db.session.add(pcomment)
+    notification = Notification(user_id=member.id, kind="issue_reply", subject_type="issue", subject_id=issue.id)
+    db.session.add_all([notification, CalendarFeed(user_id=member.id, token_hash=sha256(FEED_TOKEN))])
+    db.session.commit()
+    return {"meeting": meeting.id, "item": item.id, "held": held.id, "action": action.id,
+            "notification": notification.id,
+            "resident": resident.id, "premeeting": premeeting.id, "pitem": pitem.id, "pcomment": pcomment.id,
+            "event": event.id, "task": event_task.id, "signup": event_signup.id,
+            "member": member.id, "invitation": invitation.id, "issue": issue.id, "reply": reply.id,
+            "contact_point": contact_point.id, "guidance": guidance.id, "report": report.id}

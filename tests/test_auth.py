@@ -9,7 +9,7 @@ from naborad.models import (AuditEvent, Invitation, Issue, OutboxMail, PasswordR
                             utcnow)
 from naborad.tokens import code_hash, new_code, sha256
 
-from .helpers import count
+from .helpers import HX, count
 from .conftest import PASSWORD, log_in
 
 
@@ -59,7 +59,7 @@ def test_anonymous_is_sent_to_login_and_htmx_gets_hx_redirect(client):
     response = client.get("/medlemmer/")
     assert response.status_code == 303
     assert response.headers["Location"].startswith("/logg-inn?next=/medlemmer/")
-    response = client.get("/medlemmer/", headers={"HX-Request": "true"})
+    response = client.get("/medlemmer/", headers=HX)
     assert response.status_code == 200
     assert response.headers["HX-Redirect"].startswith("/logg-inn")
     assert response.data == b""
@@ -93,22 +93,17 @@ def test_each_login_gets_a_new_session_row(client, make_user):
     assert count(UserSession) == 1
 
 
-def test_idle_session_times_out(client, make_user):
+@pytest.mark.parametrize("column, age", [("last_seen_at", timedelta(hours=9)), ("created_at", timedelta(days=15))],
+                         ids=["idle", "absolute"])
+def test_session_times_out(client, make_user, column, age):
     make_user(Role.NEIGHBOUR, "per")
     log_in(client, "per")
+    assert client.get("/").status_code == 200
     row = db.session.scalar(select(UserSession))
-    row.last_seen_at = utcnow() - timedelta(hours=9)
+    setattr(row, column, utcnow() - age)
     db.session.commit()
-    assert client.get("/").status_code == 303
-
-
-def test_absolute_session_timeout(client, make_user):
-    make_user(Role.NEIGHBOUR, "per")
-    log_in(client, "per")
-    row = db.session.scalar(select(UserSession))
-    row.created_at = utcnow() - timedelta(days=15)
-    db.session.commit()
-    assert client.get("/").status_code == 303
+    response = client.get("/")
+    assert response.status_code == 303 and response.headers["Location"].startswith("/logg-inn")
 
 
 def test_deactivated_user_cannot_log_in(client, make_user):
@@ -180,10 +175,9 @@ def _reset_token(user, hours=1):
     return token
 
 
-def test_reset_link_sets_password_once_and_ends_sessions(app, client, make_user):
+def test_reset_link_sets_password_once_and_ends_sessions(app, client, make_user, client_for):
     user = make_user(Role.NEIGHBOUR, "per")
-    other = app.test_client()
-    log_in(other, "per")
+    other, _ = client_for(user)
     token = _reset_token(user)
     new = "a brand new passphrase"
     response = client.post(f"/nytt-passord/{token}", data={"password": new, "confirm": new})
@@ -254,7 +248,8 @@ def test_invitation_code_is_forgiving_about_case_dashes_and_lookalikes(client):
     typed = code.lower().replace("-", " ").replace("0", "o").replace("1", "l")
     response = client.post("/invitasjon", data={"code": typed})
     assert response.status_code == 303
-    assert client.get(response.headers["Location"]).status_code == 200
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and 'name="username"' in page.get_data(as_text=True)  # the form to join
 
 
 def test_invitation_is_single_use(client, app):
@@ -290,10 +285,9 @@ def test_accepting_is_rate_limited(client):
 
 # -- profile ----------------------------------------------------------------
 
-def test_change_password_ends_other_sessions_but_keeps_this_one(app, client, login_as):
+def test_change_password_ends_other_sessions_but_keeps_this_one(app, client, login_as, client_for):
     user = login_as(Role.NEIGHBOUR)
-    other = app.test_client()
-    log_in(other, user.username)
+    other, _ = client_for(user)
     new = "another long passphrase"
     response = client.post("/profil/passord", data={"current": PASSWORD, "password": new, "confirm": new})
     assert response.status_code == 303
@@ -302,10 +296,13 @@ def test_change_password_ends_other_sessions_but_keeps_this_one(app, client, log
 
 
 def test_change_password_needs_the_current_one(client, login_as):
-    login_as(Role.NEIGHBOUR)
+    user = login_as(Role.NEIGHBOUR)
     new = "another long passphrase"
     response = client.post("/profil/passord", data={"current": "wrong", "password": new, "confirm": new})
-    assert response.status_code == 422
+    assert response.status_code == 422 and 'id="current-error"' in response.get_data(as_text=True)
+    client.post("/logg-ut")
+    assert log_in(client, user.username, new).status_code == 422  # unchanged
+    assert log_in(client, user.username).status_code == 303
 
 
 def test_profile_edit_and_language(client, login_as):
@@ -320,9 +317,11 @@ def test_profile_edit_and_language(client, login_as):
 
 def test_profile_refuses_an_email_in_use(client, login_as, make_user):
     make_user(Role.NEIGHBOUR, email="taken@example.org")
-    login_as(Role.RESIDENT)
+    me = login_as(Role.RESIDENT, email="mine@example.org")
     response = client.post("/profil", data={"display_name": "K", "email": "taken@example.org", "locale": "nb"})
-    assert response.status_code == 422
+    assert response.status_code == 422 and 'id="email-error"' in response.get_data(as_text=True)
+    db.session.refresh(me)
+    assert (me.email, me.display_name) == ("mine@example.org", me.username.title())  # nothing saved
 
 
 def test_export_holds_own_data_only(client, login_as, make_user):
@@ -339,7 +338,7 @@ def test_export_holds_own_data_only(client, login_as, make_user):
     assert [i["title"] for i in data["issues"]] == ["Mitt"] and "Per Hansen" not in response.get_data(as_text=True)
 
 
-def test_delete_own_account_keeps_what_was_written_as_a_former_member(app, client, login_as, make_user):
+def test_delete_own_account_keeps_what_was_written_as_a_former_member(app, client, login_as, client_for):
     me = login_as(Role.NEIGHBOUR)
     my_id = me.id
     issue = Issue(title="Blir stående", body="x", category="other", author_id=my_id, search_text="x")
@@ -352,8 +351,7 @@ def test_delete_own_account_keeps_what_was_written_as_a_former_member(app, clien
     db.session.refresh(issue)
     assert issue.author_id is None
     assert client.get("/").status_code == 303  # logged out
-    reader = app.test_client()
-    log_in(reader, make_user(Role.RESIDENT).username)
+    reader, _ = client_for(Role.RESIDENT)
     assert "Blir stående" in reader.get(f"/saker/{issue.id}").get_data(as_text=True)
 
 

@@ -28,6 +28,7 @@ def test_create_user_refuses_a_second_chair(runner, make_user):
     result = runner.invoke(args=["create-user", "--role", "chair", "--username", "c2", "--name", "C"],
                            input="a long chair password\n")
     assert result.exit_code != 0
+    assert db.session.scalars(select(User.username).where(User.role == Role.CHAIR)).all() == ["chair"]
 
 
 def test_demo_data_has_one_login_per_role(runner, client):

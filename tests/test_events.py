@@ -17,10 +17,8 @@ from naborad.events.export import neutralise
 from naborad.extensions import db
 from naborad.models import Event, Notification, Role, Signup, SignupStatus, TaskSlot, VolunteerTask, utcnow
 
-from .helpers import count_queries
 from .conftest import log_in
-
-HX = {"HX-Request": "true"}
+from .helpers import HX, free_port, queries_for
 
 
 @pytest.fixture
@@ -163,6 +161,8 @@ def test_edit_refuses_capacity_below_the_places_taken(client, login_as, make_eve
     add_signup(event, make_user(), guests=2)
     response = client.post(f"/arrangementer/{event.id}/rediger", data={**EVENT_FORM, "capacity": "2"})
     assert response.status_code == 422 and 'id="capacity-error"' in response.data.decode()
+    db.session.refresh(event)
+    assert (event.capacity, event.title) == (5, "Sommerfest")  # nothing saved
 
 
 def test_copy_keeps_the_tasks_but_not_the_dates_or_signups(client, login_as, make_event, make_user):
@@ -215,10 +215,22 @@ def test_sign_up_with_htmx_answers_with_the_region(client, login_as, make_event)
 
 
 def test_full_page_and_fragment_of_the_event(client, login_as, make_event):
-    login_as(Role.NEIGHBOUR)
-    event = make_event()
-    page = client.get(f"/arrangementer/{event.id}")
-    assert page.status_code == 200 and b"<main" in page.data and "HX-Request" in page.headers["Vary"]
+    """The page in full, also to an htmx GET (no part of it is fetched by GET); the sign-up region alone for the
+    htmx form that swaps it. Every answer varies on HX-Request."""
+    me = login_as(Role.NEIGHBOUR)
+    event = make_event(capacity=10, title="Vårfest")
+    add_signup(event, me, guests=1)
+    for headers in ({}, HX):
+        page = client.get(f"/arrangementer/{event.id}", headers=headers)
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200 and "HX-Request" in page.headers["Vary"], headers
+        assert "<main" in html and 'id="event-title">Vårfest<' in html and 'id="tasks"' in html, headers
+        assert '<section id="signup"' in html and 'data-status="confirmed"' in html, headers
+    fragment = client.post(f"/arrangementer/{event.id}/avmelding", headers=HX)
+    html = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and "HX-Request" in fragment.headers["Vary"]
+    assert html.startswith('<section id="signup"') and html.rstrip().endswith("</section>") and "<main" not in html
+    assert 'data-status="none"' in html and 'data-taken="0" data-capacity="10"' in html and 'id="signup-form"' in html
 
 
 def test_too_many_guests_is_422_beside_the_field(client, login_as, make_event):
@@ -356,7 +368,8 @@ def test_participant_list_shows_names_guests_notes_tasks_and_totals(client, logi
     db.session.add(TaskSlot(task_id=task.id, user_id=per.id))
     db.session.commit()
     html = client.get(f"/arrangementer/{event.id}/deltakere").data.decode()
-    for marker in ("Per", "Kari", "Venter", "Vegetar", "Bake kake", 'data-total="people">4 / 4',
+    for marker in ("<td>Per</td>", "<td>Kari</td>", "<td>Venter</td>", "<td>Vegetar</td>", "<td>Bake kake</td>",
+                   'data-total="people">4 / 4',
                    'data-total="guests">2', "vegetar: 2"):
         assert marker in html, marker
     printable = client.get(f"/arrangementer/{event.id}/deltakere/utskrift")
@@ -443,8 +456,10 @@ def test_members_take_and_release_task_slots(client, login_as, make_event, make_
 def test_organisers_add_and_delete_tasks(client, login_as, make_event):
     login_as(Role.CHAIR)
     event = make_event()
-    assert client.post(f"/arrangementer/{event.id}/oppgaver", data={"title": "", "slots": "0"},
-                       headers=HX).status_code == 422
+    refused = client.post(f"/arrangementer/{event.id}/oppgaver", data={"title": "", "slots": "0"}, headers=HX)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and html.startswith('<section id="tasks"')
+    assert 'id="title-error"' in html and 'id="slots-error"' in html
     assert client.post(f"/arrangementer/{event.id}/oppgaver", data={"title": "Rydde", "slots": "3"}).status_code == 303
     task = db.session.scalar(select(VolunteerTask))
     assert (task.title, task.slots) == ("Rydde", 3)
@@ -494,22 +509,17 @@ def test_list_and_event_page_queries_do_not_grow_with_the_data(client, login_as,
             db.session.add(TaskSlot(task_id=task.id, user_id=others[k].id))
         db.session.commit()
 
-    def queries_for(url):
-        client.get(url)
-        with count_queries() as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
-
-    assert queries_for(f"/arrangementer/{small.id}") == queries_for(f"/arrangementer/{big.id}")
-    assert queries_for(f"/arrangementer/{small.id}/deltakere") == queries_for(f"/arrangementer/{big.id}/deltakere")
-    few = queries_for("/arrangementer/")
+    assert queries_for(client, f"/arrangementer/{small.id}") == queries_for(client, f"/arrangementer/{big.id}")
+    assert (queries_for(client, f"/arrangementer/{small.id}/deltakere")
+            == queries_for(client, f"/arrangementer/{big.id}/deltakere"))
+    few = queries_for(client, "/arrangementer/")
     now = utcnow()
     db.session.execute(insert(Event), [
         {"title": f"Arrangement {n}", "description": "", "starts_at": now + timedelta(days=n - 50),
          "ends_at": now + timedelta(days=n - 50, hours=2), "max_guests": 0, "ask_dietary": False,
          "show_participants": False, "created_at": now, "updated_at": now} for n in range(100)])
     db.session.commit()
-    assert queries_for("/arrangementer/") == few
+    assert queries_for(client, "/arrangementer/") == few
 
 
 # -- under load ---------------------------------------------------------------------------------
@@ -601,13 +611,6 @@ def test_sign_up_needs_the_csrf_token_and_keeps_the_input_when_it_expired(client
 
 # -- the same through a real server: gunicorn with several worker processes --------------------------
 
-def _free_port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Browser:
     """A tiny cookie-keeping HTTP client that fetches CSRF tokens like a browser would."""
 
@@ -647,7 +650,7 @@ def test_simultaneous_signups_through_several_gunicorn_workers(app, database_url
     event_id = event.id
     usernames = [make_user(Role.NEIGHBOUR).username for _ in range(requests_)]
     db.session.commit()  # the test's own session must not hold SQLite's write lock while the server works
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "NABORAD_DATABASE_URL": database_url, "NABORAD_SECRET_KEY": "test-secret-key-for-gunicorn",
            "NABORAD_BASE_URL": base, "NABORAD_RATELIMIT_STORAGE_URL": "memory://"}

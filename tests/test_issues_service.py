@@ -10,9 +10,6 @@ from naborad.models import (Issue, IssueEvent, IssueEventKind, IssueFollow, Issu
                             utcnow)
 
 from .helpers import count
-from . import test_issues
-
-make_issue = test_issues.make_issue  # the fixture, shared with test_issues.py
 
 
 def fresh(issue) -> Issue:

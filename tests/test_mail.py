@@ -1,40 +1,13 @@
 """The outbox over real SMTP (a local aiosmtpd server), retries, and the worker command."""
-import socket
 from datetime import timedelta
-from email import message_from_bytes, policy
 
-import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from naborad.extensions import db
 from naborad.mail import housekeeping, queue_mail, send_due
 from naborad.models import MailStatus, OutboxMail, utcnow
 
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(app):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_SENDER="Naborådet <n@example.org>")
-    yield inbox
-    controller.stop()
+from .helpers import free_port
 
 
 def test_queued_mail_is_rendered_and_delivered_over_smtp(app, smtp):

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from naborad.extensions import db
 from naborad.meetings import service
-from naborad.models import (ActionItem, AgendaItem, Issue, IssueEvent, IssueEventKind, IssueStatus, ItemState,
+from naborad.models import (ActionItem, AgendaItem, IssueEvent, IssueEventKind, IssueStatus, ItemState,
                             Meeting, MeetingStatus, Notification, Role, StandingKind, utcnow)
 
 from .helpers import count
@@ -28,13 +28,6 @@ def scheduled():
     return make
 
 
-def make_issue(title="Støy", status=IssueStatus.NEW):
-    issue = Issue(title=title, body="x", category="noise", search_text=title.lower(), status=status)
-    db.session.add(issue)
-    db.session.commit()
-    return issue
-
-
 def put_on_agenda(meeting, title="Støy", state=ItemState.ACCEPTED, **fields):
     item = AgendaItem(meeting_id=meeting.id, title=title, state=state, position=service.append_position(meeting.id),
                       **fields)
@@ -48,13 +41,13 @@ def timeline(issue, kind):
                               .order_by(IssueEvent.id)).all()
 
 
-def test_publish_moves_linked_issues_to_discussing_and_tells_the_members(app, scheduled, chair, make_user):
+def test_publish_moves_linked_issues_to_discussing_and_tells_the_members(app, scheduled, chair, make_user, make_issue):
     member = make_user(Role.NEIGHBOUR)
     meeting = scheduled()
-    new, resolved = make_issue("Parkering"), make_issue("Lys", IssueStatus.RESOLVED)
+    new, resolved = make_issue(None, "Parkering"), make_issue(None, "Lys", status=IssueStatus.RESOLVED)
     put_on_agenda(meeting, "Parkering", issue_id=new.id)
     put_on_agenda(meeting, "Lys", issue_id=resolved.id)
-    put_on_agenda(meeting, "Forslag", ItemState.PROPOSED, issue_id=make_issue("Forslag").id)
+    put_on_agenda(meeting, "Forslag", ItemState.PROPOSED, issue_id=make_issue(None, "Forslag").id)
 
     service.publish(meeting, chair)
 
@@ -71,9 +64,9 @@ def test_publish_moves_linked_issues_to_discussing_and_tells_the_members(app, sc
     assert told == {member.id}  # every member but the one who published
 
 
-def test_an_agenda_is_published_once(app, scheduled, chair):
+def test_an_agenda_is_published_once(app, scheduled, chair, make_issue):
     meeting = scheduled()
-    issue = make_issue()
+    issue = make_issue(None, "Støy")
     put_on_agenda(meeting, issue_id=issue.id)
     service.publish(meeting, chair)
     with pytest.raises(service.NotAllowed):
@@ -97,9 +90,9 @@ def test_publishing_unheard_resident_items_needs_a_confirmation(app, scheduled, 
     assert meeting.status == MeetingStatus.PUBLISHED
 
 
-def test_approval_writes_decisions_and_action_items_into_the_issues(app, scheduled, chair, make_user):
+def test_approval_writes_decisions_and_action_items_into_the_issues(app, scheduled, chair, make_issue):
     meeting = scheduled(days=-1, status=MeetingStatus.HELD)
-    issue, other = make_issue("Støy"), make_issue("Søppel")
+    issue, other = make_issue(None, "Støy"), make_issue(None, "Søppel")
     decided = put_on_agenda(meeting, "Støy", issue_id=issue.id, decision="Ro etter klokka 23")
     put_on_agenda(meeting, "Søppel", issue_id=other.id)  # no decision, no action item
     unlinked = put_on_agenda(meeting, "Eventuelt uten sak", decision="Ingen sak")
@@ -120,18 +113,19 @@ def test_approval_writes_decisions_and_action_items_into_the_issues(app, schedul
 
 @pytest.mark.parametrize("status", [MeetingStatus.PLANNED, MeetingStatus.PUBLISHED, MeetingStatus.APPROVED,
                                     MeetingStatus.CANCELLED])
-def test_only_the_minutes_of_a_held_meeting_are_approved(app, scheduled, chair, status):
+def test_only_the_minutes_of_a_held_meeting_are_approved(app, scheduled, chair, status, make_issue):
     meeting = scheduled(days=-1, status=status)
-    put_on_agenda(meeting, issue_id=make_issue().id, decision="Vedtak")
+    put_on_agenda(meeting, issue_id=make_issue(None, "Støy").id, decision="Vedtak")
     with pytest.raises(service.NotAllowed):
         service.approve(meeting, chair)
     db.session.refresh(meeting)
     assert meeting.status == status and count(IssueEvent) == 0
 
 
-def test_carry_over_adds_an_unresolved_issue_once(app, scheduled, chair):
+def test_carry_over_adds_an_unresolved_issue_once(app, scheduled, chair, make_issue):
     last = scheduled(days=-20, status=MeetingStatus.HELD)
-    open_issue, done = make_issue("Søppel", IssueStatus.DISCUSSING), make_issue("Lys", IssueStatus.RESOLVED)
+    open_issue = make_issue(None, "Søppel", status=IssueStatus.DISCUSSING)
+    done = make_issue(None, "Lys", status=IssueStatus.RESOLVED)
     old = put_on_agenda(last, "Søppel", issue_id=open_issue.id)
     put_on_agenda(last, "Lys", issue_id=done.id)
     upcoming = scheduled(days=10)
@@ -147,9 +141,9 @@ def test_carry_over_adds_an_unresolved_issue_once(app, scheduled, chair):
     assert not timeline(open_issue, IssueEventKind.AGENDA)  # the agenda is not published yet
 
 
-def test_carry_over_only_into_a_meeting_that_takes_items(app, scheduled, chair):
+def test_carry_over_only_into_a_meeting_that_takes_items(app, scheduled, chair, make_issue):
     last = scheduled(days=-20, status=MeetingStatus.HELD)
-    old = put_on_agenda(last, "Søppel", issue_id=make_issue("Søppel", IssueStatus.DISCUSSING).id)
+    old = put_on_agenda(last, "Søppel", issue_id=make_issue(None, "Søppel", status=IssueStatus.DISCUSSING).id)
     held = scheduled(days=-1, status=MeetingStatus.HELD)
     assert service.carry_over_candidates(held) == []
     with pytest.raises(service.NotAllowed):

@@ -10,25 +10,40 @@ from .conftest import log_in
 
 
 def test_members_see_display_names_and_roles_only(client, login_as, make_user):
-    make_user(Role.RESIDENT, "kari", display_name="Kari", full_name="Kari Nordmann",
-              email="kari@example.org", phone="+47 900 00 000")
+    kari = make_user(Role.RESIDENT, "kari", display_name="Kari", full_name="Kari Nordmann",
+                     email="kari@example.org", phone="+47 900 00 000")
     login_as(Role.NEIGHBOUR)
     html = client.get("/medlemmer/").data.decode()
-    assert "Kari" in html and "Beboer" in html
+    assert '<span class="member-name">Kari</span>' in html and "Beboer" in html
+    assert "Medlemmene ser bare hverandres visningsnavn og rolle." in html
     assert "Nordmann" not in html and "kari@example.org" not in html and "900 00 000" not in html
+    for staff_only in ('class="member-details"', f'href="/medlemmer/{kari.id}"', 'href="/medlemmer/inviter"'):
+        assert staff_only not in html, staff_only
 
 
 def test_staff_see_contact_details(client, login_as, make_user):
-    make_user(Role.RESIDENT, "kari", full_name="Kari Nordmann", email="kari@example.org")
+    kari = make_user(Role.RESIDENT, "kari", display_name="Kari", full_name="Kari Nordmann",
+                     email="kari@example.org", phone="+47 900 00 000")
     login_as(Role.STAFF)
     html = client.get("/medlemmer/").data.decode()
-    assert "Kari Nordmann" in html and "kari@example.org" in html
+    assert f'<a href="/medlemmer/{kari.id}" class="member-name">Kari</a>' in html  # to the member's page
+    assert '<dt>Fullt navn</dt><dd>Kari Nordmann</dd>' in html
+    assert '<a href="mailto:kari@example.org">kari@example.org</a>' in html
+    assert '<a href="tel:+47 900 00 000">+47 900 00 000</a>' in html
+    assert 'href="/medlemmer/inviter"' in html and "Medlemmene ser bare" not in html
 
 
-def test_deactivated_members_are_hidden_from_members_but_not_staff(client, login_as, make_user):
-    make_user(Role.NEIGHBOUR, "gone", display_name="Gone Person", active=False)
+def test_deactivated_members_are_hidden_from_members_but_not_staff(app, client, login_as, make_user, client_for):
+    gone = make_user(Role.NEIGHBOUR, "gone", display_name="Gone Person", active=False)
     login_as(Role.RESIDENT)
     assert "Gone Person" not in client.get("/medlemmer/").data.decode()
+    staff, _ = client_for(Role.STAFF)
+    html = staff.get("/medlemmer/").data.decode()
+    entry = re.search(r'<li class="card muted">\s*<a href="/medlemmer/(\d+)" class="member-name">Gone Person</a>'
+                      r'.*?</li>', html, re.S)
+    assert entry and int(entry.group(1)) == gone.id  # shown, greyed out
+    assert "<dt>Status</dt><dd>Deaktivert</dd>" in entry.group(0)
+    assert html.count("Deaktivert") == 1  # only the deactivated member says so
 
 
 def test_invite_by_email_queues_mail_and_shows_the_code_once(app, client, login_as):
@@ -73,7 +88,8 @@ def test_withdrawn_invitation_stops_working(app, client, login_as):
     html = client.get(response.headers["Location"]).data.decode()
     code = re.search(r'class="code">([0-9A-Z-]+)<', html).group(1)
     invitation = db.session.scalar(select(Invitation))
-    client.post(f"/medlemmer/invitasjoner/{invitation.id}/trekk-tilbake")
+    assert app.test_client().get(f"/invitasjon/{code}").status_code == 200
+    assert client.post(f"/medlemmer/invitasjoner/{invitation.id}/trekk-tilbake").status_code == 303
     assert app.test_client().get(f"/invitasjon/{code}").status_code == 404
 
 
@@ -128,23 +144,23 @@ def test_invalid_role_value_is_422_not_500(client, login_as, make_user):
     login_as(Role.STAFF)
     member = make_user(Role.NEIGHBOUR)
     assert client.post(f"/medlemmer/{member.id}/rolle", data={"role": "emperor"}).status_code == 422
+    db.session.refresh(member)
+    assert member.role == Role.NEIGHBOUR
 
 
-def test_role_change_takes_effect_on_the_next_request(app, client, login_as, make_user):
+def test_role_change_takes_effect_on_the_next_request(app, client, login_as, make_user, client_for):
     login_as(Role.STAFF)
     member = make_user(Role.STAFF, "colleague")
-    other = app.test_client()
-    log_in(other, "colleague")
+    other, _ = client_for(member)
     assert other.get("/logg/").status_code == 200
     client.post(f"/medlemmer/{member.id}/rolle", data={"role": "neighbour"})
     assert other.get("/logg/").status_code == 404
 
 
-def test_deactivation_ends_sessions_at_once_and_frees_the_chair(app, client, login_as, make_user):
+def test_deactivation_ends_sessions_at_once_and_frees_the_chair(app, client, login_as, make_user, client_for):
     login_as(Role.STAFF)
     chair = make_user(Role.CHAIR, "chair")
-    other = app.test_client()
-    log_in(other, "chair")
+    other, _ = client_for(chair)
     assert other.get("/").status_code == 200
     assert client.post(f"/medlemmer/{chair.id}/deaktiver").status_code == 303
     assert other.get("/").status_code == 303
@@ -158,6 +174,8 @@ def test_deactivation_ends_sessions_at_once_and_frees_the_chair(app, client, log
 def test_staff_cannot_deactivate_themselves(client, login_as):
     me = login_as(Role.STAFF)
     assert client.post(f"/medlemmer/{me.id}/deaktiver").status_code == 403
+    db.session.refresh(me)
+    assert me.is_active_member and client.get("/").status_code == 200
 
 
 def test_printable_reset_link_works_for_a_member_without_email(app, client, login_as, make_user):

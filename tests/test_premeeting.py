@@ -8,18 +8,8 @@ from naborad.extensions import db
 from naborad.models import (AgendaItem, ItemState, Meeting, MeetingStatus, OutboxMail, PreItemState, PreMeeting,
                             PreMeetingComment, PreMeetingItem, Role, utcnow)
 
-from .conftest import log_in
+from .helpers import HX, queries_for
 from .test_access import MATRIX
-from .test_access import samples as samples  # noqa: F401  (the fixture, for the leak test)
-
-HX = {"HX-Request": "true"}
-
-
-def client_for(app, make_user, role, **kwargs):
-    user = make_user(role, **kwargs)
-    client = app.test_client()
-    assert log_in(client, user.username).status_code == 303
-    return client, user
 
 
 @pytest.fixture
@@ -38,39 +28,39 @@ def room(make_user):
     return meeting, council_item, premeeting
 
 
-def test_staff_import_the_council_agenda_once(app, room, make_user):
+def test_staff_import_the_council_agenda_once(app, room, client_for):
     meeting, council_item, premeeting = room
-    staff, _ = client_for(app, make_user, Role.STAFF)
+    staff, _ = client_for(Role.STAFF)
     staff.post(f"/beboermote/{premeeting.id}/hent-saksliste")
     staff.post(f"/beboermote/{premeeting.id}/hent-saksliste")
     items = db.session.scalars(select(PreMeetingItem)).all()
     assert [(i.agenda_item_id, i.state) for i in items] == [(council_item.id, PreItemState.ACCEPTED)]
 
 
-def test_imported_item_shows_the_council_title_as_it_is_now(app, room, make_user):
+def test_imported_item_shows_the_council_title_as_it_is_now(app, room, client_for):
     meeting, council_item, premeeting = room
-    staff, _ = client_for(app, make_user, Role.STAFF)
+    staff, _ = client_for(Role.STAFF)
     staff.post(f"/beboermote/{premeeting.id}/hent-saksliste")
     council_item.title = "Nytt lokk på containeren"
     db.session.commit()
     assert "Nytt lokk på containeren" in staff.get(f"/beboermote/{premeeting.id}").data.decode()
 
 
-def test_resident_comments_with_htmx_and_chooses_name_visibility(app, room, make_user):
+def test_resident_comments_with_htmx_and_chooses_name_visibility(app, room, client_for):
     meeting, council_item, premeeting = room
     item = PreMeetingItem(premeeting_id=premeeting.id, title="Vaskerom", state=PreItemState.ACCEPTED)
     db.session.add(item)
     db.session.commit()
-    kari, _ = client_for(app, make_user, Role.RESIDENT, display_name="Kari")
+    kari, _ = client_for(Role.RESIDENT, display_name="Kari")
     response = kari.post(f"/beboermote/sak/{item.id}/kommentar", data={"body": "Maskinen er ødelagt",
                                                                       "form_token": "c1"}, headers=HX)
     assert response.status_code == 200 and b"<hx-partial" in response.data
     kari.post(f"/beboermote/sak/{item.id}/kommentar", data={"body": "Maskinen er ødelagt", "form_token": "c1"})
     assert len(db.session.scalars(select(PreMeetingComment)).all()) == 1  # double submit: one comment
-    other, _ = client_for(app, make_user, Role.RESIDENT)
+    other, _ = client_for(Role.RESIDENT)
     page = other.get(f"/beboermote/{premeeting.id}").data.decode()
     assert "Maskinen er ødelagt" in page and "Kari" not in page  # name hidden from other residents
-    staff, _ = client_for(app, make_user, Role.STAFF)
+    staff, _ = client_for(Role.STAFF)
     assert "Kari" in staff.get(f"/beboermote/{premeeting.id}").data.decode()  # staff always see who
     kari.post(f"/beboermote/sak/{item.id}/kommentar", data={"body": "Med navn", "show_name": "y",
                                                            "form_token": "c2"})
@@ -78,26 +68,26 @@ def test_resident_comments_with_htmx_and_chooses_name_visibility(app, room, make
     assert kari.post(f"/beboermote/sak/{item.id}/kommentar", data={"body": ""}).status_code == 422
 
 
-def test_share_summary_and_withdraw(app, room, make_user):
+def test_share_summary_and_withdraw(app, room, client_for):
     meeting, council_item, premeeting = room
     item = PreMeetingItem(premeeting_id=premeeting.id, agenda_item_id=council_item.id, title=council_item.title,
                           state=PreItemState.ACCEPTED)
     db.session.add(item)
     meeting.status = MeetingStatus.PUBLISHED
     db.session.commit()
-    staff, _ = client_for(app, make_user, Role.STAFF)
+    staff, _ = client_for(Role.STAFF)
     staff.post(f"/beboermote/sak/{item.id}/oppsummering", data={"summary": "Beboerne vil ha nytt lokk."})
-    neighbour, _ = client_for(app, make_user, Role.NEIGHBOUR)
+    neighbour, _ = client_for(Role.NEIGHBOUR)
     assert "Beboerne vil ha nytt lokk." not in neighbour.get(f"/moter/{meeting.id}").data.decode()
     assert staff.post(f"/beboermote/sak/{item.id}/del").status_code == 303
     page = neighbour.get(f"/moter/{meeting.id}").data.decode()
     assert "Beboerne vil ha nytt lokk." in page and "Residents heard: yes" in page.replace(
         "Beboerne hørt: ja", "Residents heard: yes")
-    staff.post(f"/beboermote/sak/{item.id}/trekk-tilbake")
+    assert staff.post(f"/beboermote/sak/{item.id}/trekk-tilbake").status_code == 303
     assert "Beboerne vil ha nytt lokk." not in neighbour.get(f"/moter/{meeting.id}").data.decode()
 
 
-def test_shared_summary_is_frozen_once_minutes_are_approved(app, room, make_user):
+def test_shared_summary_is_frozen_once_minutes_are_approved(app, room, client_for):
     meeting, council_item, premeeting = room
     item = PreMeetingItem(premeeting_id=premeeting.id, agenda_item_id=council_item.id, title="x",
                           state=PreItemState.ACCEPTED, summary="Fast", summary_shared=True)
@@ -105,42 +95,42 @@ def test_shared_summary_is_frozen_once_minutes_are_approved(app, room, make_user
     meeting.status = MeetingStatus.APPROVED
     db.session.add(item)
     db.session.commit()
-    staff, _ = client_for(app, make_user, Role.STAFF)
+    staff, _ = client_for(Role.STAFF)
     assert staff.post(f"/beboermote/sak/{item.id}/trekk-tilbake").status_code == 403
     assert staff.post(f"/beboermote/sak/{item.id}/oppsummering", data={"summary": "Endret"}).status_code == 403
     db.session.refresh(council_item)
     assert council_item.residents_summary == "Fast"
 
 
-def test_raise_to_council_is_attributed_to_the_premeeting(app, room, make_user):
+def test_raise_to_council_is_attributed_to_the_premeeting(app, room, make_user, client_for):
     meeting, council_item, premeeting = room
     proposer_resident = make_user(Role.RESIDENT, display_name="Hemmelig Navn")
     item = PreMeetingItem(premeeting_id=premeeting.id, title="Vaskerom", state=PreItemState.ACCEPTED,
                           proposer_id=proposer_resident.id)
     db.session.add(item)
     db.session.commit()
-    resident, _ = client_for(app, make_user, Role.RESIDENT)
+    resident, _ = client_for(Role.RESIDENT)
     resident.post(f"/beboermote/sak/{item.id}/ta-opp", headers=HX)
     db.session.refresh(item)
     assert item.raise_wanted
-    staff, _ = client_for(app, make_user, Role.STAFF)
+    staff, _ = client_for(Role.STAFF)
     form = staff.get(f"/beboermote/sak/{item.id}/til-naboradet").data.decode()
     assert 'value="Vaskerom"' in form  # prefilled, editable
     staff.post(f"/beboermote/sak/{item.id}/til-naboradet", data={"title": "Bedre rutiner for vaskerommet",
                                                                  "why": "Tekst fra de ansatte", "form_token": "r"})
     proposal = db.session.scalar(select(AgendaItem).where(AgendaItem.title == "Bedre rutiner for vaskerommet"))
     assert proposal.from_premeeting and proposal.proposer_id is None and proposal.state == ItemState.PROPOSED
-    chair, _ = client_for(app, make_user, Role.CHAIR)
+    chair, _ = client_for(Role.CHAIR)
     page = chair.get(f"/moter/{meeting.id}").data.decode()
     assert "Bedre rutiner for vaskerommet" in page and "Hemmelig Navn" not in page
 
 
-def test_raising_twice_with_one_form_makes_one_council_item(app, room, make_user):
+def test_raising_twice_with_one_form_makes_one_council_item(app, room, client_for):
     meeting, council_item, premeeting = room
     item = PreMeetingItem(premeeting_id=premeeting.id, title="Vaskerom", state=PreItemState.ACCEPTED)
     db.session.add(item)
     db.session.commit()
-    staff, _ = client_for(app, make_user, Role.STAFF)
+    staff, _ = client_for(Role.STAFF)
     url, data = f"/beboermote/sak/{item.id}/til-naboradet", {"title": "Vaskerom", "form_token": "r1"}
     assert staff.post(url, data=data).status_code == 303
     assert staff.post(url, data=data).status_code == 303  # a double click answers like the first
@@ -149,9 +139,9 @@ def test_raising_twice_with_one_form_makes_one_council_item(app, room, make_user
     assert len(db.session.scalars(select(AgendaItem).where(AgendaItem.from_premeeting.is_(True))).all()) == 1
 
 
-def test_publishing_asks_when_residents_are_not_heard(app, room, make_user):
+def test_publishing_asks_when_residents_are_not_heard(app, room, client_for):
     meeting, council_item, premeeting = room
-    chair, _ = client_for(app, make_user, Role.CHAIR)
+    chair, _ = client_for(Role.CHAIR)
     response = chair.post(f"/moter/{meeting.id}/publiser")
     assert response.status_code == 200 and b'name="confirm" value="yes"' in response.data
     db.session.refresh(meeting)
@@ -161,11 +151,11 @@ def test_publishing_asks_when_residents_are_not_heard(app, room, make_user):
     assert meeting.status == MeetingStatus.PUBLISHED
 
 
-def test_only_staff_set_residents_heard(app, room, make_user):
+def test_only_staff_set_residents_heard(app, room, client_for):
     meeting, council_item, premeeting = room
-    chair, _ = client_for(app, make_user, Role.CHAIR)
+    chair, _ = client_for(Role.CHAIR)
     assert chair.post(f"/moter/punkt/{council_item.id}/hort").status_code == 403
-    staff, _ = client_for(app, make_user, Role.STAFF)
+    staff, _ = client_for(Role.STAFF)
     assert staff.post(f"/moter/punkt/{council_item.id}/hort").status_code == 303
     db.session.refresh(council_item)
     assert council_item.residents_heard
@@ -175,7 +165,7 @@ PLANTED = ["PLANT-title-7Q", "PLANT-place-7Q", "PLANT-item-7Q", "PLANT-text-7Q",
            "PLANT-summary-7Q", "PLANT-proposal-7Q", "PLANT-decline-7Q"]
 
 
-def test_nothing_of_the_premeeting_leaks_to_neighbours_or_the_chair(app, samples, make_user):  # noqa: F811
+def test_nothing_of_the_premeeting_leaks_to_neighbours_or_the_chair(app, samples, make_user, client_for):
     """Plant unique strings in every pre-meeting field that may not leave, then read everything the
     neighbour and the chair can get: every GET page (with and without htmx), calendar files and mail."""
     meeting = db.session.get(Meeting, samples["meeting"])
@@ -196,9 +186,8 @@ def test_nothing_of_the_premeeting_leaks_to_neighbours_or_the_chair(app, samples
     ids = {**samples, "premeeting": premeeting.id, "pitem": item.id}
     seen_pages = 0
     for role in (Role.NEIGHBOUR, Role.CHAIR):
-        client = app.test_client()
-        log_in(client, make_user(role).username)
-        for (endpoint, method), (path, _) in MATRIX.items():
+        client, _ = client_for(role)
+        for (endpoint, method), (path, *_) in MATRIX.items():
             if method != "GET" or endpoint == "static":
                 continue
             url = path.format(**ids)
@@ -216,17 +205,10 @@ def test_nothing_of_the_premeeting_leaks_to_neighbours_or_the_chair(app, samples
     assert seen_pages > 100
 
 
-def test_premeeting_page_uses_a_fixed_number_of_queries(app, room, make_user):
-    from .helpers import count_queries
+def test_premeeting_page_uses_a_fixed_number_of_queries(app, room, make_user, client_for):
     meeting, council_item, premeeting = room
-    staff, staff_user = client_for(app, make_user, Role.STAFF)
+    staff, staff_user = client_for(Role.STAFF)
     residents = [make_user(Role.RESIDENT) for _ in range(4)]
-
-    def queries():
-        staff.get(f"/beboermote/{premeeting.id}")
-        with count_queries() as seen:
-            assert staff.get(f"/beboermote/{premeeting.id}").status_code == 200
-        return len(seen)
 
     first = PreMeetingItem(premeeting_id=premeeting.id, agenda_item_id=council_item.id, title="A",
                            state=PreItemState.ACCEPTED)
@@ -234,7 +216,7 @@ def test_premeeting_page_uses_a_fixed_number_of_queries(app, room, make_user):
     db.session.flush()
     db.session.add(PreMeetingComment(item_id=first.id, author_id=residents[0].id, body="x"))
     db.session.commit()
-    few = queries()
+    few = queries_for(staff, f"/beboermote/{premeeting.id}")
     for n in range(20):
         item = PreMeetingItem(premeeting_id=premeeting.id, title=f"Sak {n}", state=PreItemState.ACCEPTED,
                               proposer_id=residents[n % 4].id, position=n + 2)
@@ -243,4 +225,4 @@ def test_premeeting_page_uses_a_fixed_number_of_queries(app, room, make_user):
         db.session.add_all([PreMeetingComment(item_id=item.id, author_id=residents[k].id, body=f"k{k}")
                             for k in range(4)])
     db.session.commit()
-    assert queries() == few
+    assert queries_for(staff, f"/beboermote/{premeeting.id}") == few

@@ -3,7 +3,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 
 from naborad.extensions import db
 from naborad.mail import send_due
@@ -11,8 +11,7 @@ from naborad.models import (ContactPoint, MailStatus, OutboxMail, ReportCategory
                             SituationReport, StaffAlert, utcnow)
 from naborad.reports.service import cell, percentile, purge_closed_reports, statistics, subtract_months
 
-from .helpers import count, count_queries
-from .test_mail import free_port, smtp  # noqa: F401  (the real local SMTP server fixture)
+from .helpers import HX, count, free_port, queries_for
 
 ONDUTY = "vakt@example.org"
 
@@ -80,7 +79,7 @@ def test_filing_saves_the_report_alerts_every_staff_member_and_queues_the_mail(c
 
 
 @pytest.mark.config(ONDUTY_EMAIL=ONDUTY)
-def test_staff_mail_is_received_over_real_smtp(app, client, login_as, smtp):  # noqa: F811
+def test_staff_mail_is_received_over_real_smtp(app, client, login_as, smtp):
     login_as(Role.RESIDENT)
     response = client.post("/meld-fra/", data=form(text="Noen roper i oppgangen.", place="Oppgang B"))
     report_id = report_id_from(response)
@@ -115,7 +114,7 @@ def test_double_submit_makes_one_report(client, login_as):
 
 def test_filing_with_htmx_gets_hx_redirect(client, login_as):
     login_as(Role.NEIGHBOUR)
-    response = client.post("/meld-fra/", data=form(), headers={"HX-Request": "true"})
+    response = client.post("/meld-fra/", data=form(), headers=HX)
     assert response.status_code == 200 and response.headers["HX-Redirect"].startswith("/meld-fra/")
 
 
@@ -140,7 +139,11 @@ def test_bad_input_is_422_never_500(client, login_as, fields):
 
 def test_time_defaults_to_now_and_can_be_given(client, login_as):
     login_as(Role.NEIGHBOUR)
-    client.post("/meld-fra/", data=form(token="a", happened_at="2026-01-10T22:30"))
+    before = utcnow()
+    assert client.post("/meld-fra/", data=form(token="now")).status_code == 303
+    assert before <= db.session.scalar(select(SituationReport.happened_at)) <= utcnow()
+    db.session.execute(delete(SituationReport))
+    assert client.post("/meld-fra/", data=form(token="a", happened_at="2026-01-10T22:30")).status_code == 303
     report = db.session.scalar(select(SituationReport))
     assert report.happened_at.isoformat() == "2026-01-10T21:30:00+00:00"  # 22:30 in Oslo (winter)
 
@@ -212,7 +215,7 @@ def test_acknowledge_respond_close_without_javascript(client, login_as, make_rep
 def test_handling_with_htmx_returns_the_handling_fragment(client, login_as, make_report):
     report = make_report()
     login_as(Role.STAFF)
-    response = client.post(f"/meld-fra/{report.id}/sett", headers={"HX-Request": "true"})
+    response = client.post(f"/meld-fra/{report.id}/sett", headers=HX)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and html.lstrip().startswith("{#") is False
     assert 'id="report-handling"' in html and "<html" not in html and 'id="acknowledged"' in html
@@ -226,7 +229,7 @@ def test_empty_response_or_close_is_422(client, login_as, make_report):
     login_as(Role.STAFF)
     response = client.post(f"/meld-fra/{report.id}/svar", data={"response": " "})
     assert response.status_code == 422 and 'id="response-error"' in response.get_data(as_text=True)
-    response = client.post(f"/meld-fra/{report.id}/lukk", data={"outcome": ""}, headers={"HX-Request": "true"})
+    response = client.post(f"/meld-fra/{report.id}/lukk", data={"outcome": ""}, headers=HX)
     assert response.status_code == 422 and 'id="outcome-error"' in response.get_data(as_text=True)
     db.session.refresh(report)
     assert report.status == ReportStatus.NEW
@@ -252,14 +255,8 @@ def test_queue_and_report_queries_do_not_grow_with_the_data(client, login_as, ma
     members = [make_user(Role.NEIGHBOUR) for _ in range(3)]
     report = make_report(members[0])
 
-    def queries_for(url):
-        client.get(url)
-        with count_queries() as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
-
-    few_queue, few_stats, one = queries_for("/meld-fra/ko"), queries_for("/meld-fra/tall"), \
-        queries_for(f"/meld-fra/{report.id}")
+    few_queue, few_stats, one = queries_for(client, "/meld-fra/ko"), queries_for(client, "/meld-fra/tall"), \
+        queries_for(client, f"/meld-fra/{report.id}")
     now = utcnow()
     db.session.execute(insert(SituationReport), [
         {"category": ["noise", "litter"][n % 2], "text": "x", "reporter_id": members[n % 3].id,
@@ -268,9 +265,9 @@ def test_queue_and_report_queries_do_not_grow_with_the_data(client, login_as, ma
          "acknowledged_at": now if n % 3 else None}
         for n in range(300)])
     db.session.commit()
-    assert queries_for("/meld-fra/ko") == few_queue
-    assert queries_for("/meld-fra/tall") == few_stats
-    assert queries_for(f"/meld-fra/{report.id}") == one
+    assert queries_for(client, "/meld-fra/ko") == few_queue
+    assert queries_for(client, "/meld-fra/tall") == few_stats
+    assert queries_for(client, f"/meld-fra/{report.id}") == one
 
 
 # -- council numbers -------------------------------------------------------------------
@@ -364,12 +361,25 @@ def test_retention_period_is_configurable(app, make_report):
     assert report.text is None
 
 
-def test_purged_report_page_says_details_were_removed(client, login_as, make_report):
-    report = make_report(status=ReportStatus.CLOSED, closed_at=utcnow(), text=None, place=None,
-                         purged_at=utcnow())
+def test_purged_report_page_says_details_were_removed(client, login_as, client_for, make_user, make_report):
+    reporter = make_user(Role.RESIDENT, display_name="Reidun Rapportør")
+    long_ago = utcnow() - timedelta(days=400)
+    report = make_report(reporter, text="Knuste ruter ved sykkelskuret", place="Sykkelskuret",
+                         contact_way="phone", contact_detail="+47 900 11 222", response="Vi har ryddet",
+                         outcome="Glassmester bestilt", status=ReportStatus.CLOSED, created_at=long_ago,
+                         acknowledged_at=long_ago, responded_at=long_ago, closed_at=long_ago)
+    assert purge_closed_reports() == 1
     login_as(Role.STAFF)
     response = client.get(f"/meld-fra/{report.id}")
+    html = response.get_data(as_text=True)
     assert response.status_code == 200
+    assert '<p class="notice">Detaljene i denne meldingen er slettet fordi lagringstiden er ute.</p>' in html
+    assert 'id="report-title">Støy eller uro<' in html and 'id="closed"' in html  # the category and the times stay
+    for detail in ("Knuste ruter", "Sykkelskuret", "900 11 222", "Vi har ryddet", "Glassmester", "Reidun",
+                   'class="report-contact"', 'class="user-text'):
+        assert detail not in html, detail
+    former_reporter, _ = client_for(reporter)
+    assert former_reporter.get(f"/meld-fra/{report.id}").status_code == 404  # no longer theirs to read
 
 
 def test_expired_csrf_token_rerenders_the_report_form_with_what_was_typed(app, client, login_as):

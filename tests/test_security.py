@@ -7,6 +7,7 @@ import pytest
 from naborad.models import Role
 
 from .conftest import PASSWORD, csrf_from
+from .helpers import HX
 
 pytestmark = pytest.mark.config(WTF_CSRF_ENABLED=True)
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,14 +44,14 @@ def test_htmx_post_with_token_header_is_accepted(client, make_user):
     make_user(Role.NEIGHBOUR, "per")
     login_with_csrf(client, "per")
     token = csrf_from(client.get("/").data)
-    response = client.post("/logg-ut", headers={"HX-Request": "true", "X-CSRFToken": token})
+    response = client.post("/logg-ut", headers={**HX, "X-CSRFToken": token})
     assert response.status_code == 200 and response.headers["HX-Redirect"] == "/logg-inn"
 
 
 def test_htmx_post_without_token_gets_an_alert_fragment(client, make_user):
     make_user(Role.NEIGHBOUR, "per")
     login_with_csrf(client, "per")
-    response = client.post("/logg-ut", headers={"HX-Request": "true"})
+    response = client.post("/logg-ut", headers=HX)
     assert response.status_code == 400
     assert response.headers["HX-Retarget"] == "#alerts"
     assert b"<html" not in response.data and b"alert" in response.data
@@ -102,7 +103,7 @@ def test_404_page_is_in_the_layout(client):
 
 
 def test_htmx_404_is_a_fragment_for_the_alert_region(client):
-    response = client.get("/finnes-ikke", headers={"HX-Request": "true"})
+    response = client.get("/finnes-ikke", headers=HX)
     assert response.status_code == 404
     assert response.headers["HX-Retarget"] == "#alerts"
     assert b"<main" not in response.data
@@ -130,7 +131,14 @@ def test_no_safe_filter_inline_script_or_style_in_templates():
     assert not offenders, f"templates with |safe, inline script/style or on*= handlers: {offenders}"
 
 
-def test_static_files_are_cacheable(client):
+def test_static_files_are_cacheable(client, make_user):
+    make_user(Role.NEIGHBOUR, "per")
+    assert login_with_csrf(client, "per").status_code == 303  # pages for a member are never stored; static files are
+    assert client.get("/").headers["Cache-Control"] == "no-store"
     response = client.get("/static/app.css")
-    assert response.headers.get("Cache-Control") != "no-store"
+    assert response.status_code == 200 and "no-store" not in response.headers.get("Cache-Control", "")
+    etag = response.headers["ETag"]
     response.close()
+    again = client.get("/static/app.css", headers={"If-None-Match": etag})
+    assert again.status_code == 304  # revalidated, not fetched again
+    again.close()
