@@ -1,8 +1,13 @@
 """The migrations build exactly the schema the models describe (what `flask db migrate` would find is nothing)."""
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import text
 
+from naborad import create_app
 from naborad.extensions import db
+
+from .conftest import BASE_CONFIG
 
 
 def test_the_migrations_match_the_models(app):
@@ -10,3 +15,20 @@ def test_the_migrations_match_the_models(app):
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         differences = compare_metadata(context, db.metadata)
     assert not differences, differences
+
+
+def test_the_stale_representative_marks_are_cleared(tmp_path):
+    """0061: a mark left on a former resident (issue 14, item 1) is gone after the upgrade; a resident's stays."""
+    app = create_app({**BASE_CONFIG, "DATABASE_URL": f"sqlite:///{tmp_path / 'm.sqlite3'}"})
+    with app.app_context():
+        upgrade(revision="0060")
+        with db.engine.begin() as conn:
+            for name, role in (("former", "neighbour"), ("still", "resident")):
+                conn.execute(text("INSERT INTO \"user\" (username, display_name, role, is_active_member, "
+                                  "is_residents_rep, created_at) VALUES (:n, :n, :r, true, true, '2026-01-01')"),
+                             {"n": name, "r": role})
+        upgrade(revision="0061")
+        with db.engine.connect() as conn:
+            marks = dict(conn.execute(text("SELECT username, is_residents_rep FROM \"user\"")).all())
+        db.engine.dispose()
+    assert marks == {"former": False, "still": True}
