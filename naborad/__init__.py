@@ -23,7 +23,7 @@ from .markdown import render_markdown
 from .models import Role
 from .notifications.service import describe
 from .premeeting.forms import new_comment_form
-from .security import add_headers, check_csrf
+from .security import add_headers, check_csrf, page_draft_owner
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,6 +76,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.globals["can_edit_reply"] = can_edit
     app.jinja_env.globals["describe_notification"] = describe
     app.jinja_env.globals["new_comment_form"] = new_comment_form
+    app.jinja_env.globals["draft_owner"] = page_draft_owner
     app.jinja_env.filters["markdown"] = render_markdown
 
     @app.context_processor

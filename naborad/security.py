@@ -1,5 +1,9 @@
-"""Security headers, CSRF checking and cache rules applied to every response."""
+"""Security headers, CSRF checking and cache rules applied to every response; who owns the drafts in a page."""
+import hashlib
+import hmac
+
 from flask import current_app, g, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from .access import policy_for
@@ -9,6 +13,9 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self';
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+# The way into a session: a draft typed before the session ended waits here for its writer to log in again.
+LOGIN_JOURNEY = frozenset({"auth.login", "auth.two_factor_code"})
 
 
 def check_csrf():
@@ -46,3 +53,19 @@ def add_headers(response):
         # Pages hold personal data or tokens: never store them in a shared or back-button cache.
         headers["Cache-Control"] = "no-store"
     return response
+
+
+def draft_owner(user) -> str:
+    """The value static/app.js keys a member's drafts by: the same in every session of that member (a draft
+    comes back after logging in again), neither the id nor the name, and not derivable without SECRET_KEY."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"draft-owner:{user.id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def page_draft_owner() -> str | None:
+    """What base.html tells static/app.js about the drafts in this tab (a shared PC): the logged-in member's
+    draft_owner (the drafts of anyone else are dropped), "" where nobody is logged in (all are dropped), or
+    None on the way into a session, where the owner is not known yet (the drafts are kept)."""
+    if current_user.is_authenticated:
+        return draft_owner(current_user)
+    return None if request.endpoint in LOGIN_JOURNEY else ""

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from naborad.models import Role
+from naborad.security import page_draft_owner
 
 from .conftest import PASSWORD, csrf_from
 from .helpers import HX
@@ -142,3 +143,35 @@ def test_static_files_are_cacheable(client, make_user):
     again = client.get("/static/app.css", headers={"If-None-Match": etag})
     assert again.status_code == 304  # revalidated, not fetched again
     again.close()
+
+
+DRAFT_OWNER = re.compile(r'<meta name="draft-owner" content="([^"]*)">')
+
+
+def draft_owner_on(client, path: str) -> str | None:
+    found = DRAFT_OWNER.findall(client.get(path).data.decode())
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+def test_drafts_belong_to_a_value_per_member_that_is_neither_id_nor_name(app, make_user):
+    """static/app.js keys drafts by it: a shared PC shows no member another's unsent text."""
+    per = make_user(Role.RESIDENT, "per", display_name="Per Persen")
+    kari = make_user(Role.NEIGHBOUR, "kari", display_name="Kari Nordmann")
+    owners = {}
+    for member in (per, kari, per):  # per twice: the same value in a new session (his draft comes back)
+        client = app.test_client()
+        assert login_with_csrf(client, member.username).status_code == 303
+        owner = draft_owner_on(client, "/")
+        assert owner == draft_owner_on(client, "/meld-fra/")
+        assert re.fullmatch(r"[0-9a-f]{32}", owner)
+        assert owner not in {str(member.id), member.username, member.display_name}
+        assert owners.setdefault(member.id, owner) == owner
+    assert owners[per.id] != owners[kari.id]
+
+
+def test_pages_without_a_member_drop_drafts_and_the_login_page_keeps_them(app, client):
+    assert draft_owner_on(client, "/personvern") == ""  # nobody: static/app.js drops every draft
+    assert draft_owner_on(client, "/logg-inn") is None  # the owner is not known yet: a draft waits for its writer
+    with app.test_request_context("/logg-inn/kode"):
+        assert page_draft_owner() is None  # the second step of the same login
