@@ -18,26 +18,58 @@
 
   // Drafts: what someone types in a form marked data-draft is kept in this tab's sessionStorage
   // until the server has taken it, so an ended session, a lost connection or a reload loses nothing.
+  // A tab may be a shared PC's: drafts are kept under the writer's <meta name="draft-owner"> (the
+  // server's per-member value), dropped on every page of someone else or of nobody logged in, and
+  // all dropped on logout. The login pages have no owner yet: they keep the drafts for their writer.
   var PREFIX = "naborad-draft:";
   var KEEP = "textarea, input[type=text], input:not([type])";
 
-  function keyOf(form) { return PREFIX + location.pathname + "#" + form.getAttribute("data-draft"); }
+  function owner() {  // the member's value, "" for nobody, null where not known (the way into a session)
+    var meta = document.querySelector("meta[name=draft-owner]");
+    return meta ? meta.getAttribute("content") : null;
+  }
+  function keyOf(form) {
+    var who = owner();
+    return who ? PREFIX + who + ":" + location.pathname + "#" + form.getAttribute("data-draft") : null;
+  }
+  function draftKeys() {
+    var keys = [];
+    try {
+      for (var i = 0; i < sessionStorage.length; i++) {
+        var key = sessionStorage.key(i);
+        if (key && key.indexOf(PREFIX) === 0) { keys.push(key); }
+      }
+    } catch (e) { /* blocked */ }
+    return keys;
+  }
+  function drop(keepPrefix) {  // every draft but those whose key starts with keepPrefix
+    draftKeys().forEach(function (key) {
+      if (!keepPrefix || key.indexOf(keepPrefix) !== 0) {
+        try { sessionStorage.removeItem(key); } catch (e) { /* blocked */ }
+      }
+    });
+  }
+  function dropOthers() {
+    var who = owner();
+    if (who !== null) { drop(who ? PREFIX + who + ":" : null); }
+  }
   function read(key) {
     try { return JSON.parse(sessionStorage.getItem(key) || "null"); } catch (e) { return null; }
   }
   function fields(form) { return Array.prototype.slice.call(form.querySelectorAll(KEEP)); }
   function save(form, submitted) {
-    var values = {}, any = false;
+    var key = keyOf(form), values = {}, any = false;
+    if (!key) { return; }
     fields(form).forEach(function (f) { if (f.name && f.value) { values[f.name] = f.value; any = true; } });
     try {
-      if (any) { sessionStorage.setItem(keyOf(form), JSON.stringify({values: values, submitted: !!submitted})); }
-      else { sessionStorage.removeItem(keyOf(form)); }
+      if (any) { sessionStorage.setItem(key, JSON.stringify({values: values, submitted: !!submitted})); }
+      else { sessionStorage.removeItem(key); }
     } catch (e) { /* storage full or blocked: nothing to do */ }
   }
   function hasErrors(form) { return !!form.querySelector(".has-error, .form-errors, .wording-prompt"); }
   function restore(root) {
     (root.querySelectorAll ? root : document).querySelectorAll("form[data-draft]").forEach(function (form) {
-      var key = keyOf(form), draft = read(key);
+      var key = keyOf(form), draft = key && read(key);
       if (!draft) { return; }
       if (draft.submitted && !hasErrors(form)) {  // back on the form's page after a plain post went through
         sessionStorage.removeItem(key);
@@ -54,19 +86,17 @@
   function onLoginPage() {
     // A post that ended on the login page did not go through: its drafts are not "submitted".
     if (!document.querySelector("form[data-login]")) { return; }
-    for (var i = 0; i < sessionStorage.length; i++) {
-      var key = sessionStorage.key(i);
-      if (key && key.indexOf(PREFIX) === 0) {
-        var draft = read(key);
-        if (draft && draft.submitted) { draft.submitted = false; sessionStorage.setItem(key, JSON.stringify(draft)); }
-      }
-    }
+    draftKeys().forEach(function (key) {
+      var draft = read(key);
+      if (draft && draft.submitted) { draft.submitted = false; sessionStorage.setItem(key, JSON.stringify(draft)); }
+    });
   }
   document.addEventListener("input", function (event) {
     var form = event.target.closest && event.target.closest("form[data-draft]");
     if (form) { save(form, false); }
   });
   document.addEventListener("submit", function (event) {
+    if (event.target.closest && event.target.closest("form[data-logout]")) { drop(null); return; }
     var form = event.target.closest && event.target.closest("form[data-draft]");
     if (form && !form.hasAttribute("hx-post")) { save(form, true); }
   });
@@ -75,10 +105,11 @@
     var form = source && source.closest && source.closest("form[data-draft]");
     if (!form || !ctx.response) { return; }
     var redirected = ctx.response.headers && ctx.response.headers.get("HX-Redirect");
-    if (ctx.response.status < 400 && !redirected) {
-      try { sessionStorage.removeItem(keyOf(form)); } catch (e) { /* blocked */ }
+    var key = keyOf(form);
+    if (key && ctx.response.status < 400 && !redirected) {
+      try { sessionStorage.removeItem(key); } catch (e) { /* blocked */ }
     }
   });
-  document.addEventListener("DOMContentLoaded", function () { onLoginPage(); restore(document); });
+  document.addEventListener("DOMContentLoaded", function () { dropOthers(); onLoginPage(); restore(document); });
   document.addEventListener("htmx:after:swap", function (event) { restore(event.target || document); });
 })();
