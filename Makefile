@@ -70,15 +70,11 @@ vnu:
 	  npm install --ignore-scripts --no-save --no-audit --no-fund vnu-jar >/dev/null; \
 	else echo "NOTE: npm is missing: the HTML validity test will be skipped (outside CI)."; fi
 
-# The browser tests spend most of their time waiting for chromium, so the PostgreSQL run goes alongside
-# them (its output follows theirs); the target fails if either fails.
 test: install-dev translations browser vnu
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 -m "not e2e and not screenshots"
-	@log=$$(mktemp); $(MAKE) --no-print-directory test-postgres >$$log 2>&1 & pg=$$!; \
-	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest -m e2e tests/e2e; e2e=$$?; \
-	wait $$pg; pgrc=$$?; cat $$log; rm -f $$log; \
-	test $$e2e -eq 0 && test $$pgrc -eq 0
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest -m e2e tests/e2e
+	@$(MAKE) --no-print-directory test-postgres
 
 # The non-browser tests again on PostgreSQL. CI must have it; elsewhere it is optional.
 test-postgres: install-dev translations
