@@ -6,9 +6,10 @@ from sqlalchemy import func, select
 
 from naborad.extensions import db
 from naborad.mail import send_due
-from naborad.models import (CalendarFeed, Meeting, MeetingResponse, Notification,
+from naborad.models import (AgendaItem, CalendarFeed, Event, Issue, MailStatus, Meeting, MeetingResponse, Notification,
                             NotificationSetting, OutboxMail, PreMeeting, Role, RsvpAnswer, UserSession, utcnow)
 from naborad.notifications.jobs import send_digests, send_reminders
+from naborad.notifications.service import notify
 
 from .helpers import HX, count_queries, free_port, queries_for
 
@@ -221,3 +222,59 @@ def test_no_channel_gives_neighbours_or_the_chair_anything_from_the_premeeting(a
     assert unread(member) == 0 and unread(resident) == 2  # the resident heard: planned, agenda ready
     for text in channels:
         assert "PLANT-" not in text and "beboermøte" not in text.lower()
+
+
+# -- a line break in a title (typed or pasted) never stops a mail ----------------------------
+
+BROKEN = "Lys i porten\r\nOppgang B"
+
+
+def _mail_subjects(smtp, to):
+    return [m["Subject"] for rcpt, m in smtp.messages if rcpt == [to]]
+
+
+def test_an_issue_title_with_a_line_break_is_saved_on_one_line_and_its_mails_go(app, make_user, smtp, client_for):
+    author, author_user = client_for(Role.RESIDENT, email="kari@example.org")
+    db.session.add(NotificationSetting(user_id=author_user.id, kind="issue_reply", mode="instant"))
+    assert author.post("/saker/ny", data={"title": BROKEN, "body": "Mørkt.\r\nHelt mørkt.", "category": "safety",
+                                          "place": "Gangveien\r\n", "form_token": "a"}).status_code == 303
+    issue = db.session.scalar(select(Issue))
+    assert (issue.title, issue.place, issue.body) == ("Lys i porten Oppgang B", "Gangveien", "Mørkt.\r\nHelt mørkt.")
+    writer, _ = client_for(Role.NEIGHBOUR)
+    writer.post(f"/saker/{issue.id}/svar", data={"body": "Hei", "form_token": "r1"})
+    assert send_due() == 1
+    assert _mail_subjects(smtp, "kari@example.org") == ["Nytt svar i «Lys i porten Oppgang B»"]
+
+
+def test_a_proposal_and_an_event_with_line_breaks_are_saved_on_one_line_and_mailed(app, make_user, smtp, client_for):
+    meeting = Meeting(starts_at=utcnow() + timedelta(days=10), place="Fellesrommet")
+    db.session.add(meeting)
+    db.session.commit()
+    member, proposer = client_for(Role.NEIGHBOUR, email="per@example.org")
+    db.session.add(NotificationSetting(user_id=proposer.id, kind="event_new", mode="instant"))
+    assert member.post(f"/moter/{meeting.id}/foresla", data={"title": BROKEN, "why": "Mørkt",
+                                                             "form_token": "p"}).status_code == 303
+    item = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id))
+    assert item.title == "Lys i porten Oppgang B"
+    chair, _ = client_for(Role.CHAIR)
+    assert chair.post(f"/moter/punkt/{item.id}/godta").status_code == 303
+    assert chair.post("/arrangementer/nytt", data={"title": "Julefest\n", "place": "Felles\u2028rommet",
+                                                   "starts_at": "2031-12-12T17:00", "ends_at": "2031-12-12T20:00",
+                                                   "max_guests": "0"}).status_code == 303
+    event = db.session.scalar(select(Event))
+    assert (event.title, event.place) == ("Julefest", "Felles rommet")
+    assert send_due() == 2
+    assert sorted(_mail_subjects(smtp, "per@example.org")) == ["Forslaget ditt «Lys i porten Oppgang B» har fått svar",
+                                                               "Nytt arrangement: Julefest"]
+
+
+def test_an_old_title_with_a_line_break_is_mailed_on_one_subject_line(app, make_user, smtp, make_issue):
+    """Rows saved before line breaks were stripped: the subject is made one line when the mail is rendered."""
+    follower = make_user(Role.NEIGHBOUR, email="per@example.org")
+    db.session.add(NotificationSetting(user_id=follower.id, kind="issue_reply", mode="instant"))
+    issue = make_issue(follower, "Gammel\r\ntittel\u2028her", follow=True)
+    notify([follower], "issue_reply", "issue", issue.id)
+    db.session.commit()
+    assert send_due() == 1
+    assert _mail_subjects(smtp, "per@example.org") == ["Nytt svar i «Gammel tittel her»"]
+    assert db.session.scalar(select(OutboxMail.status).order_by(OutboxMail.id.desc())) == MailStatus.SENT
