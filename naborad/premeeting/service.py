@@ -76,13 +76,14 @@ def is_frozen(council_item: AgendaItem | None) -> bool:
 def schedule(*, starts_at, place: str, title: str | None, meeting_id: int | None, form_token: str,
              by) -> PreMeeting:
     """Create a pre-meeting, once per form token (a repeated submit returns the first one). Only on
-    creation are residents and staff (not `by`) notified, with no text ("premeeting" kind). A
-    `meeting_id` that is no council meeting is dropped. Commits."""
+    creation are residents and staff (not `by`) told that one is planned, with no text
+    ("premeeting_planned": not that the agenda is ready, which it is not yet). A `meeting_id` that is
+    no council meeting is dropped. Commits."""
     meeting_id = meeting_id if meeting_id and db.session.get(Meeting, meeting_id) else None
     premeeting, created = create_once(PreMeeting, form_token, lambda: PreMeeting(
         starts_at=starts_at, place=place, title=title, meeting_id=meeting_id, form_token=form_token))
     if created:
-        _tell_residents_and_staff(premeeting, by)
+        _tell_residents_and_staff(premeeting, by, "premeeting_planned")
     db.session.commit()
     return premeeting
 
@@ -91,13 +92,14 @@ def mark_agenda_ready(premeeting: PreMeeting, by) -> None:
     """Once: the agenda is ready; residents and staff (not `by`) are told so, with no text. Commits."""
     if premeeting.agenda_ready_at is None:
         premeeting.agenda_ready_at = utcnow()
-        _tell_residents_and_staff(premeeting, by)
+        _tell_residents_and_staff(premeeting, by, "premeeting")
         db.session.commit()
 
 
-def _tell_residents_and_staff(premeeting: PreMeeting, by) -> None:
-    # The notification holds no text: "the pre-meeting agenda is ready" and a link (PERMISSIONS.md).
-    notify(active_members(Role.RESIDENT, Role.STAFF), "premeeting", "premeeting", premeeting.id, exclude=by)
+def _tell_residents_and_staff(premeeting: PreMeeting, by, kind: str) -> None:
+    # The notification holds no text: "a residents' meeting is planned" or "the pre-meeting agenda is
+    # ready", and a link (PERMISSIONS.md); its mail is neutral unless the member chose otherwise.
+    notify(active_members(Role.RESIDENT, Role.STAFF), kind, "premeeting", premeeting.id, exclude=by)
 
 
 def answer(premeeting: PreMeeting, by, coming: bool) -> PreMeetingResponse:
