@@ -293,15 +293,23 @@ def agenda_visible(user, meeting) -> bool:
     return meeting.agenda_public or is_moderator(user)
 
 
+def _published(meeting):
+    """The condition on a meeting's agenda items that every member may read: accepted, once published."""
+    return AgendaItem.state == ItemState.ACCEPTED if meeting.agenda_public else false()
+
+
 def visible_agenda_items(user, meeting):
     """Moderators see the draft and the proposals; members the published agenda and their own proposals."""
     stmt = select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
     if is_moderator(user):
         return stmt
-    own = AgendaItem.proposer_id == user.id
-    if meeting.agenda_public:
-        return stmt.where(or_(AgendaItem.state == ItemState.ACCEPTED, own))
-    return stmt.where(own)
+    return stmt.where(or_(_published(meeting), AgendaItem.proposer_id == user.id))
+
+
+def published_agenda_items(meeting):
+    """What any member may read of an agenda, whoever reads it (a print for a notice board): the accepted
+    items once the agenda is published; nobody's own proposals."""
+    return select(AgendaItem).where(AgendaItem.meeting_id == meeting.id, _published(meeting))
 
 
 def get_agenda_item_or_404(item_id: int) -> AgendaItem:

@@ -33,6 +33,7 @@ ENV_SETTINGS = {
     "SESSION_ABSOLUTE_DAYS": _int,
     "DEBUG": _bool,
     "ONDUTY_EMAIL": str,
+    "ONDUTY_EMAIL_PRIVATE": _bool,
     "REPORT_RETENTION_MONTHS": _int,
     "TWO_FACTOR_REQUIRED": _bool,
 }
@@ -79,6 +80,9 @@ def defaults(instance_path: str) -> dict:
         "MAIL_KEEP_SENT_DAYS": 3,
         "DEMO_DATA": False,
         "ONDUTY_EMAIL": "",  # where new situation reports are mailed (may be an email-to-SMS gateway)
+        # Staff mark that address as read by the on-duty staff alone: only then does the mail carry the
+        # report's time, place and text (else its number, category and a link).
+        "ONDUTY_EMAIL_PRIVATE": False,
         "REPORT_RETENTION_MONTHS": 12,
         "JINJA_STRICT": False,  # tests: an undefined variable in a template raises instead of printing ""
         # The chair and staff must sign in with a second factor (TOTP); `make run`'s demo turns it off.

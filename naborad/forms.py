@@ -1,5 +1,5 @@
-"""The base of every form (strips characters no text field may hold: NUL, other C0 controls), and the
-shared pieces of forms: filters, the Oslo date-time field, the status of a re-rendered form, one-time form
+"""The base of every form (strips characters no text field may hold: NUL, other C0 controls; and line
+breaks from single-line fields), and the shared pieces of forms: filters, the Oslo date-time field, the status of a re-rendered form, one-time form
 tokens and creating once by them."""
 from collections.abc import Callable
 from datetime import timezone
@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from wtforms import DateTimeLocalField
+from wtforms import DateTimeLocalField, PasswordField, StringField, TextAreaField
 from wtforms.fields.choices import SelectFieldBase
 from wtforms.validators import ValidationError
 
@@ -20,10 +20,30 @@ from .models import utcnow
 from .tokens import new_token
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Line breaks of any kind (CR, LF, NEL, the Unicode line and paragraph separators; CONTROL takes the
+# others), with the spaces around them.
+LINE_BREAKS = re.compile(r"[ \t]*[\r\n\x85\u2028\u2029]+[ \t]*")
 
 
 def _clean(value):
     return CONTROL.sub("", value) if isinstance(value, str) else value
+
+
+def _one_line(value):
+    # A title, name or place is one line: a break typed or pasted into it would end up in a mail header
+    # (where it cannot be) and in one-line places of the pages. A break inside becomes a space, one at
+    # either end goes.
+    if not isinstance(value, str):
+        return value
+    return " ".join(part for part in LINE_BREAKS.split(_clean(value)) if part)
+
+
+def _first_filter(field_class):
+    if issubclass(field_class, SelectFieldBase):
+        return _clean_choice
+    single_line = (issubclass(field_class, StringField) and not issubclass(field_class, TextAreaField)
+                   and not issubclass(field_class, PasswordField))  # a password is kept exactly as typed
+    return _one_line if single_line else _clean
 
 
 def _clean_choice(value):
@@ -34,9 +54,9 @@ def _clean_choice(value):
 class BaseForm(FlaskForm):
     class Meta:
         def bind_field(self, form, unbound_field, options):
-            # PostgreSQL refuses NUL in text; nobody types the others. Cleaned before any other filter.
-            first = _clean_choice if issubclass(unbound_field.field_class, SelectFieldBase) else _clean
-            filters = [first, *unbound_field.kwargs.get("filters", ())]
+            # PostgreSQL refuses NUL in text; nobody types the others; single-line fields lose their line
+            # breaks. Cleaned before any other filter.
+            filters = [_first_filter(unbound_field.field_class), *unbound_field.kwargs.get("filters", ())]
             return unbound_field.bind(form=form, filters=filters, **options)
 
         def render_field(self, field, render_kw):

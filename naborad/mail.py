@@ -53,7 +53,8 @@ def render_mail(mail: OutboxMail) -> EmailMessage:
             context = builder(mail, context)
             if context is None:
                 raise SkipMail
-        subject = render_template(f"mail/{mail.template}.subject.txt", **context).strip()
+        # One line whatever the text held (a header cannot hold a line break; an old row may have one).
+        subject = " ".join(render_template(f"mail/{mail.template}.subject.txt", **context).split())
         text = render_template(f"mail/{mail.template}.txt", **context)
         html = render_template(f"mail/{mail.template}.html", **context)
     message = EmailMessage()

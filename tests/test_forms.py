@@ -1,4 +1,5 @@
-"""The shared form pieces in naborad/forms.py: the Oslo date-time field, and every date-time form using it."""
+"""The shared form pieces in naborad/forms.py: the Oslo date-time field, and every date-time form using it; line
+breaks in single-line fields."""
 import ast
 import importlib
 import inspect
@@ -7,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 from werkzeug.datastructures import MultiDict
-from wtforms import DateField, DateTimeField
+from wtforms import DateField, DateTimeField, PasswordField, StringField, TextAreaField
 
 import naborad
 from naborad.forms import BaseForm, LocalDateTimeField, not_in_future
@@ -116,3 +117,27 @@ def test_an_event_on_new_years_night_keeps_its_local_year(client, login_as):
     assert client.post("/arrangementer/nytt", data=data).status_code == 303
     data = {**data, "starts_at": "1999-12-31T23:30"}
     assert client.post("/arrangementer/nytt", data=data).status_code == 422
+
+
+class LinesForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    title = StringField()
+    body = TextAreaField()
+    password = PasswordField()
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("Vann i kjelleren\r\nOppgang B", "Vann i kjelleren Oppgang B"),
+    ("Vann\ni kjelleren\n", "Vann i kjelleren"),
+    ("\r\nVann \r\n\r\n i kjelleren", "Vann i kjelleren"),
+    ("Vann\u2028i\u2029kjelleren\x85", "Vann i kjelleren"),
+    ("Vann\x0bi\x0ckjelleren", "Vannikjelleren"),  # control characters go, as before
+    ("  Vann i kjelleren ", "  Vann i kjelleren "),  # no break: the field's own filters decide
+])
+def test_single_line_fields_lose_their_line_breaks_and_text_areas_keep_them(app, typed, kept):
+    with app.test_request_context(method="POST"):
+        form = LinesForm(formdata=MultiDict({"title": typed, "body": "Linje 1\r\nLinje 2", "password": "a\u2028b"}))
+    assert form.title.data == kept
+    assert form.body.data == "Linje 1\r\nLinje 2" and form.password.data == "a\u2028b"

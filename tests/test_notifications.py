@@ -6,9 +6,10 @@ from sqlalchemy import func, select
 
 from naborad.extensions import db
 from naborad.mail import send_due
-from naborad.models import (CalendarFeed, Meeting, MeetingResponse, Notification,
+from naborad.models import (AgendaItem, CalendarFeed, Event, Issue, MailStatus, Meeting, MeetingResponse, Notification,
                             NotificationSetting, OutboxMail, PreMeeting, Role, RsvpAnswer, UserSession, utcnow)
 from naborad.notifications.jobs import send_digests, send_reminders
+from naborad.notifications.service import notify
 
 from .helpers import HX, count_queries, free_port, queries_for
 
@@ -221,3 +222,169 @@ def test_no_channel_gives_neighbours_or_the_chair_anything_from_the_premeeting(a
     assert unread(member) == 0 and unread(resident) == 2  # the resident heard: planned, agenda ready
     for text in channels:
         assert "PLANT-" not in text and "beboermøte" not in text.lower()
+
+
+# -- a line break in a title (typed or pasted) never stops a mail ----------------------------
+
+BROKEN = "Lys i porten\r\nOppgang B"
+
+
+def _mail_subjects(smtp, to):
+    return [m["Subject"] for rcpt, m in smtp.messages if rcpt == [to]]
+
+
+def test_an_issue_title_with_a_line_break_is_saved_on_one_line_and_its_mails_go(app, make_user, smtp, client_for):
+    author, author_user = client_for(Role.RESIDENT, email="kari@example.org")
+    db.session.add(NotificationSetting(user_id=author_user.id, kind="issue_reply", mode="instant"))
+    assert author.post("/saker/ny", data={"title": BROKEN, "body": "Mørkt.\r\nHelt mørkt.", "category": "safety",
+                                          "place": "Gangveien\r\n", "form_token": "a"}).status_code == 303
+    issue = db.session.scalar(select(Issue))
+    assert (issue.title, issue.place, issue.body) == ("Lys i porten Oppgang B", "Gangveien", "Mørkt.\r\nHelt mørkt.")
+    writer, _ = client_for(Role.NEIGHBOUR)
+    writer.post(f"/saker/{issue.id}/svar", data={"body": "Hei", "form_token": "r1"})
+    assert send_due() == 1
+    assert _mail_subjects(smtp, "kari@example.org") == ["Nytt svar i «Lys i porten Oppgang B»"]
+
+
+def test_a_proposal_and_an_event_with_line_breaks_are_saved_on_one_line_and_mailed(app, make_user, smtp, client_for):
+    meeting = Meeting(starts_at=utcnow() + timedelta(days=10), place="Fellesrommet")
+    db.session.add(meeting)
+    db.session.commit()
+    member, proposer = client_for(Role.NEIGHBOUR, email="per@example.org")
+    db.session.add(NotificationSetting(user_id=proposer.id, kind="event_new", mode="instant"))
+    assert member.post(f"/moter/{meeting.id}/foresla", data={"title": BROKEN, "why": "Mørkt",
+                                                             "form_token": "p"}).status_code == 303
+    item = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id))
+    assert item.title == "Lys i porten Oppgang B"
+    chair, _ = client_for(Role.CHAIR)
+    assert chair.post(f"/moter/punkt/{item.id}/godta").status_code == 303
+    assert chair.post("/arrangementer/nytt", data={"title": "Julefest\n", "place": "Felles\u2028rommet",
+                                                   "starts_at": "2031-12-12T17:00", "ends_at": "2031-12-12T20:00",
+                                                   "max_guests": "0"}).status_code == 303
+    event = db.session.scalar(select(Event))
+    assert (event.title, event.place) == ("Julefest", "Felles rommet")
+    assert send_due() == 2
+    assert sorted(_mail_subjects(smtp, "per@example.org")) == ["Forslaget ditt «Lys i porten Oppgang B» har fått svar",
+                                                               "Nytt arrangement: Julefest"]
+
+
+def test_an_old_title_with_a_line_break_is_mailed_on_one_subject_line(app, make_user, smtp, make_issue):
+    """Rows saved before line breaks were stripped: the subject is made one line when the mail is rendered."""
+    follower = make_user(Role.NEIGHBOUR, email="per@example.org")
+    db.session.add(NotificationSetting(user_id=follower.id, kind="issue_reply", mode="instant"))
+    issue = make_issue(follower, "Gammel\r\ntittel\u2028her", follow=True)
+    notify([follower], "issue_reply", "issue", issue.id)
+    db.session.commit()
+    assert send_due() == 1
+    assert _mail_subjects(smtp, "per@example.org") == ["Nytt svar i «Gammel tittel her»"]
+    assert db.session.scalar(select(OutboxMail.status).order_by(OutboxMail.id.desc())) == MailStatus.SENT
+
+
+# -- mail about the pre-meeting: neutral unless the member chose otherwise (PERMISSIONS.md, the mail rule) ----
+
+NEUTRAL_SUBJECT = "Nytt fra naborådet"
+
+
+def _mails_to(smtp, to):
+    """(subject, first line, plain body, whole message) of each mail this address got."""
+    found = []
+    for rcpt, message in smtp.messages:
+        if rcpt == [to]:
+            body = message.get_body(("plain",)).get_content()
+            found.append((message["Subject"], body.splitlines()[0], body, message.as_string()))
+    return found
+
+
+def _plan_premeeting_and_run_every_job(staff):
+    """Staff plan a pre-meeting (residents are told), mark its agenda ready, and the reminder runs."""
+    assert staff.post("/beboermote/ny", data={"starts_at": "2031-05-05T13:00", "place": "Stua",
+                                              "form_token": "plan"}).status_code == 303
+    premeeting = db.session.scalar(select(PreMeeting))
+    assert staff.post(f"/beboermote/{premeeting.id}/klar").status_code == 303
+    return premeeting
+
+
+def test_mail_about_the_premeeting_has_a_neutral_subject_first_line_and_link(app, make_user, smtp, client_for):
+    kari = make_user(Role.RESIDENT, email="kari@example.org")
+    resident, _ = client_for(kari)
+    staff, _ = client_for(Role.STAFF)
+    premeeting = _plan_premeeting_and_run_every_job(staff)
+    resident.post(f"/beboermote/{premeeting.id}/svar", data={"coming": "yes"})
+    send_reminders(now=premeeting.starts_at - timedelta(hours=24))
+    send_due()
+    mails = _mails_to(smtp, "kari@example.org")
+    assert len(mails) == 3  # planned, agenda ready, the reminder
+    for subject, first_line, body, whole in mails:
+        assert subject == NEUTRAL_SUBJECT and first_line == NEUTRAL_SUBJECT
+        assert "http://localhost/varsler/" in [line.strip() for line in body.splitlines()]
+        assert "/beboermote" not in whole and "beboermøte" not in whole.lower() and "Stua" not in whole
+    # In the app (behind the login) the notifications say what they are about; the first one not that
+    # the agenda is ready.
+    html = resident.get("/varsler/").get_data(as_text=True)
+    assert "Et beboermøte er planlagt" in html and "Sakslista til beboermøtet er klar" in html
+    assert "Påminnelse: beboermøtet er i morgen" in html
+
+
+def test_a_newly_planned_premeeting_is_not_announced_as_having_its_agenda_ready(app, make_user, client_for):
+    kari = make_user(Role.RESIDENT)
+    staff, _ = client_for(Role.STAFF)
+    assert staff.post("/beboermote/ny", data={"starts_at": "2031-05-05T13:00", "place": "Stua",
+                                              "form_token": "plan"}).status_code == 303
+    resident, _ = client_for(kari)
+    html = resident.get("/varsler/").get_data(as_text=True)
+    assert "Et beboermøte er planlagt" in html and "klar" not in html
+
+
+def test_a_member_who_opts_in_gets_mail_that_says_what_it_is_about(app, make_user, smtp, client_for):
+    kari = make_user(Role.RESIDENT, email="kari@example.org")
+    resident, _ = client_for(kari)
+    page = resident.get("/varsler/innstillinger").get_data(as_text=True)
+    assert 'name="mail_wording" value="named"' in page and 'value="named" aria-describedby="mail-wording-help">' in page
+    assert resident.post("/varsler/innstillinger", data={"mail_wording": "named"}).status_code == 303
+    assert 'value="named" aria-describedby="mail-wording-help" checked>' in resident.get(
+        "/varsler/innstillinger").get_data(as_text=True)
+    staff, _ = client_for(Role.STAFF)
+    premeeting = _plan_premeeting_and_run_every_job(staff)
+    send_due()
+    (planned, *_), (ready, *_, whole) = [(m[0], m[1], m[3]) for m in _mails_to(smtp, "kari@example.org")]
+    assert planned == "Et beboermøte er planlagt" and ready == "Sakslista til beboermøtet er klar"
+    assert f"http://localhost/beboermote/{premeeting.id}" in whole
+    # and back: the choice is undone by saving without it
+    assert resident.post("/varsler/innstillinger", data={}).status_code == 303
+    assert db.session.scalar(select(NotificationSetting.mode).where(NotificationSetting.kind == "mail_wording")) \
+        == "neutral"
+
+
+def test_the_mail_wording_choice_is_only_for_those_in_the_premeeting(app, client_for):
+    neighbour, _ = client_for(Role.NEIGHBOUR)
+    assert "mail_wording" not in neighbour.get("/varsler/innstillinger").get_data(as_text=True)
+    assert neighbour.post("/varsler/innstillinger", data={"mail_wording": "named"}).status_code == 303
+    assert db.session.scalar(select(NotificationSetting).where(NotificationSetting.kind == "mail_wording")) is None
+
+
+def test_the_digest_names_nothing_of_the_premeeting_unless_chosen(app, make_user, smtp, client_for, make_issue):
+    kari = make_user(Role.RESIDENT, email="kari@example.org")
+    for kind in ("premeeting", "issue_reply"):
+        db.session.add(NotificationSetting(user_id=kari.id, kind=kind, mode="digest"))
+    issue = make_issue(kari, "Støy om natta", follow=True)
+    staff, _ = client_for(Role.STAFF)
+    _plan_premeeting_and_run_every_job(staff)
+    writer, _ = client_for(Role.NEIGHBOUR)
+    writer.post(f"/saker/{issue.id}/svar", data={"body": "Hei", "form_token": "n1"})
+    send_digests()
+    send_due()
+    (subject, first_line, body, whole), = _mails_to(smtp, "kari@example.org")
+    assert subject == NEUTRAL_SUBJECT and "Støy om natta" in body  # the rest of the digest is as before
+    assert body.count("Noe nytt til deg: logg inn for å lese det") == 1 and "http://localhost/varsler/" in [line.strip() for line in body.splitlines()]
+    assert "/beboermote" not in whole and "beboermøte" not in whole.lower()
+
+
+def test_a_newly_planned_premeeting_follows_the_members_premeeting_setting(app, make_user, client_for):
+    quiet = make_user(Role.RESIDENT, email="quiet@example.org")
+    db.session.add(NotificationSetting(user_id=quiet.id, kind="premeeting", mode="off"))
+    db.session.commit()
+    staff, _ = client_for(Role.STAFF)
+    assert staff.post("/beboermote/ny", data={"starts_at": "2031-05-05T13:00", "place": "Stua",
+                                              "form_token": "plan"}).status_code == 303
+    assert db.session.scalar(select(Notification.mail_mode).where(Notification.user_id == quiet.id)) == "off"
+    assert db.session.scalar(select(func.count()).select_from(OutboxMail)) == 0

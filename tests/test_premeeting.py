@@ -161,6 +161,78 @@ def test_only_staff_set_residents_heard(app, room, client_for):
     assert council_item.residents_heard
 
 
+# -- imported items show only what the reader may read on the council side (issue 14, item 14) --------
+
+NEUTRAL_TITLE = "En sak til neste møte i naborådet"
+GONE = "Ikke lenger på sakslista til naborådet"
+
+
+def _agenda_section(html):
+    return html[html.index('id="agenda-heading"'):]
+
+
+def test_imported_items_show_council_titles_only_once_residents_may_read_them(app, room, client_for):
+    meeting, council_item, premeeting = room
+    staff, _ = client_for(Role.STAFF)
+    resident, _ = client_for(Role.RESIDENT)
+    assert staff.post(f"/beboermote/{premeeting.id}/hent-saksliste").status_code == 303  # a draft agenda
+    title = council_item.title
+    pages = {who: {path: client.get(f"/beboermote/{premeeting.id}{path}").get_data(as_text=True)
+                   for path in ("", "/utskrift")} for who, client in (("resident", resident), ("staff", staff))}
+    for path in ("", "/utskrift"):
+        assert title not in pages["resident"][path] and NEUTRAL_TITLE in pages["resident"][path]
+    assert title in _agenda_section(pages["staff"][""])  # staff keep seeing the real title
+    assert "Beboerne ser dette som «En sak til neste møte i naborådet»" in pages["staff"][""]
+    assert title not in pages["staff"]["/utskrift"]  # the print is for the notice board
+    chair, _ = client_for(Role.CHAIR)
+    assert chair.post(f"/moter/{meeting.id}/publiser", data={"confirm": "yes"}).status_code == 303
+    council_item.title = "Nytt lokk på containeren"  # shown as it is now
+    db.session.commit()
+    for client in (resident, staff):
+        for path in ("", "/utskrift"):
+            html = client.get(f"/beboermote/{premeeting.id}{path}").get_data(as_text=True)
+            assert "Nytt lokk på containeren" in html and NEUTRAL_TITLE not in html and GONE not in html
+
+
+@pytest.mark.parametrize("how", ["declined", "moved"])
+def test_an_item_the_chair_took_off_the_council_agenda_is_marked_and_its_title_goes(app, room, client_for, how):
+    meeting, council_item, premeeting = room
+    staff, _ = client_for(Role.STAFF)
+    resident, _ = client_for(Role.RESIDENT)
+    staff.post(f"/beboermote/{premeeting.id}/hent-saksliste")
+    chair, _ = client_for(Role.CHAIR)
+    assert chair.post(f"/moter/{meeting.id}/publiser", data={"confirm": "yes"}).status_code == 303
+    assert council_item.title in resident.get(f"/beboermote/{premeeting.id}").get_data(as_text=True)
+    if how == "declined":
+        assert chair.post(f"/moter/punkt/{council_item.id}/avvis", data={"reason": "Tas i epost"}).status_code == 303
+    else:
+        later = Meeting(starts_at=utcnow() + timedelta(days=40), place="Fellesrommet")
+        db.session.add(later)
+        db.session.commit()
+        assert chair.post(f"/moter/punkt/{council_item.id}/flytt", data={"meeting_id": later.id}).status_code == 303
+        db.session.refresh(council_item)
+        assert council_item.meeting_id == later.id
+    for path in ("", "/utskrift"):
+        html = resident.get(f"/beboermote/{premeeting.id}{path}").get_data(as_text=True)
+        assert council_item.title not in html and NEUTRAL_TITLE in html and GONE in html
+    html = staff.get(f"/beboermote/{premeeting.id}").get_data(as_text=True)
+    assert council_item.title in _agenda_section(html) and GONE in html
+
+
+def test_a_resident_sees_the_title_of_their_own_proposal_on_a_draft_agenda(app, room, make_user, client_for):
+    meeting, council_item, premeeting = room
+    proposer = make_user(Role.RESIDENT)
+    council_item.proposer_id = proposer.id  # visible_agenda_items: a member's own proposal
+    db.session.commit()
+    staff, _ = client_for(Role.STAFF)
+    staff.post(f"/beboermote/{premeeting.id}/hent-saksliste")
+    own, _ = client_for(proposer)
+    other, _ = client_for(Role.RESIDENT)
+    assert council_item.title in own.get(f"/beboermote/{premeeting.id}").get_data(as_text=True)
+    assert council_item.title not in other.get(f"/beboermote/{premeeting.id}").get_data(as_text=True)
+    assert council_item.title not in own.get(f"/beboermote/{premeeting.id}/utskrift").get_data(as_text=True)
+
+
 PLANTED = ["PLANT-title-7Q", "PLANT-place-7Q", "PLANT-item-7Q", "PLANT-text-7Q", "PLANT-comment-7Q",
            "PLANT-summary-7Q", "PLANT-proposal-7Q", "PLANT-decline-7Q"]
 

@@ -116,7 +116,8 @@ def test_schedule_creates_once_per_token_and_tells_residents_and_staff_only(room
     assert again.id == first.id and count(PreMeeting, PreMeeting.form_token == "t") == 1
     told = db.session.scalars(select(Notification)).all()
     assert sorted(n.user_id for n in told) == sorted([resident.id, other_staff.id])  # not the scheduler
-    assert {(n.kind, n.subject_type, n.subject_id) for n in told} == {("premeeting", "premeeting", first.id)}
+    # "planned", not "the agenda is ready" (issue 14, item 4); under the same setting as the "premeeting" kind
+    assert {(n.kind, n.subject_type, n.subject_id) for n in told} == {("premeeting_planned", "premeeting", first.id)}
     assert "Stua" not in " ".join(m.context for m in db.session.scalars(select(OutboxMail)))
 
 

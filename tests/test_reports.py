@@ -78,19 +78,53 @@ def test_filing_saves_the_report_alerts_every_staff_member_and_queues_the_mail(c
     assert mail.to_address == ONDUTY and mail.template == "report_filed" and mail.status == MailStatus.PENDING
 
 
-@pytest.mark.config(ONDUTY_EMAIL=ONDUTY)
+@pytest.mark.config(ONDUTY_EMAIL=ONDUTY, ONDUTY_EMAIL_PRIVATE=True)
 def test_staff_mail_is_received_over_real_smtp(app, client, login_as, smtp):
+    """Where staff marked the on-duty address as theirs alone, the mail carries the whole report."""
     login_as(Role.RESIDENT)
     response = client.post("/meld-fra/", data=form(text="Noen roper i oppgangen.", place="Oppgang B"))
     report_id = report_id_from(response)
     assert send_due() == 1
     (rcpt, message), = smtp.messages
     assert rcpt == [ONDUTY]
-    assert message["Subject"]
+    assert message["Subject"] == f"Ny melding nr. {report_id}: Støy eller uro"
     body = message.get_body(("plain",)).get_content()
     assert f"http://localhost/meld-fra/{report_id}" in body
     assert "Noen roper i oppgangen." in body and "Oppgang B" in body
     assert db.session.scalar(select(OutboxMail)).status == MailStatus.SENT
+
+
+@pytest.mark.config(ONDUTY_EMAIL=ONDUTY)
+def test_the_on_duty_mail_carries_only_number_category_and_link_by_default(app, client, login_as, smtp):
+    """The address may be an SMS gateway or a shared inbox (PERMISSIONS.md, the mail rule)."""
+    login_as(Role.RESIDENT)
+    response = client.post("/meld-fra/", data=form(text="Noen roper i oppgangen.", place="Leilighet 4B",
+                                                   happened_at="2020-03-04T05:06"))
+    report_id = report_id_from(response)
+    assert "Noen roper" not in db.session.scalar(select(OutboxMail.context))  # not even in the outbox
+    assert send_due() == 1
+    (rcpt, message), = smtp.messages
+    body = message.get_body(("plain",)).get_content()
+    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    assert rcpt == [ONDUTY] and message["Subject"] == f"Ny melding nr. {report_id}: Støy eller uro"
+    assert lines == ["Et medlem har meldt fra om noe.", f"Melding nr. {report_id}", "Hva: Støy eller uro",
+                     "Åpne meldingen, merk den som sett og svar:", f"http://localhost/meld-fra/{report_id}"]
+    whole = message.as_string()
+    assert "Noen roper" not in whole and "4B" not in whole and "05:06" not in whole
+
+
+@pytest.mark.parametrize(("config", "says", "not_said"), [
+    ({"ONDUTY_EMAIL": ONDUTY}, "med bare meldingens nummer og type og en lenke", "til en adresse bare de leser"),
+    ({"ONDUTY_EMAIL": ONDUTY, "ONDUTY_EMAIL_PRIVATE": True}, "til en adresse bare de leser", "SMS"),
+    ({"ONDUTY_EMAIL": ""}, "De ansatte får beskjed i appen med en gang.", "e-post"),
+], ids=["short-mail", "private-address", "no-mail"])
+def test_the_form_says_truthfully_who_reads_what(app, client, login_as, config, says, not_said):
+    app.config.update(config)
+    login_as(Role.RESIDENT)
+    html = client.get("/meld-fra/").get_data(as_text=True)
+    who = html[html.index('id="who-reads"'):html.index("</ul>", html.index('id="who-reads"'))]
+    assert "De ansatte leser meldingen din" in who and says in who and not_said not in who
+    assert "Bare de ansatte og du kan lese" not in html
 
 
 @pytest.mark.config(ONDUTY_EMAIL=ONDUTY)

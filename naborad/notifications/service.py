@@ -3,7 +3,8 @@
 Features call `notify(...)` in the same transaction as the change. A notification holds
 no text; it is rendered when shown or mailed, from the thing itself, after `readable()`
 says the member may still read it (a hidden reply, a withdrawn share or a changed role
-means no mail).
+means no mail). Mail about the residents' pre-meeting is neutral unless the member chose otherwise
+(`names_premeeting_in_mail`).
 """
 from __future__ import annotations
 
@@ -54,6 +55,9 @@ KINDS = [
     Kind("second_factor_reset", _l("Staff reset your two-factor sign-in"), INSTANT, always_instant=True),
 ]
 KIND_BY_NAME = {k.name: k for k in KINDS}
+# Kinds told under another kind's setting (and not offered on their own): a newly planned pre-meeting
+# follows "premeeting".
+KIND_BY_NAME["premeeting_planned"] = KIND_BY_NAME["premeeting"]
 
 # Kinds that are about things only some roles may ever see: only offered to them in the settings.
 ROLE_KINDS = {"premeeting": PREMEETING, "report_new": STAFF, "invitation_accepted": STAFF}
@@ -77,7 +81,7 @@ def notify(users, kind: str, subject_type: str, subject_id: int, *, exclude=None
     chosen = modes_for(list(recipients))
     rows = []
     for user in recipients.values():
-        mode = INSTANT if spec.always_instant else chosen.get((user.id, kind), spec.default)
+        mode = INSTANT if spec.always_instant else chosen.get((user.id, spec.name), spec.default)
         if not user.email:
             mode = OFF  # members without email are told in the app only
         rows.append((user, Notification(user_id=user.id, kind=kind, subject_type=subject_type,
@@ -88,6 +92,36 @@ def notify(users, kind: str, subject_type: str, subject_id: int, *, exclude=None
         if notification.mail_mode == INSTANT:
             queue_mail(user.email, "notification", locale=user.locale, notification_id=notification.id)
     return len(rows)
+
+
+# -- how mail about the pre-meeting is worded ------------------------------------------------
+# Mail may be read by someone else (a family inbox, an SMS gateway), and that a member lives at the
+# facility is health data (PERMISSIONS.md, the mail rule). So mail about the pre-meeting says only
+# "News from the neighbourhood council" and links to the notification list, unless the member chose
+# mail that says what it is about. The choice is a row of the member's notification settings.
+MAIL_WORDING = "mail_wording"
+NEUTRAL, NAMED = "neutral", "named"
+
+
+def names_premeeting_in_mail(user) -> bool:
+    """Whether mail about the pre-meeting may say so: only if this member chose it (off by default)."""
+    return in_premeeting(user) and db.session.scalar(
+        select(NotificationSetting.mode).where(NotificationSetting.user_id == user.id,
+                                               NotificationSetting.kind == MAIL_WORDING)) == NAMED
+
+
+def set_mail_wording(user, named: bool) -> None:
+    """Keep the member's choice (see names_premeeting_in_mail); the caller commits."""
+    row = db.session.scalar(select(NotificationSetting).where(NotificationSetting.user_id == user.id,
+                                                              NotificationSetting.kind == MAIL_WORDING))
+    if row is None:
+        row = NotificationSetting(user_id=user.id, kind=MAIL_WORDING)
+        db.session.add(row)
+    row.mode = NAMED if named else NEUTRAL
+
+
+def _neutral(notification, named: bool) -> bool:
+    return notification.subject_type == "premeeting" and not named
 
 
 def active_members(*roles):
@@ -178,6 +212,7 @@ def describe(notification, title) -> str:
         "event_promoted": lambda: _("You got a place from the waiting list: %(title)s", title=title),
         "event_changed": lambda: _("Changes to “%(title)s”", title=title),
         "premeeting": lambda: _("The pre-meeting agenda is ready"),
+        "premeeting_planned": lambda: _("A residents' meeting is planned"),
         "report_new": lambda: _("A new situation report"),
         "report_response": lambda: _("You have an answer to your report"),
         "invitation_accepted": lambda: _("%(name)s accepted an invitation", name=title),
@@ -198,8 +233,12 @@ def mail_notification(mail, context):
     if not shown:
         return None
     base = context["base_url"]
+    settings_url = base + url_for("notifications.settings")
+    if _neutral(notification, names_premeeting_in_mail(user)):
+        return {**context, "text": _("News from the neighbourhood council"), "url": base + url_for("notifications.index"),
+                "note": _("There is something new for you. Log in to read it:"), "settings_url": settings_url}
     return {**context, "text": describe(notification, shown[0][1]), "url": base + target_url(notification),
-            "settings_url": base + url_for("notifications.settings")}
+            "note": None, "settings_url": settings_url}
 
 
 def mail_digest(mail, context):
@@ -214,5 +253,8 @@ def mail_digest(mail, context):
     if not shown:
         return None
     base = context["base_url"]
-    lines = [(describe(n, title), base + target_url(n)) for n, title in shown]
+    named = names_premeeting_in_mail(user)
+    lines = [(describe(n, title), base + target_url(n)) for n, title in shown if not _neutral(n, named)]
+    if len(lines) < len(shown):  # one neutral line, however many there are about the pre-meeting
+        lines.append((_("Something new for you: log in to read it"), base + url_for("notifications.index")))
     return {**context, "lines": lines, "settings_url": base + url_for("notifications.settings")}

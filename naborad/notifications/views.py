@@ -11,7 +11,8 @@ from ..models import CalendarFeed, Notification, NotificationSetting, User, User
 from ..tokens import new_token, sha256
 from . import bp
 from .calendar_feed import build_feed
-from .service import MODES, kinds_for, mark_all_read, readable
+from .service import MAIL_WORDING, MODES, NAMED, kinds_for, mark_all_read, names_premeeting_in_mail, readable, \
+    set_mail_wording
 from .targets import target_url
 
 PER_PAGE = 50
@@ -94,6 +95,8 @@ def settings():
                 db.session.add(NotificationSetting(user_id=current_user.id, kind=kind, mode=mode))
             else:
                 row.mode = mode
+        if in_premeeting(current_user):
+            set_mail_wording(current_user, request.form.get(MAIL_WORDING) == NAMED)
         db.session.commit()
         flash(_("Your notification settings are saved."), "success")
         return redirect_to(url_for("notifications.settings"))
@@ -108,8 +111,9 @@ def _settings_context(kinds, chosen=None):
     token = session.get("feed_token")
     feed_url = url_for("notifications.feed", token=token, _external=True) if feed and token and \
         feed.token_hash == sha256(token) else None
+    named = request.form.get(MAIL_WORDING) == NAMED if chosen is not None else names_premeeting_in_mail(current_user)
     return dict(kinds=kinds, modes=modes, feed=feed, feed_url=feed_url, errors=chosen is not None,
-                can_include_premeetings=in_premeeting(current_user))
+                can_include_premeetings=in_premeeting(current_user), names_premeeting=named)
 
 
 @bp.route("/varsler/kalender/ny-lenke", methods=["POST"])

@@ -7,11 +7,14 @@ something commits; a refused change raises `NotAllowed` before writing (the view
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..access import is_staff, visible_premeeting_items, visible_premeetings
+from ..access import (is_staff, published_agenda_items, visible_agenda_items, visible_premeeting_items,
+                      visible_premeetings)
 from ..errors import NotAllowed  # noqa: F401  (re-exported for the views and the CLI)
 from ..extensions import db
 from ..forms import move_in_order
@@ -32,10 +35,52 @@ def overview(user) -> tuple[list[PreMeeting], list[PreMeeting]]:
     return upcoming, [p for p in rows if p.starts_at < since]
 
 
+@dataclass(frozen=True)
+class CouncilLink:
+    """How a pre-meeting item imported from the council agenda is shown to one member."""
+    title: str | None  # the council item's title as it is now; None where the reader may not read it
+    gone: bool  # declined, moved to another meeting, or deleted: no longer on that council agenda
+    residents_read: bool  # residents may read the title (staff are told when they may not yet)
+
+
+def council_links(premeeting: PreMeeting, items, user, *, notice_board: bool = False) -> dict[int, CouncilLink]:
+    """{pre-meeting item id: CouncilLink} for the imported items, in at most three queries. A council
+    title is shown only where the reader may read that item on the council side (access.py): staff
+    always; a resident once the agenda is published (or their own proposal); a notice board (print)
+    only what every member may read, whoever prints it."""
+    linked = {i.agenda_item_id for i in items if i.agenda_item_id}
+    if not linked:
+        return {}
+    rows = {row.id: row for row in db.session.execute(
+        select(AgendaItem.id, AgendaItem.title, AgendaItem.state, AgendaItem.meeting_id)
+        .where(AgendaItem.id.in_(linked)))}
+    meeting = db.session.get(Meeting, premeeting.meeting_id) if premeeting.meeting_id else None
+
+    def readable(stmt) -> set[int]:
+        return set(db.session.scalars(stmt.where(AgendaItem.id.in_(linked)).with_only_columns(AgendaItem.id)))
+    for_all = readable(published_agenda_items(meeting)) if meeting else set()
+    if notice_board:
+        for_reader = for_all
+    elif is_staff(user):
+        for_reader = set(rows)
+    else:
+        for_reader = readable(visible_agenda_items(user, meeting)) if meeting else set()
+    links = {}
+    for item in items:
+        if item.agenda_item_id is None:
+            continue
+        row = rows.get(item.agenda_item_id)
+        gone = row is None or row.state != ItemState.ACCEPTED or row.meeting_id != premeeting.meeting_id
+        links[item.id] = CouncilLink(title=row.title if row is not None and row.id in for_reader else None,
+                                     gone=gone, residents_read=row is not None and row.id in for_all)
+    return links
+
+
 def page_data(premeeting: PreMeeting, user) -> dict:
     """What the pre-meeting page shows this member, in a fixed number of queries: the agenda and the
-    proposals they may see, the comments per item, the council titles of imported items as they are
-    now, the member's own answer and (staff only) how many are coming."""
+    proposals they may see, the comments per item, the imported items' council titles as they are now
+    where this member may read them (`council_links`), the member's own answer and (staff only) how
+    many are coming."""
     items = db.session.scalars(visible_premeeting_items(user, premeeting)
                                .options(joinedload(PreMeetingItem.proposer))
                                .order_by(PreMeetingItem.position, PreMeetingItem.id)).all()
@@ -45,9 +90,6 @@ def page_data(premeeting: PreMeeting, user) -> dict:
             .options(joinedload(PreMeetingComment.author)).order_by(PreMeetingComment.created_at)
         for comment in db.session.scalars(stmt):
             comments.setdefault(comment.item_id, []).append(comment)
-    linked = {i.agenda_item_id for i in items if i.agenda_item_id}
-    council_titles = dict(db.session.execute(select(AgendaItem.id, AgendaItem.title)
-                                             .where(AgendaItem.id.in_(linked))).all()) if linked else {}
     mine = db.session.scalar(select(PreMeetingResponse.coming).where(PreMeetingResponse.premeeting_id == premeeting.id,
                                                                      PreMeetingResponse.user_id == user.id))
     coming = db.session.scalar(select(func.count()).select_from(PreMeetingResponse).where(
@@ -55,7 +97,7 @@ def page_data(premeeting: PreMeeting, user) -> dict:
         if is_staff(user) else None
     return dict(premeeting=premeeting, agenda=[i for i in items if i.on_agenda],
                 proposals=[i for i in items if not i.on_agenda], comments=comments,
-                council_titles=council_titles, my_answer=mine, coming_count=coming, is_staff=is_staff(user))
+                council=council_links(premeeting, items, user), my_answer=mine, coming_count=coming, is_staff=is_staff(user))
 
 
 def council_item_for(item: PreMeetingItem) -> AgendaItem | None:
@@ -76,13 +118,14 @@ def is_frozen(council_item: AgendaItem | None) -> bool:
 def schedule(*, starts_at, place: str, title: str | None, meeting_id: int | None, form_token: str,
              by) -> PreMeeting:
     """Create a pre-meeting, once per form token (a repeated submit returns the first one). Only on
-    creation are residents and staff (not `by`) notified, with no text ("premeeting" kind). A
-    `meeting_id` that is no council meeting is dropped. Commits."""
+    creation are residents and staff (not `by`) told that one is planned, with no text
+    ("premeeting_planned": not that the agenda is ready, which it is not yet). A `meeting_id` that is
+    no council meeting is dropped. Commits."""
     meeting_id = meeting_id if meeting_id and db.session.get(Meeting, meeting_id) else None
     premeeting, created = create_once(PreMeeting, form_token, lambda: PreMeeting(
         starts_at=starts_at, place=place, title=title, meeting_id=meeting_id, form_token=form_token))
     if created:
-        _tell_residents_and_staff(premeeting, by)
+        _tell_residents_and_staff(premeeting, by, "premeeting_planned")
     db.session.commit()
     return premeeting
 
@@ -91,13 +134,14 @@ def mark_agenda_ready(premeeting: PreMeeting, by) -> None:
     """Once: the agenda is ready; residents and staff (not `by`) are told so, with no text. Commits."""
     if premeeting.agenda_ready_at is None:
         premeeting.agenda_ready_at = utcnow()
-        _tell_residents_and_staff(premeeting, by)
+        _tell_residents_and_staff(premeeting, by, "premeeting")
         db.session.commit()
 
 
-def _tell_residents_and_staff(premeeting: PreMeeting, by) -> None:
-    # The notification holds no text: "the pre-meeting agenda is ready" and a link (PERMISSIONS.md).
-    notify(active_members(Role.RESIDENT, Role.STAFF), "premeeting", "premeeting", premeeting.id, exclude=by)
+def _tell_residents_and_staff(premeeting: PreMeeting, by, kind: str) -> None:
+    # The notification holds no text: "a residents' meeting is planned" or "the pre-meeting agenda is
+    # ready", and a link (PERMISSIONS.md); its mail is neutral unless the member chose otherwise.
+    notify(active_members(Role.RESIDENT, Role.STAFF), kind, "premeeting", premeeting.id, exclude=by)
 
 
 def answer(premeeting: PreMeeting, by, coming: bool) -> PreMeetingResponse:
@@ -122,7 +166,8 @@ def answer(premeeting: PreMeeting, by, coming: bool) -> PreMeetingResponse:
 def import_council_agenda(premeeting: PreMeeting) -> int:
     """Add the council meeting's accepted, non-standing agenda items that are not here yet, in council
     order, at the end of the pre-meeting agenda, each linked to its council item. Reads council rows,
-    writes pre-meeting rows. Refused when the pre-meeting prepares no council meeting. Returns how
+    writes pre-meeting rows. The title is copied for staff (the agenda may still be a draft); residents
+    see it only through `council_links`. Refused when the pre-meeting prepares no council meeting. Returns how
     many were added. Commits."""
     if premeeting.meeting_id is None:
         raise NotAllowed

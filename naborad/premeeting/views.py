@@ -70,9 +70,10 @@ def show(premeeting_id):
 def printable(premeeting_id):
     """Large print for the notice board at the facility."""
     premeeting = get_premeeting_or_404(premeeting_id)
-    data = service.page_data(premeeting, current_user)
-    return render("premeeting/print.html", premeeting=premeeting, agenda=data["agenda"],
-                  council_titles=data["council_titles"])
+    agenda = service.page_data(premeeting, current_user)["agenda"]
+    # For the notice board: council titles only as every member may read them, whoever prints it.
+    return render("premeeting/print.html", premeeting=premeeting, agenda=agenda,
+                  council=service.council_links(premeeting, agenda, current_user, notice_board=True))
 
 
 @bp.route("/<int:premeeting_id>/svar", methods=["POST"])

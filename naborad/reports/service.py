@@ -39,18 +39,33 @@ def file_report(by: User, *, category: str, text: str, place: str | None = None,
     return report, created
 
 
+def onduty_mail() -> str:
+    """What the on-duty mail carries, so the report form can say it truthfully: "none" (no on-duty
+    address), "short" (the report's number, category and a link: the address may be an SMS gateway
+    or a shared inbox) or "full" (also its time, place and text: staff marked the address as read
+    by the on-duty staff alone, ONDUTY_EMAIL_PRIVATE)."""
+    cfg = current_app.config
+    if not cfg.get("ONDUTY_EMAIL"):
+        return "none"
+    return "full" if cfg.get("ONDUTY_EMAIL_PRIVATE") else "short"
+
+
 def alert_staff(report: SituationReport) -> None:
-    """In the report's own transaction: an alert row per active staff member and one mail to on-duty."""
+    """In the report's own transaction: an alert row per active staff member and one mail to on-duty,
+    with only what `onduty_mail()` says it carries."""
     staff_ids = db.session.scalars(select(User.id).where(User.role == Role.STAFF,
                                                          User.is_active_member.is_(True))).all()
     for user_id in staff_ids:
         db.session.add(StaffAlert(user_id=user_id, report_id=report.id))
-    address = current_app.config.get("ONDUTY_EMAIL")
-    if address:
-        queue_mail(address, "report_filed", report_id=report.id, category=ReportCategory(report.category).value,
-                   place=report.place or "", text=report.text or "",
-                   happened_at=report.happened_at.astimezone(OSLO).strftime("%d.%m.%Y %H:%M"),
-                   path=url_for("reports.show", report_id=report.id))
+    carries = onduty_mail()
+    if carries == "none":
+        return
+    context = dict(report_id=report.id, category=ReportCategory(report.category).value,
+                   path=url_for("reports.show", report_id=report.id), full=carries == "full")
+    if carries == "full":
+        context.update(place=report.place or "", text=report.text or "",
+                       happened_at=report.happened_at.astimezone(OSLO).strftime("%d.%m.%Y %H:%M"))
+    queue_mail(current_app.config["ONDUTY_EMAIL"], "report_filed", **context)
 
 
 def mark_alerts_seen(user_id: int, report_id: int | None = None) -> None:

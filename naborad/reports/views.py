@@ -42,7 +42,8 @@ def new():
             flash(_("Thank you. The staff have been told, and you can follow the report here."), "success")
         return redirect_to(url_for("reports.show", report_id=report.id))
     with_token(form)
-    return render("reports/new.html", form=form, on_duty=on_duty_point(), status=form_status())
+    return render("reports/new.html", form=form, on_duty=on_duty_point(), onduty_mail=service.onduty_mail(),
+                  status=form_status())
 
 
 @bp.route("/mine")
