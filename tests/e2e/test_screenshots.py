@@ -22,6 +22,7 @@ PAGES = {
         ("events", "/arrangementer/"), ("event", "/arrangementer/", r"^/arrangementer/\d+$"),
         ("premeeting", "/beboermote/"), ("members", "/medlemmer/"), ("report", "/meld-fra/"),
         ("notifications", "/varsler/"), ("contact", "/kontakt"), ("profile", "/profil"),
+        ("two-factor", "/profil/to-trinn"),
     ],
 }
 
