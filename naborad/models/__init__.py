@@ -2,7 +2,8 @@
 from .base import UTCDateTime, enum_column, utcnow  # noqa: F401
 from .contact import ChairContact, ContactPoint, Guidance  # noqa: F401
 from .core import (AuditEvent, ChairSeat, Invitation, LoginFailure, MailStatus, OutboxMail,  # noqa: F401
-                   PasswordReset, Role, User, UserSession, audit, role_from_choice, user_by_login)
+                   PasswordReset, Role, SessionSecret, User, UserSession, audit, role_from_choice,
+                   user_by_login)
 from .issues import (Issue, IssueCategory, IssueEvent, IssueEventKind, IssueFollow, IssueStatus, Reply,  # noqa: F401
                      search_key)
 from .meetings import (STILL_UPCOMING, ActionItem, AgendaItem, ItemPhase, ItemState, Meeting,  # noqa: F401

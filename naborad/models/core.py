@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text, false, select
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -93,6 +93,22 @@ class UserSession(db.Model):
     second_factor_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     user: Mapped[User] = relationship(back_populates="sessions")
+
+
+class SessionSecret(db.Model):
+    """A just-made secret (an invitation code, a reset link, the calendar link) that the login session which
+    made it may see again for a while: kept here, never in the signed cookie, sealed with the session's
+    token (which only the cookie holds), and gone with the session (see auth.sessions.keep_secret)."""
+    __tablename__ = "session_secret"
+    __table_args__ = (UniqueConstraint("session_id", "kind", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The unique constraint's index serves lookups by session.
+    session_id: Mapped[int] = mapped_column(ForeignKey("user_session.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    object_id: Mapped[int]
+    sealed: Mapped[str] = mapped_column(String(200))  # hex: a random nonce, then the secret XOR its key stream
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class LoginFailure(db.Model):
