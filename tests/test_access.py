@@ -78,7 +78,8 @@ MATRIX = {
     ("auth.profile", "POST"): ("/profil", MEMBERS, OK422),
     ("auth.change_password", "GET"): ("/profil/passord", MEMBERS, OK200),
     ("auth.change_password", "POST"): ("/profil/passord", MEMBERS, OK422),
-    ("auth.export", "GET"): ("/profil/eksport", MEMBERS, OK200),
+    ("auth.export", "GET"): ("/profil/eksport", MEMBERS, OK200),  # the page with the button
+    ("auth.export", "POST"): ("/profil/eksport", MEMBERS, OK200),  # the JSON file itself
     ("auth.delete_account", "GET"): ("/profil/slett", MEMBERS, OK200),
     ("auth.delete_account", "POST"): ("/profil/slett", MEMBERS, OK422),
     # Two-factor sign-in: the code page finds its waiting session in the cookie (none: back to the login).
@@ -213,6 +214,7 @@ MATRIX = {
     # Someone else's report (the sample's reporter is nobody visiting): staff only, 404 for the rest.
     ("reports.show", "GET"): ("/meld-fra/{report}", STAFF, OK200),
     ("reports.acknowledge", "POST"): ("/meld-fra/{report}/sett", STAFF, OK303_SWAP),
+    ("reports.mark_seen", "POST"): ("/meld-fra/{report}/varsel-sett", STAFF, OK303_SWAP),
     ("reports.respond", "POST"): ("/meld-fra/{report}/svar", STAFF, OK422),
     ("reports.close", "POST"): ("/meld-fra/{report}/lukk", STAFF, OK422),
     ("reports.queue", "GET"): ("/meld-fra/ko", STAFF, OK200),

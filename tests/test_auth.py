@@ -331,7 +331,12 @@ def test_export_holds_own_data_only(client, login_as, make_user):
     db.session.add_all([Issue(title="Mitt", body="x", category="other", author_id=me.id, search_text="mitt"),
                         Issue(title="Hans", body="x", category="other", author_id=other.id, search_text="hans")])
     db.session.commit()
-    response = client.get("/profil/eksport")
+    page = client.get("/profil/eksport")
+    assert page.status_code == 200 and 'action="/profil/eksport"' in page.get_data(as_text=True)
+    assert 'action="/profil/eksport"' in client.get("/profil").get_data(as_text=True)  # the button
+    assert count(AuditEvent, AuditEvent.action == "data_exported") == 0  # looking wrote nothing
+    response = client.post("/profil/eksport")
+    assert db.session.scalar(select(AuditEvent.actor_id).where(AuditEvent.action == "data_exported")) == me.id
     data = json.loads(response.data)
     assert response.mimetype == "application/json" and "attachment" in response.headers["Content-Disposition"]
     assert data["profile"]["full_name"] == "Kari Nordmann"

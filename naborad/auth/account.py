@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import (AgendaItem, Issue, MeetingResponse, Notification, NotificationSetting, PreMeetingComment,
-                      Reply, Signup, SituationReport, User, utcnow)
+                      Reply, Signup, SituationReport, User, audit, utcnow)
 
 
 def export_data(user: User) -> bytes:
@@ -47,6 +47,10 @@ def _plain(value):
     return value
 
 
-def export_response(user: User) -> Response:
+def export_download(user: User) -> Response:
+    """The member's data as a JSON download (asked for with a POST: a GET never writes); the audit log
+    records that it was taken. Commits."""
+    audit("data_exported", actor=user, target=user)
+    db.session.commit()
     return Response(export_data(user), mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="naborad-mine-data.json"'})

@@ -10,7 +10,7 @@ from ..forms import form_status
 from ..htmx import redirect_to, render
 from ..models import audit
 from . import bp, service
-from .account import export_response
+from .account import export_download
 from .forms import (AcceptInvitationForm, ChangePasswordForm, DeleteAccountForm, ForgotPasswordForm,
                     InvitationCodeForm,
                     LoginForm, ProfileForm, ResetPasswordForm)
@@ -161,13 +161,14 @@ def change_password():
     return render("auth/change_password.html", form=form, status=form_status())
 
 
-@bp.route("/profil/eksport")
+@bp.route("/profil/eksport", methods=["GET", "POST"])
 @allow(MEMBERS)
 def export():
-    """Download everything the app holds that you wrote or that is about you (JSON)."""
-    audit("data_exported", actor=current_user, target=current_user)
-    db.session.commit()
-    return export_response(current_user._get_current_object())
+    """Download everything the app holds that you wrote or that is about you (JSON): the page offers the
+    button, the POST gives the file (and is audited)."""
+    if request.method == "POST":
+        return export_download(current_user._get_current_object())
+    return render("auth/export.html")
 
 
 @bp.route("/profil/slett", methods=["GET", "POST"])
