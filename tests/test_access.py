@@ -9,7 +9,7 @@ from naborad.access import policy_for
 from naborad.extensions import db
 from naborad.models import Issue, Role
 
-from .helpers import FEED_TOKEN, INVITE_CODE, RESET_TOKEN
+from .helpers import EMAIL_TOKEN, FEED_TOKEN, INVITE_CODE, RESET_TOKEN
 
 VISITORS = ["anon", "resident", "neighbour", "chair", "staff", "deactivated"]
 OK, LOGIN, E403, E404 = "ok", "login", 403, 404
@@ -76,6 +76,9 @@ MATRIX = {
     ("auth.accept_invitation", "POST"): (f"/invitasjon/{INVITE_CODE}", EVERYONE, guest(OK422)),
     ("auth.profile", "GET"): ("/profil", MEMBERS, OK200),
     ("auth.profile", "POST"): ("/profil", MEMBERS, OK422),
+    # The link mailed to confirm a new email address; the sample's is the sample member's: 404 to everyone else.
+    ("auth.confirm_email", "GET"): (f"/profil/epost/{EMAIL_TOKEN}", NOBODY_ELSE, None),
+    ("auth.confirm_email", "POST"): (f"/profil/epost/{EMAIL_TOKEN}", NOBODY_ELSE, None),
     ("auth.change_password", "GET"): ("/profil/passord", MEMBERS, OK200),
     ("auth.change_password", "POST"): ("/profil/passord", MEMBERS, OK422),
     ("auth.export", "GET"): ("/profil/eksport", MEMBERS, OK200),  # the page with the button

@@ -164,6 +164,22 @@ class PasswordReset(db.Model):
     user: Mapped[User] = relationship()
 
 
+class EmailChange(db.Model):
+    """A new email address a member asked for, applied only when they open the link mailed to it
+    (auth.email_change); at most one per member, gone when used or past its time."""
+    __tablename__ = "email_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
+    new_email: Mapped[str] = mapped_column(String(254))
+    # Set when the mail is sent (the token is made then, and only its hash kept).
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    user: Mapped[User] = relationship()
+
+
 class MailStatus(enum.StrEnum):
     PENDING = "pending"
     SENDING = "sending"
