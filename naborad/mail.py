@@ -28,6 +28,9 @@ MAX_ATTEMPTS = 8
 # template name -> function(mail, context) returning the context to render with, or None to skip the
 # mail (for example when the recipient may no longer read what it is about). Features register here.
 CONTEXT_BUILDERS = {}
+# Functions the worker runs with its housekeeping, in its transaction: features register cleanups of
+# short-lived rows here (auth: the secrets kept with a login session).
+HOUSEKEEPING = []
 
 
 class SkipMail(Exception):
@@ -132,7 +135,8 @@ def send_due(limit: int = 100) -> int:
 
 
 def housekeeping() -> None:
-    """Forget sent mail after a few days; give up on rows a crash left mid-send."""
+    """Forget sent mail after a few days; give up on rows a crash left mid-send; run the features'
+    cleanups (HOUSEKEEPING)."""
     now = utcnow()
     keep = timedelta(days=current_app.config["MAIL_KEEP_SENT_DAYS"])
     db.session.execute(delete(OutboxMail).where(OutboxMail.status.in_([MailStatus.SENT, MailStatus.SKIPPED]),
@@ -140,6 +144,8 @@ def housekeeping() -> None:
     db.session.execute(update(OutboxMail).where(OutboxMail.status == MailStatus.SENDING,
                                                 OutboxMail.claimed_at < now - STUCK_AFTER)
                        .values(status=MailStatus.FAILED, last_error="interrupted while sending"))
+    for cleanup in HOUSEKEEPING:
+        cleanup()
     db.session.commit()
 
 

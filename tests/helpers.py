@@ -6,10 +6,10 @@ from datetime import timedelta
 from sqlalchemy import event, func, select
 
 from naborad.extensions import db
-from naborad.models import (ActionItem, AgendaItem, CalendarFeed, ContactPoint, Event, Guidance, Invitation, Issue,
-                            ItemState, Meeting, MeetingStatus, Notification, PasswordReset, PreItemState, PreMeeting,
-                            PreMeetingComment, PreMeetingItem, Reply, Role, Signup, SituationReport, VolunteerTask,
-                            utcnow)
+from naborad.models import (ActionItem, AgendaItem, CalendarFeed, ContactPoint, EmailChange, Event, Guidance,
+                            Invitation, Issue, ItemState, Meeting, MeetingStatus, Notification, PasswordReset,
+                            PreItemState, PreMeeting, PreMeetingComment, PreMeetingItem, Reply, Role, Signup,
+                            SituationReport, VolunteerTask, utcnow)
 from naborad.tokens import code_hash, sha256
 
 HX = {"HX-Request": "true"}  # an htmx request that swaps part of the page
@@ -18,6 +18,7 @@ HX = {"HX-Request": "true"}  # an htmx request that swaps part of the page
 INVITE_CODE = "ABCDE-FGHJK"
 RESET_TOKEN = "r" * 43
 FEED_TOKEN = "f" * 43
+EMAIL_TOKEN = "e" * 43  # the sample member's waiting email change
 
 
 def count(model, *where) -> int:
@@ -62,6 +63,8 @@ def build_samples(make_user) -> dict:
     db.session.add(invitation)
     db.session.add(PasswordReset(token_hash=sha256(RESET_TOKEN), user_id=member.id,
                                  expires_at=utcnow() + timedelta(hours=1)))
+    db.session.add(EmailChange(user_id=member.id, new_email="sample-new@example.org", token_hash=sha256(EMAIL_TOKEN),
+                               expires_at=utcnow() + timedelta(hours=24)))
     issue = Issue(title="Sample", body="x", category="other", author_id=member.id, search_text="sample")
     db.session.add(issue)
     db.session.flush()

@@ -9,7 +9,7 @@ from naborad.access import policy_for
 from naborad.extensions import db
 from naborad.models import Issue, Role
 
-from .helpers import FEED_TOKEN, INVITE_CODE, RESET_TOKEN
+from .helpers import EMAIL_TOKEN, FEED_TOKEN, INVITE_CODE, RESET_TOKEN
 
 VISITORS = ["anon", "resident", "neighbour", "chair", "staff", "deactivated"]
 OK, LOGIN, E403, E404 = "ok", "login", 403, 404
@@ -76,9 +76,13 @@ MATRIX = {
     ("auth.accept_invitation", "POST"): (f"/invitasjon/{INVITE_CODE}", EVERYONE, guest(OK422)),
     ("auth.profile", "GET"): ("/profil", MEMBERS, OK200),
     ("auth.profile", "POST"): ("/profil", MEMBERS, OK422),
+    # The link mailed to confirm a new email address; the sample's is the sample member's: 404 to everyone else.
+    ("auth.confirm_email", "GET"): (f"/profil/epost/{EMAIL_TOKEN}", NOBODY_ELSE, None),
+    ("auth.confirm_email", "POST"): (f"/profil/epost/{EMAIL_TOKEN}", NOBODY_ELSE, None),
     ("auth.change_password", "GET"): ("/profil/passord", MEMBERS, OK200),
     ("auth.change_password", "POST"): ("/profil/passord", MEMBERS, OK422),
-    ("auth.export", "GET"): ("/profil/eksport", MEMBERS, OK200),
+    ("auth.export", "GET"): ("/profil/eksport", MEMBERS, OK200),  # the page with the button
+    ("auth.export", "POST"): ("/profil/eksport", MEMBERS, OK200),  # the JSON file itself
     ("auth.delete_account", "GET"): ("/profil/slett", MEMBERS, OK200),
     ("auth.delete_account", "POST"): ("/profil/slett", MEMBERS, OK422),
     # Two-factor sign-in: the code page finds its waiting session in the cookie (none: back to the login).
@@ -213,6 +217,7 @@ MATRIX = {
     # Someone else's report (the sample's reporter is nobody visiting): staff only, 404 for the rest.
     ("reports.show", "GET"): ("/meld-fra/{report}", STAFF, OK200),
     ("reports.acknowledge", "POST"): ("/meld-fra/{report}/sett", STAFF, OK303_SWAP),
+    ("reports.mark_seen", "POST"): ("/meld-fra/{report}/varsel-sett", STAFF, OK303_SWAP),
     ("reports.respond", "POST"): ("/meld-fra/{report}/svar", STAFF, OK422),
     ("reports.close", "POST"): ("/meld-fra/{report}/lukk", STAFF, OK422),
     ("reports.queue", "GET"): ("/meld-fra/ko", STAFF, OK200),

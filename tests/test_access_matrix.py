@@ -5,15 +5,17 @@ transaction that is never committed; each case runs in a savepoint of it that is
 every case starts from the same data however the one before it changed things (and the database
 is untouched afterwards).
 """
+import re
 from contextlib import contextmanager
 
 import pytest
 from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from naborad import create_app
 from naborad.extensions import db, limiter
-from naborad.models import Role
+from naborad.models import Role, StaffAlert, User
 
 from .conftest import BASE_CONFIG, RequestClient, log_in, user_maker
 from .helpers import HX, build_samples
@@ -155,3 +157,36 @@ def assert_success(response, answer, htmx, where, to_login=False):
     else:  # OK303 and OK303_SWAP without htmx, OK303_PLAIN always
         assert answer in (OK303, OK303_SWAP, OK303_PLAIN) and status == 303, where
         assert headers["Location"].startswith("/logg-inn") == to_login, where
+
+
+# -- a GET never writes (issue 14, item 10) ----------------------------------------------------
+
+# Writes a GET may make: the session's last-seen touch (at most once a minute, auth/sessions.TOUCH_EVERY)
+# and the login throttle's bookkeeping.
+GET_MAY_WRITE = {("UPDATE", "user_session"), ("INSERT", "login_failure"), ("DELETE", "login_failure")}
+WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
+GETS = [(endpoint, visitor) for (endpoint, method) in MATRIX if method == "GET" for visitor in VISITORS]
+
+
+@pytest.mark.parametrize("endpoint,visitor", GETS, ids=[f"{e}-{v}" for e, v in GETS])
+def test_a_get_writes_nothing(world, visit, endpoint, visitor):
+    """Every GET of the app, by every kind of visitor, runs no INSERT, UPDATE or DELETE (reading a report
+    used to mark its alert seen, opening the export wrote an audit row). Every staff member has an unseen
+    alert about the sample report, so that opening it would have something to mark."""
+    path = MATRIX[(endpoint, "GET")][0]
+    client, samples = visit(visitor)
+    for staff_id in db.session.scalars(db.select(User.id).where(User.role == Role.STAFF)):
+        db.session.add(StaffAlert(user_id=staff_id, report_id=samples["report"]))
+    db.session.commit()
+    writes = []
+
+    def record(conn, cursor, statement, *args):
+        match = WRITE.match(statement)
+        if match and (match.group(1).split()[0].upper(), match.group(2)) not in GET_MAY_WRITE:
+            writes.append(statement.split("\n")[0][:120])
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        client.get(path.format(**samples)).close()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert not writes, f"GET {path} as {visitor} wrote: {writes}"

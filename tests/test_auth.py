@@ -1,12 +1,14 @@
 """Login, logout, sessions, rate limits, password reset and invitations."""
+import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from naborad.extensions import db
-from naborad.models import (AuditEvent, Invitation, Issue, OutboxMail, PasswordReset, Role, User, UserSession,
-                            utcnow)
+from naborad.mail import housekeeping, send_due
+from naborad.models import (AuditEvent, EmailChange, Invitation, Issue, OutboxMail, PasswordReset, Role, User,
+                            UserSession, utcnow)
 from naborad.tokens import code_hash, new_code, sha256
 
 from .helpers import HX, count
@@ -306,22 +308,93 @@ def test_change_password_needs_the_current_one(client, login_as):
 
 
 def test_profile_edit_and_language(client, login_as):
+    """The fields are saved at once; the new email address waits for its link (issue 14, item 6)."""
     user = login_as(Role.RESIDENT)
     response = client.post("/profil", data={"display_name": "Kari B", "email": "KARI@example.org",
                                             "phone": "", "full_name": "", "locale": "en"})
     assert response.status_code == 303
     db.session.refresh(user)
-    assert (user.display_name, user.email, user.phone, user.locale) == ("Kari B", "kari@example.org", None, "en")
+    assert (user.display_name, user.email, user.phone, user.locale) == ("Kari B", None, None, "en")
+    mail = db.session.scalar(select(OutboxMail))
+    assert (mail.to_address, mail.template, mail.locale) == ("kari@example.org", "email_change", "en")
     assert b'lang="en"' in client.get("/").data
 
 
-def test_profile_refuses_an_email_in_use(client, login_as, make_user):
+def _profile(client, email):
+    return client.post("/profil", data={"display_name": "Kari B", "email": email, "locale": "nb"})
+
+
+def test_profile_answers_the_same_whoever_uses_the_address(client, login_as, make_user):
+    """No oracle: an address of an active account, of a deactivated one, or a free one get the same answer,
+    a link mailed to it, and the rest of the profile saved; the address itself does not change yet."""
     make_user(Role.NEIGHBOUR, email="taken@example.org")
+    make_user(Role.NEIGHBOUR, email="gone@example.org", active=False)
     me = login_as(Role.RESIDENT, email="mine@example.org")
-    response = client.post("/profil", data={"display_name": "K", "email": "taken@example.org", "locale": "nb"})
-    assert response.status_code == 422 and 'id="email-error"' in response.get_data(as_text=True)
+    answers = []
+    for address in ("taken@example.org", "gone@example.org", "free@example.org"):
+        response = _profile(client, address)
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        flashes = re.findall(r'class="flash[^"]*"[^>]*>(.*?)<', page, re.S)
+        answers.append((response.status_code, response.headers["Location"], flashes,
+                        page.replace(address, "ADDRESS")))
+        db.session.refresh(me)
+        assert (me.email, me.display_name) == ("mine@example.org", "Kari B")
+    assert answers[0] == answers[1] == answers[2] and answers[0][0] == 303
+    assert "Vi har sendt en lenke til den nye adressen" in " ".join(answers[0][2])
+    assert [m.to_address for m in db.session.scalars(select(OutboxMail).order_by(OutboxMail.id))] == \
+        ["taken@example.org", "gone@example.org", "free@example.org"]
+    assert count(EmailChange) == 1  # the newest request replaces the older ones
+
+
+def test_a_new_address_is_used_once_its_mailed_link_is_confirmed(app, client, login_as, smtp):
+    me = login_as(Role.RESIDENT, email="mine@example.org", display_name="Kari")
+    _profile(client, "new@example.org")
+    assert 'id="email-pending"' in client.get("/profil").get_data(as_text=True)
+    assert send_due() == 1
+    (rcpt, message), = smtp.messages
+    text = message.get_body(("plain",)).get_content()
+    assert rcpt == ["new@example.org"] and "Kari" not in text  # a typo'd address learns no member's name
+    path = re.search(r"http://localhost(/profil/epost/\S+)", text).group(1)
+    assert app.test_client().get(path).headers["Location"].startswith("/logg-inn")  # log in first
+    page = client.get(path)
+    assert page.status_code == 200 and "new@example.org" in page.get_data(as_text=True)
     db.session.refresh(me)
-    assert (me.email, me.display_name) == ("mine@example.org", me.username.title())  # nothing saved
+    assert me.email == "mine@example.org"  # opening the link changes nothing
+    assert client.post(path).status_code == 303
+    db.session.refresh(me)
+    assert me.email == "new@example.org" and count(EmailChange) == 0
+    assert client.get(path).status_code == 404  # used up
+    assert {"email_change_requested", "email_changed"} <= set(db.session.scalars(select(AuditEvent.action)))
+
+
+def test_an_address_taken_meanwhile_could_not_be_used(app, client, login_as, make_user, smtp):
+    me = login_as(Role.RESIDENT, email="mine@example.org")
+    _profile(client, "new@example.org")
+    send_due()
+    path = re.search(r"http://localhost(/profil/epost/\S+)", smtp.messages[0][1].get_body(("plain",)).get_content()).group(1)
+    make_user(Role.NEIGHBOUR, email="new@example.org", active=False)
+    response = client.post(path)
+    assert response.status_code == 409 and 'id="email-refused"' in response.get_data(as_text=True)
+    db.session.refresh(me)
+    assert me.email == "mine@example.org" and count(EmailChange) == 0
+
+
+def test_removing_the_address_needs_no_link(client, login_as):
+    me = login_as(Role.RESIDENT, email="mine@example.org")
+    assert _profile(client, "").status_code == 303
+    db.session.refresh(me)
+    assert me.email is None and count(OutboxMail) == 0
+
+
+def test_a_waiting_email_change_expires_and_is_purged(client, login_as):
+    login_as(Role.RESIDENT)
+    _profile(client, "new@example.org")
+    db.session.execute(update(EmailChange).values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    assert 'id="email-pending"' not in client.get("/profil").get_data(as_text=True)
+    assert send_due() == 0  # the mail is skipped: nothing to confirm any more
+    housekeeping()
+    assert count(EmailChange) == 0
 
 
 def test_export_holds_own_data_only(client, login_as, make_user):
@@ -331,7 +404,12 @@ def test_export_holds_own_data_only(client, login_as, make_user):
     db.session.add_all([Issue(title="Mitt", body="x", category="other", author_id=me.id, search_text="mitt"),
                         Issue(title="Hans", body="x", category="other", author_id=other.id, search_text="hans")])
     db.session.commit()
-    response = client.get("/profil/eksport")
+    page = client.get("/profil/eksport")
+    assert page.status_code == 200 and 'action="/profil/eksport"' in page.get_data(as_text=True)
+    assert 'action="/profil/eksport"' in client.get("/profil").get_data(as_text=True)  # the button
+    assert count(AuditEvent, AuditEvent.action == "data_exported") == 0  # looking wrote nothing
+    response = client.post("/profil/eksport")
+    assert db.session.scalar(select(AuditEvent.actor_id).where(AuditEvent.action == "data_exported")) == me.id
     data = json.loads(response.data)
     assert response.mimetype == "application/json" and "attachment" in response.headers["Content-Disposition"]
     assert data["profile"]["full_name"] == "Kari Nordmann"

@@ -1,10 +1,11 @@
 """Member list, invitations, roles, chair handover, deactivation and staff-issued reset links."""
+import json
 import re
 
 from sqlalchemy import func, select
 
 from naborad.extensions import db
-from naborad.models import AuditEvent, ChairSeat, Invitation, OutboxMail, Role, User
+from naborad.models import AuditEvent, ChairSeat, Invitation, OutboxMail, Role, SessionSecret, User
 
 from .conftest import log_in
 
@@ -200,3 +201,15 @@ def test_audit_log_records_admin_actions_and_is_read_only(client, login_as, make
     html = client.get("/logg/").data.decode()
     assert "deactivated" in html
     assert client.post("/logg/").status_code == 405
+
+
+def test_a_staff_invitation_code_goes_by_mail_alone(app, client, login_as):
+    """A code that makes a staff account is never shown, nor kept anywhere for showing (issue 14, item 3)."""
+    login_as(Role.STAFF)
+    response = client.post("/medlemmer/inviter", data={"role": "staff", "email": "ny@example.org", "form_token": "t3"})
+    code = json.loads(db.session.scalar(select(OutboxMail.context)))["code"]
+    html = client.get(response.headers["Location"]).data.decode()
+    assert "Invitasjonen ble sendt på e-post." in html and code not in html and "<svg" not in html
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    assert code not in str(app.session_interface.get_signing_serializer(app).loads(cookie))
+    assert db.session.scalar(select(func.count()).select_from(SessionSecret)) == 0

@@ -269,7 +269,8 @@ def test_empty_response_or_close_is_422(client, login_as, make_report):
     assert report.status == ReportStatus.NEW
 
 
-def test_staff_alert_shows_on_dashboard_until_the_report_is_opened(client, login_as, make_user):
+def test_staff_alert_shows_on_dashboard_until_the_report_is_marked_seen(client, login_as, make_user):
+    """Opening the report changes nothing (a GET never writes, issue 14, item 10); acknowledging it does."""
     staff = login_as(Role.STAFF)
     reporter = make_user(Role.NEIGHBOUR)
     from naborad.reports.service import alert_staff
@@ -279,9 +280,34 @@ def test_staff_alert_shows_on_dashboard_until_the_report_is_opened(client, login
     alert_staff(report)
     db.session.commit()
     assert 'class="alert-count"' in client.get("/").get_data(as_text=True)
-    client.get(f"/meld-fra/{report.id}")
+    page = client.get(f"/meld-fra/{report.id}").get_data(as_text=True)
+    assert not db.session.scalar(select(StaffAlert.seen).where(StaffAlert.user_id == staff.id))
+    assert 'class="alert-count"' in client.get("/").get_data(as_text=True)
+    assert 'id="acknowledge"' in page and 'id="mark-seen"' not in page  # "Seen: we are on it" does both
+    assert client.post(f"/meld-fra/{report.id}/sett").status_code == 303
     assert db.session.scalar(select(StaffAlert.seen).where(StaffAlert.user_id == staff.id))
     assert 'class="alert-count"' not in client.get("/").get_data(as_text=True)
+
+
+def test_a_colleague_marks_a_report_someone_is_on_as_seen(client, login_as, make_user, client_for):
+    me = login_as(Role.STAFF)
+    colleague, _ = client_for(Role.STAFF)
+    reporter = make_user(Role.NEIGHBOUR)
+    from naborad.reports.service import alert_staff
+    report = SituationReport(category="noise", text="x", reporter_id=reporter.id)
+    db.session.add(report)
+    db.session.flush()
+    alert_staff(report)
+    db.session.commit()
+    assert colleague.post(f"/meld-fra/{report.id}/sett").status_code == 303
+    page = client.get(f"/meld-fra/{report.id}").get_data(as_text=True)
+    assert 'id="mark-seen"' in page and 'class="alert-count"' in client.get("/").get_data(as_text=True)
+    response = client.post(f"/meld-fra/{report.id}/varsel-sett", headers=HX)
+    assert response.status_code == 200 and 'id="report-handling"' in response.get_data(as_text=True)
+    assert 'id="mark-seen"' not in response.get_data(as_text=True)
+    assert db.session.scalar(select(StaffAlert.seen).where(StaffAlert.user_id == me.id))
+    assert 'class="alert-count"' not in client.get("/").get_data(as_text=True)
+    assert client.post(f"/meld-fra/{report.id}/varsel-sett").status_code == 303  # again: nothing to do
 
 
 def test_queue_and_report_queries_do_not_grow_with_the_data(client, login_as, make_user, make_report):

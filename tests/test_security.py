@@ -1,14 +1,19 @@
 """CSRF (switched on here), security headers, error pages and htmx error fragments."""
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select, update
 
-from naborad.models import Role
+from naborad.auth.sessions import SECRET_SHOWN_FOR
+from naborad.extensions import db
+from naborad.mail import housekeeping
+from naborad.models import Role, SessionSecret, utcnow
 from naborad.security import page_draft_owner
 
 from .conftest import PASSWORD, csrf_from
-from .helpers import HX
+from .helpers import HX, count
 
 pytestmark = pytest.mark.config(WTF_CSRF_ENABLED=True)
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,3 +180,74 @@ def test_pages_without_a_member_drop_drafts_and_the_login_page_keeps_them(app, c
     assert draft_owner_on(client, "/logg-inn") is None  # the owner is not known yet: a draft waits for its writer
     with app.test_request_context("/logg-inn/kode"):
         assert page_draft_owner() is None  # the second step of the same login
+
+# -- the session cookie holds no secret (issue 14, item 3) ----------------------------------
+
+COOKIE_KEYS = {"_user_id", "_fresh", "_id", "_permanent", "csrf_token", "lang"}  # login, CSRF, language
+
+
+def make_secrets(client, member):
+    """As staff: a printable invitation, a reset link for `member` and an own calendar link; returns
+    their secrets as the pages show them."""
+    page = client.get("/medlemmer/inviter").data.decode()
+    form_token = re.search(r'name="form_token" type="hidden" value="([^"]+)"', page).group(1)
+    csrf = csrf_from(page)
+    invite = client.post("/medlemmer/inviter", data={"role": "resident", "form_token": form_token, "csrf_token": csrf})
+    code = re.search(r'class="code">([0-9A-Z-]+)<', client.get(invite.headers["Location"]).data.decode()).group(1)
+    assert client.post(f"/medlemmer/{member.id}/tilbakestill", data={"csrf_token": csrf}).status_code == 303
+    html = client.get(f"/medlemmer/{member.id}/tilbakestill").data.decode()
+    reset = re.search(r'class="code-link">http://localhost/nytt-passord/([^<]+)<', html).group(1)
+    assert client.post("/varsler/kalender/ny-lenke", data={"csrf_token": csrf}).status_code == 303
+    html = client.get("/varsler/innstillinger").data.decode()
+    feed = re.search(r'class="code-link">http://localhost/kalender/([^<]+)\.ics<', html).group(1)
+    return {"invitation": invite.headers["Location"], "code": code, "reset": reset, "feed": feed}
+
+
+def test_the_session_cookie_holds_no_secret(app, client, make_user):
+    """Flask's cookie is signed, not encrypted: after making an invitation, a reset link and a calendar
+    link it holds the login, the CSRF token and the language, and none of the three secrets."""
+    make_user(Role.STAFF, "staffer")
+    member = make_user(Role.RESIDENT, "kari")
+    login_with_csrf(client, "staffer")
+    made = make_secrets(client, member)
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    saved = app.session_interface.get_signing_serializer(app).loads(cookie)
+    assert set(saved) <= COOKIE_KEYS, set(saved) - COOKIE_KEYS
+    text = str(saved)
+    for secret in (made["code"], made["code"].replace("-", ""), made["reset"], made["feed"]):
+        assert secret not in text
+    # Kept server-side, sealed: a copy of the database does not show them either.
+    sealed = " ".join(db.session.scalars(select(SessionSecret.sealed)))
+    assert len(db.session.scalars(select(SessionSecret.id)).all()) == 3
+    for secret in (made["code"], made["reset"], made["feed"]):
+        assert secret not in sealed and secret.encode().hex() not in sealed
+    # And the cards still show them, to this session.
+    assert made["code"] in client.get(made["invitation"]).data.decode()
+
+
+def test_a_kept_secret_is_shown_to_its_session_alone_and_goes_with_it(app, client, make_user):
+    make_user(Role.STAFF, "staffer")
+    member = make_user(Role.RESIDENT, "kari")
+    login_with_csrf(client, "staffer")
+    made = make_secrets(client, member)
+    other = app.test_client()  # the same staff member, logged in elsewhere
+    login_with_csrf(other, "staffer")
+    assert made["code"] not in other.get(made["invitation"]).data.decode()
+    assert made["reset"] not in other.get(f"/medlemmer/{member.id}/tilbakestill").data.decode()
+    assert made["feed"] not in other.get("/varsler/innstillinger").data.decode()
+    csrf = csrf_from(client.get("/profil").data)
+    assert client.post("/logg-ut", data={"csrf_token": csrf}).status_code == 303
+    assert count(SessionSecret) == 0  # gone with the login session
+
+
+def test_a_kept_secret_expires_and_the_worker_purges_it(app, client, make_user):
+    make_user(Role.STAFF, "staffer")
+    member = make_user(Role.RESIDENT, "kari")
+    login_with_csrf(client, "staffer")
+    made = make_secrets(client, member)
+    db.session.execute(update(SessionSecret).values(created_at=utcnow() - SECRET_SHOWN_FOR - timedelta(seconds=1)))
+    db.session.commit()
+    page = client.get(made["invitation"]).data.decode()
+    assert made["code"] not in page and "Lag en ny kode" in page
+    housekeeping()
+    assert count(SessionSecret) == 0

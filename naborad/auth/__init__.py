@@ -5,7 +5,11 @@ bp = Blueprint("auth", __name__)
 
 from . import views  # noqa: E402,F401
 from . import two_factor_views  # noqa: E402,F401
-from ..mail import CONTEXT_BUILDERS  # noqa: E402
+from ..mail import CONTEXT_BUILDERS, HOUSEKEEPING  # noqa: E402
+from . import email_change  # noqa: E402
 from .service import reset_mail_context  # noqa: E402
+from .sessions import purge_secrets  # noqa: E402
 
 CONTEXT_BUILDERS["password_reset_request"] = reset_mail_context
+CONTEXT_BUILDERS["email_change"] = email_change.mail_context
+HOUSEKEEPING.extend([purge_secrets, email_change.purge])

@@ -1,12 +1,13 @@
-"""The member's own data: export it, or delete the account (GDPR articles 15, 17 and 20)."""
+"""The member's own data: the profile, export it, or delete the account (GDPR articles 15, 17 and 20)."""
 import json
 
 from flask import Response
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import (AgendaItem, Issue, MeetingResponse, Notification, NotificationSetting, PreMeetingComment,
-                      Reply, Signup, SituationReport, User, utcnow)
+from ..models import (AgendaItem, EmailChange, Issue, MeetingResponse, Notification, NotificationSetting,
+                      PreMeetingComment, Reply, Signup, SituationReport, User, audit, utcnow)
+from .email_change import request_change
 
 
 def export_data(user: User) -> bytes:
@@ -35,6 +36,8 @@ def export_data(user: User) -> bytes:
                                       "kind", "mode"),
         "notifications": rows(select(Notification).where(Notification.user_id == user.id), "kind",
                               "subject_type", "subject_id", "created_at", "read_at"),
+        "email_change_waiting": rows(select(EmailChange).where(EmailChange.user_id == user.id), "new_email",
+                                     "created_at", "expires_at"),
     }
     return json.dumps(data, ensure_ascii=False, indent=2).encode()
 
@@ -47,6 +50,32 @@ def _plain(value):
     return value
 
 
-def export_response(user: User) -> Response:
+def export_download(user: User) -> Response:
+    """The member's data as a JSON download (asked for with a POST: a GET never writes); the audit log
+    records that it was taken. Commits."""
+    audit("data_exported", actor=user, target=user)
+    db.session.commit()
     return Response(export_data(user), mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="naborad-mine-data.json"'})
+
+
+def save_profile(user: User, *, display_name: str, full_name: str | None, email: str | None, phone: str | None,
+                 locale: str) -> bool:
+    """Save the own profile at once, except a new email address: that waits until the link mailed to it
+    is opened (email_change.request_change), so the answer is the same whoever uses the address. Removing
+    the address needs no link. The audit log names the changed fields. Returns whether a link was sent.
+    Commits."""
+    changed = [name for name, value in (("display_name", display_name), ("full_name", full_name),
+                                        ("phone", phone)) if getattr(user, name) != value]
+    user.display_name, user.full_name, user.phone, user.locale = display_name, full_name, phone, locale
+    link_sent = False
+    if email is None and user.email is not None:
+        user.email = None
+        changed.append("email")
+    elif email is not None and email != user.email:
+        request_change(user, email, locale)
+        link_sent = True
+    if changed:
+        audit("profile_changed", actor=user, target=user, detail=", ".join(changed))
+    db.session.commit()
+    return link_sent

@@ -91,16 +91,11 @@ class ProfileForm(BaseForm):
     full_name = StringField(_l("Full name"), filters=[empty_to_none], validators=[Optional(), Length(max=120)],
                             description=_l("Only staff and you can see this."))
     email = EmailField(_l("Email"), filters=[lambda v: empty_to_none(lower_strip(v))],
-                       validators=[Optional(), Email(_l("Enter a valid email address.")), Length(max=254),
-                                   unique_user_value(User.email, _l("Another account uses this email."))],
+                       validators=[Optional(), Email(_l("Enter a valid email address.")), Length(max=254)],
                        description=_l("Only staff and you can see this. Used for notices and password reset."))
     phone = TelField(_l("Phone"), filters=[empty_to_none], validators=[Optional(), Length(max=30)],
                      description=_l("Only staff and you can see this."))
     locale = SelectField(_l("Language"), choices=[SelectChoice("nb", "Norsk bokmål"), SelectChoice("en", "English")])
-
-    def __init__(self, *args, user_id=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user_id = user_id
 
 
 class ChangePasswordForm(BaseForm):

@@ -1,19 +1,23 @@
 """Server-side login sessions: the signed cookie holds a random token, the table holds the truth."""
+import hashlib
+import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import delete, select
 
 from ..extensions import db, login_manager
-from ..models import User, UserSession, utcnow
+from ..models import SessionSecret, User, UserSession, utcnow
 from ..tokens import sha256 as token_hash
 
 # last_seen_at is written at most this often, so reading pages does not write on every request.
 TOUCH_EVERY = timedelta(minutes=1)
 # A session waiting for the second factor: the code must come this soon after the password.
 PENDING_VALID = timedelta(minutes=10)
+# A just-made secret (invitation code, reset link, calendar link) is shown again to its maker for this long.
+SECRET_SHOWN_FOR = timedelta(minutes=30)
 
 
 @login_manager.user_loader
@@ -80,3 +84,66 @@ def end_all_sessions(user: User, keep_current: bool = False) -> None:
     if keep_current and user.session_token:
         stmt = stmt.where(UserSession.token_hash != token_hash(user.session_token))
     db.session.execute(stmt)
+
+
+# -- secrets shown to the session that made them ------------------------------------------------
+# Flask's session cookie is signed, not encrypted: whoever sees it (a shared PC, a synced profile, a log)
+# reads what it holds. So a just-made secret is kept in a row of this login session instead, and sealed
+# with the session's token, which only the cookie holds (the table keeps its hash): a database copy alone
+# shows no secret, and the cookie alone holds none.
+
+def _key_stream(token: str, nonce: bytes, kind: str, object_id: int) -> bytes:
+    return hmac.new(token.encode(), nonce + f"{kind}:{object_id}".encode(), hashlib.sha512).digest()
+
+
+def _current_session_id(user: User) -> int | None:
+    if not user.session_token:
+        return None
+    return db.session.scalar(select(UserSession.id).where(UserSession.token_hash == token_hash(user.session_token)))
+
+
+def keep_secret(user: User, kind: str, object_id: int, secret: str) -> None:
+    """Keep a just-made secret so that this login session (and nothing else) can show it again, for
+    SECRET_SHOWN_FOR at most: it goes with the session (logout, expiry) and with purge_secrets. A newer
+    secret of the same kind and object replaces the older. Adds to the transaction."""
+    session_id = _current_session_id(user)
+    if session_id is None:
+        return
+    raw = secret.encode()
+    nonce = secrets.token_bytes(16)
+    stream = _key_stream(user.session_token, nonce, kind, object_id)
+    if len(raw) > len(stream):
+        raise ValueError("secret too long to seal")
+    forget_secret(user, kind, object_id)
+    db.session.add(SessionSecret(session_id=session_id, kind=kind, object_id=object_id,
+                                 sealed=(nonce + bytes(a ^ b for a, b in zip(raw, stream))).hex()))
+
+
+def shown_secret(user: User, kind: str, object_id: int) -> str | None:
+    """The secret keep_secret kept for this login session, while it is fresh; else None."""
+    if not user.session_token:
+        return None
+    sealed = db.session.scalar(
+        select(SessionSecret.sealed).join(UserSession, UserSession.id == SessionSecret.session_id)
+        .where(UserSession.token_hash == token_hash(user.session_token), SessionSecret.kind == kind,
+               SessionSecret.object_id == object_id, SessionSecret.created_at > utcnow() - SECRET_SHOWN_FOR))
+    if sealed is None:
+        return None
+    data = bytes.fromhex(sealed)
+    nonce, body = data[:16], data[16:]
+    return bytes(a ^ b for a, b in zip(body, _key_stream(user.session_token, nonce, kind, object_id))).decode()
+
+
+def forget_secret(user: User, kind: str, object_id: int) -> None:
+    """This login session no longer shows that secret. Adds to the transaction."""
+    session_id = _current_session_id(user)
+    if session_id is not None:
+        db.session.execute(delete(SessionSecret).where(SessionSecret.session_id == session_id,
+                                                       SessionSecret.kind == kind, SessionSecret.object_id == object_id))
+
+
+def purge_secrets(now: datetime | None = None) -> int:
+    """Drop every kept secret past SECRET_SHOWN_FOR (run by the mail worker's housekeeping). Adds to the
+    transaction; returns how many went."""
+    cutoff = (now or utcnow()) - SECRET_SHOWN_FOR
+    return db.session.execute(delete(SessionSecret).where(SessionSecret.created_at <= cutoff)).rowcount

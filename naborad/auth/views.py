@@ -3,14 +3,14 @@
 from flask import current_app, flash, request, session, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import NotFound
 
 from ..access import MEMBERS, allow, public, safe_next
 from ..extensions import client_ip, db, limiter
 from ..forms import form_status
 from ..htmx import redirect_to, render
-from ..models import audit
-from . import bp, service
-from .account import export_response
+from . import bp, email_change, service
+from .account import export_download, save_profile
 from .forms import (AcceptInvitationForm, ChangePasswordForm, DeleteAccountForm, ForgotPasswordForm,
                     InvitationCodeForm,
                     LoginForm, ProfileForm, ResetPasswordForm)
@@ -128,19 +128,35 @@ def accept_invitation(code):
 @allow(MEMBERS, form_csrf=True)
 def profile():
     user = current_user._get_current_object()
-    form = ProfileForm(obj=user, user_id=user.id)
+    form = ProfileForm(obj=user)
     if form.validate_on_submit():
-        changed = [name for name in ("display_name", "full_name", "email", "phone")
-                   if getattr(user, name) != getattr(form, name).data]
-        form.populate_obj(user)
-        if changed:
-            audit("profile_changed", actor=user, target=user, detail=", ".join(changed))
-        db.session.commit()
+        link_sent = save_profile(user, display_name=form.display_name.data, full_name=form.full_name.data,
+                                 email=form.email.data, phone=form.phone.data, locale=form.locale.data)
         session.pop("lang", None)
         flash(_("Your profile is saved."), "success")
+        if link_sent:  # the same answer whether or not another account uses the address
+            flash(_("We sent a link to the new address; the change takes effect when you open it."), "success")
         return redirect_to(url_for("auth.profile"))
-    return render("auth/profile.html", form=form,
-                  status=form_status())
+    return render("auth/profile.html", form=form, pending=email_change.pending(user), status=form_status())
+
+
+@bp.route("/profil/epost/<token>", methods=["GET", "POST"])
+@allow(MEMBERS)
+def confirm_email(token):
+    """The link mailed to a new address: a page with a button (opening it changes nothing); the POST
+    applies the address, or says neutrally that it could not be used."""
+    change = email_change.for_link(current_user, token)
+    if change is None:
+        error = NotFound()
+        error.naborad_message = _("This link does not work: it was used, a newer one was sent, or it has expired. "
+                                  "Open it while logged in as the member who asked for it.")
+        raise error
+    if request.method == "POST":
+        if email_change.confirm(change):
+            flash(_("Your new email address is saved."), "success")
+            return redirect_to(url_for("auth.profile"))
+        return render("auth/confirm_email.html", change=None, status=409)
+    return render("auth/confirm_email.html", change=change)
 
 
 @bp.route("/profil/passord", methods=["GET", "POST"])
@@ -161,13 +177,14 @@ def change_password():
     return render("auth/change_password.html", form=form, status=form_status())
 
 
-@bp.route("/profil/eksport")
+@bp.route("/profil/eksport", methods=["GET", "POST"])
 @allow(MEMBERS)
 def export():
-    """Download everything the app holds that you wrote or that is about you (JSON)."""
-    audit("data_exported", actor=current_user, target=current_user)
-    db.session.commit()
-    return export_response(current_user._get_current_object())
+    """Download everything the app holds that you wrote or that is about you (JSON): the page offers the
+    button, the POST gives the file (and is audited)."""
+    if request.method == "POST":
+        return export_download(current_user._get_current_object())
+    return render("auth/export.html")
 
 
 @bp.route("/profil/slett", methods=["GET", "POST"])

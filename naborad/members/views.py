@@ -1,11 +1,12 @@
 """Member list and administration (staff), invitations and staff-issued reset links (HTTP only; the rules
 are in service.py)."""
-from flask import abort, current_app, flash, request, session, url_for
+from flask import abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import case, select
 
 from ..access import MEMBERS, STAFF, allow, get_invitation_or_404, get_member_or_404
+from ..auth.sessions import keep_secret, shown_secret
 from ..extensions import db
 from ..forms import form_status, with_token
 from ..htmx import invalid, redirect_to, render
@@ -23,10 +24,10 @@ def absolute(path: str) -> str:
 
 
 def _remember_secret(kind: str, object_id: int, secret: str) -> None:
-    """Keep a just-made code in this staff member's session so it can be printed once."""
-    secrets = {k: v for k, v in session.get(kind, {}).items()}
-    secrets[str(object_id)] = secret
-    session[kind] = dict(list(secrets.items())[-5:])
+    """Keep a just-made code with this staff member's login session (server-side, never in the cookie)
+    so its page can show and print it for a while."""
+    keep_secret(current_user, kind, object_id, secret)
+    db.session.commit()
 
 
 @bp.route("/")
@@ -114,10 +115,16 @@ def reset_link(user_id):
     if request.method == "POST":
         _remember_secret("reset_tokens", member.id, service.issue_reset_link(member, by=current_user))
         return redirect_to(url_for("members.reset_link", user_id=member.id))
-    token = session.get("reset_tokens", {}).get(str(member.id))
+    token = shown_secret(current_user, "reset_tokens", member.id)
     link = absolute(url_for("auth.reset_password", token=token)) if token else None
     return render("members/reset_link.html", member=member, link=link, form=EmptyForm(),
                   qr=qr_svg(link, _("QR code for the link")) if link else None)
+
+
+def _remember_printable(invitation, code: str) -> None:
+    """A staff account's code goes by mail alone and is never shown; other codes are kept to be printed."""
+    if invitation.role != Role.STAFF:
+        _remember_secret("invitation_codes", invitation.id, code)
 
 
 @bp.route("/invitasjoner")
@@ -135,7 +142,7 @@ def invite():
         invitation, code = service.invite(current_user, role=form.role.data, email=form.email.data,
                                           label=form.label.data, form_token=form.form_token.data or None)
         if code:  # not a double submit, which answers like the first
-            _remember_secret("invitation_codes", invitation.id, code)
+            _remember_printable(invitation, code)
             flash(_("The invitation is ready."), "success")
         return redirect_to(url_for("members.invitation", invitation_id=invitation.id))
     with_token(form)
@@ -146,11 +153,10 @@ def invite():
 @allow(STAFF)
 def invitation(invitation_id):
     invitation = get_invitation_or_404(invitation_id)
-    code = session.get("invitation_codes", {}).get(str(invitation.id)) if invitation.state == "open" else None
+    code = shown_secret(current_user, "invitation_codes", invitation.id) if invitation.state == "open" else None
     link = absolute(url_for("auth.accept_invitation", code=code)) if code else None
-    show_print = link and invitation.role != Role.STAFF
     return render("members/invitation.html", invitation=invitation, code=code, link=link, form=EmptyForm(),
-                  qr=qr_svg(link, _("QR code for the invitation link")) if show_print else None)
+                  qr=qr_svg(link, _("QR code for the invitation link")) if link else None)
 
 
 @bp.route("/invitasjoner/<int:invitation_id>/trekk-tilbake", methods=["POST"])
@@ -171,6 +177,6 @@ def renew_invitation(invitation_id):
         code = service.renew_invitation(invitation, by=current_user)
     except service.NotAllowed:
         abort(403)
-    _remember_secret("invitation_codes", invitation.id, code)
+    _remember_printable(invitation, code)
     flash(_("The invitation has a new code; the old one no longer works."), "success")
     return redirect_to(url_for("members.invitation", invitation_id=invitation.id))

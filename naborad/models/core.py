@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text, false, select
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -95,6 +95,22 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship(back_populates="sessions")
 
 
+class SessionSecret(db.Model):
+    """A just-made secret (an invitation code, a reset link, the calendar link) that the login session which
+    made it may see again for a while: kept here, never in the signed cookie, sealed with the session's
+    token (which only the cookie holds), and gone with the session (see auth.sessions.keep_secret)."""
+    __tablename__ = "session_secret"
+    __table_args__ = (UniqueConstraint("session_id", "kind", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The unique constraint's index serves lookups by session.
+    session_id: Mapped[int] = mapped_column(ForeignKey("user_session.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    object_id: Mapped[int]
+    sealed: Mapped[str] = mapped_column(String(200))  # hex: a random nonce, then the secret XOR its key stream
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
 class LoginFailure(db.Model):
     """One failed login for a login name; counted across workers, cleared on success."""
     __tablename__ = "login_failure"
@@ -144,6 +160,22 @@ class PasswordReset(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class EmailChange(db.Model):
+    """A new email address a member asked for, applied only when they open the link mailed to it
+    (auth.email_change); at most one per member, gone when used or past its time."""
+    __tablename__ = "email_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
+    new_email: Mapped[str] = mapped_column(String(254))
+    # Set when the mail is sent (the token is made then, and only its hash kept).
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
     user: Mapped[User] = relationship()
 

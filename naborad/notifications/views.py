@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..access import MEMBERS, allow, in_premeeting, public, secret_link
+from ..auth.sessions import forget_secret, keep_secret, shown_secret
 from ..extensions import db
 from ..htmx import after_change, invalid, redirect_to, render
 from ..models import CalendarFeed, Notification, NotificationSetting, User, UserSession, utcnow
@@ -108,8 +109,8 @@ def _settings_context(kinds, chosen=None):
         NotificationSetting.user_id == current_user.id)).all())
     modes = {k.name: (chosen or {}).get(k.name) or saved.get(k.name, k.default) for k in kinds}
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == current_user.id))
-    token = session.get("feed_token")
-    feed_url = url_for("notifications.feed", token=token, _external=True) if feed and token and \
+    token = shown_secret(current_user, "feed_token", current_user.id) if feed else None
+    feed_url = url_for("notifications.feed", token=token, _external=True) if token and \
         feed.token_hash == sha256(token) else None
     named = request.form.get(MAIL_WORDING) == NAMED if chosen is not None else names_premeeting_in_mail(current_user)
     return dict(kinds=kinds, modes=modes, feed=feed, feed_url=feed_url, errors=chosen is not None,
@@ -128,8 +129,8 @@ def reset_feed():
     feed.token_hash = sha256(token)
     if in_premeeting(current_user) and "include_premeetings" in request.form:
         feed.include_premeetings = request.form.get("include_premeetings") == "y"
+    keep_secret(current_user, "feed_token", current_user.id, token)  # shown on the settings page, to this session
     db.session.commit()
-    session["feed_token"] = token  # shown on the settings page to this member alone
     flash(_("Your calendar link is ready. Any older link no longer works."), "success")
     return redirect_to(url_for("notifications.settings", _anchor="kalender"))
 
@@ -150,8 +151,8 @@ def feed_options():
 @allow(MEMBERS)
 def delete_feed():
     db.session.query(CalendarFeed).filter_by(user_id=current_user.id).delete()
+    forget_secret(current_user, "feed_token", current_user.id)
     db.session.commit()
-    session.pop("feed_token", None)
     flash(_("Your calendar link is deleted."), "success")
     return redirect_to(url_for("notifications.settings", _anchor="kalender"))
 

@@ -75,11 +75,20 @@ def mark_alerts_seen(user_id: int, report_id: int | None = None) -> None:
     db.session.execute(stmt.values(seen=True))
 
 
-def opened(report: SituationReport, by: User) -> None:
-    """A staff member opened the report: their alert about it is seen (commits). Nothing for anyone else."""
-    if by.is_staff:
-        mark_alerts_seen(by.id, report.id)
-        db.session.commit()
+def alert_seen(report: SituationReport, by: User) -> bool:
+    """A staff member says they have seen the report (a colleague is on it): their alert about it is seen,
+    so it no longer counts among their new reports. Nothing else changes; opening the report changes
+    nothing. Returns whether an alert was waiting. Commits."""
+    changed = db.session.execute(update(StaffAlert).where(
+        StaffAlert.user_id == by.id, StaffAlert.report_id == report.id, StaffAlert.seen.is_(False))
+        .values(seen=True)).rowcount
+    db.session.commit()
+    return bool(changed)
+
+
+def has_unseen_alert(user_id: int, report_id: int) -> bool:
+    return db.session.scalar(select(StaffAlert.id).where(StaffAlert.user_id == user_id, StaffAlert.report_id == report_id,
+                                                         StaffAlert.seen.is_(False))) is not None
 
 
 def unseen_alert_count(user_id: int) -> int:

@@ -59,14 +59,15 @@ def mine():
 def _handling_ctx(report, respond_form=None, close_form=None) -> dict:
     """What the handling region (_handling.html) needs; a form passed in comes back with its errors."""
     return dict(report=report, respond_form=respond_form or RespondForm(formdata=None, response=report.response),
-                close_form=close_form or CloseForm(formdata=None))
+                close_form=close_form or CloseForm(formdata=None),
+                alert_unseen=current_user.is_staff and service.has_unseen_alert(current_user.id, report.id))
 
 
 @bp.route("/<int:report_id>")
 @allow(MEMBERS)
 def show(report_id):
+    """Reading a report changes nothing (a GET never writes): staff mark their alert seen with a button."""
     report = get_report_or_404(report_id)
-    service.opened(report, current_user)
     return render("reports/show.html", **_handling_ctx(report))
 
 
@@ -81,6 +82,16 @@ def acknowledge(report_id):
     changed = service.acknowledge(report, current_user)
     return after_change("reports/_handling.html", _report_url(report),
                         changed and _("Marked as seen: the reporter sees that you are on it."), **_handling_ctx(report))
+
+
+@bp.route("/<int:report_id>/varsel-sett", methods=["POST"])
+@allow(STAFF)
+def mark_seen(report_id):
+    """This staff member has seen the report that a colleague is on: it leaves their new reports."""
+    report = get_report_or_404(report_id)
+    changed = service.alert_seen(report, current_user)
+    return after_change("reports/_handling.html", _report_url(report),
+                        changed and _("Removed from your new reports."), **_handling_ctx(report))
 
 
 @bp.route("/<int:report_id>/svar", methods=["POST"])
