@@ -8,9 +8,21 @@ from flask_wtf.csrf import generate_csrf
 from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import audit, auth, config as config_module, contact, events, issues, meetings, members, notifications
-from . import pages, premeeting, reports
-from . import database  # noqa: F401  (its engine event listeners: SQLite pragmas, BEGIN IMMEDIATE)
+from . import (
+    audit,
+    auth,
+    contact,
+    database,  # noqa: F401  (its engine event listeners: SQLite pragmas, BEGIN IMMEDIATE)
+    events,
+    issues,
+    meetings,
+    members,
+    notifications,
+    pages,
+    premeeting,
+    reports,
+)
+from . import config as config_module
 from .access import MODERATORS, STAFF, enforce_policy
 from .auth import sessions  # noqa: F401  (the user loader)
 from .cli import register_cli

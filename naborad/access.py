@@ -27,9 +27,25 @@ from sqlalchemy.orm import Session, joinedload
 
 from .extensions import db
 from .htmx import redirect_to
-from .models import (ActionItem, AgendaItem, ChairSeat, Event, Invitation, Issue, ItemState, Meeting,
-                     MeetingStatus, PreItemState, PreMeeting, PreMeetingComment, PreMeetingItem, Reply, Role,
-                     SituationReport, User)
+from .models import (
+    ActionItem,
+    AgendaItem,
+    ChairSeat,
+    Event,
+    Invitation,
+    Issue,
+    ItemState,
+    Meeting,
+    MeetingStatus,
+    PreItemState,
+    PreMeeting,
+    PreMeetingComment,
+    PreMeetingItem,
+    Reply,
+    Role,
+    SituationReport,
+    User,
+)
 
 MEMBERS = frozenset(Role)
 MODERATORS = frozenset({Role.CHAIR, Role.STAFF})

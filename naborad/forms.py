@@ -1,9 +1,9 @@
 """The base of every form (strips characters no text field may hold: NUL, other C0 controls; and line
 breaks from single-line fields), and the shared pieces of forms: filters, the Oslo date-time field, the status of a re-rendered form, one-time form
 tokens and creating once by them."""
+import re
 from collections.abc import Callable
 from datetime import timezone
-import re
 
 from flask import request
 from flask_babel import lazy_gettext as _l

@@ -4,10 +4,22 @@ create_app registers every label function below for the templates under the same
 them from here."""
 from collections.abc import Callable
 
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
-from .models import (ChairSeat, ContactWay, IssueCategory, IssueStatus, ItemPhase, MeetingStatus, ReportCategory,
-                     ReportStatus, Role, RsvpAnswer, StandingKind)
+from .models import (
+    ChairSeat,
+    ContactWay,
+    IssueCategory,
+    IssueStatus,
+    ItemPhase,
+    MeetingStatus,
+    ReportCategory,
+    ReportStatus,
+    Role,
+    RsvpAnswer,
+    StandingKind,
+)
 
 
 def _per_locale(build: Callable[[], dict]) -> Callable[[], dict]:

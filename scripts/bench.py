@@ -24,8 +24,18 @@ from sqlalchemy import event, insert, select, text  # noqa: E402
 from naborad import create_app  # noqa: E402
 from naborad.cli import load_demo_data  # noqa: E402
 from naborad.extensions import db  # noqa: E402
-from naborad.models import (ActionItem, AgendaItem, Issue, ItemState, Meeting, MeetingStatus, Notification,  # noqa: E402
-                            Reply, User, utcnow)
+from naborad.models import (  # noqa: E402
+    ActionItem,
+    AgendaItem,
+    Issue,
+    ItemState,
+    Meeting,
+    MeetingStatus,
+    Notification,
+    Reply,
+    User,
+    utcnow,
+)
 
 PASSWORD = "bench password 1"
 RUNS = 15

@@ -6,10 +6,32 @@ from datetime import timedelta
 from sqlalchemy import event, func, select
 
 from naborad.extensions import db
-from naborad.models import (ActionItem, AgendaItem, CalendarFeed, ContactPoint, EmailChange, Event, Guidance,
-                            Invitation, Issue, ItemState, Meeting, MeetingStatus, Notification, PasswordReset,
-                            PreItemState, PreMeeting, PreMeetingComment, PreMeetingItem, Reply, Role, Signup,
-                            SituationReport, VolunteerTask, utcnow)
+from naborad.models import (
+    ActionItem,
+    AgendaItem,
+    CalendarFeed,
+    ContactPoint,
+    EmailChange,
+    Event,
+    Guidance,
+    Invitation,
+    Issue,
+    ItemState,
+    Meeting,
+    MeetingStatus,
+    Notification,
+    PasswordReset,
+    PreItemState,
+    PreMeeting,
+    PreMeetingComment,
+    PreMeetingItem,
+    Reply,
+    Role,
+    Signup,
+    SituationReport,
+    VolunteerTask,
+    utcnow,
+)
 from naborad.tokens import code_hash, sha256
 
 HX = {"HX-Request": "true"}  # an htmx request that swaps part of the page

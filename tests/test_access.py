@@ -311,8 +311,9 @@ def test_the_decorators_say_what_the_matrix_says(app):
 @pytest.mark.config(ACTS_PROBE="fail-closed")  # an app of its own: routes can be added before its first request
 def test_an_actors_check_that_no_loader_made_neither_writes_nor_answers(app, client, login_as):
     """`acts=` is checked by the object loaders; a view that loads nothing through one fails closed."""
-    from naborad.access import STAFF as STAFF_ROLES, allow, get_issue_or_404
     from naborad.access import MEMBERS as MEMBER_ROLES
+    from naborad.access import STAFF as STAFF_ROLES
+    from naborad.access import allow, get_issue_or_404
 
     @allow(MEMBER_ROLES, acts=STAFF_ROLES)
     def writes_without_loading():

@@ -19,8 +19,7 @@ from naborad.models import Role, StaffAlert, User
 
 from .conftest import BASE_CONFIG, RequestClient, log_in, user_maker
 from .helpers import HX, build_samples
-from .test_access import (LOGIN, MATRIX, OK, OK200, OK303, OK303_PLAIN, OK303_SWAP, OK422, VISITORS,
-                          success_answer)
+from .test_access import LOGIN, MATRIX, OK, OK200, OK303, OK303_PLAIN, OK303_SWAP, OK422, VISITORS, success_answer
 
 
 @contextmanager

@@ -7,13 +7,22 @@ from sqlalchemy import select, update
 
 from naborad.extensions import db
 from naborad.mail import housekeeping, send_due
-from naborad.models import (AuditEvent, EmailChange, Invitation, Issue, OutboxMail, PasswordReset, Role, User,
-                            UserSession, utcnow)
+from naborad.models import (
+    AuditEvent,
+    EmailChange,
+    Invitation,
+    Issue,
+    OutboxMail,
+    PasswordReset,
+    Role,
+    User,
+    UserSession,
+    utcnow,
+)
 from naborad.tokens import code_hash, new_code, sha256
 
-from .helpers import HX, count
 from .conftest import PASSWORD, log_in
-
+from .helpers import HX, count
 
 
 def test_login_page_renders_in_norwegian_by_default(client):

@@ -8,7 +8,6 @@ from naborad.models import ChairContact, ChairSeat, ContactPoint, Guidance, Role
 from .helpers import count, queries_for
 
 
-
 @pytest.fixture
 def points():
     rows = [ContactPoint(position=0, label="Vakttelefon", phone="+47 32 00 00 00", hours="Hele døgnet",

@@ -12,8 +12,8 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from naborad.events import service
-from naborad.events.service import purge_dietary_notes
 from naborad.events.export import neutralise
+from naborad.events.service import purge_dietary_notes
 from naborad.extensions import db
 from naborad.models import Event, Notification, Role, Signup, SignupStatus, TaskSlot, VolunteerTask, utcnow
 

@@ -15,9 +15,26 @@ from flask import request, template_rendered
 from sqlalchemy import select
 
 from naborad.extensions import db
-from naborad.models import (ActionItem, AgendaItem, Event, Issue, ItemState, Meeting, MeetingStatus, Notification,
-                            PreItemState, PreMeeting, PreMeetingItem, Reply, ReportCategory, Role, SituationReport,
-                            VolunteerTask, search_key, utcnow)
+from naborad.models import (
+    ActionItem,
+    AgendaItem,
+    Event,
+    Issue,
+    ItemState,
+    Meeting,
+    MeetingStatus,
+    Notification,
+    PreItemState,
+    PreMeeting,
+    PreMeetingItem,
+    Reply,
+    ReportCategory,
+    Role,
+    SituationReport,
+    VolunteerTask,
+    search_key,
+    utcnow,
+)
 
 from .conftest import log_in
 

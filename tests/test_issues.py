@@ -11,9 +11,6 @@ from naborad.models import Issue, IssueEvent, IssueFollow, IssueStatus, Reply, R
 
 from .helpers import HX, count, queries_for
 
-
-
-
 # -- list and search ----------------------------------------------------------
 
 def test_list_page_and_fragment(client, login_as, make_issue):

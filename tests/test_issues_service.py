@@ -6,8 +6,17 @@ from sqlalchemy import select
 
 from naborad.extensions import db
 from naborad.issues import service
-from naborad.models import (Issue, IssueEvent, IssueEventKind, IssueFollow, IssueStatus, Notification, Reply, Role,
-                            utcnow)
+from naborad.models import (
+    Issue,
+    IssueEvent,
+    IssueEventKind,
+    IssueFollow,
+    IssueStatus,
+    Notification,
+    Reply,
+    Role,
+    utcnow,
+)
 
 from .helpers import count
 

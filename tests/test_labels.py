@@ -2,8 +2,19 @@
 from flask_babel import force_locale
 
 from naborad import labels
-from naborad.models import (ChairSeat, ContactWay, IssueCategory, IssueStatus, ItemPhase, MeetingStatus,
-                            ReportCategory, ReportStatus, Role, RsvpAnswer, StandingKind)
+from naborad.models import (
+    ChairSeat,
+    ContactWay,
+    IssueCategory,
+    IssueStatus,
+    ItemPhase,
+    MeetingStatus,
+    ReportCategory,
+    ReportStatus,
+    Role,
+    RsvpAnswer,
+    StandingKind,
+)
 
 LABELLED = {
     labels.category_label: IssueCategory, labels.status_label: IssueStatus,

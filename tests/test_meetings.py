@@ -5,8 +5,21 @@ import pytest
 from sqlalchemy import select
 
 from naborad.extensions import db
-from naborad.models import (ActionItem, AgendaItem, ChairSeat, IssueEvent, IssueStatus, ItemState, Meeting,
-                            MeetingResponse, MeetingStatus, Role, StandingKind, search_key, utcnow)
+from naborad.models import (
+    ActionItem,
+    AgendaItem,
+    ChairSeat,
+    IssueEvent,
+    IssueStatus,
+    ItemState,
+    Meeting,
+    MeetingResponse,
+    MeetingStatus,
+    Role,
+    StandingKind,
+    search_key,
+    utcnow,
+)
 
 from .helpers import HX, count, queries_for
 

@@ -6,8 +6,20 @@ from sqlalchemy import select
 
 from naborad.extensions import db
 from naborad.meetings import service
-from naborad.models import (ActionItem, AgendaItem, IssueEvent, IssueEventKind, IssueStatus, ItemState,
-                            Meeting, MeetingStatus, Notification, Role, StandingKind, utcnow)
+from naborad.models import (
+    ActionItem,
+    AgendaItem,
+    IssueEvent,
+    IssueEventKind,
+    IssueStatus,
+    ItemState,
+    Meeting,
+    MeetingStatus,
+    Notification,
+    Role,
+    StandingKind,
+    utcnow,
+)
 
 from .helpers import count
 

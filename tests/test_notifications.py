@@ -6,8 +6,23 @@ from sqlalchemy import func, select
 
 from naborad.extensions import db
 from naborad.mail import send_due
-from naborad.models import (AgendaItem, CalendarFeed, Event, Issue, MailStatus, Meeting, MeetingResponse, Notification,
-                            NotificationSetting, OutboxMail, PreMeeting, Role, RsvpAnswer, UserSession, utcnow)
+from naborad.models import (
+    AgendaItem,
+    CalendarFeed,
+    Event,
+    Issue,
+    MailStatus,
+    Meeting,
+    MeetingResponse,
+    Notification,
+    NotificationSetting,
+    OutboxMail,
+    PreMeeting,
+    Role,
+    RsvpAnswer,
+    UserSession,
+    utcnow,
+)
 from naborad.notifications.jobs import send_digests, send_reminders
 from naborad.notifications.service import notify
 

@@ -5,8 +5,19 @@ import pytest
 from sqlalchemy import select
 
 from naborad.extensions import db
-from naborad.models import (AgendaItem, ItemState, Meeting, MeetingStatus, OutboxMail, PreItemState, PreMeeting,
-                            PreMeetingComment, PreMeetingItem, Role, utcnow)
+from naborad.models import (
+    AgendaItem,
+    ItemState,
+    Meeting,
+    MeetingStatus,
+    OutboxMail,
+    PreItemState,
+    PreMeeting,
+    PreMeetingComment,
+    PreMeetingItem,
+    Role,
+    utcnow,
+)
 
 from .helpers import HX, queries_for
 from .test_access import MATRIX

@@ -7,8 +7,21 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from naborad.extensions import db
-from naborad.models import (AgendaItem, ItemState, Meeting, MeetingStatus, Notification, OutboxMail, PreItemState,
-                            PreMeeting, PreMeetingComment, PreMeetingItem, PreMeetingResponse, Role, utcnow)
+from naborad.models import (
+    AgendaItem,
+    ItemState,
+    Meeting,
+    MeetingStatus,
+    Notification,
+    OutboxMail,
+    PreItemState,
+    PreMeeting,
+    PreMeetingComment,
+    PreMeetingItem,
+    PreMeetingResponse,
+    Role,
+    utcnow,
+)
 from naborad.premeeting import outflows, service
 from naborad.premeeting.service import NotAllowed
 

@@ -7,8 +7,17 @@ from sqlalchemy import delete, insert, select
 
 from naborad.extensions import db
 from naborad.mail import send_due
-from naborad.models import (ContactPoint, MailStatus, OutboxMail, ReportCategory, ReportStatus, Role,
-                            SituationReport, StaffAlert, utcnow)
+from naborad.models import (
+    ContactPoint,
+    MailStatus,
+    OutboxMail,
+    ReportCategory,
+    ReportStatus,
+    Role,
+    SituationReport,
+    StaffAlert,
+    utcnow,
+)
 from naborad.reports.service import cell, percentile, purge_closed_reports, statistics, subtract_months
 
 from .helpers import HX, count, free_port, queries_for

@@ -7,8 +7,8 @@ from naborad.extensions import db
 from naborad.models import Notification, ReportStatus, Role, SituationReport, StaffAlert, utcnow
 from naborad.reports import service
 
-from .helpers import count
 from . import test_reports
+from .helpers import count
 
 make_report = test_reports.make_report  # the fixture, shared with test_reports.py
 

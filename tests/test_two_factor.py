@@ -9,8 +9,17 @@ from sqlalchemy import select
 from naborad.auth import second_factor
 from naborad.config import load
 from naborad.extensions import db
-from naborad.models import (AuditEvent, LoginFailure, Notification, OutboxMail, RecoveryCode, Role, SecondFactor,
-                            UserSession, utcnow)
+from naborad.models import (
+    AuditEvent,
+    LoginFailure,
+    Notification,
+    OutboxMail,
+    RecoveryCode,
+    Role,
+    SecondFactor,
+    UserSession,
+    utcnow,
+)
 from naborad.tokens import code_hash
 
 from .conftest import PASSWORD, csrf_from, log_in

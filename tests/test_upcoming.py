@@ -4,8 +4,16 @@ from datetime import timedelta
 
 from naborad.extensions import db
 from naborad.meetings import service as meetings
-from naborad.models import (STILL_UPCOMING, Meeting, MeetingStatus, PreMeeting, Role, next_open_meeting,
-                            open_meetings, utcnow)
+from naborad.models import (
+    STILL_UPCOMING,
+    Meeting,
+    MeetingStatus,
+    PreMeeting,
+    Role,
+    next_open_meeting,
+    open_meetings,
+    utcnow,
+)
 from naborad.pages import service as pages
 from naborad.premeeting import service as premeetings
 

@@ -3,10 +3,12 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from . import views  # noqa: E402,F401
-from . import two_factor_views  # noqa: E402,F401
 from ..mail import CONTEXT_BUILDERS, HOUSEKEEPING  # noqa: E402
-from . import email_change  # noqa: E402
+from . import (
+    email_change,  # noqa: E402
+    two_factor_views,  # noqa: E402,F401
+    views,  # noqa: E402,F401
+)
 from .service import reset_mail_context  # noqa: E402
 from .sessions import purge_secrets  # noqa: E402
 

@@ -5,8 +5,21 @@ from flask import Response
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import (AgendaItem, EmailChange, Issue, MeetingResponse, Notification, NotificationSetting,
-                      PreMeetingComment, Reply, Signup, SituationReport, User, audit, utcnow)
+from ..models import (
+    AgendaItem,
+    EmailChange,
+    Issue,
+    MeetingResponse,
+    Notification,
+    NotificationSetting,
+    PreMeetingComment,
+    Reply,
+    Signup,
+    SituationReport,
+    User,
+    audit,
+    utcnow,
+)
 from .email_change import request_change
 
 

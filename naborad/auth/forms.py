@@ -2,13 +2,13 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from ..forms import BaseForm, empty_to_none, lower_strip, strip
 from sqlalchemy import func, select
 from wtforms import EmailField, PasswordField, SelectField, StringField, TelField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from ..extensions import db
+from ..forms import BaseForm, empty_to_none, lower_strip, strip
 from ..models import User
 from ..passwords import MAX_LENGTH, MIN_LENGTH, is_common
 

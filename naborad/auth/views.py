@@ -1,7 +1,8 @@
 """Views for login, logout, password reset, accepting an invitation and the own profile."""
 
 from flask import current_app, flash, request, session, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
@@ -11,11 +12,17 @@ from ..forms import form_status
 from ..htmx import redirect_to, render
 from . import bp, email_change, service
 from .account import export_download, save_profile
-from .forms import (AcceptInvitationForm, ChangePasswordForm, DeleteAccountForm, ForgotPasswordForm,
-                    InvitationCodeForm,
-                    LoginForm, ProfileForm, ResetPasswordForm)
+from .forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    DeleteAccountForm,
+    ForgotPasswordForm,
+    InvitationCodeForm,
+    LoginForm,
+    ProfileForm,
+    ResetPasswordForm,
+)
 from .sessions import end_session
-
 
 
 def _login_limit():

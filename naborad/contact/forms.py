@@ -1,13 +1,13 @@
 """Forms for contact points, guidance and the chair's own number."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from ..extensions import db
-from ..forms import BaseForm, empty_to_none, strip
-from ..models import ContactPoint
 from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
+from ..extensions import db
+from ..forms import BaseForm, empty_to_none, strip
+from ..models import ContactPoint
 
 PHONE = Regexp(r"^\+?[0-9 ]{3,20}$", message=_l("Write the number with digits and spaces only, e.g. +47 32 00 00 00."))
 

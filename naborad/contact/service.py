@@ -7,7 +7,6 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..models import ChairContact, ContactPoint, Guidance, Role, User, audit
 
-
 # -- reading --------------------------------------------------------------------------
 
 def ordered_points() -> list[ContactPoint]:

@@ -1,10 +1,9 @@
 """Demo events: last summer's party, the Christmas party and the spring dugnad, with sign-ups and tasks."""
 from datetime import datetime, timedelta
 
-from ..i18n import OSLO
 from ..extensions import db
+from ..i18n import OSLO
 from ..models import Event, Signup, SignupStatus, TaskSlot, VolunteerTask, utcnow
-
 
 
 def _at(year, month, day, hour, minute=0):

@@ -4,7 +4,8 @@ import io
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
-from icalendar import Calendar, Event as CalendarEvent
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
 
 from ..models import Event, utcnow
 

@@ -1,12 +1,12 @@
 """Forms for events, sign-ups and volunteer tasks."""
 
 from flask_babel import lazy_gettext as _l
-from ..forms import BaseForm, LocalDateTimeField, empty_to_none, strip
-from ..i18n import local
-from .service import EventDetails
 from wtforms import BooleanField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from ..forms import BaseForm, LocalDateTimeField, empty_to_none, strip
+from ..i18n import local
+from .service import EventDetails
 
 MAX_GUESTS = 20
 

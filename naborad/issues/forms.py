@@ -1,11 +1,11 @@
 """Forms for issues and replies."""
 
 from flask_babel import lazy_gettext as _l
-from ..forms import BaseForm, LocalDateTimeField, empty_to_none, not_in_future, strip
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..forms import BaseForm, LocalDateTimeField, empty_to_none, not_in_future, strip
 from ..labels import category_label, status_label
 from ..models import IssueCategory, IssueStatus
 

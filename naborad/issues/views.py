@@ -4,8 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from ..access import (MEMBERS, MODERATORS, allow, get_issue_or_404, get_reply_or_404, may_reply, require,
-                      visible_issues)
+from ..access import MEMBERS, MODERATORS, allow, get_issue_or_404, get_reply_or_404, may_reply, require, visible_issues
 from ..extensions import db
 from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, redirect_to, render

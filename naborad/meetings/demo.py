@@ -3,12 +3,21 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from ..i18n import OSLO
 from ..extensions import db
-from ..models import (ActionItem, AgendaItem, Issue, ItemPhase, ItemState, Meeting, MeetingResponse, MeetingStatus,
-                      RsvpAnswer, utcnow)
+from ..i18n import OSLO
+from ..models import (
+    ActionItem,
+    AgendaItem,
+    Issue,
+    ItemPhase,
+    ItemState,
+    Meeting,
+    MeetingResponse,
+    MeetingStatus,
+    RsvpAnswer,
+    utcnow,
+)
 from ..models.meetings import refresh_search_text, standing_items
-
 
 # Topics of past meetings: (title, phase, notes, decision, [(what, assignee username or free text, days)])
 TOPICS = [

@@ -1,14 +1,49 @@
-"""The follow-up across meetings (HTTP only): action items (the list, marking one done) and the decision log."""
+"""After a meeting (HTTP only): the minutes per item and their action items, and across meetings the
+action-item list (marking one done) and the decision log."""
 from flask import request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import MEMBERS, allow, get_action_item_or_404, may_mark_done, require
+from ..access import MEMBERS, MODERATORS, allow, get_action_item_or_404, may_mark_done, require
+from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, render
 from ..search import int_arg
 from . import bp, service
-from .forms import DoneForm, SearchForm
+from .forms import ActionForm, DoneForm, MinutesForm, SearchForm
+from .views import _editable_item, _item_url
 
+# -- the minutes of one item, and its action items --------------------------------
+
+def _minutes_ctx(item, form, action_form) -> dict:
+    return dict(item=item, form=form, action_form=action_form,
+                actions=service.actions_by_item(current_user, item.meeting).get(item.id, []))
+
+
+@bp.route("/punkt/<int:item_id>/referat", methods=["GET", "POST"])
+@allow(MEMBERS, acts=MODERATORS, form_csrf=True)
+def minutes(item_id):
+    item = _editable_item(item_id)
+    form = MinutesForm(obj=item)
+    if form.validate_on_submit():
+        service.save_minutes(item, notes=form.notes.data, decision=form.decision.data)
+        return after_change(None, _item_url(item), _("The minutes for the item are saved."))
+    return render("meetings/minutes.html", **_minutes_ctx(item, form, with_token(ActionForm(formdata=None))),
+                  status=form_status())
+
+
+@bp.route("/punkt/<int:item_id>/oppfolging", methods=["POST"])
+@allow(MEMBERS, acts=MODERATORS, form_csrf=True)
+def add_action(item_id):
+    item = _editable_item(item_id)
+    form = with_token(ActionForm())
+    if not form.validate_on_submit():
+        return invalid("meetings/minutes.html", **_minutes_ctx(item, MinutesForm(obj=item), form))
+    service.add_action(item, current_user, what=form.what.data, assignee_id=form.assignee_id.data,
+                       assignee_name=form.assignee_name.data, due=form.due.data, form_token=form.form_token.data)
+    return after_change(None, url_for("meetings.minutes", item_id=item.id), _("The action item is added."))
+
+
+# -- action items and decisions across meetings ------------------------------------
 
 @bp.route("/oppfolging")
 @allow(MEMBERS)

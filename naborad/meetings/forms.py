@@ -1,12 +1,11 @@
 """Forms for meetings, agenda items, minutes and action items."""
 
 from flask_babel import lazy_gettext as _l
-from ..forms import BaseForm, LocalDateTimeField, empty_to_none, strip
-from wtforms import (DateField, HiddenField, IntegerField, SelectField, StringField,
-                     TextAreaField, URLField)
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
+from ..forms import BaseForm, LocalDateTimeField, empty_to_none, strip
 from ..labels import phase_label, rsvp_label
 from ..models import ItemPhase, RsvpAnswer
 from ..search import parse_id

@@ -19,9 +19,24 @@ from ..errors import NotAllowed  # noqa: F401  (re-exported for the views and th
 from ..extensions import db
 from ..forms import create_once, move_in_order
 from ..issues.service import on_published_agenda, record_event
-from ..models import (STILL_UPCOMING, ActionItem, AgendaItem, Issue, IssueEventKind, IssueStatus, ItemPhase,
-                      ItemState, Meeting, MeetingResponse, MeetingStatus, RsvpAnswer, StandingKind, User,
-                      open_meetings, utcnow)
+from ..models import (
+    STILL_UPCOMING,
+    ActionItem,
+    AgendaItem,
+    Issue,
+    IssueEventKind,
+    IssueStatus,
+    ItemPhase,
+    ItemState,
+    Meeting,
+    MeetingResponse,
+    MeetingStatus,
+    RsvpAnswer,
+    StandingKind,
+    User,
+    open_meetings,
+    utcnow,
+)
 from ..models.meetings import refresh_search_text, standing_items
 from ..notifications.service import active_members, notify
 from ..search import words_like

@@ -4,17 +4,37 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from ..access import (CHAIR_SEAT, MEMBERS, MODERATORS, STAFF, agenda_visible, allow, get_agenda_item_or_404,
-                      get_meeting_or_404, holds_chair_seat, is_moderator, minutes_visible, require)
+from ..access import (
+    CHAIR_SEAT,
+    MEMBERS,
+    MODERATORS,
+    STAFF,
+    agenda_visible,
+    allow,
+    get_agenda_item_or_404,
+    get_meeting_or_404,
+    holds_chair_seat,
+    is_moderator,
+    minutes_visible,
+    require,
+)
 from ..calendar import meeting_calendar
 from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, redirect_to, render
 from ..models import RsvpAnswer, next_open_meeting
-from ..search import int_arg, parse_id
 from ..premeeting import outflows
+from ..search import int_arg, parse_id
 from . import bp, service
-from .forms import (ActionForm, CancelForm, ItemSettingsForm, MeetingForm, MinutesForm, MoveForm, ProposalForm,
-                    ReasonForm, RsvpForm, SearchForm)
+from .forms import (
+    CancelForm,
+    ItemSettingsForm,
+    MeetingForm,
+    MoveForm,
+    ProposalForm,
+    ReasonForm,
+    RsvpForm,
+    SearchForm,
+)
 
 
 def _meeting_url(meeting_id, anchor=None) -> str:
@@ -282,7 +302,7 @@ def set_current(meeting_id, item_id):
     return after_change(None, _item_url(item))
 
 
-# -- publish, held, minutes, approval ----------------------------------------------
+# -- publish, held, approval (the minutes themselves: followup_views.py) ------------
 
 @bp.route("/<int:meeting_id>/publiser", methods=["POST"])
 @allow(MEMBERS, acts=MODERATORS)
@@ -301,35 +321,6 @@ def mark_held(meeting_id):
     meeting = get_meeting_or_404(meeting_id)
     service.mark_held(meeting)
     return after_change(None, _meeting_url(meeting.id), _("The meeting is marked as held. Write the minutes per item."))
-
-
-def _minutes_ctx(item, form, action_form) -> dict:
-    return dict(item=item, form=form, action_form=action_form,
-                actions=service.actions_by_item(current_user, item.meeting).get(item.id, []))
-
-
-@bp.route("/punkt/<int:item_id>/referat", methods=["GET", "POST"])
-@allow(MEMBERS, acts=MODERATORS, form_csrf=True)
-def minutes(item_id):
-    item = _editable_item(item_id)
-    form = MinutesForm(obj=item)
-    if form.validate_on_submit():
-        service.save_minutes(item, notes=form.notes.data, decision=form.decision.data)
-        return after_change(None, _item_url(item), _("The minutes for the item are saved."))
-    return render("meetings/minutes.html", **_minutes_ctx(item, form, with_token(ActionForm(formdata=None))),
-                  status=form_status())
-
-
-@bp.route("/punkt/<int:item_id>/oppfolging", methods=["POST"])
-@allow(MEMBERS, acts=MODERATORS, form_csrf=True)
-def add_action(item_id):
-    item = _editable_item(item_id)
-    form = with_token(ActionForm())
-    if not form.validate_on_submit():
-        return invalid("meetings/minutes.html", **_minutes_ctx(item, MinutesForm(obj=item), form))
-    service.add_action(item, current_user, what=form.what.data, assignee_id=form.assignee_id.data,
-                       assignee_name=form.assignee_name.data, due=form.due.data, form_token=form.form_token.data)
-    return after_change(None, url_for("meetings.minutes", item_id=item.id), _("The action item is added."))
 
 
 @bp.route("/<int:meeting_id>/godkjenn", methods=["POST"])

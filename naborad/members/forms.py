@@ -1,10 +1,10 @@
 """Forms for member administration."""
 from flask_babel import lazy_gettext as _l
-from ..forms import BaseForm, empty_to_none, lower_strip
 from wtforms import EmailField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, Length, Optional
 
+from ..forms import BaseForm, empty_to_none, lower_strip
 
 ROLE_CHOICES = [
     SelectChoice("resident", _l("Resident")),

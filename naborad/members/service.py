@@ -11,8 +11,8 @@ from datetime import timedelta
 from flask import url_for
 from sqlalchemy import select
 
-from ..auth.sessions import end_all_sessions
 from ..auth.service import RESET_VALID
+from ..auth.sessions import end_all_sessions
 from ..errors import NotAllowed  # noqa: F401  (re-exported for the views and the CLI)
 from ..extensions import db
 from ..forms import create_once

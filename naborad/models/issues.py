@@ -8,7 +8,8 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, enum_column as _enum, utcnow
+from .base import UTCDateTime, utcnow
+from .base import enum_column as _enum
 from .core import User
 
 

@@ -6,8 +6,22 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..mail import queue_mail
-from ..models import (ActionItem, Event, Meeting, MeetingResponse, MeetingStatus, Notification, PreMeeting,
-                      PreMeetingResponse, ReminderSent, RsvpAnswer, Signup, SignupStatus, User, utcnow)
+from ..models import (
+    ActionItem,
+    Event,
+    Meeting,
+    MeetingResponse,
+    MeetingStatus,
+    Notification,
+    PreMeeting,
+    PreMeetingResponse,
+    ReminderSent,
+    RsvpAnswer,
+    Signup,
+    SignupStatus,
+    User,
+    utcnow,
+)
 from .service import DIGEST, notify, readable
 
 

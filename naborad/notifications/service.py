@@ -11,16 +11,40 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from ..access import (PREMEETING, STAFF, in_premeeting, is_moderator, is_staff, visible_action_items, visible_events,
-                      visible_issues, visible_meetings, visible_premeetings, visible_reports)
+from ..access import (
+    PREMEETING,
+    STAFF,
+    in_premeeting,
+    is_moderator,
+    is_staff,
+    visible_action_items,
+    visible_events,
+    visible_issues,
+    visible_meetings,
+    visible_premeetings,
+    visible_reports,
+)
 from ..extensions import db
 from ..i18n import datetime_filter
 from ..mail import queue_mail
-from ..models import (ActionItem, AgendaItem, Event, Issue, Meeting, Notification, NotificationSetting, PreMeeting,
-                      Role, SituationReport, User, utcnow)
+from ..models import (
+    ActionItem,
+    AgendaItem,
+    Event,
+    Issue,
+    Meeting,
+    Notification,
+    NotificationSetting,
+    PreMeeting,
+    Role,
+    SituationReport,
+    User,
+    utcnow,
+)
 from .targets import target_url
 
 INSTANT, DIGEST, OFF = "instant", "digest", "off"

@@ -1,6 +1,7 @@
 """The notification list, the unread badge, mail settings and the personal calendar feed."""
 from flask import Response, abort, current_app, flash, make_response, request, session, url_for
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -12,8 +13,16 @@ from ..models import CalendarFeed, Notification, NotificationSetting, User, User
 from ..tokens import new_token, sha256
 from . import bp
 from .calendar_feed import build_feed
-from .service import MAIL_WORDING, MODES, NAMED, kinds_for, mark_all_read, names_premeeting_in_mail, readable, \
-    set_mail_wording
+from .service import (
+    MAIL_WORDING,
+    MODES,
+    NAMED,
+    kinds_for,
+    mark_all_read,
+    names_premeeting_in_mail,
+    readable,
+    set_mail_wording,
+)
 from .targets import target_url
 
 PER_PAGE = 50

@@ -3,11 +3,20 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from ..i18n import OSLO
 from ..extensions import db
-from ..models import (AgendaItem, ItemState, Meeting, MeetingStatus, PreItemState, PreMeeting, PreMeetingComment,
-                      PreMeetingItem, PreMeetingResponse, utcnow)
-
+from ..i18n import OSLO
+from ..models import (
+    AgendaItem,
+    ItemState,
+    Meeting,
+    MeetingStatus,
+    PreItemState,
+    PreMeeting,
+    PreMeetingComment,
+    PreMeetingItem,
+    PreMeetingResponse,
+    utcnow,
+)
 
 
 def load_demo(users: dict) -> None:

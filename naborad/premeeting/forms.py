@@ -1,9 +1,9 @@
 """Forms for the residents' pre-meeting."""
 from flask_babel import lazy_gettext as _l
-from ..forms import BaseForm, LocalDateTimeField, empty_to_none, strip, with_token
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..forms import BaseForm, LocalDateTimeField, empty_to_none, strip, with_token
 from ..search import parse_id
 
 

@@ -18,11 +18,10 @@ tests/test_premeeting_boundary.py checks that. Every function here commits.
 from __future__ import annotations
 
 from ..extensions import db
+from ..forms import create_once
 from ..models import AgendaItem, PreMeetingItem, next_open_meeting
 from ..models.meetings import refresh_search_text
-from ..forms import create_once
 from .service import NotAllowed, council_item_for, is_frozen
-
 
 # -- 1. the summary -----------------------------------------------------------------------
 

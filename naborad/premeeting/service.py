@@ -13,16 +13,31 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..access import (is_staff, published_agenda_items, visible_agenda_items, visible_premeeting_items,
-                      visible_premeetings)
+from ..access import (
+    is_staff,
+    published_agenda_items,
+    visible_agenda_items,
+    visible_premeeting_items,
+    visible_premeetings,
+)
 from ..errors import NotAllowed  # noqa: F401  (re-exported for the views and the CLI)
 from ..extensions import db
-from ..forms import move_in_order
-from ..models import (STILL_UPCOMING, AgendaItem, ItemState, Meeting, MeetingStatus, PreItemState, PreMeeting,
-                      PreMeetingComment, PreMeetingItem, PreMeetingResponse, Role, utcnow)
+from ..forms import create_once, move_in_order
+from ..models import (
+    STILL_UPCOMING,
+    AgendaItem,
+    ItemState,
+    Meeting,
+    MeetingStatus,
+    PreItemState,
+    PreMeeting,
+    PreMeetingComment,
+    PreMeetingItem,
+    PreMeetingResponse,
+    Role,
+    utcnow,
+)
 from ..notifications.service import active_members, notify
-from ..forms import create_once
-
 
 # -- reading --------------------------------------------------------------------------
 

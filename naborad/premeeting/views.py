@@ -1,12 +1,21 @@
 """The residents' pre-meeting over HTTP: its pages and forms. The rules are in service.py; what leaves
 the room goes through outflows.py."""
 from flask import request, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from ..access import (PREMEETING, STAFF, allow, get_premeeting_comment_or_404, get_premeeting_item_or_404,
-                      get_premeeting_or_404, is_staff, require)
+from ..access import (
+    PREMEETING,
+    STAFF,
+    allow,
+    get_premeeting_comment_or_404,
+    get_premeeting_item_or_404,
+    get_premeeting_or_404,
+    is_staff,
+    require,
+)
 from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, render
 from ..i18n import datetime_filter

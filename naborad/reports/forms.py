@@ -1,10 +1,10 @@
 """Forms for situation reports."""
 from flask_babel import lazy_gettext as _l
-from ..forms import BaseForm, LocalDateTimeField, empty_to_none, not_in_future, strip
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..forms import BaseForm, LocalDateTimeField, empty_to_none, not_in_future, strip
 from ..labels import report_category_label, report_contact_way_label
 from ..models import ContactWay, ReportCategory
 
