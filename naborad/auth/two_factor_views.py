@@ -89,9 +89,15 @@ def two_factor():
         return _page(user)
     if second_factor.unconfirmed(user) is None:  # confirmed in another tab, or never started
         return redirect_to(url_for("auth.two_factor", next=_next()))
+    return _codes_for_an_app_code(user, second_factor.confirm_enrolment)
+
+
+def _codes_for_an_app_code(user, check_code):
+    """A code from the app, checked by `check_code` (throttled): new recovery codes shown once, or the page
+    again with the error (422, or 429 after too many wrong codes)."""
     form = AppCodeForm()
     if form.validate_on_submit():
-        check = second_factor.confirm_enrolment(user, form.code.data, client_ip())
+        check = check_code(user, form.code.data, client_ip())
         if check.wait:
             return _too_many(check.wait, form.code, lambda status: _page(user, status, code_form=form))
         if check.ok:
@@ -115,15 +121,7 @@ def two_factor_new_codes():
     user = current_user._get_current_object()
     if not second_factor.enrolled(user):
         return redirect_to(url_for("auth.two_factor"))
-    form = AppCodeForm()
-    if form.validate_on_submit():
-        check = second_factor.renew_recovery_codes(user, form.code.data, client_ip())
-        if check.wait:
-            return _too_many(check.wait, form.code, lambda status: _page(user, status, code_form=form))
-        if check.ok:
-            return _codes_page(check.codes)
-        _wrong(form.code)
-    return _page(user, status=422, code_form=form)
+    return _codes_for_an_app_code(user, second_factor.renew_recovery_codes)
 
 
 @bp.route("/profil/to-trinn/av", methods=["POST"])

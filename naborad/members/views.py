@@ -76,10 +76,7 @@ def change_role(user_id):
 @allow(STAFF)
 def deactivate(user_id):
     member = get_member_or_404(user_id)
-    try:
-        service.deactivate(member, by=current_user)
-    except service.NotAllowed:
-        abort(403)
+    service.deactivate(member, by=current_user)  # NotAllowed answers 403
     flash(_("%(name)s is deactivated and logged out everywhere.", name=member.display_name), "success")
     return redirect_to(url_for("members.show", user_id=member.id))
 
@@ -98,10 +95,7 @@ def reactivate(user_id):
 def toggle_rep(user_id):
     """Mark a resident as a residents' representative; other members see a badge by the name."""
     member = get_member_or_404(user_id)
-    try:
-        service.toggle_residents_rep(member, by=current_user)
-    except service.NotAllowed:
-        abort(403)
+    service.toggle_residents_rep(member, by=current_user)  # NotAllowed answers 403
     return redirect_to(url_for("members.show", user_id=member.id))
 
 
@@ -173,10 +167,7 @@ def withdraw_invitation(invitation_id):
 def renew_invitation(invitation_id):
     """A new code (the old one stops working) and 14 more days."""
     invitation = get_invitation_or_404(invitation_id)
-    try:
-        code = service.renew_invitation(invitation, by=current_user)
-    except service.NotAllowed:
-        abort(403)
+    code = service.renew_invitation(invitation, by=current_user)  # NotAllowed answers 403
     _remember_printable(invitation, code)
     flash(_("The invitation has a new code; the old one no longer works."), "success")
     return redirect_to(url_for("members.invitation", invitation_id=invitation.id))
