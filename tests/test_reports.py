@@ -458,3 +458,15 @@ def test_expired_csrf_token_rerenders_the_report_form_with_what_was_typed(app, c
     assert response.status_code == 422
     assert "Teksten min" in response.get_data(as_text=True)
     assert count(SituationReport) == 0
+
+
+def test_the_queue_lists_an_acknowledged_report_with_when_it_was_seen(client, login_as, make_user):
+    reporter = make_user(Role.NEIGHBOUR)
+    staff = login_as(Role.STAFF)
+    report = SituationReport(category="noise", text="x", reporter_id=reporter.id, acknowledged_at=utcnow(),
+                             acknowledged_by_id=staff.id, status="acknowledged")
+    db.session.add(report)
+    db.session.commit()
+    html = client.get("/meld-fra/ko").get_data(as_text=True)
+    acknowledged = html.split('id="queue-acknowledged"')[1].split("</ul>")[0]
+    assert f"/meld-fra/{report.id}" in acknowledged and "sett" in acknowledged
