@@ -81,7 +81,7 @@ def acknowledge(report_id):
     report = get_report_or_404(report_id)
     changed = service.acknowledge(report, current_user)
     return after_change("reports/_handling.html", _report_url(report),
-                        changed and _("Marked as seen: the reporter sees that you are on it."), **_handling_ctx(report))
+                        changed and _("Marked as seen: the reporter sees that you are on it."), context=lambda: _handling_ctx(report))
 
 
 @bp.route("/<int:report_id>/varsel-sett", methods=["POST"])
@@ -91,7 +91,7 @@ def mark_seen(report_id):
     report = get_report_or_404(report_id)
     changed = service.alert_seen(report, current_user)
     return after_change("reports/_handling.html", _report_url(report),
-                        changed and _("Removed from your new reports."), **_handling_ctx(report))
+                        changed and _("Removed from your new reports."), context=lambda: _handling_ctx(report))
 
 
 @bp.route("/<int:report_id>/svar", methods=["POST"])
@@ -103,7 +103,7 @@ def respond(report_id):
         return invalid("reports/show.html", "reports/_handling.html", **_handling_ctx(report, respond_form=form))
     service.respond(report, current_user, form.response.data)
     return after_change("reports/_handling.html", _report_url(report), _("The answer is saved; the reporter sees it."),
-                        **_handling_ctx(report))
+                        context=lambda: _handling_ctx(report))
 
 
 @bp.route("/<int:report_id>/lukk", methods=["POST"])
@@ -115,7 +115,7 @@ def close(report_id):
         return invalid("reports/show.html", "reports/_handling.html", **_handling_ctx(report, close_form=form))
     changed = service.close(report, current_user, form.outcome.data)
     return after_change("reports/_handling.html", _report_url(report), changed and _("The report is closed."),
-                        **_handling_ctx(report))
+                        context=lambda: _handling_ctx(report))
 
 
 # -- staff queue --------------------------------------------------------------------
