@@ -85,9 +85,11 @@ test-postgres: install-dev translations
 	else echo "NOTE: PostgreSQL does not answer at $(PG_URL): the PostgreSQL run is skipped." \
 	  "Start it (or set PG_URL=...) and run 'make test-postgres'."; fi
 
-# PNGs of the main pages for each role, phone and laptop, into docs/screenshots/ (git-ignored).
+# PNGs of the main pages for each role, phone and laptop, and of every journey's steps on a 390 px phone,
+# into docs/screenshots/ (git-ignored).
 screenshots: install-dev translations browser
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest tests/e2e/test_screenshots.py -m screenshots -q
+	NABORAD_SCREENSHOTS=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest tests/e2e -m e2e -k "journey and not 320" -q
 	@echo "Screenshots in docs/screenshots/"
 
 # Queries, time and size of the main pages with a small and a large council, side by side.

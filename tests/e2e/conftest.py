@@ -1,6 +1,9 @@
 """Browser fixtures: a live server with the demo council, phone and laptop pages, and check_page()."""
 import os
+import re
+import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -61,39 +64,68 @@ def pytest_collection_modifyitems(config, items):
             items[:] = [item for item in items if not item.get_closest_marker("screenshots")]
 
 
+LIVE_CONFIG = {
+    "TESTING": True,
+    "WTF_CSRF_ENABLED": True,  # the browser carries real tokens
+    "ARGON2_TIME_COST": 1,
+    "ARGON2_MEMORY_COST": 8,
+    "ARGON2_PARALLELISM": 1,
+    "RATELIMIT_STORAGE_URL": "memory://",
+    "TWO_FACTOR_REQUIRED": False,  # the demo council, as `make run` serves it
+    "SEND_FILE_MAX_AGE_DEFAULT": 3600,  # the browser keeps app.css and the scripts: a faster walk
+    "JINJA_STRICT": True,  # an undefined template variable is a 500, not a silent gap
+}
+
+
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The app on a free port of 127.0.0.1, with its own SQLite file holding the demo council."""
-    db_file = tmp_path_factory.mktemp("e2e-db") / "e2e.sqlite3"
-    config = {
-        "TESTING": True,
-        "DATABASE_URL": f"sqlite:///{db_file}",
-        "WTF_CSRF_ENABLED": True,  # the browser carries real tokens
-        "ARGON2_TIME_COST": 1,
-        "ARGON2_MEMORY_COST": 8,
-        "ARGON2_PARALLELISM": 1,
-        "RATELIMIT_STORAGE_URL": "memory://",
-        "TWO_FACTOR_REQUIRED": False,  # the demo council, as `make run` serves it
-        "SEND_FILE_MAX_AGE_DEFAULT": 3600,  # the browser keeps app.css and the scripts: a faster walk
-        "JINJA_STRICT": True,  # an undefined template variable is a 500, not a silent gap
-    }
+def demo_database(tmp_path_factory) -> Path:
+    """An SQLite file built by the real migrations and holding the demo council; servers run on copies."""
+    db_file = tmp_path_factory.mktemp("e2e-template") / "demo.sqlite3"
+    app = create_app({**LIVE_CONFIG, "DATABASE_URL": f"sqlite:///{db_file}"})
+    with app.app_context():
+        upgrade()
+        load_demo_data(DEMO_PASSWORD)
+        db.session.remove()
+        db.engine.dispose()  # the last connection closed: the WAL is folded into the file
+    return db_file
+
+
+@contextmanager
+def serve(db_file: Path):
+    """The app on a free port of 127.0.0.1 over `db_file`, for as long as the block runs."""
     # The port is known only once the socket is bound; BASE_URL (printed invitation links) needs it.
     server = make_server("127.0.0.1", 0, None, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
-    app = create_app({**config, "BASE_URL": url})
-    with app.app_context():
-        upgrade()  # the real migrations build the schema
-        load_demo_data(DEMO_PASSWORD)
-        db.session.remove()
+    app = create_app({**LIVE_CONFIG, "DATABASE_URL": f"sqlite:///{db_file}", "BASE_URL": url})
     server.app = app
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
-    yield SimpleNamespace(url=url, app=app)
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.engine.dispose()
+    try:
+        yield SimpleNamespace(url=url, app=app)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_database, tmp_path_factory):
+    """The demo council for the whole session (the walk and the feature tests share it)."""
+    db_file = tmp_path_factory.mktemp("e2e-db") / "e2e.sqlite3"
+    shutil.copyfile(demo_database, db_file)
+    with serve(db_file) as server:
+        yield server
+
+
+@pytest.fixture
+def fresh_server(demo_database, tmp_path):
+    """A demo council of this test's own (a journey changes what it walks through)."""
+    db_file = tmp_path / "journey.sqlite3"
+    shutil.copyfile(demo_database, db_file)
+    with serve(db_file) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -153,6 +185,21 @@ def _open_page(new_context, device: dict, js: bool):
     return page
 
 
+# The browser logs every non-2xx answer as "Failed to load resource"; the test asserts the 4xx it meant.
+_EXPECTED_4XX = re.compile(r"^Failed to load resource: the server responded with a status of 4\d\d ")
+
+
+def console_problems(pages) -> list[str]:
+    """Console errors the pages logged that no check_page took: anything but an answered 4xx (a 422 form)."""
+    problems = []
+    for page in pages:
+        log = _logs.pop(page, None)
+        if log:
+            problems.extend(f"console {kind}: {text} ({where})" for kind, text, where in log.errors
+                            if not _EXPECTED_4XX.match(text))
+    return problems
+
+
 def _pages(new_context, device: dict):
     pages = []
 
@@ -160,8 +207,9 @@ def _pages(new_context, device: dict):
         pages.append(_open_page(new_context, device, js))
         return pages[-1]
     yield open_
-    for page in pages:
-        _logs.pop(page, None)
+    # A console error at any step (an htmx swap's CSP violation, a script error) fails the test.
+    problems = console_problems(pages)
+    assert not problems, "console errors during the test:\n" + "\n".join(problems)
 
 
 @pytest.fixture(scope="session")
@@ -181,6 +229,13 @@ def session_page(browser, browser_context_args):
         for page in context.pages:
             _logs.pop(page, None)
         context.close()
+
+
+@pytest.fixture
+def journey(request, fresh_server, browser, browser_context_args, handset):
+    """A journey on a demo council of its own, on `handset` (ON_PHONES in tests/e2e/journey.py)."""
+    from .journey import journey_fixture  # cycle: journey.py builds on this module's pages and logs
+    yield from journey_fixture(request, fresh_server, browser, browser_context_args, handset)
 
 
 @pytest.fixture

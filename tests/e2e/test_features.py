@@ -6,7 +6,6 @@ The live server is shared by the whole session, so every test makes or picks its
 texts that carry a uuid; nothing here depends on another test's order or leftovers.
 """
 import re
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -17,6 +16,14 @@ from naborad.extensions import db
 from naborad.models import Event, Issue, IssueCategory, User, search_key, utcnow
 
 from .conftest import DEMO_PASSWORD, check_page
+from .steps import (
+    expect_same_document,
+    mark_document,
+    tab_to,
+    track_posts,
+    unique,
+    wait_for_answers,
+)
 
 JS = pytest.mark.parametrize("js", [True, False], ids=["with-js", "without-js"])
 
@@ -29,10 +36,6 @@ pytestmark = pytest.mark.filterwarnings(
 
 # -- helpers --------------------------------------------------------------------------------------
 
-def unique(prefix: str) -> str:
-    return f"{prefix} {uuid.uuid4().hex[:12]}"
-
-
 def log_in(page, login: str) -> None:
     """Log in through the form (the login page itself is checked by test_join_and_login)."""
     page.goto("/logg-inn")
@@ -41,15 +44,6 @@ def log_in(page, login: str) -> None:
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state("load")
     expect(page.locator("#login")).to_have_count(0)
-
-
-def mark_document(page) -> None:
-    """Put a marker on the current document; it survives htmx swaps but not a page load."""
-    page.evaluate("window.__no_page_load = true")
-
-
-def expect_same_document(page) -> None:
-    assert page.evaluate("window.__no_page_load === true"), "the page was loaded again"
 
 
 def in_demo_db(live_server, make):
@@ -62,46 +56,6 @@ def in_demo_db(live_server, make):
         row_id = row.id
         db.session.remove()
     return row_id
-
-
-def track_posts(page, path: str) -> dict:
-    """Count the POSTs to `path` that the page sends and the ones answered."""
-    posts = {"sent": 0, "answered": 0}
-
-    def sent(request):
-        if request.method == "POST" and request.url.endswith(path):
-            posts["sent"] += 1
-
-    def answered(request):
-        if request.method == "POST" and request.url.endswith(path):
-            posts["answered"] += 1
-    page.on("request", sent)
-    page.on("requestfinished", answered)
-    page.on("requestfailed", answered)
-    return posts
-
-
-def wait_for_answers(page, posts: dict, timeout_ms: int = 5_000) -> None:
-    for _ in range(timeout_ms // 50):
-        if posts["sent"] and posts["answered"] == posts["sent"]:
-            page.wait_for_timeout(100)  # let the page swap the last answer in
-            return
-        page.wait_for_timeout(50)
-    raise AssertionError(f"POSTs not all answered: {posts}")
-
-
-def focused_matches(page, selector: str) -> bool:
-    return page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector)
-
-
-def tab_to(page, selector: str, *, backwards: bool = False, limit: int = 300) -> None:
-    """Press Tab (or Shift+Tab) until the focused element matches `selector`."""
-    key = "Shift+Tab" if backwards else "Tab"
-    for _ in range(limit):
-        if focused_matches(page, selector):
-            return
-        page.keyboard.press(key)
-    raise AssertionError(f"{limit} presses of {key} never reached {selector}")
 
 
 # -- issue 4: a reply in a thread ---------------------------------------------------------------
