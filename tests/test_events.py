@@ -898,3 +898,10 @@ def test_service_edit_refuses_fewer_places_than_taken_and_tells_the_others(app, 
     service.update_event(event, details_of(event, capacity=3), by=chair)
     assert all(s.status == SignupStatus.CONFIRMED for s in signups(event.id))
     assert notified("event_promoted", event) == [waiting.id] and notified("event_changed", event) == [coming.id]
+
+
+def test_the_description_hint_says_what_you_can_write_not_markdown(client, login_as):
+    """Issue 15, item 12: no "Markdown" in a hint; the hint says what you can write."""
+    login_as(Role.STAFF)
+    html = client.get("/arrangementer/nytt").data.decode()
+    assert "Markdown" not in html and "**fet**" in html and "en liste" in html

@@ -384,3 +384,10 @@ def test_a_long_thread_opens_with_its_latest_replies_and_shows_all_on_request(cl
     assert f"/saker/{issue.id}?alle=1" in html
     html = client.get(f"/saker/{issue.id}?alle=1").get_data(as_text=True)
     assert "Svar nr 000" in html and "Svar nr 129" in html
+
+
+def test_the_text_hint_says_what_you_can_write_not_markdown(client, login_as):
+    """Issue 15, item 12: "You can use Markdown" means nothing to most members; say what works instead."""
+    login_as(Role.NEIGHBOUR)
+    html = client.get("/saker/ny").data.decode()
+    assert "Markdown" not in html and "**fet**" in html and "*kursiv*" in html and "[ordene](https://…)" in html
