@@ -232,6 +232,9 @@ CASES = {
     "premeeting/_rsvp.html": lambda w: (w.client("resident").post(f"/beboermote/{w.premeeting.id}/svar",
                                                                   data={"coming": "yes"}, headers=HX),
                                         ['id="pm-rsvp"', 'aria-pressed="true"']),
+    "reports/_progress.html": lambda w: (w.client("resident").get(f"/meld-fra/{w.report.id}/status",
+                                                                          headers=HX),
+                                         ['id="report-progress"', 'id="report-state"', 'id="report-handling"']),
     "reports/_handling.html": lambda w: (w.client("staff").post(f"/meld-fra/{w.report.id}/sett", headers=HX),
                                          ['id="report-handling"', 'id="acknowledged"']),
 }
@@ -245,6 +248,7 @@ ROOTS = {
     "meetings/_decision_list.html": "decision-list", "meetings/_rsvp.html": "rsvp",
     "meetings/_screen_agenda.html": "screen-agenda", "notifications/_badge.html": "varsler",
     "premeeting/_rsvp.html": "pm-rsvp", "reports/_handling.html": "report-handling",
+    "reports/_progress.html": "report-progress",
 }
 
 
