@@ -220,6 +220,16 @@ def test_reply_with_htmx_returns_fresh_form_and_the_new_reply(client, login_as, 
     assert "Med htmx" not in form_part  # the form is cleared
 
 
+def test_a_reply_with_htmx_also_updates_the_follow_button(client, login_as, make_issue):
+    """A reply makes its writer follow the issue; the "Follow the issue" button must not stay behind (issue 15)."""
+    login_as(Role.NEIGHBOUR)
+    issue = make_issue()
+    assert "Følg saken" in client.get(f"/saker/{issue.id}").data.decode()
+    html = client.post(f"/saker/{issue.id}/svar", data={"body": "Enig", "form_token": "r3"}, headers=HX).data.decode()
+    follow = html[html.index('<hx-partial hx-target="#follow" hx-swap="outerHTML">'):]
+    assert 'id="follow"' in follow and "Du følger denne saken" in follow and "Slutt å følge" in follow
+
+
 def test_invalid_reply_is_422_with_the_form_fragment(client, login_as, make_issue):
     login_as(Role.RESIDENT)
     issue = make_issue()

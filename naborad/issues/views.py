@@ -109,7 +109,7 @@ def reply(issue_id):
                                     post_anyway=_post_anyway(form))
         if posted.row is not None:
             return after_change("issues/_reply_posted.html", _reply_url(issue, posted.row), issue=issue,
-                                reply=posted.row, reply_form=_fresh_reply_form(), findings=())
+                                reply=posted.row, reply_form=_fresh_reply_form(), findings=(), following=True)
         findings = posted.findings
     # The wording prompt (findings) brings the form back with a question, not an error: 200.
     return invalid("issues/show.html", "issues/_reply_form.html", status=200 if findings else 422, issue=issue,
