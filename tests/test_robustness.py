@@ -14,10 +14,6 @@ FIELDS = ["title", "body", "text", "why", "reason", "place", "name", "q", "email
           "outcome", "slots", "advice", "situation", "hours", "position", "lang", "next", "locale", "issue_id",
           "video_url", "max_guests", "show_name", "post_anyway", "confirm", "include_premeetings", "side", "person"]
 
-# A real server refuses a request line over a few KB (gunicorn: 4094 bytes) before the app sees it, so GET
-# requests carry each nasty value cut to this many characters; POST bodies carry them whole.
-GET_VALUE_CHARS = 40
-
 NASTY = ["\x00", "x\x00y\x1b", "ä" * 5000, "-1", "99999999999999999999", "2026-02-30T25:61", "' OR 1=1 --",
          "<script>alert(1)</script>", "%", "../../etc/passwd", " ", "NaN"]
 
@@ -29,14 +25,13 @@ def test_no_endpoint_answers_500_to_bad_input(client, make_user, samples, role, 
     log_in(client, user.username)
     # Every field gets a nasty value; the two passes give each field a different one.
     data = {field: NASTY[(n + shift) % len(NASTY)] for n, field in enumerate(FIELDS)}
-    query = {field: value[:GET_VALUE_CHARS] for field, value in data.items()}
     failures = []
     for (endpoint, method), (path, *_) in MATRIX.items():
         if endpoint in ("auth.logout", "static"):
             continue
         url = path.format(**samples)
         response = client.open(url, method=method, data=data if method == "POST" else None,
-                               query_string=query if method == "GET" else None)
+                               query_string=data if method == "GET" else None)
         if response.status_code >= 500:
             failures.append(f"{method} {url}: {response.status_code}")
         response.close()

@@ -291,36 +291,23 @@ def check_page(page, status: int = 200, *, axe: bool = True) -> None:
         if results.violations_count:
             problems.append("axe-core WCAG 2.1 A/AA violations:\n" + _describe_axe(results.response["violations"]))
 
-    facts = page.evaluate(_PAGE_FACTS)
-    if facts["h1"] != 1:
-        problems.append(f"{facts['h1']} h1 elements, expected exactly 1")
-    if facts["main"] != 1:
-        problems.append(f"{facts['main']} main landmarks, expected exactly 1")
-    problems.extend(_overflow_problems(page, facts))
+    h1_count = page.locator("h1").count()
+    if h1_count != 1:
+        problems.append(f"{h1_count} h1 elements, expected exactly 1")
+
+    main_count = page.get_by_role("main").count()
+    if main_count != 1:
+        problems.append(f"{main_count} main landmarks, expected exactly 1")
+
+    problems.extend(_overflow_problems(page))
 
     # A skip link bypasses blocks repeated on every page (WCAG 2.4.1): a page without a site header or
     # navigation (the printable contact card) has none to bypass.
-    if facts["main"] == 1 and facts["bypassable"]:
-        problems.extend(_skip_link_problems(page, facts))
+    if main_count == 1 and page.locator("header, nav, [role=banner], [role=navigation]").count():
+        problems.extend(_skip_link_problems(page))
 
     assert not problems, f"{url}:\n" + "\n".join(f"- {p}" for p in problems)
 
-
-# What check_page asks of the DOM, in one round trip to the browser (the walk asks it of every page).
-_PAGE_FACTS = """() => {
-    const main = document.querySelectorAll('main, [role=main]');
-    const first = document.querySelector('a[href], button, input:not([type=hidden]), select, textarea, '
-                                         + 'summary, [tabindex]:not([tabindex="-1"])');
-    return {
-        h1: document.querySelectorAll('h1').length,
-        main: main.length,
-        mainId: main.length ? main[0].id : null,
-        bypassable: !!document.querySelector('header, nav, [role=banner], [role=navigation]'),
-        first: first ? {href: first.getAttribute('href'), cls: first.className} : null,
-        scrollWidth: document.documentElement.scrollWidth,
-        innerWidth: window.innerWidth,
-    };
-}"""
 
 _WIDEST = """() => [...document.querySelectorAll('body *')]
     .filter(el => el.getBoundingClientRect().right > innerWidth + 1 && el.getBoundingClientRect().width > 0)
@@ -328,12 +315,10 @@ _WIDEST = """() => [...document.querySelectorAll('body *')]
                      + (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : ''))"""
 
 
-def _overflow_problems(page, facts: dict | None = None) -> list[str]:
+def _overflow_problems(page) -> list[str]:
     # A mobile browser widens the layout viewport (innerWidth) to fit too-wide content, so compare with
     # the device's own width as well.
-    if facts is None:
-        facts = page.evaluate("() => ({scrollWidth: document.documentElement.scrollWidth, innerWidth})")
-    scroll_width, inner_width = facts["scrollWidth"], facts["innerWidth"]
+    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     limit = min(inner_width, page.viewport_size["width"])
     if scroll_width > limit:
         return [f"horizontal scroll: scrollWidth {scroll_width} > {limit} "
@@ -352,28 +337,25 @@ def check_reflow(page) -> None:
     assert not problems, f"{page.url}:\n" + "\n".join(f"- {p}" for p in problems)
 
 
-# Focus the skip link (the first focusable element) and tell whether it shows itself.
-_FOCUS_SKIP_LINK = """() => {
-    const skip = document.querySelector('a[href], button, input:not([type=hidden]), select, textarea, '
-                                        + 'summary, [tabindex]:not([tabindex="-1"])');
-    skip.focus();
-    const box = skip.getBoundingClientRect();
-    return {y: box.top, height: box.height, focused: document.activeElement === skip};
-}"""
-
-
-def _skip_link_problems(page, facts: dict) -> list[str]:
+def _skip_link_problems(page) -> list[str]:
     # The skip link must be the first thing Tab reaches, show itself when focused, and move focus to main.
-    main_id, first = facts["mainId"], facts["first"]
+    first = page.evaluate("""() => {
+        const el = document.querySelector('a[href], button, input:not([type=hidden]), select, textarea, '
+                                          + 'summary, [tabindex]:not([tabindex="-1"])');
+        return el ? {href: el.getAttribute('href'), cls: el.className} : null;
+    }""")
+    main_id = page.get_by_role("main").get_attribute("id")
     if not first or not main_id or first["href"] != f"#{main_id}":
         return [f"the first focusable element is {first}, not a skip link to #{main_id}"]
-    box = page.evaluate(_FOCUS_SKIP_LINK)
-    if not box["focused"] or box["y"] < 0 or box["height"] < 1:
+    skip = page.locator(f'a[href="#{main_id}"]').first
+    skip.focus()
+    box = skip.bounding_box()
+    if not box or box["y"] < 0 or box["height"] < 1:
         return [f"the focused skip link is not visible (box {box})"]
     url_before = page.url
-    page.keyboard.press("Enter")
+    skip.press("Enter")
     try:
-        expect(page.locator("main, [role=main]")).to_be_focused(timeout=2_000)
+        expect(page.get_by_role("main")).to_be_focused(timeout=2_000)
     except AssertionError:
         return ["the skip link does not move focus to main"]
     finally:
