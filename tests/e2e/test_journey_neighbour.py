@@ -109,6 +109,7 @@ def test_a_neighbour_finds_replies_signs_up_and_follows_a_report(journey):
     expect(page.locator("#cancel-signup-button")).to_be_hidden()
     page.locator("#cancel-signup-open").click()
     expect(page.locator("#cancel-signup-warning")).to_contain_text("Arrangementet er fullt")
+    page.locator("#cancel-signup-button").scroll_into_view_if_needed()
     journey.shot(page, "cancel-confirm")
     page.locator("#cancel-signup-button").click()
     expect(page.locator("#signup-status")).to_have_attribute("data-status", "none")
