@@ -68,6 +68,7 @@ def defaults(instance_path: str) -> dict:
         "RESET_REQUEST_LIMIT": "10 per minute",
         # Situation reports per member (not per address: the residents share the facility's).
         "REPORT_LIMIT": "20 per hour",
+        "REPORT_POLL_SECONDS": 10,  # how often the reporter's open report asks for news from the staff
         "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session
         "WTF_CSRF_CHECK_DEFAULT": False,  # checked in naborad.security, see there
         "WTF_CSRF_ENABLED": True,

@@ -1,17 +1,44 @@
 """Search that matches Norwegian letters case-insensitively on SQLite and PostgreSQL alike.
 
-SQLite's lower() folds ASCII only, so searchable text is case-folded in Python
-into a `search_text` column (see models.search_key), and the query is folded the same way.
+SQLite's lower() folds ASCII only, so searchable text is folded in Python into a `search_text` column
+(see models.search_key: case, æ/ø/å -> ae/o/a, accents), and the query is folded the same way. A word typed
+with the alternatives "aa" (å) or "oe" (ø) also matches its folded spelling.
 """
+from collections.abc import Callable
+
+from sqlalchemy import or_
+
 from .models import search_key
 
 
-def words_like(column, query: str | None, max_words: int = 8):
-    """One LIKE condition per word of the query, all of which must match."""
+def word_variants(word: str) -> list[str]:
+    """A folded query word and its readings with "aa" as å and "oe" as ø ("soeppel" -> "soppel")."""
+    variants = [word]
+    for typed, folded in (("aa", "a"), ("oe", "o")):
+        variants += [v.replace(typed, folded) for v in variants if typed in v]
+    return list(dict.fromkeys(variants))
+
+
+def _like(column, text: str):
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(f"%{escaped}%", escape="\\")
+
+
+def words_like(column, query: str | None, max_words: int = 8, also: Callable | None = None,
+               folded: bool = True):
+    """One condition per word of the query, all of which must match: the word (or one of its variants)
+    in the folded `column`, or `also(word)` when given (e.g. the word names the issue's category).
+
+    `folded=False` is for a plain text column (not built by search_key): the query is only case-folded.
+    """
     conditions = []
-    for word in search_key(query).split()[:max_words]:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(column.like(f"%{escaped}%", escape="\\"))
+    words = search_key(query).split() if folded else (query or "").casefold().split()
+    for word in words[:max_words]:
+        options = [_like(column, v) for v in (word_variants(word) if folded else [word])]
+        extra = also(word) if also else None
+        if extra is not None:
+            options.append(extra)
+        conditions.append(or_(*options) if len(options) > 1 else options[0])
     return conditions
 
 

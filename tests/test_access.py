@@ -216,6 +216,7 @@ MATRIX = {
     ("reports.mine", "GET"): ("/meld-fra/mine", MEMBERS, OK200),
     # Someone else's report (the sample's reporter is nobody visiting): staff only, 404 for the rest.
     ("reports.show", "GET"): ("/meld-fra/{report}", STAFF, OK200),
+    ("reports.progress", "GET"): ("/meld-fra/{report}/status", STAFF, OK200),
     ("reports.acknowledge", "POST"): ("/meld-fra/{report}/sett", STAFF, OK303_SWAP),
     ("reports.mark_seen", "POST"): ("/meld-fra/{report}/varsel-sett", STAFF, OK303_SWAP),
     ("reports.respond", "POST"): ("/meld-fra/{report}/svar", STAFF, OK422),

@@ -283,6 +283,55 @@ def test_member_changes_guests_and_cancels(client, login_as, make_event):
     assert client.post(f"/arrangementer/{event.id}/avmelding").status_code == 303  # a second click: same answer
 
 
+def _attendees_partial(html):
+    """The out-of-band "Who is coming" region of an htmx answer (None if the answer has none)."""
+    start = html.find('<hx-partial hx-target="#attendees" hx-swap="outerHTML">')
+    return html[start:html.index("</hx-partial>", start)] if start >= 0 else None
+
+
+def test_sign_up_change_and_cancel_update_who_is_coming_out_of_band(client, login_as, make_event):
+    """Issue 15, item 7: after signing up with htmx, "Who is coming" still said nobody had signed up."""
+    login_as(Role.NEIGHBOUR, display_name="Nina Nabo")
+    event = make_event(capacity=10, show_participants=True)
+    html = client.post(f"/arrangementer/{event.id}/pamelding", data={"guests": "1"}, headers=HX).data.decode()
+    assert html.startswith('<section id="signup"') and 'data-taken="2"' in html
+    attendees = _attendees_partial(html)
+    assert 'id="attendees"' in attendees and "Nina Nabo (+1 gjest)" in attendees
+    html = client.post(f"/arrangementer/{event.id}/pamelding", data={"guests": "2"}, headers=HX).data.decode()
+    assert 'data-taken="3"' in html and "Nina Nabo (+2 gjester)" in _attendees_partial(html)
+    html = client.post(f"/arrangementer/{event.id}/avmelding", headers=HX).data.decode()
+    attendees = _attendees_partial(html)
+    assert 'data-taken="0"' in html and "Nina Nabo" not in attendees and "Ingen har meldt seg på ennå" in attendees
+
+
+def test_who_is_coming_is_not_sent_where_the_names_are_not_shown(client, login_as, make_event):
+    login_as(Role.NEIGHBOUR, display_name="Nina Nabo")
+    event = make_event(capacity=10)
+    html = client.post(f"/arrangementer/{event.id}/pamelding", data={"guests": "1"}, headers=HX).data.decode()
+    assert _attendees_partial(html) is None and "Nina Nabo" not in html
+
+
+def test_cancelling_a_sign_up_is_a_second_step_apart_from_save(client, login_as, make_event, make_user):
+    """Issue 15, item 6: "Cancel my sign-up" sat flush under "Save changes" and gave the place away at once."""
+    member = login_as(Role.NEIGHBOUR)
+    event = make_event(capacity=2)
+    add_signup(event, member, guests=1)
+    html = client.get(f"/arrangementer/{event.id}").data.decode()
+    form = html[html.index('id="signup-form"'):html.index("</form>", html.index('id="signup-form"'))]
+    assert 'id="cancel-signup-button"' not in form  # not inside the form with "Save changes"
+    step = html[html.index('<details class="signup-cancel" id="cancel-signup">'):]
+    step = step[:step.index("</details>")]
+    assert "<summary" in step and "Meld meg av" in step and "Ja, meld meg av" in step
+    assert "Plassen din går til den neste som melder seg på" in step
+    add_signup(event, make_user(), status=SignupStatus.WAITLISTED)
+    html = client.get(f"/arrangementer/{event.id}").data.decode()
+    assert "Plassen din går til den neste på ventelista" in html
+    other = make_event(capacity=10)
+    add_signup(other, member)
+    html = client.get(f"/arrangementer/{other.id}").data.decode()
+    assert "Du kan melde deg på igjen senere" in html and "Plassen din går" not in html
+
+
 def test_full_event_puts_the_member_on_the_waiting_list_with_position(client, login_as, make_event, make_user):
     event = make_event(capacity=2)
     add_signup(event, make_user(), guests=1)
@@ -849,3 +898,10 @@ def test_service_edit_refuses_fewer_places_than_taken_and_tells_the_others(app, 
     service.update_event(event, details_of(event, capacity=3), by=chair)
     assert all(s.status == SignupStatus.CONFIRMED for s in signups(event.id))
     assert notified("event_promoted", event) == [waiting.id] and notified("event_changed", event) == [coming.id]
+
+
+def test_the_description_hint_says_what_you_can_write_not_markdown(client, login_as):
+    """Issue 15, item 12: no "Markdown" in a hint; the hint says what you can write."""
+    login_as(Role.STAFF)
+    html = client.get("/arrangementer/nytt").data.decode()
+    assert "Markdown" not in html and "**fet**" in html and "en liste" in html

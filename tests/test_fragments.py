@@ -45,6 +45,7 @@ TEMPLATES = ROOT / "templates"
 # Partials that are only ever included in a page or another fragment, never the answer to a request.
 INCLUDED_ONLY = {
     "contact/_point.html": "one card of the contact lists, included by contact/index.html",
+    "events/_attendees.html": "\"Who is coming\" in events/show.html, and out of band in _signup_changed.html",
     "events/_count.html": "the numbers line inside events/_item.html and events/_signup.html",
     "events/_form_fields.html": "the fields of events/new.html and events/edit.html",
     "events/_item.html": "one card of the event list (events/index.html)",
@@ -166,12 +167,22 @@ def _notifications_read_all(w):
     return response, ['id="varsler"', "!" + 'class="count"']
 
 
+def _signup_changed(w):
+    """A sign-up answers with its region and, where names are shown, "Who is coming" out of band."""
+    w.event.show_participants = True
+    db.session.commit()
+    response = w.client("resident").post(f"/arrangementer/{w.event.id}/pamelding", data={"guests": "1"}, headers=HX)
+    return response, ['id="signup"', 'id="cancel-signup-form"', '<hx-partial hx-target="#attendees"',
+                      'id="attendees"']
+
+
 CASES = {
     "errors/_alert.html": lambda w: (w.client("resident").get("/saker/999999", headers=HX),
                                      ['id="alert-message"']),
     "events/_signup.html": lambda w: (w.client("resident").post(f"/arrangementer/{w.event.id}/pamelding",
-                                                                data={"guests": "1"}, headers=HX),
-                                      ['id="signup"', 'id="cancel-signup-form"']),
+                                                                data={"guests": "5"}, headers=HX),
+                                      ['id="signup"', 'id="guests-error"']),
+    "events/_signup_changed.html": _signup_changed,
     "events/_tasks.html": lambda w: (w.client("resident").post(
         f"/arrangementer/{w.event.id}/oppgaver/{w.task.id}/ta", headers=HX), ['id="tasks"', "Bake kake"]),
     "issues/_follow.html": lambda w: (w.client("resident").post(f"/saker/{w.issue.id}/folg", headers=HX),
@@ -221,18 +232,23 @@ CASES = {
     "premeeting/_rsvp.html": lambda w: (w.client("resident").post(f"/beboermote/{w.premeeting.id}/svar",
                                                                   data={"coming": "yes"}, headers=HX),
                                         ['id="pm-rsvp"', 'aria-pressed="true"']),
+    "reports/_progress.html": lambda w: (w.client("resident").get(f"/meld-fra/{w.report.id}/status",
+                                                                          headers=HX),
+                                         ['id="report-progress"', 'id="report-state"', 'id="report-handling"']),
     "reports/_handling.html": lambda w: (w.client("staff").post(f"/meld-fra/{w.report.id}/sett", headers=HX),
                                          ['id="report-handling"', 'id="acknowledged"']),
 }
 # The root element each fragment must start with (its stable id), where it has one.
 ROOTS = {
     "errors/_alert.html": "alert-message", "events/_signup.html": "signup", "events/_tasks.html": "tasks",
+    "events/_signup_changed.html": "signup",
     "issues/_follow.html": "follow", "issues/_list.html": "issue-list", "issues/_reply_form.html": "reply-form",
     "issues/_reply_posted.html": "reply-form", "meetings/_action_list.html": "action-list",
     "meetings/_agenda.html": "agenda-region", "meetings/_archive.html": "archive",
     "meetings/_decision_list.html": "decision-list", "meetings/_rsvp.html": "rsvp",
     "meetings/_screen_agenda.html": "screen-agenda", "notifications/_badge.html": "varsler",
     "premeeting/_rsvp.html": "pm-rsvp", "reports/_handling.html": "report-handling",
+    "reports/_progress.html": "report-progress",
 }
 
 

@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import insert, select
 
 from naborad.extensions import db
+from naborad.issues import service
 from naborad.markdown import render_markdown
-from naborad.models import Issue, IssueEvent, IssueFollow, IssueStatus, Reply, Role, utcnow
+from naborad.models import Issue, IssueEvent, IssueFollow, IssueStatus, Reply, Role, search_key, utcnow
 
 from .helpers import HX, count, queries_for
 
@@ -28,10 +29,57 @@ def test_list_page_and_fragment(client, login_as, make_issue):
 def test_search_folds_norwegian_letters(client, login_as, make_issue):
     login_as(Role.NEIGHBOUR)
     make_issue(title="Ærlig talt om støy", body="ÅPEN port")
-    make_issue(title="Parkering", body="biler")
+    make_issue(title="Parkering", body="biler", category="traffic")  # not in the category Støy
     for query in ("ærlig", "ÆRLIG", "åpen", "STØY"):
         html = client.get(f"/saker/?q={query}").data.decode()
         assert "Ærlig talt" in html and "Parkering" not in html, query
+
+
+def test_search_finds_the_category_label_in_both_languages(client, login_as, make_issue):
+    """Issue 15, item 4: "støy" found nothing although the noise issue is in the category Støy."""
+    login_as(Role.NEIGHBOUR)
+    make_issue(title="Høy musikk sent på kvelden", body="Etter klokka 23.", category="noise")
+    make_issue(title="Parkering", body="biler", category="traffic")
+    for query in ("støy", "STØY", "stoy", "støyen", "noise", "støy musikk"):
+        html = client.get(f"/saker/?q={query}").data.decode()
+        assert "Høy musikk" in html and "Parkering" not in html, query
+    html = client.get("/saker/?q=trafikk").data.decode()
+    assert "Parkering" in html and "Høy musikk" not in html
+    html = client.get("/saker/?q=støy+parkering").data.decode()  # every word must match
+    assert "Parkering" not in html and "Høy musikk" not in html
+
+
+def test_search_finds_words_spelt_without_norwegian_letters(client, login_as):
+    """Issue 15, item 4: "soppel" did not find "søppel"; o/a/ae and the typed oe/aa stand for ø/å/æ."""
+    user = login_as(Role.NEIGHBOUR)
+    service.open_issue(user, title="Søppel ved containeren", body="Lokket er ødelagt.", category="other",
+                       place="Bakgården", post_anyway=True)
+    service.open_issue(user, title="Parkering", body="Biler.", category="other", post_anyway=True)
+    for query in ("soppel", "SOPPEL", "soeppel", "søppel", "SØPPEL", "odelagt", "bakgarden", "bakgaarden",
+                  "Bakgården", "container lokk"):
+        html = client.get(f"/saker/?q={query}").data.decode()
+        assert "Søppel ved containeren" in html and "Parkering" not in html, query
+
+
+@pytest.mark.parametrize("stored, query", [("Ærlig talt", "aerlig"), ("Kafé", "kafe"), ("Åsen", "aasen"),
+                                           ("Øst", "oest"), ("Straße", "strasse")])
+def test_search_key_folds_either_spelling(app, stored, query):
+    from naborad.search import word_variants
+    key = search_key(stored)
+    assert any(v in key for v in word_variants(search_key(query))), (key, query)
+
+
+def test_an_empty_search_suggests_what_to_try_and_offers_a_new_issue(client, login_as, make_issue):
+    login_as(Role.NEIGHBOUR)
+    make_issue(title="Parkering", body="biler", category="traffic")
+    html = client.get("/saker/?q=gatelys+mørkt").data.decode()
+    assert "Ingen saker passer til «gatelys mørkt»" in html
+    assert "Færre ord" in html and "stavemåte" in html
+    assert 'href="/saker/ny?tittel=gatelys+m%C3%B8rkt"' in html
+    html = client.get("/saker/?q=gatelys&status=resolved").data.decode()
+    assert "filtrene" in html and 'href="/saker/?q=gatelys"' in html
+    form = client.get("/saker/ny?tittel=gatelys+mørkt").data.decode()
+    assert 'value="gatelys mørkt"' in form
 
 
 def test_filters_by_status_and_category(client, login_as, make_issue):
@@ -170,6 +218,16 @@ def test_reply_with_htmx_returns_fresh_form_and_the_new_reply(client, login_as, 
     assert len(response.data) < 6000  # a small fragment
     form_part = html.split("<hx-partial")[0]
     assert "Med htmx" not in form_part  # the form is cleared
+
+
+def test_a_reply_with_htmx_also_updates_the_follow_button(client, login_as, make_issue):
+    """A reply makes its writer follow the issue; the "Follow the issue" button must not stay behind (issue 15)."""
+    login_as(Role.NEIGHBOUR)
+    issue = make_issue()
+    assert "Følg saken" in client.get(f"/saker/{issue.id}").data.decode()
+    html = client.post(f"/saker/{issue.id}/svar", data={"body": "Enig", "form_token": "r3"}, headers=HX).data.decode()
+    follow = html[html.index('<hx-partial hx-target="#follow" hx-swap="outerHTML">'):]
+    assert 'id="follow"' in follow and "Du følger denne saken" in follow and "Slutt å følge" in follow
 
 
 def test_invalid_reply_is_422_with_the_form_fragment(client, login_as, make_issue):
@@ -336,3 +394,10 @@ def test_a_long_thread_opens_with_its_latest_replies_and_shows_all_on_request(cl
     assert f"/saker/{issue.id}?alle=1" in html
     html = client.get(f"/saker/{issue.id}?alle=1").get_data(as_text=True)
     assert "Svar nr 000" in html and "Svar nr 129" in html
+
+
+def test_the_text_hint_says_what_you_can_write_not_markdown(client, login_as):
+    """Issue 15, item 12: "You can use Markdown" means nothing to most members; say what works instead."""
+    login_as(Role.NEIGHBOUR)
+    html = client.get("/saker/ny").data.decode()
+    assert "Markdown" not in html and "**fet**" in html and "*kursiv*" in html and "[ordene](https://…)" in html

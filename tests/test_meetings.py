@@ -290,7 +290,9 @@ def test_propose_from_an_issue_goes_to_the_next_meeting(client, login_as, make_m
     issue = make_issue(None, "Benk ved porten", category="other")
     response = client.get(f"/moter/foresla?sak={issue.id}")
     assert response.headers["Location"] == f"/moter/{nearest.id}/foresla?sak={issue.id}"
-    assert "Benk ved porten" in client.get(response.headers["Location"]).data.decode()
+    html = client.get(response.headers["Location"]).data.decode()
+    assert "Benk ved porten" in html
+    assert f'<a href="/saker/{issue.id}" id="back-link">← Tilbake til saken</a>' in html  # issue 15: back to the issue
 
 
 def test_ics_download(client, login_as, make_meeting):

@@ -32,3 +32,21 @@ def test_the_stale_representative_marks_are_cleared(tmp_path):
             marks = dict(conn.execute(text("SELECT username, is_residents_rep FROM \"user\"")).all())
         db.engine.dispose()
     assert marks == {"former": False, "still": True}
+
+
+def test_the_search_keys_are_folded(tmp_path):
+    """0075: stored search keys are rebuilt with æ/ø/å folded, so "soppel" finds "Søppel" (issue 15, item 4)."""
+    app = create_app({**BASE_CONFIG, "DATABASE_URL": f"sqlite:///{tmp_path / 'm.sqlite3'}"})
+    with app.app_context():
+        upgrade(revision="0070")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO \"user\" (username, display_name, role, is_active_member, "
+                              "is_residents_rep, created_at) VALUES ('a', 'A', 'neighbour', true, false, '2026-01-01')"))
+            conn.execute(text("INSERT INTO issue (title, body, category, place, status, author_id, created_at, "
+                              "last_activity_at, reply_count, search_text) VALUES ('Søppel', 'Lokket er ødelagt', "
+                              "'litter', 'Bakgården', 'new', 1, '2026-01-01', '2026-01-01', 0, 'søppel')"))
+        upgrade(revision="0075")
+        with db.engine.connect() as conn:
+            key = conn.execute(text("SELECT search_text FROM issue")).scalar()
+        db.engine.dispose()
+    assert key == "soppel lokket er odelagt bakgarden"

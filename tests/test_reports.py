@@ -205,6 +205,41 @@ def test_reporter_sees_status_and_response_on_their_own_report(client, login_as,
     assert f"/meld-fra/{report.id}" in mine
 
 
+def test_the_reporters_open_report_asks_for_news_and_gets_it_when_staff_act(client, login_as, make_report):
+    """Issue 15: the reporter saw "Received" until they reloaded the page after the staff had acted."""
+    me = login_as(Role.NEIGHBOUR)
+    report = make_report(me)
+    html = client.get(f"/meld-fra/{report.id}").get_data(as_text=True)
+    region = html[html.index('<div id="report-progress"'):]
+    poll = re.search(r'hx-get="([^"]+)"\s+hx-trigger="every 10s" hx-swap="outerHTML"', region)
+    assert poll and 'id="report-state"' in region and "Mottatt" in region
+    assert f'href="/meld-fra/{report.id}">Oppdater</a>' in region  # without JavaScript: a link that reloads
+    poll_url = poll.group(1).replace("&amp;", "&")
+    unchanged = client.get(poll_url, headers=HX)
+    assert unchanged.status_code == 204 and unchanged.data == b""  # nothing new: htmx swaps nothing
+    report.status, report.acknowledged_at = ReportStatus.ACKNOWLEDGED, utcnow()
+    db.session.commit()
+    news = client.get(poll_url, headers=HX)
+    html = news.get_data(as_text=True)
+    assert news.status_code == 200 and html.startswith('<div id="report-progress"') and "<main" not in html
+    assert "report-status-acknowledged" in html and 'id="acknowledged"' in html and "every 10s" in html
+    assert 'id="acknowledge"' not in html  # still no staff buttons
+    report.status, report.closed_at, report.outcome = ReportStatus.CLOSED, utcnow(), "Roet seg."
+    db.session.commit()
+    html = client.get(poll_url, headers=HX).get_data(as_text=True)
+    assert "report-status-closed" in html and "Roet seg." in html
+    assert "hx-trigger" not in html and "Oppdater" not in html  # closed: it stops asking
+    assert client.get(poll_url).status_code == 200  # a plain GET: the whole report page
+
+
+def test_the_poll_is_404_on_someone_elses_report(client, login_as, make_report):
+    report = make_report(text="Hemmelig tekst")
+    login_as(Role.NEIGHBOUR)
+    for headers in ({}, HX):
+        response = client.get(f"/meld-fra/{report.id}/status", headers=headers)
+        assert response.status_code == 404 and "Hemmelig" not in response.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("role", [Role.RESIDENT, Role.NEIGHBOUR, Role.CHAIR])
 def test_other_members_get_404_on_someone_elses_report(client, login_as, make_report, role):
     report = make_report(text="Hemmelig tekst")

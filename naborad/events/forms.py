@@ -17,7 +17,9 @@ class EventForm(BaseForm):
                         validators=[DataRequired(_l("Give the event a title.")), Length(max=160)],
                         description=_l("For example “Summer party in the back yard”."))
     description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional(), Length(max=10_000)],
-                                description=_l("What happens, what to bring. You can use Markdown."))
+                                description=_l("What happens, what to bring. You can write **bold** (two stars on each "
+                                              "side), *italics* (one star), a list (start each line with “- ”) and a "
+                                              "link: [the words](https://…)."))
     place = StringField(_l("Place (optional)"), filters=[empty_to_none], validators=[Optional(), Length(max=160)])
     starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired(_l("Choose when the event starts."))])
     ends_at = LocalDateTimeField(_l("Ends"), validators=[DataRequired(_l("Choose when the event ends."))])

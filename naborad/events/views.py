@@ -51,6 +51,11 @@ def _signup_ctx(event: Event, form: SignupForm | None = None) -> dict:
             "can_change": service.may_change_signups(event, current_user)}
 
 
+def _signup_changed_ctx(event: Event) -> dict:
+    """The sign-up region and the regions a sign-up changes with it ("Who is coming")."""
+    return {**_signup_ctx(event), "attendees": service.attendees(event)}
+
+
 def _tasks_ctx(event: Event, task_form: TaskForm | None = None, task_error: int | None = None) -> dict:
     """What the task region (_tasks.html) needs; `task_form` with errors, `task_error`: the task found full."""
     return {"event": event, "task_form": task_form or TaskForm(formdata=None), "task_error": task_error,
@@ -95,8 +100,8 @@ def sign_up(event_id):
         else:
             message = (_("Your sign-up is changed.") if changed else _("You are signed up.") if signup.confirmed
                        else _("The event is full. You are on the waiting list."))
-            return after_change("events/_signup.html", url_for("events.show", event_id=event.id), message,
-                                context=lambda: _signup_ctx(event))
+            return after_change("events/_signup_changed.html", url_for("events.show", event_id=event.id), message,
+                                context=lambda: _signup_changed_ctx(event))
     return invalid("events/show.html", "events/_signup.html", **_signup_ctx(event, form),
                    page_context=lambda: _page_ctx(_reloaded(event.id), form))
 
@@ -106,8 +111,8 @@ def sign_up(event_id):
 def cancel_signup(event_id):
     event = get_event_or_404(event_id)
     service.cancel_signup(event, by=current_user)  # a second click finds nothing to cancel: the same answer
-    return after_change("events/_signup.html", url_for("events.show", event_id=event.id),
-                        _("Your sign-up is cancelled."), context=lambda: _signup_ctx(event))
+    return after_change("events/_signup_changed.html", url_for("events.show", event_id=event.id),
+                        _("Your sign-up is cancelled."), context=lambda: _signup_changed_ctx(event))
 
 
 @bp.route("/<int:event_id>/kalender.ics")

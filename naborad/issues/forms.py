@@ -30,7 +30,8 @@ class IssueForm(BaseForm, WordingMixin):
     body = TextAreaField(_l("Description"), filters=[strip],
                          validators=[DataRequired(_l("Describe the issue.")), Length(max=BODY_MAX)],
                          description=_l("What happened, and what would help? Describe what happens, not who. "
-                                        "You can use Markdown: **bold**, *italics*, lists and links."))
+                                        "You can write **bold** (two stars on each side), *italics* (one star), a list "
+                                        "(start each line with “- ”) and a link: [the words](https://…)."))
     place = StringField(_l("Where (optional)"), filters=[empty_to_none], validators=[Optional(), Length(max=120)],
                         description=_l("For example “the bus stop” or “the car park”."))
     happened_at = LocalDateTimeField(_l("When did it happen? (optional)"), validators=[Optional(), not_in_future])

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -18,11 +20,56 @@ from ..access import may_change_reply, may_reply
 from ..errors import NotAllowed  # noqa: F401  (re-exported for the views and the CLI)
 from ..extensions import db
 from ..forms import by_token, create_once
-from ..models import Issue, IssueEvent, IssueEventKind, IssueFollow, IssueStatus, Reply, User, search_key, utcnow
+from ..labels import category_label
+from ..models import (
+    Issue,
+    IssueCategory,
+    IssueEvent,
+    IssueEventKind,
+    IssueFollow,
+    IssueStatus,
+    Reply,
+    User,
+    search_key,
+    utcnow,
+)
 from ..notifications.service import notify
+from ..search import word_variants, words_like
 from .wording import check as check_wording
 
 EDIT_WINDOW = timedelta(minutes=15)
+
+
+# -- search ---------------------------------------------------------------------
+
+def _category_words() -> dict[IssueCategory, set[str]]:
+    """Each category's label, folded, in every language of the UI ("støy", "noise", ...)."""
+    words = {}
+    for language in current_app.config["LANGUAGES"]:
+        with force_locale(language):
+            for category in IssueCategory:
+                words.setdefault(category, set()).add(search_key(category_label(category)))
+    return words
+
+
+def _names_category(word: str, label: str) -> bool:
+    """A query word names a category: it is part of the label ("trafikk"), or starts with one of the label's
+    words ("støyen")."""
+    return word in label or any(word.startswith(w) for w in label.split() if len(w) >= 4)
+
+
+def search_conditions(q: str | None) -> list:
+    """Conditions for the issue list's search: every word must be in the title, text or place, or name the
+    issue's category (in Norwegian or English). Spelling without æ/ø/å finds them (see naborad.search)."""
+    labels = _category_words()
+
+    def in_category(word):
+        if len(word) < 3:  # "og" is in "Trafikk og parkering" but names nothing
+            return None
+        named = [c for c, keys in labels.items()
+                 if any(_names_category(v, key) for v in word_variants(word) for key in keys)]
+        return Issue.category.in_(named) if named else None
+    return words_like(Issue.search_text, q, also=in_category)
 
 
 

@@ -9,7 +9,7 @@ from ..extensions import db
 from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, redirect_to, render
 from ..models import Issue, IssueStatus, Reply
-from ..search import int_arg, words_like
+from ..search import int_arg
 from . import bp, service
 from .forms import EditReplyForm, FilterForm, IssueForm, ReasonForm, ReplyForm, StatusForm
 
@@ -29,7 +29,7 @@ def index():
             stmt = stmt.where(Issue.status == IssueStatus(form.status.data))
         if form.category.data:
             stmt = stmt.where(Issue.category == form.category.data)
-        stmt = stmt.where(*words_like(Issue.search_text, form.q.data))
+        stmt = stmt.where(*service.search_conditions(form.q.data))
     page = int_arg(request.args, "side", 1, maximum=10_000)
     rows = db.session.scalars(
         stmt.options(joinedload(Issue.author))
@@ -48,6 +48,8 @@ def index():
 @allow(MEMBERS, form_csrf=True)
 def new():
     form = IssueForm()
+    if request.method == "GET" and not form.title.data:
+        form.title.data = request.args.get("tittel", "").strip()[:160]  # from an empty search: "New issue"
     findings = []
     if form.validate_on_submit():
         posted = service.open_issue(current_user, title=form.title.data, body=form.body.data,
@@ -109,7 +111,7 @@ def reply(issue_id):
                                     post_anyway=_post_anyway(form))
         if posted.row is not None:
             return after_change("issues/_reply_posted.html", _reply_url(issue, posted.row), issue=issue,
-                                reply=posted.row, reply_form=_fresh_reply_form(), findings=())
+                                reply=posted.row, reply_form=_fresh_reply_form(), findings=(), following=True)
         findings = posted.findings
     # The wording prompt (findings) brings the form back with a question, not an error: 200.
     return invalid("issues/show.html", "issues/_reply_form.html", status=200 if findings else 422, issue=issue,

@@ -73,7 +73,8 @@ def archive(user, q: str | None = None) -> list[Meeting]:
         matching = select(AgendaItem.meeting_id).join(AgendaItem.meeting).where(
             AgendaItem.state == ItemState.ACCEPTED, AgendaItem.standing.is_(None),
             Meeting.status.in_([MeetingStatus.PUBLISHED, MeetingStatus.HELD, MeetingStatus.APPROVED]),
-            *words_like(AgendaItem.search_text if is_moderator(user) else AgendaItem.title, q))
+            *(words_like(AgendaItem.search_text, q) if is_moderator(user)
+              else words_like(AgendaItem.title, q, folded=False)))
         stmt = stmt.where(Meeting.id.in_(matching))
     return db.session.scalars(stmt.order_by(Meeting.starts_at.desc()).limit(100)).all()
 

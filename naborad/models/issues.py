@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text
@@ -31,8 +32,14 @@ class IssueCategory(enum.StrEnum):
 
 
 def search_key(*parts: str | None) -> str:
-    """Case-folded text for searching: SQLite's lower() folds ASCII only, so fold in Python."""
-    return " ".join(p for p in parts if p).casefold()
+    """Folded text for searching, stored and queried alike: SQLite's lower() folds ASCII only, so fold in Python.
+
+    Case-folded, æ -> ae, ø -> o, å -> a and other accents dropped (é -> e), so "soppel" finds "søppel" on a
+    keyboard without Norwegian letters. naborad.search adds the typed alternatives aa/oe to a query.
+    Migration 0080 rebuilds stored keys with a copy of this function: change both together.
+    """
+    text = " ".join(p for p in parts if p).casefold().replace("æ", "ae").replace("ø", "o")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 class Issue(db.Model):

@@ -4,6 +4,7 @@ Filing and handling do the whole change and commit, so a test can call them with
 """
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -142,6 +143,13 @@ def close(report: SituationReport, by: User, outcome: str) -> bool:
 
 
 # -- statistics (numbers only, never content) --------------------------------------
+
+def progress_version(report: SituationReport) -> str:
+    """A short mark of what the reporter sees of the handling (status, answer, closing): it changes when they do."""
+    parts = (report.status.value, report.acknowledged_at, report.responded_at, report.response, report.closed_at,
+             report.outcome, report.purged_at)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
 
 def percentile(values: list[float], p: float) -> float | None:
     """Nearest-rank percentile of a list of numbers."""

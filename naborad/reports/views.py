@@ -1,5 +1,5 @@
 """Filing a report, the reporter's own view, the staff queue and handling, and the council's numbers."""
-from flask import current_app, flash, url_for
+from flask import current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,7 +9,7 @@ from ..access import MEMBERS, STAFF, allow, get_report_or_404
 from ..contact.service import on_duty_point
 from ..extensions import db, limiter
 from ..forms import form_status, with_token
-from ..htmx import after_change, invalid, redirect_to, render
+from ..htmx import after_change, invalid, redirect_to, render, wants_fragment
 from ..models import ReportStatus, SituationReport, utcnow
 from . import bp, service
 from .forms import CloseForm, ReportForm, RespondForm
@@ -22,7 +22,7 @@ def inject():
         if current_user.is_authenticated and current_user.is_staff:
             return unseen_alert_count(current_user.id)
         return 0
-    return {"report_alerts": report_alerts}
+    return {"report_alerts": report_alerts, "report_progress_version": service.progress_version}
 
 
 # -- filing ---------------------------------------------------------------------
@@ -69,6 +69,17 @@ def show(report_id):
     """Reading a report changes nothing (a GET never writes): staff mark their alert seen with a button."""
     report = get_report_or_404(report_id)
     return render("reports/show.html", **_handling_ctx(report))
+
+
+@bp.route("/<int:report_id>/status")
+@allow(MEMBERS)
+def progress(report_id):
+    """The reporter's view of what the staff have done, asked for every few seconds while the report is open:
+    "204 No Content" (htmx swaps nothing) while it is as the page shows it (`versjon`), else the region."""
+    report = get_report_or_404(report_id)
+    if wants_fragment() and request.args.get("versjon") == service.progress_version(report):
+        return "", 204
+    return render("reports/show.html", "reports/_progress.html", **_handling_ctx(report))
 
 
 def _report_url(report) -> str:

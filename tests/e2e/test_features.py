@@ -266,7 +266,7 @@ def test_neighbour_signs_up_for_an_event_with_guests(live_server, phone, js):
         page.wait_for_load_state("load")
     expect(page.locator("#signup-status")).to_have_attribute("data-status", "confirmed")
     expect(page.locator("#signup-counts .event-count")).to_have_attribute("data-taken", "3")
-    expect(page.locator("#cancel-signup-button")).to_be_visible()
+    expect(page.locator("#cancel-signup-open")).to_be_visible()  # the cancel step, closed until asked for
     expect(page).to_have_url(url)
     if js:
         expect_same_document(page)  # the sign-up box changed in place
