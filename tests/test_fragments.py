@@ -221,8 +221,11 @@ CASES = {
     "premeeting/_rsvp.html": lambda w: (w.client("resident").post(f"/beboermote/{w.premeeting.id}/svar",
                                                                   data={"coming": "yes"}, headers=HX),
                                         ['id="pm-rsvp"', 'aria-pressed="true"']),
-    "reports/_handling.html": lambda w: (w.client("staff").post(f"/meld-fra/{w.report.id}/sett", headers=HX),
-                                         ['id="report-handling"', 'id="acknowledged"']),
+    "reports/_handled.html": lambda w: (w.client("staff").post(f"/meld-fra/{w.report.id}/sett", headers=HX),
+                                        ['id="report-handling"', 'id="acknowledged"',
+                                         f'id="report-status-{w.report.id}" hx-swap-oob="true"']),
+    "reports/_handling.html": lambda w: (w.client("staff").post(f"/meld-fra/{w.report.id}/varsel-sett", headers=HX),
+                                         ['id="report-handling"', "!hx-swap-oob"]),
 }
 # The root element each fragment must start with (its stable id), where it has one.
 ROOTS = {
@@ -232,7 +235,8 @@ ROOTS = {
     "meetings/_agenda.html": "agenda-region", "meetings/_archive.html": "archive",
     "meetings/_decision_list.html": "decision-list", "meetings/_rsvp.html": "rsvp",
     "meetings/_screen_agenda.html": "screen-agenda", "notifications/_badge.html": "varsler",
-    "premeeting/_rsvp.html": "pm-rsvp", "reports/_handling.html": "report-handling",
+    "premeeting/_rsvp.html": "pm-rsvp", "reports/_handled.html": "report-handling",
+    "reports/_handling.html": "report-handling",
 }
 
 
