@@ -55,6 +55,7 @@ INCLUDED_ONLY = {
     "meetings/_item.html": "one agenda item inside meetings/_agenda.html",
     "meetings/_meeting_card.html": "one card of meetings/index.html and meetings/_archive.html",
     "meetings/_proposal.html": "one proposal inside meetings/_agenda.html",
+    "pages/_welcome.html": "a new member's welcome at the top of pages/dashboard.html",
     "premeeting/_card.html": "one card of premeeting/index.html",
     "premeeting/_comment.html": "one comment inside premeeting/_item.html and _comment_posted.html",
     "premeeting/_item.html": "one agenda item of premeeting/show.html",
