@@ -339,3 +339,17 @@ def test_the_list_is_headed_upcoming_residents_meetings(app, room, client_for):
     resident, _ = client_for(Role.RESIDENT)
     html = resident.get("/beboermote/").data.decode()
     assert "<h2>Kommende beboermøter</h2>" in html and "Neste møter" not in html
+
+
+def test_staff_add_an_item_directly_and_are_told_it_is_on_the_agenda(app, room, client_for):
+    meeting, council_item, premeeting = room
+    staff, _ = client_for(Role.STAFF)
+    assert "Legg til en sak" in staff.get(f"/beboermote/{premeeting.id}").data.decode()
+    form = staff.get(f"/beboermote/{premeeting.id}/foresla").data.decode()
+    assert "<h1>Legg til en sak</h1>" in form and "rett på slutten av sakslista" in form
+    response = staff.post(f"/beboermote/{premeeting.id}/foresla", data={"title": "Hagen", "form_token": "s1"},
+                          follow_redirects=True)
+    assert "Saken står på sakslista." in response.data.decode()
+    assert db.session.scalar(select(PreMeetingItem.state).where(PreMeetingItem.title == "Hagen")) == PreItemState.ACCEPTED
+    resident, _ = client_for(Role.RESIDENT)
+    assert "<h1>Foreslå et tema</h1>" in resident.get(f"/beboermote/{premeeting.id}/foresla").data.decode()
