@@ -17,6 +17,12 @@ def normalise_code(code: str) -> str:
     return code.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
 
 
+def display_code(code: str) -> str:
+    """A code as typed ("abcde12345", "abcde 12345") in the form it is printed: "ABCDE-12345"."""
+    code = normalise_code(code)
+    return f"{code[:5]}-{code[5:]}" if len(code) == CODE_LENGTH else code
+
+
 def code_hash(code: str) -> str:
     return sha256(normalise_code(code))
 

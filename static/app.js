@@ -113,3 +113,29 @@
   document.addEventListener("DOMContentLoaded", function () { dropOthers(); onLoginPage(); restore(document); });
   document.addEventListener("htmx:after:swap", function (event) { restore(event.target || document); });
 })();
+
+/* issue 15 (staff): a disclosure that holds a form (the pre-meeting's "Comment"). Opened by the person,
+   it puts the caret in its first text field; a draft restored into it (see Drafts above, which runs first)
+   opens it, so typed text is never hidden behind a closed "Comment". */
+(function () {
+  "use strict";
+  var FIELD = "textarea, input[type=text]";
+  var asked = null;  // the disclosure whose summary the person just clicked or pressed Enter/Space on
+  function openDrafts() {
+    document.querySelectorAll("details[data-focus-on-open]").forEach(function (d) {
+      if (Array.prototype.some.call(d.querySelectorAll(FIELD), function (f) { return !!f.value; })) { d.open = true; }
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var summary = event.target.closest && event.target.closest("details[data-focus-on-open] > summary");
+    asked = summary ? summary.parentElement : null;
+  });
+  document.addEventListener("toggle", function (event) {
+    var d = event.target;
+    if (d !== asked || !d.open) { return; }
+    asked = null;
+    var field = d.querySelector(FIELD);
+    if (field) { field.focus(); }
+  }, true);
+  document.addEventListener("DOMContentLoaded", openDrafts);
+})();

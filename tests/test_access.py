@@ -66,6 +66,7 @@ MATRIX = {
     ("auth.login", "GET"): ("/logg-inn", EVERYONE, guest(OK200)),
     ("auth.login", "POST"): ("/logg-inn", EVERYONE, guest(OK422)),
     ("auth.logout", "POST"): ("/logg-ut", MEMBERS, OK303),
+    ("auth.hide_welcome", "POST"): ("/velkommen/skjul", MEMBERS, OK303),
     ("auth.forgot_password", "GET"): ("/glemt-passord", EVERYONE, OK200),
     ("auth.forgot_password", "POST"): ("/glemt-passord", EVERYONE, OK422),
     ("auth.reset_password", "GET"): (f"/nytt-passord/{RESET_TOKEN}", EVERYONE, OK200),

@@ -19,7 +19,7 @@ from naborad.models import (
     UserSession,
     utcnow,
 )
-from naborad.tokens import code_hash, new_code, sha256
+from naborad.tokens import code_hash, display_code, new_code, sha256
 
 from .conftest import PASSWORD, log_in
 from .helpers import HX, count
@@ -446,3 +446,41 @@ def test_last_staff_member_cannot_delete_the_account(client, login_as):
     me = login_as(Role.STAFF)
     assert client.post("/profil/slett", data={"password": PASSWORD}).status_code == 422
     assert db.session.get(User, me.id) is not None
+
+
+# -- issue 15: joining from a phone ------------------------------------------------------------
+
+def test_a_code_reads_the_same_typed_small_spaced_or_without_its_dash():
+    assert display_code("abcde12345") == "ABCDE-12345"
+    assert display_code(" ab cde-1 2345 ") == "ABCDE-12345"
+    assert display_code("o1l") == "011"  # too short to be a code: normalised, not dashed
+
+
+def test_a_code_typed_small_without_the_dash_opens_the_invitation(client):
+    code = _invitation()
+    response = client.post("/invitasjon", data={"code": code.lower().replace("-", "")})
+    assert response.status_code == 303 and response.headers["Location"] == f"/invitasjon/{code}"
+    assert _accept(client, code.lower().replace("-", "")).status_code == 303
+
+
+def test_a_new_member_lands_on_an_overview_that_explains_where_things_are(client, app, make_user):
+    code = _invitation(Role.RESIDENT)
+    assert _accept(client, code).headers["Location"] == "/"
+    html = client.get("/").get_data(as_text=True)
+    welcome = html.split('id="welcome"')[1].split("</section>")[0]
+    assert "Ny her?" in welcome
+    for path in ("/saker/", "/moter/", "/arrangementer/", "/beboermote/", "/meld-fra/", "/kontakt"):
+        assert f'href="{path}' in welcome, path
+    assert client.get("/").get_data(as_text=True).count('id="welcome"') == 1  # stays until hidden
+    assert client.post("/velkommen/skjul").status_code == 303
+    assert 'id="welcome"' not in client.get("/").get_data(as_text=True)
+
+    neighbour_code = _invitation(Role.NEIGHBOUR)
+    other = app.test_client()
+    assert _accept(other, neighbour_code, "nils").status_code == 303
+    assert 'href="/beboermote/' not in other.get("/").get_data(as_text=True).split('id="welcome"')[1]
+
+    make_user(Role.NEIGHBOUR, "old")
+    member = app.test_client()
+    log_in(member, "old")
+    assert 'id="welcome"' not in member.get("/").get_data(as_text=True)  # a member who logs in sees no welcome

@@ -56,6 +56,7 @@ INCLUDED_ONLY = {
     "meetings/_item.html": "one agenda item inside meetings/_agenda.html",
     "meetings/_meeting_card.html": "one card of meetings/index.html and meetings/_archive.html",
     "meetings/_proposal.html": "one proposal inside meetings/_agenda.html",
+    "pages/_welcome.html": "a new member's welcome at the top of pages/dashboard.html",
     "premeeting/_card.html": "one card of premeeting/index.html",
     "premeeting/_comment.html": "one comment inside premeeting/_item.html and _comment_posted.html",
     "premeeting/_item.html": "one agenda item of premeeting/show.html",
@@ -235,8 +236,11 @@ CASES = {
     "reports/_progress.html": lambda w: (w.client("resident").get(f"/meld-fra/{w.report.id}/status",
                                                                           headers=HX),
                                          ['id="report-progress"', 'id="report-state"', 'id="report-handling"']),
-    "reports/_handling.html": lambda w: (w.client("staff").post(f"/meld-fra/{w.report.id}/sett", headers=HX),
-                                         ['id="report-handling"', 'id="acknowledged"']),
+    "reports/_handled.html": lambda w: (w.client("staff").post(f"/meld-fra/{w.report.id}/sett", headers=HX),
+                                        ['id="report-handling"', 'id="acknowledged"',
+                                         f'id="report-status-{w.report.id}" hx-swap-oob="true"']),
+    "reports/_handling.html": lambda w: (w.client("staff").post(f"/meld-fra/{w.report.id}/varsel-sett", headers=HX),
+                                         ['id="report-handling"', "!hx-swap-oob"]),
 }
 # The root element each fragment must start with (its stable id), where it has one.
 ROOTS = {
@@ -247,8 +251,8 @@ ROOTS = {
     "meetings/_agenda.html": "agenda-region", "meetings/_archive.html": "archive",
     "meetings/_decision_list.html": "decision-list", "meetings/_rsvp.html": "rsvp",
     "meetings/_screen_agenda.html": "screen-agenda", "notifications/_badge.html": "varsler",
-    "premeeting/_rsvp.html": "pm-rsvp", "reports/_handling.html": "report-handling",
-    "reports/_progress.html": "report-progress",
+    "premeeting/_rsvp.html": "pm-rsvp", "reports/_handled.html": "report-handling",
+    "reports/_handling.html": "report-handling", "reports/_progress.html": "report-progress",
 }
 
 

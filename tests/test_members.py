@@ -213,3 +213,36 @@ def test_a_staff_invitation_code_goes_by_mail_alone(app, client, login_as):
     cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
     assert code not in str(app.session_interface.get_signing_serializer(app).loads(cookie))
     assert db.session.scalar(select(func.count()).select_from(SessionSecret)) == 0
+
+
+# -- issue 15: the printed invitation, and a fresh code in one tap ------------------------------
+
+def test_the_invitation_is_headed_by_what_it_is_not_by_its_number(client, login_as):
+    login_as(Role.STAFF)
+    location = client.post("/medlemmer/inviter", data={"role": "resident", "label": "Til Per, rom 3",
+                                                       "form_token": "t3"}).headers["Location"]
+    html = client.get(location).data.decode()
+    assert re.search(r"<h1>Invitasjon til naborådet</h1>", html) and "Invitasjon 1" not in html
+    assert re.search(r'<p class="lead no-print">Beboer · Til Per, rom 3</p>', html)  # the note is never printed
+    assert "<title>Invitasjon til naborådet" in html
+
+
+def test_a_fresh_code_is_one_tap_from_the_list_and_shown_as_text_and_qr(app, client, login_as):
+    login_as(Role.STAFF)
+    location = client.post("/medlemmer/inviter", data={"role": "resident", "label": "Til Per",
+                                                       "form_token": "t4"}).headers["Location"]
+    old = re.search(r'class="code">([0-9A-Z-]+)<', client.get(location).data.decode()).group(1)
+    other = app.test_client()  # the same staff member on another phone: no code on screen there
+    log_in(other, db.session.scalar(select(User.username).where(User.role == Role.STAFF)))
+    assert 'class="code"' not in other.get(location).data.decode()
+    listing = other.get("/medlemmer/invitasjoner").data.decode()
+    invitation = db.session.scalar(select(Invitation))
+    assert '>Til Per</a>' in listing
+    renew = f'action="/medlemmer/invitasjoner/{invitation.id}/ny-kode"'
+    assert renew in listing and "Vis en ny kode" in listing
+    response = other.post(f"/medlemmer/invitasjoner/{invitation.id}/ny-kode")
+    assert response.status_code == 303 and response.headers["Location"] == location
+    html = other.get(location).data.decode()
+    new = re.search(r'class="code">([0-9A-Z-]+)<', html).group(1)
+    assert new != old and "<svg" in html and f"/invitasjon/{new}" in html
+    assert app.test_client().get(f"/invitasjon/{old}").status_code == 404  # the old code stops at once

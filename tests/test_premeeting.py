@@ -309,3 +309,47 @@ def test_premeeting_page_uses_a_fixed_number_of_queries(app, room, make_user, cl
                             for k in range(4)])
     db.session.commit()
     assert queries_for(staff, f"/beboermote/{premeeting.id}") == few
+
+
+# -- issue 15: a page that is not ~4,800 px of open forms -----------------------------------------
+
+def test_each_comment_form_waits_behind_a_comment_button_and_opens_when_it_failed(app, room, client_for):
+    meeting, council_item, premeeting = room
+    items = [PreMeetingItem(premeeting_id=premeeting.id, title=f"Sak {n}", state=PreItemState.ACCEPTED, position=n)
+             for n in (1, 2)]
+    db.session.add_all(items)
+    db.session.commit()
+    resident, _ = client_for(Role.RESIDENT)
+    page = resident.get(f"/beboermote/{premeeting.id}").data.decode()
+    for n, item in enumerate(items, 1):
+        disclosure = page.split(f'<details class="comment-disclosure" id="kommenter-{item.id}"')[1].split("</details>")[0]
+        assert disclosure.startswith(" data-focus-on-open>")  # closed
+        assert f'aria-label="Kommenter «Sak {n}»">Kommenter</summary>' in disclosure
+        assert f'id="kommentarskjema-{item.id}"' in disclosure and f'id="body-{item.id}"' in disclosure
+    # Without JavaScript an empty comment comes back on the page, its disclosure open beside the error.
+    failed = resident.post(f"/beboermote/sak/{items[1].id}/kommentar", data={"body": ""})
+    html = failed.data.decode()
+    assert failed.status_code == 422
+    assert f'id="kommenter-{items[1].id}" open data-focus-on-open>' in html
+    assert f'id="kommenter-{items[0].id}" data-focus-on-open>' in html
+    assert f'id="body-{items[1].id}-error"' in html
+
+
+def test_the_list_is_headed_upcoming_residents_meetings(app, room, client_for):
+    resident, _ = client_for(Role.RESIDENT)
+    html = resident.get("/beboermote/").data.decode()
+    assert "<h2>Kommende beboermøter</h2>" in html and "Neste møter" not in html
+
+
+def test_staff_add_an_item_directly_and_are_told_it_is_on_the_agenda(app, room, client_for):
+    meeting, council_item, premeeting = room
+    staff, _ = client_for(Role.STAFF)
+    assert "Legg til en sak" in staff.get(f"/beboermote/{premeeting.id}").data.decode()
+    form = staff.get(f"/beboermote/{premeeting.id}/foresla").data.decode()
+    assert "<h1>Legg til en sak</h1>" in form and "rett på slutten av sakslista" in form
+    response = staff.post(f"/beboermote/{premeeting.id}/foresla", data={"title": "Hagen", "form_token": "s1"},
+                          follow_redirects=True)
+    assert "Saken står på sakslista." in response.data.decode()
+    assert db.session.scalar(select(PreMeetingItem.state).where(PreMeetingItem.title == "Hagen")) == PreItemState.ACCEPTED
+    resident, _ = client_for(Role.RESIDENT)
+    assert "<h1>Foreslå et tema</h1>" in resident.get(f"/beboermote/{premeeting.id}/foresla").data.decode()

@@ -505,3 +505,55 @@ def test_the_queue_lists_an_acknowledged_report_with_when_it_was_seen(client, lo
     html = client.get("/meld-fra/ko").get_data(as_text=True)
     acknowledged = html.split('id="queue-acknowledged"')[1].split("</ul>")[0]
     assert f"/meld-fra/{report.id}" in acknowledged and "sett" in acknowledged
+
+
+# -- issue 15: what a change updates, and what the queue shows ------------------------------------
+
+def _oob_status(html: str, report_id: int) -> str | None:
+    """The status badge the answer swaps out of band (its class names the status), or None."""
+    match = re.search(rf'<span class="status report-status-(\w+)" id="report-status-{report_id}" hx-swap-oob="true">',
+                      html)
+    return match.group(1) if match else None
+
+
+def test_each_change_swaps_the_status_badge_and_the_queue_counts(client, login_as, make_report):
+    report = make_report()
+    make_report()  # another new report: the counts are the queue's, not this report's
+    login_as(Role.STAFF)
+    page = client.get(f"/meld-fra/{report.id}").get_data(as_text=True)
+    assert f'id="report-status-{report.id}"' in page and 'hx-swap-oob' not in page
+    assert re.search(r'id="queue-count-new">2 ', page)
+
+    html = client.post(f"/meld-fra/{report.id}/sett", headers=HX).get_data(as_text=True)
+    assert html.lstrip().startswith('<section id="report-handling"')  # the target's region comes first
+    assert _oob_status(html, report.id) == "acknowledged"
+    assert re.search(r'id="queue-count-new">1 ', html) and re.search(r'id="queue-count-acknowledged">1 ', html)
+
+    html = client.post(f"/meld-fra/{report.id}/svar", data={"response": "Vi ser på det."},
+                       headers=HX).get_data(as_text=True)
+    assert _oob_status(html, report.id) == "acknowledged" and "Vi ser på det." in html
+
+    html = client.post(f"/meld-fra/{report.id}/lukk", data={"outcome": "Ordnet."}, headers=HX).get_data(as_text=True)
+    assert _oob_status(html, report.id) == "closed"
+    assert re.search(r'id="queue-count-new">1 ', html) and re.search(r'id="queue-count-acknowledged">0 ', html)
+
+
+def test_the_reporter_sees_no_queue_counts(client, login_as, make_user, make_report):
+    reporter = login_as(Role.NEIGHBOUR)
+    report = make_report(reporter)
+    page = client.get(f"/meld-fra/{report.id}").get_data(as_text=True)
+    assert f'id="report-status-{report.id}"' in page and 'id="report-queue-counts"' not in page
+
+
+def test_the_queue_shows_a_short_escaped_snippet_of_each_report(client, login_as, make_report):
+    long = make_report(text="<b>Høy musikk</b> fra leiligheten i andre etasje " + "og mer tekst " * 20)
+    closed = make_report(text="Noen ringte på dørene om natta", status=ReportStatus.CLOSED, closed_at=utcnow(),
+                         acknowledged_at=utcnow(), outcome="ok")
+    login_as(Role.STAFF)
+    html = client.get("/meld-fra/ko").get_data(as_text=True)
+    queue_new = html.split('id="queue-new"')[1].split("</ul>")[0]
+    snippet = re.search(r'<p class="report-snippet">([^<]*)</p>', queue_new).group(1)
+    assert snippet.startswith("&lt;b&gt;Høy musikk&lt;/b&gt; fra") and snippet.endswith("…")
+    assert len(snippet) < 120 and "<b>" not in html
+    assert "Noen ringte på dørene om natta" in html.split('id="queue-closed"')[1]
+    assert long.id != closed.id

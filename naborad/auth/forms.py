@@ -68,8 +68,10 @@ class ResetPasswordForm(BaseForm):
 
 
 class InvitationCodeForm(BaseForm):
+    # Typed from paper on a phone: small letters, spaces and no dash all work (tokens.normalise_code).
     code = StringField(_l("Invitation code"), filters=[strip],
-                       validators=[DataRequired(_l("Enter the code from your invitation.")), Length(max=40)])
+                       validators=[DataRequired(_l("Enter the code from your invitation.")), Length(max=40)],
+                       render_kw={"autocapitalize": "characters", "spellcheck": "false"})
 
 
 class AcceptInvitationForm(BaseForm):

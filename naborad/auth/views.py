@@ -10,6 +10,7 @@ from ..access import MEMBERS, allow, public, safe_next
 from ..extensions import client_ip, db, limiter
 from ..forms import form_status
 from ..htmx import redirect_to, render
+from ..tokens import display_code
 from . import bp, email_change, service
 from .account import export_download, save_profile
 from .forms import (
@@ -104,7 +105,7 @@ def reset_password(token):
 def invitation():
     form = InvitationCodeForm()
     if form.validate_on_submit():
-        return redirect_to(url_for("auth.accept_invitation", code=form.code.data.replace(" ", "")))
+        return redirect_to(url_for("auth.accept_invitation", code=display_code(form.code.data)))
     return render("auth/invitation_code.html", form=form, status=form_status())
 
 
@@ -126,9 +127,18 @@ def accept_invitation(code):
         if user is None:
             return render("auth/link_invalid.html", invitation=True, status=404)
         flash(_("Welcome to the neighbourhood council, %(name)s!", name=user.display_name), "success")
+        session["welcome"] = True  # the overview explains where things are until the member hides it
         return redirect_to(url_for("pages.dashboard"))
     return render("auth/accept_invitation.html", form=form, invitation=invitation, code=code,
                   status=form_status())
+
+
+@bp.route("/velkommen/skjul", methods=["POST"])
+@allow(MEMBERS)
+def hide_welcome():
+    """A new member has read the overview's welcome (pages/_welcome.html): it goes for this session."""
+    session.pop("welcome", None)
+    return redirect_to(url_for("pages.dashboard"))
 
 
 @bp.route("/profil", methods=["GET", "POST"])

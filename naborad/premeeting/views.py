@@ -115,7 +115,8 @@ def propose(premeeting_id):
     if form.validate_on_submit():
         service.propose(premeeting, title=form.title.data, text=form.text.data, by=current_user,
                         form_token=form.form_token.data)
-        return after_change(None, _page_url(premeeting.id), _("Thank you! The staff will put it on the agenda."))
+        return after_change(None, _page_url(premeeting.id), _("The item is on the agenda.") if is_staff(current_user)
+                            else _("Thank you! The staff will put it on the agenda."))
     return render("premeeting/propose.html", premeeting=premeeting, form=form, status=form_status())
 
 

@@ -142,6 +142,16 @@ def close(report: SituationReport, by: User, outcome: str) -> bool:
     return True
 
 
+def queue_counts() -> dict[str, int]:
+    """How many reports wait in the staff queue: "new" (nobody is on it yet) and "acknowledged" (being
+    handled, not closed). One query."""
+    rows = db.session.execute(select(SituationReport.status, func.count()).where(
+        SituationReport.status.in_([ReportStatus.NEW, ReportStatus.ACKNOWLEDGED]))
+        .group_by(SituationReport.status)).all()
+    counts = {ReportStatus(status).value: n for status, n in rows}
+    return {"new": counts.get("new", 0), "acknowledged": counts.get("acknowledged", 0)}
+
+
 # -- statistics (numbers only, never content) --------------------------------------
 
 def progress_version(report: SituationReport) -> str:

@@ -57,10 +57,18 @@ def mine():
 # -- one report: staff and the reporter only ------------------------------------------------
 
 def _handling_ctx(report, respond_form=None, close_form=None) -> dict:
-    """What the handling region (_handling.html) needs; a form passed in comes back with its errors."""
+    """What the handling region (_handling.html) needs; a form passed in comes back with its errors.
+    Staff also see how many reports wait in the queue (one query)."""
+    staff = current_user.is_staff
     return dict(report=report, respond_form=respond_form or RespondForm(formdata=None, response=report.response),
                 close_form=close_form or CloseForm(formdata=None),
-                alert_unseen=current_user.is_staff and service.has_unseen_alert(current_user.id, report.id))
+                alert_unseen=staff and service.has_unseen_alert(current_user.id, report.id),
+                queue=service.queue_counts() if staff else None)
+
+
+# A change to a report answers htmx with the handling region and, out of band, the regions the change
+# also affects elsewhere on the page (the status badge in the report's heading).
+HANDLED = "reports/_handled.html"
 
 
 @bp.route("/<int:report_id>")
@@ -91,7 +99,7 @@ def _report_url(report) -> str:
 def acknowledge(report_id):
     report = get_report_or_404(report_id)
     changed = service.acknowledge(report, current_user)
-    return after_change("reports/_handling.html", _report_url(report),
+    return after_change(HANDLED, _report_url(report),
                         changed and _("Marked as seen: the reporter sees that you are on it."), context=lambda: _handling_ctx(report))
 
 
@@ -113,7 +121,7 @@ def respond(report_id):
     if not form.validate_on_submit():
         return invalid("reports/show.html", "reports/_handling.html", **_handling_ctx(report, respond_form=form))
     service.respond(report, current_user, form.response.data)
-    return after_change("reports/_handling.html", _report_url(report), _("The answer is saved; the reporter sees it."),
+    return after_change(HANDLED, _report_url(report), _("The answer is saved; the reporter sees it."),
                         context=lambda: _handling_ctx(report))
 
 
@@ -125,7 +133,7 @@ def close(report_id):
     if not form.validate_on_submit():
         return invalid("reports/show.html", "reports/_handling.html", **_handling_ctx(report, close_form=form))
     changed = service.close(report, current_user, form.outcome.data)
-    return after_change("reports/_handling.html", _report_url(report), changed and _("The report is closed."),
+    return after_change(HANDLED, _report_url(report), changed and _("The report is closed."),
                         context=lambda: _handling_ctx(report))
 
 

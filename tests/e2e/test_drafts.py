@@ -58,6 +58,7 @@ def test_another_member_sees_nothing_of_the_drafts_left_before_a_logout(live_ser
     premeeting_url = page.url
     item_id = page.locator("ol.premeeting-agenda > li.agenda-item").first.get_attribute("id").removeprefix("sak-")
     comment = unique("Jeg orker ikke møtet i dag, medisinene gjør meg trøtt")
+    page.locator(f"#kommenter-{item_id} > summary").click()  # the comment form waits behind "Kommenter"
     page.locator(f"#body-{item_id}").fill(comment)
     report = type_report_draft(page)
     held = stored_drafts(page)
