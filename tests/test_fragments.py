@@ -203,6 +203,10 @@ CASES = {
                                          ['id="archive"', "Gamle møterommet"]),
     "meetings/_decision_list.html": lambda w: (w.client("resident").get("/moter/vedtak?q=søppelkasser", headers=HX),
                                                ['id="decision-list"', "Vi kjøper nye søppelkasser."]),
+    "meetings/_minutes_actions.html": lambda w: (w.client("chair").post(
+        f"/moter/punkt/{w.item.id}/oppfolging", data={"what": "Skifte pære", "assignee_name": "Vaktmester",
+                                                      "notes": "Mørkt i porten", "form_token": "f1"}, headers=HX),
+        ['id="minutes-actions"', "Skifte pære", "autofocus", "!Mørkt i porten"]),
     "meetings/_rsvp.html": lambda w: (w.client("resident").post(f"/moter/{w.meeting.id}/svar",
                                                                 data={"answer": "yes"}, headers=HX),
                                       ['id="rsvp"', 'aria-pressed="true"']),
@@ -230,7 +234,8 @@ ROOTS = {
     "issues/_follow.html": "follow", "issues/_list.html": "issue-list", "issues/_reply_form.html": "reply-form",
     "issues/_reply_posted.html": "reply-form", "meetings/_action_list.html": "action-list",
     "meetings/_agenda.html": "agenda-region", "meetings/_archive.html": "archive",
-    "meetings/_decision_list.html": "decision-list", "meetings/_rsvp.html": "rsvp",
+    "meetings/_decision_list.html": "decision-list", "meetings/_minutes_actions.html": "minutes-actions",
+    "meetings/_rsvp.html": "rsvp",
     "meetings/_screen_agenda.html": "screen-agenda", "notifications/_badge.html": "varsler",
     "premeeting/_rsvp.html": "pm-rsvp", "reports/_handling.html": "report-handling",
 }

@@ -254,6 +254,53 @@ def test_action_item_needs_someone_responsible(client, login_as, make_meeting):
     assert action.assignee_name == "Drammen kommune, bydrift" and action.due == date(2030, 1, 1)
 
 
+def test_adding_an_action_item_without_javascript_saves_the_notes_typed_with_it(client, login_as, make_meeting):
+    """The minutes page is one form: "Add the action item" (formaction) carries the notes and the decision."""
+    login_as(Role.CHAIR)
+    item = add_item(make_meeting(status=MeetingStatus.HELD, days=-1))
+    typed = {"notes": "Alle var enige", "decision": "Vi kjøper benker", "what": "Bestille benker",
+             "assignee_name": "Vaktmester", "form_token": "a1"}
+    response = client.post(f"/moter/punkt/{item.id}/oppfolging", data=typed)
+    assert response.status_code == 303 and response.headers["Location"].endswith(
+        f"/moter/punkt/{item.id}/referat#minutes-actions")
+    db.session.refresh(item)
+    assert (item.notes, item.decision) == ("Alle var enige", "Vi kjøper benker")
+    page = client.get(f"/moter/punkt/{item.id}/referat").get_data(as_text=True)
+    assert "Alle var enige" in page and "Bestille benker" in page
+    # The action item is refused (nobody responsible): the page comes back with everything as typed.
+    response = client.post(f"/moter/punkt/{item.id}/oppfolging",
+                           data={**typed, "notes": "Endret notat", "assignee_name": "", "form_token": "a2"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Endret notat" in page and 'id="assignee_name-error"' in page
+
+
+def test_saving_the_minutes_with_an_action_item_typed_adds_it_too(client, login_as, make_meeting):
+    """Enter in an action item's field submits with "Save the minutes": the typed action item is not dropped."""
+    login_as(Role.CHAIR)
+    item = add_item(make_meeting(status=MeetingStatus.HELD, days=-1))
+    response = client.post(f"/moter/punkt/{item.id}/referat", data={
+        "notes": "Notat", "decision": "", "what": "Ringe kommunen", "assignee_name": "Leder", "form_token": "b1"})
+    assert response.status_code == 303
+    db.session.refresh(item)
+    assert item.notes == "Notat" and db.session.scalar(select(ActionItem.what)) == "Ringe kommunen"
+    assert client.post(f"/moter/punkt/{item.id}/referat", data={"notes": "Bare notat"}).status_code == 303
+    assert count(ActionItem) == 1
+
+
+def test_adding_an_action_item_with_htmx_answers_its_region_only(client, login_as, make_meeting):
+    login_as(Role.CHAIR)
+    item = add_item(make_meeting(status=MeetingStatus.HELD, days=-1))
+    response = client.post(f"/moter/punkt/{item.id}/oppfolging", headers=HX, data={
+        "notes": "Skrevet", "decision": "", "what": "Kjøpe pærer", "assignee_name": "Vaktmester", "form_token": "c1"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and html.lstrip().startswith('<section id="minutes-actions"')
+    assert "Kjøpe pærer" in html and "autofocus" in html and 'name="notes"' not in html
+    db.session.refresh(item)
+    assert item.notes == "Skrevet"
+    response = client.post(f"/moter/punkt/{item.id}/oppfolging", headers=HX, data={"what": "", "form_token": "c2"})
+    assert response.status_code == 422 and 'id="what-error"' in response.get_data(as_text=True)
+
+
 def test_assignee_marks_done_others_get_403(app, make_meeting, client_for):
     meeting = make_meeting(status=MeetingStatus.APPROVED, days=-30)
     item = add_item(meeting)

@@ -14,8 +14,10 @@ from .views import _editable_item, _item_url
 
 # -- the minutes of one item, and its action items --------------------------------
 
-def _minutes_ctx(item, form, action_form) -> dict:
-    return dict(item=item, form=form, action_form=action_form,
+def _minutes_ctx(item, form, action_form, added=False) -> dict:
+    """The minutes page is one form: the notes and the decision, and the fields of a new action item
+    (_minutes_actions.html, swapped by htmx after an add; `added`: focus back in its first field)."""
+    return dict(item=item, form=form, action_form=action_form, added=added,
                 actions=service.actions_by_item(current_user, item.meeting).get(item.id, []))
 
 
@@ -23,24 +25,37 @@ def _minutes_ctx(item, form, action_form) -> dict:
 @allow(MEMBERS, acts=MODERATORS, form_csrf=True)
 def minutes(item_id):
     item = _editable_item(item_id)
-    form = MinutesForm(obj=item)
+    form, action_form = MinutesForm(obj=item), with_token(ActionForm())
+    if request.method == "POST" and not action_form.is_empty():  # an action item typed: added, not dropped
+        return _add_action(item, form, action_form)
     if form.validate_on_submit():
         service.save_minutes(item, notes=form.notes.data, decision=form.decision.data)
         return after_change(None, _item_url(item), _("The minutes for the item are saved."))
-    return render("meetings/minutes.html", **_minutes_ctx(item, form, with_token(ActionForm(formdata=None))),
-                  status=form_status())
+    return render("meetings/minutes.html", **_minutes_ctx(item, form, action_form), status=form_status())
 
 
 @bp.route("/punkt/<int:item_id>/oppfolging", methods=["POST"])
 @allow(MEMBERS, acts=MODERATORS, form_csrf=True)
 def add_action(item_id):
     item = _editable_item(item_id)
-    form = with_token(ActionForm())
-    if not form.validate_on_submit():
-        return invalid("meetings/minutes.html", **_minutes_ctx(item, MinutesForm(obj=item), form))
-    service.add_action(item, current_user, what=form.what.data, assignee_id=form.assignee_id.data,
-                       assignee_name=form.assignee_name.data, due=form.due.data, form_token=form.form_token.data)
-    return after_change(None, url_for("meetings.minutes", item_id=item.id), _("The action item is added."))
+    return _add_action(item, MinutesForm(obj=item), with_token(ActionForm()))
+
+
+def _add_action(item, form, action_form):
+    """Add the action item; the notes and the decision sent with it (the same form) are saved too."""
+    with_minutes = "notes" in request.form or "decision" in request.form
+    valid = action_form.validate_on_submit()
+    if not (form.validate() if with_minutes else True) or not valid:
+        return invalid("meetings/minutes.html", "meetings/_minutes_actions.html",
+                       **_minutes_ctx(item, form, action_form))
+    service.add_action(item, current_user, what=action_form.what.data, assignee_id=action_form.assignee_id.data,
+                       assignee_name=action_form.assignee_name.data, due=action_form.due.data,
+                       form_token=action_form.form_token.data,
+                       minutes=dict(notes=form.notes.data, decision=form.decision.data) if with_minutes else None)
+    return after_change("meetings/_minutes_actions.html",
+                        url_for("meetings.minutes", item_id=item.id, _anchor="minutes-actions"),
+                        _("The action item is added."),
+                        context=lambda: _minutes_ctx(item, form, with_token(ActionForm(formdata=None)), added=True))
 
 
 # -- action items and decisions across meetings ------------------------------------

@@ -395,19 +395,27 @@ def mark_held(meeting: Meeting) -> None:
     db.session.commit()
 
 
+def _set_minutes(item: AgendaItem, notes: str | None, decision: str | None) -> None:
+    item.notes, item.decision = notes, decision
+    refresh_search_text(item)
+
+
 def save_minutes(item: AgendaItem, *, notes: str | None, decision: str | None) -> None:
     """The notes and the decision of one item (the decision becomes searchable)."""
     _allow(item.meeting.agenda_editable)
-    item.notes, item.decision = notes, decision
-    refresh_search_text(item)
+    _set_minutes(item, notes, decision)
     db.session.commit()
 
 
 def add_action(item: AgendaItem, by, *, what: str, assignee_id: int | None = None, assignee_name: str | None = None,
-               due: date | None = None, form_token: str | None = None) -> ActionItem | None:
+               due: date | None = None, form_token: str | None = None,
+               minutes: dict | None = None) -> ActionItem | None:
     """An action item under an agenda item, for a member or someone outside the council (`assignee_name`),
-    once per form token. The member given it is notified (and sees it at once)."""
+    once per form token. The member given it is notified (and sees it at once). `minutes` (the `notes` and
+    `decision` typed on the same page) are saved with it, so adding an action item never loses them."""
     _allow(item.meeting.agenda_editable)
+    if minutes is not None:
+        _set_minutes(item, minutes["notes"], minutes["decision"])
     assignee = db.session.get(User, assignee_id) if assignee_id else None
     action, created = create_once(ActionItem, form_token, lambda: ActionItem(
         agenda_item_id=item.id, meeting_id=item.meeting_id, what=what, assignee_id=assignee.id if assignee else None,
