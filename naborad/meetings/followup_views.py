@@ -1,16 +1,26 @@
 """After a meeting (HTTP only): the minutes per item and their action items, and across meetings the
 action-item list (marking one done) and the decision log."""
-from flask import request, url_for
+from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import MEMBERS, MODERATORS, allow, get_action_item_or_404, may_mark_done, require
+from ..access import (
+    CHAIR_SEAT,
+    MEMBERS,
+    MODERATORS,
+    allow,
+    get_action_item_or_404,
+    get_meeting_or_404,
+    may_mark_done,
+    require,
+)
+from ..errors import error_response
 from ..forms import form_status, with_token
-from ..htmx import after_change, invalid, render
+from ..htmx import after_change, invalid, redirect_to, render
 from ..search import int_arg
 from . import bp, service
 from .forms import ActionForm, DoneForm, MinutesForm, SearchForm
-from .views import _editable_item, _item_url
+from .views import _editable_item, _item_url, _meeting_url
 
 # -- the minutes of one item, and its action items --------------------------------
 
@@ -56,6 +66,54 @@ def _add_action(item, form, action_form):
                         url_for("meetings.minutes", item_id=item.id, _anchor="minutes-actions"),
                         _("The action item is added."),
                         context=lambda: _minutes_ctx(item, form, with_token(ActionForm(formdata=None)), added=True))
+
+
+# -- held and approved: each after a confirmation step --------------------------------
+
+def _confirm_step(meeting, endpoint: str, template: str, possible: bool, **ctx):
+    """A step that asks before a change that cannot be undone. A GET (a reload too) shows it while the
+    change is possible, else goes back to the meeting; a POST without `confirm=yes` is sent to it."""
+    if request.method == "POST":
+        return redirect_to(url_for(endpoint, meeting_id=meeting.id))
+    if not possible:
+        return redirect_to(_meeting_url(meeting.id))
+    return render(template, meeting=meeting, **ctx)
+
+
+def _confirmed() -> bool:
+    return request.method == "POST" and request.form.get("confirm") == "yes"
+
+
+@bp.errorhandler(service.NotStartedYet)
+def _not_started(error):
+    return error_response(403, _("The meeting has not started yet. Mark it as held once it has begun."))
+
+
+@bp.route("/<int:meeting_id>/avholdt", methods=["GET", "POST"])
+@allow(MEMBERS, acts=MODERATORS)
+def mark_held(meeting_id):
+    meeting = get_meeting_or_404(meeting_id)
+    if _confirmed():
+        service.mark_held(meeting)
+        return after_change(None, _meeting_url(meeting.id),
+                            _("The meeting is marked as held. Write the minutes per item."))
+    if request.method == "GET" and meeting.can_cancel() and not meeting.has_started:
+        flash(_("The meeting has not started yet. Mark it as held once it has begun."), "info")
+    return _confirm_step(meeting, "meetings.mark_held", "meetings/confirm_held.html", meeting.can_mark_held())
+
+
+@bp.route("/<int:meeting_id>/godkjenn", methods=["GET", "POST"])
+@allow(MEMBERS, acts=CHAIR_SEAT)
+def approve(meeting_id):
+    """The chair (or deputy) approves the minutes: locked, and visible to every member."""
+    meeting = get_meeting_or_404(meeting_id)
+    if _confirmed():
+        service.approve(meeting, current_user)
+        return after_change(None, _meeting_url(meeting.id),
+                            _("The minutes are approved and locked. Every member can read them now."))
+    return _confirm_step(meeting, "meetings.approve", "meetings/confirm_approve.html", meeting.can_approve(),
+                         agenda=service.agenda(current_user, meeting),
+                         actions=service.actions_by_item(current_user, meeting))
 
 
 # -- action items and decisions across meetings ------------------------------------

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..access import is_moderator, minutes_visible, visible_action_items, visible_agenda_items, visible_meetings
-from ..errors import NotAllowed  # noqa: F401  (re-exported for the views and the CLI)
+from ..errors import NotAllowed  # re-exported for the views and the CLI
 from ..extensions import db
 from ..forms import create_once, move_in_order
 from ..issues.service import on_published_agenda, record_event
@@ -48,6 +48,10 @@ class ResidentsNotHeard(Exception):
     def __init__(self, items: list[AgendaItem]):
         super().__init__(len(items))
         self.items = items
+
+
+class NotStartedYet(NotAllowed):
+    """Marking a meeting as held is refused: it has not started yet."""
 
 
 def _allow(condition: bool) -> None:
@@ -388,7 +392,9 @@ def publish(meeting: Meeting, by, *, confirmed: bool = False) -> None:
 
 def mark_held(meeting: Meeting) -> None:
     """planned/published -> held: the minutes are written per item now; an agenda never published
-    counts as published now."""
+    counts as published now. Refused (`NotStartedYet`) for a meeting that has not started."""
+    if meeting.can_cancel() and not meeting.has_started:
+        raise NotStartedYet
     _allow(meeting.can_mark_held())
     meeting.status = MeetingStatus.HELD
     meeting.published_at = meeting.published_at or utcnow()
