@@ -1,5 +1,5 @@
 """Council meetings: scheduling, proposals, moderation, publishing, RSVP, minutes, approval, action items."""
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -304,6 +304,20 @@ def test_the_meeting_list_says_upcoming_meetings(client, login_as, make_meeting)
     login_as(Role.NEIGHBOUR)
     page = client.get("/moter/").get_data(as_text=True)
     assert "Kommende møter" in page and "Neste møter" not in page
+
+
+def test_the_projector_view_has_no_site_chrome_and_no_seconds(client, login_as, make_meeting):
+    login_as(Role.CHAIR)
+    meeting = make_meeting(status=MeetingStatus.PUBLISHED)
+    meeting.starts_at = datetime(2030, 3, 5, 17, 0, tzinfo=timezone.utc)  # 18:00 in Oslo
+    item = add_item(meeting, "Benker i parken")
+    meeting.current_item_id = item.id
+    db.session.commit()
+    page = client.get(f"/moter/{meeting.id}/skjerm").get_data(as_text=True)
+    assert "18:00" in page and "18:00:00" not in page
+    assert "<nav" not in page and "<header" not in page and "<footer" not in page
+    assert page.count("<h1") == 1 and page.count("<main") == 1
+    assert 'class="current" aria-current="step"' in page
 
 
 def test_action_item_needs_someone_responsible(client, login_as, make_meeting):
