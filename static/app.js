@@ -139,3 +139,30 @@
   }, true);
   document.addEventListener("DOMContentLoaded", openDrafts);
 })();
+
+// issue 15 (chair): leaving a page with typed text not yet sent warns first. A form marked
+// data-warn-unsaved is marked "unsaved" by typing; its own submit clears the mark, and so does an htmx
+// request from inside it that went through (it carried, and the server saved, what was typed).
+(function () {
+  "use strict";
+  var GUARDED = "form[data-warn-unsaved]";
+  function guarded(node) { return node && node.closest ? node.closest(GUARDED) : null; }
+  document.addEventListener("input", function (event) {
+    var form = guarded(event.target);
+    if (form) { form.setAttribute("data-unsaved", ""); }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = guarded(event.target), by = event.submitter;
+    if (form && !(by && by.hasAttribute("hx-post"))) { form.removeAttribute("data-unsaved"); }
+  });
+  document.addEventListener("htmx:after:request", function (event) {
+    var ctx = event.detail && event.detail.ctx, form = guarded(ctx && ctx.sourceElement);
+    if (form && ctx.response && ctx.response.status < 400) { form.removeAttribute("data-unsaved"); }
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (document.querySelector(GUARDED + "[data-unsaved]")) {
+      event.preventDefault();
+      event.returnValue = "";  // older browsers need a value to ask
+    }
+  });
+})();

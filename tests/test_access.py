@@ -135,11 +135,14 @@ MATRIX = {
     ("meetings.item_settings", "POST"): ("/moter/punkt/{item}/innstillinger", MODERATORS_ONLY, OK303_SWAP),
     ("meetings.carry_over", "POST"): ("/moter/{meeting}/videreforing/{item}", MODERATORS_ONLY, OK303),
     ("meetings.set_current", "POST"): ("/moter/{meeting}/gjeldende/{item}", MODERATORS_ONLY, OK303),
+    ("meetings.publish", "GET"): ("/moter/{meeting}/publiser", MODERATE, OK303),  # nothing to confirm: back
     ("meetings.publish", "POST"): ("/moter/{meeting}/publiser", MODERATE, OK303),
-    ("meetings.mark_held", "POST"): ("/moter/{meeting}/avholdt", MODERATE, OK303),
+    ("meetings.mark_held", "GET"): ("/moter/{meeting}/avholdt", MODERATE, OK303),  # not started: back
+    ("meetings.mark_held", "POST"): ("/moter/{meeting}/avholdt", MODERATE, OK303),  # no confirm: to the step
     ("meetings.minutes", "GET"): ("/moter/punkt/{item}/referat", MODERATORS_ONLY, OK200),
     ("meetings.minutes", "POST"): ("/moter/punkt/{item}/referat", MODERATORS_ONLY, OK303),
     ("meetings.add_action", "POST"): ("/moter/punkt/{item}/oppfolging", MODERATORS_ONLY, OK422),
+    ("meetings.approve", "GET"): ("/moter/{held}/godkjenn", CHAIR_ACTS, OK200),  # the confirmation step
     ("meetings.approve", "POST"): ("/moter/{held}/godkjenn", CHAIR_ACTS, OK303),
     ("meetings.actions", "GET"): ("/moter/oppfolging", MEMBERS, OK200),
     ("meetings.mark_done", "POST"): ("/moter/oppfolging/{action}/ferdig", MODERATE, OK303_SWAP),

@@ -1,5 +1,5 @@
 """Council meetings: scheduling, proposals, moderation, publishing, RSVP, minutes, approval, action items."""
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -207,7 +207,7 @@ def test_minutes_are_hidden_until_the_chair_approves(app, client, login_as, make
     neighbour, _ = client_for(Role.NEIGHBOUR)
     assignee_client, assignee = client_for(Role.RESIDENT)
     staff_client, _ = client_for(Role.STAFF)
-    assert staff_client.post(f"/moter/{meeting.id}/avholdt").status_code == 303
+    assert staff_client.post(f"/moter/{meeting.id}/avholdt", data={"confirm": "yes"}).status_code == 303
     staff_client.post(f"/moter/punkt/{item.id}/referat", data={"notes": "Hemmelige notater",
                                                                "decision": "Ro etter klokka 23"})
     staff_client.post(f"/moter/punkt/{item.id}/oppfolging", data={"what": "Henge opp plakat",
@@ -223,7 +223,7 @@ def test_minutes_are_hidden_until_the_chair_approves(app, client, login_as, make
     # Staff may not approve; the chair does.
     assert staff_client.post(f"/moter/{meeting.id}/godkjenn").status_code == 403
     login_as(Role.CHAIR)
-    assert client.post(f"/moter/{meeting.id}/godkjenn").status_code == 303
+    assert client.post(f"/moter/{meeting.id}/godkjenn", data={"confirm": "yes"}).status_code == 303
     page = neighbour.get(f"/moter/{meeting.id}").data.decode()
     assert "Hemmelige notater" in page and "Ro etter klokka 23" in page
     assert "Ro etter klokka 23" in neighbour.get("/moter/vedtak?q=KLOKKA").data.decode()
@@ -235,9 +235,89 @@ def test_deputy_chair_can_approve(client, login_as, make_meeting, make_user):
     make_user(Role.CHAIR, "chair")
     login_as(Role.CHAIR, seat=ChairSeat.DEPUTY)
     meeting = make_meeting(status=MeetingStatus.HELD, days=-2)
-    assert client.post(f"/moter/{meeting.id}/godkjenn").status_code == 303
+    assert client.post(f"/moter/{meeting.id}/godkjenn", data={"confirm": "yes"}).status_code == 303
     db.session.refresh(meeting)
     assert meeting.status == MeetingStatus.APPROVED
+
+
+def test_approving_the_minutes_asks_first_and_a_reload_of_the_step_is_no_405(client, login_as, make_meeting):
+    login_as(Role.CHAIR)
+    meeting = make_meeting(status=MeetingStatus.HELD, days=-2)
+    add_item(meeting, "Benker", decision="Vi kjøper to benker")
+    page = client.get(f"/moter/{meeting.id}").get_data(as_text=True)
+    assert f'href="/moter/{meeting.id}/godkjenn"' in page  # a link to the step, not a one-tap POST
+    response = client.post(f"/moter/{meeting.id}/godkjenn")  # a POST without confirm: to the step
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/moter/{meeting.id}/godkjenn")
+    step = client.get(f"/moter/{meeting.id}/godkjenn")
+    assert step.status_code == 200 and "Vi kjøper to benker" in step.get_data(as_text=True)
+    db.session.refresh(meeting)
+    assert meeting.status == MeetingStatus.HELD
+    assert client.post(f"/moter/{meeting.id}/godkjenn", data={"confirm": "yes"}).status_code == 303
+    db.session.refresh(meeting)
+    assert meeting.status == MeetingStatus.APPROVED
+    again = client.get(f"/moter/{meeting.id}/godkjenn")  # a reload after approval: back to the meeting
+    assert again.status_code == 303 and again.headers["Location"].endswith(f"/moter/{meeting.id}")
+
+
+def test_marking_as_held_asks_first_and_is_refused_before_the_meeting_starts(client, login_as, make_meeting):
+    login_as(Role.CHAIR)
+    future = make_meeting(status=MeetingStatus.PUBLISHED, days=12)
+    page = client.get(f"/moter/{future.id}").get_data(as_text=True)
+    assert f"/moter/{future.id}/avholdt" not in page and "når det har startet" in page
+    refused = client.post(f"/moter/{future.id}/avholdt", data={"confirm": "yes"})
+    assert refused.status_code == 403 and "har ikke begynt ennå" in refused.get_data(as_text=True)
+    assert client.get(f"/moter/{future.id}/avholdt").status_code == 303  # back to the meeting, with the reason
+    db.session.refresh(future)
+    assert future.status == MeetingStatus.PUBLISHED
+    started = make_meeting(status=MeetingStatus.PUBLISHED, days=-0.05)
+    assert f'href="/moter/{started.id}/avholdt"' in client.get(f"/moter/{started.id}").get_data(as_text=True)
+    assert client.get(f"/moter/{started.id}/avholdt").status_code == 200
+    assert client.post(f"/moter/{started.id}/avholdt").headers["Location"].endswith(f"/moter/{started.id}/avholdt")
+    assert client.post(f"/moter/{started.id}/avholdt", data={"confirm": "yes"}).status_code == 303
+    db.session.refresh(started)
+    assert started.status == MeetingStatus.HELD
+
+
+def test_reloading_the_publish_warning_shows_it_again_not_405(client, login_as, make_meeting):
+    login_as(Role.CHAIR)
+    meeting = make_meeting()
+    add_item(meeting, "Røyking ved inngangen", concerns_residents=True)
+    response = client.post(f"/moter/{meeting.id}/publiser")
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/moter/{meeting.id}/publiser")
+    step = client.get(f"/moter/{meeting.id}/publiser")
+    assert step.status_code == 200 and "Røyking ved inngangen" in step.get_data(as_text=True)
+    assert client.post(f"/moter/{meeting.id}/publiser", data={"confirm": "yes"}).status_code == 303
+    db.session.refresh(meeting)
+    assert meeting.status == MeetingStatus.PUBLISHED
+    again = client.get(f"/moter/{meeting.id}/publiser")
+    assert again.status_code == 303 and again.headers["Location"].endswith(f"/moter/{meeting.id}")
+
+
+def test_after_approval_the_chair_sees_no_empty_moderation_box(client, login_as, make_meeting):
+    login_as(Role.CHAIR)
+    approved = make_meeting(status=MeetingStatus.APPROVED, days=-20)
+    assert "moderate-heading" not in client.get(f"/moter/{approved.id}").get_data(as_text=True)
+    assert "moderate-heading" in client.get(f"/moter/{make_meeting().id}").get_data(as_text=True)
+
+
+def test_the_meeting_list_says_upcoming_meetings(client, login_as, make_meeting):
+    login_as(Role.NEIGHBOUR)
+    page = client.get("/moter/").get_data(as_text=True)
+    assert "Kommende møter" in page and "Neste møter" not in page
+
+
+def test_the_projector_view_has_no_site_chrome_and_no_seconds(client, login_as, make_meeting):
+    login_as(Role.CHAIR)
+    meeting = make_meeting(status=MeetingStatus.PUBLISHED)
+    meeting.starts_at = datetime(2030, 3, 5, 17, 0, tzinfo=timezone.utc)  # 18:00 in Oslo
+    item = add_item(meeting, "Benker i parken")
+    meeting.current_item_id = item.id
+    db.session.commit()
+    page = client.get(f"/moter/{meeting.id}/skjerm").get_data(as_text=True)
+    assert "18:00" in page and "18:00:00" not in page
+    assert "<nav" not in page and "<header" not in page and "<footer" not in page
+    assert page.count("<h1") == 1 and page.count("<main") == 1
+    assert 'class="current" aria-current="step"' in page
 
 
 def test_action_item_needs_someone_responsible(client, login_as, make_meeting):
@@ -252,6 +332,53 @@ def test_action_item_needs_someone_responsible(client, login_as, make_meeting):
     assert response.status_code == 303
     action = db.session.scalar(select(ActionItem))
     assert action.assignee_name == "Drammen kommune, bydrift" and action.due == date(2030, 1, 1)
+
+
+def test_adding_an_action_item_without_javascript_saves_the_notes_typed_with_it(client, login_as, make_meeting):
+    """The minutes page is one form: "Add the action item" (formaction) carries the notes and the decision."""
+    login_as(Role.CHAIR)
+    item = add_item(make_meeting(status=MeetingStatus.HELD, days=-1))
+    typed = {"notes": "Alle var enige", "decision": "Vi kjøper benker", "what": "Bestille benker",
+             "assignee_name": "Vaktmester", "form_token": "a1"}
+    response = client.post(f"/moter/punkt/{item.id}/oppfolging", data=typed)
+    assert response.status_code == 303 and response.headers["Location"].endswith(
+        f"/moter/punkt/{item.id}/referat#minutes-actions")
+    db.session.refresh(item)
+    assert (item.notes, item.decision) == ("Alle var enige", "Vi kjøper benker")
+    page = client.get(f"/moter/punkt/{item.id}/referat").get_data(as_text=True)
+    assert "Alle var enige" in page and "Bestille benker" in page
+    # The action item is refused (nobody responsible): the page comes back with everything as typed.
+    response = client.post(f"/moter/punkt/{item.id}/oppfolging",
+                           data={**typed, "notes": "Endret notat", "assignee_name": "", "form_token": "a2"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Endret notat" in page and 'id="assignee_name-error"' in page
+
+
+def test_saving_the_minutes_with_an_action_item_typed_adds_it_too(client, login_as, make_meeting):
+    """Enter in an action item's field submits with "Save the minutes": the typed action item is not dropped."""
+    login_as(Role.CHAIR)
+    item = add_item(make_meeting(status=MeetingStatus.HELD, days=-1))
+    response = client.post(f"/moter/punkt/{item.id}/referat", data={
+        "notes": "Notat", "decision": "", "what": "Ringe kommunen", "assignee_name": "Leder", "form_token": "b1"})
+    assert response.status_code == 303
+    db.session.refresh(item)
+    assert item.notes == "Notat" and db.session.scalar(select(ActionItem.what)) == "Ringe kommunen"
+    assert client.post(f"/moter/punkt/{item.id}/referat", data={"notes": "Bare notat"}).status_code == 303
+    assert count(ActionItem) == 1
+
+
+def test_adding_an_action_item_with_htmx_answers_its_region_only(client, login_as, make_meeting):
+    login_as(Role.CHAIR)
+    item = add_item(make_meeting(status=MeetingStatus.HELD, days=-1))
+    response = client.post(f"/moter/punkt/{item.id}/oppfolging", headers=HX, data={
+        "notes": "Skrevet", "decision": "", "what": "Kjøpe pærer", "assignee_name": "Vaktmester", "form_token": "c1"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and html.lstrip().startswith('<section id="minutes-actions"')
+    assert "Kjøpe pærer" in html and "autofocus" in html and 'name="notes"' not in html
+    db.session.refresh(item)
+    assert item.notes == "Skrevet"
+    response = client.post(f"/moter/punkt/{item.id}/oppfolging", headers=HX, data={"what": "", "form_token": "c2"})
+    assert response.status_code == 422 and 'id="what-error"' in response.get_data(as_text=True)
 
 
 def test_assignee_marks_done_others_get_403(app, make_meeting, client_for):

@@ -195,6 +195,21 @@ def test_a_locked_agenda_takes_no_changes_and_standing_items_stay(app, scheduled
     assert late.state == ItemState.PROPOSED and standing.state == ItemState.ACCEPTED
 
 
+def test_a_meeting_is_marked_held_only_once_it_has_started(app, scheduled):
+    for status in (MeetingStatus.PLANNED, MeetingStatus.PUBLISHED):
+        ahead = scheduled(days=12, status=status)
+        assert not ahead.can_mark_held()
+        with pytest.raises(service.NotStartedYet):
+            service.mark_held(ahead)
+        db.session.refresh(ahead)
+        assert ahead.status == status
+    begun = scheduled(days=-0.01, status=MeetingStatus.PUBLISHED)
+    service.mark_held(begun)
+    assert begun.status == MeetingStatus.HELD
+    with pytest.raises(service.NotAllowed):  # once
+        service.mark_held(begun)
+
+
 def test_an_action_item_is_created_once_per_form_token(app, scheduled, chair, make_user):
     assignee = make_user(Role.RESIDENT, email="beboer@example.org")
     meeting = scheduled(days=-1, status=MeetingStatus.HELD)

@@ -153,7 +153,7 @@ def test_raising_twice_with_one_form_makes_one_council_item(app, room, client_fo
 def test_publishing_asks_when_residents_are_not_heard(app, room, client_for):
     meeting, council_item, premeeting = room
     chair, _ = client_for(Role.CHAIR)
-    response = chair.post(f"/moter/{meeting.id}/publiser")
+    response = chair.post(f"/moter/{meeting.id}/publiser", follow_redirects=True)  # to the confirmation step
     assert response.status_code == 200 and b'name="confirm" value="yes"' in response.data
     db.session.refresh(meeting)
     assert meeting.status == MeetingStatus.PLANNED

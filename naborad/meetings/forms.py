@@ -76,6 +76,10 @@ class ActionForm(BaseForm):
                                 description=_l("For example “Drammen kommune, bydrift”."))
     due = DateField(_l("Due date (optional)"), validators=[Optional()])
 
+    def is_empty(self) -> bool:
+        """Nothing typed in the action item's fields (the minutes page saves without adding one)."""
+        return not any(f.raw_data and f.raw_data[0] for f in (self.what, self.assignee_id, self.assignee_name, self.due))
+
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         if not self.assignee_id.data and not self.assignee_name.data:

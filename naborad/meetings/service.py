@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..access import is_moderator, minutes_visible, visible_action_items, visible_agenda_items, visible_meetings
-from ..errors import NotAllowed  # noqa: F401  (re-exported for the views and the CLI)
+from ..errors import NotAllowed  # re-exported for the views and the CLI
 from ..extensions import db
 from ..forms import create_once, move_in_order
 from ..issues.service import on_published_agenda, record_event
@@ -48,6 +48,10 @@ class ResidentsNotHeard(Exception):
     def __init__(self, items: list[AgendaItem]):
         super().__init__(len(items))
         self.items = items
+
+
+class NotStartedYet(NotAllowed):
+    """Marking a meeting as held is refused: it has not started yet."""
 
 
 def _allow(condition: bool) -> None:
@@ -389,26 +393,36 @@ def publish(meeting: Meeting, by, *, confirmed: bool = False) -> None:
 
 def mark_held(meeting: Meeting) -> None:
     """planned/published -> held: the minutes are written per item now; an agenda never published
-    counts as published now."""
+    counts as published now. Refused (`NotStartedYet`) for a meeting that has not started."""
+    if meeting.can_cancel() and not meeting.has_started:
+        raise NotStartedYet
     _allow(meeting.can_mark_held())
     meeting.status = MeetingStatus.HELD
     meeting.published_at = meeting.published_at or utcnow()
     db.session.commit()
 
 
+def _set_minutes(item: AgendaItem, notes: str | None, decision: str | None) -> None:
+    item.notes, item.decision = notes, decision
+    refresh_search_text(item)
+
+
 def save_minutes(item: AgendaItem, *, notes: str | None, decision: str | None) -> None:
     """The notes and the decision of one item (the decision becomes searchable)."""
     _allow(item.meeting.agenda_editable)
-    item.notes, item.decision = notes, decision
-    refresh_search_text(item)
+    _set_minutes(item, notes, decision)
     db.session.commit()
 
 
 def add_action(item: AgendaItem, by, *, what: str, assignee_id: int | None = None, assignee_name: str | None = None,
-               due: date | None = None, form_token: str | None = None) -> ActionItem | None:
+               due: date | None = None, form_token: str | None = None,
+               minutes: dict | None = None) -> ActionItem | None:
     """An action item under an agenda item, for a member or someone outside the council (`assignee_name`),
-    once per form token. The member given it is notified (and sees it at once)."""
+    once per form token. The member given it is notified (and sees it at once). `minutes` (the `notes` and
+    `decision` typed on the same page) are saved with it, so adding an action item never loses them."""
     _allow(item.meeting.agenda_editable)
+    if minutes is not None:
+        _set_minutes(item, minutes["notes"], minutes["decision"])
     assignee = db.session.get(User, assignee_id) if assignee_id else None
     action, created = create_once(ActionItem, form_token, lambda: ActionItem(
         agenda_item_id=item.id, meeting_id=item.meeting_id, what=what, assignee_id=assignee.id if assignee else None,

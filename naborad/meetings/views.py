@@ -5,7 +5,6 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..access import (
-    CHAIR_SEAT,
     MEMBERS,
     MODERATORS,
     STAFF,
@@ -302,32 +301,23 @@ def set_current(meeting_id, item_id):
     return after_change(None, _item_url(item))
 
 
-# -- publish, held, approval (the minutes themselves: followup_views.py) ------------
+# -- publish (held and approval: followup_views.py) -----------------------------------
 
-@bp.route("/<int:meeting_id>/publiser", methods=["POST"])
+@bp.route("/<int:meeting_id>/publiser", methods=["GET", "POST"])
 @allow(MEMBERS, acts=MODERATORS)
 def publish(meeting_id):
+    """Publish the agenda. When items that concern the residents were not heard, a POST without `confirm`
+    is sent to the confirmation step (a GET: a reload shows it again, or goes back when nothing is left
+    to confirm)."""
     meeting = get_meeting_or_404(meeting_id)
-    try:
-        service.publish(meeting, current_user, confirmed=request.form.get("confirm") == "yes")
-    except service.ResidentsNotHeard as unheard:
-        return render("meetings/confirm_publish.html", meeting=meeting, unheard=unheard.items)
-    return after_change(None, _meeting_url(meeting.id), _("The agenda is published; every member can see it now."))
-
-
-@bp.route("/<int:meeting_id>/avholdt", methods=["POST"])
-@allow(MEMBERS, acts=MODERATORS)
-def mark_held(meeting_id):
-    meeting = get_meeting_or_404(meeting_id)
-    service.mark_held(meeting)
-    return after_change(None, _meeting_url(meeting.id), _("The meeting is marked as held. Write the minutes per item."))
-
-
-@bp.route("/<int:meeting_id>/godkjenn", methods=["POST"])
-@allow(MEMBERS, acts=CHAIR_SEAT)
-def approve(meeting_id):
-    """The chair (or deputy) approves the minutes: locked, and visible to every member."""
-    meeting = get_meeting_or_404(meeting_id)
-    service.approve(meeting, current_user)
-    return after_change(None, _meeting_url(meeting.id),
-                        _("The minutes are approved and locked. Every member can read them now."))
+    if request.method == "POST":
+        try:
+            service.publish(meeting, current_user, confirmed=request.form.get("confirm") == "yes")
+        except service.ResidentsNotHeard:
+            return redirect_to(url_for("meetings.publish", meeting_id=meeting.id))
+        return after_change(None, _meeting_url(meeting.id),
+                            _("The agenda is published; every member can see it now."))
+    unheard = service.unheard_items(meeting) if meeting.can_publish() else []
+    if not unheard:
+        return redirect_to(_meeting_url(meeting.id))
+    return render("meetings/confirm_publish.html", meeting=meeting, unheard=unheard)

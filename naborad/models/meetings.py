@@ -86,8 +86,13 @@ class Meeting(db.Model):
     def can_publish(self) -> bool:
         return self.status == MeetingStatus.PLANNED
 
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= utcnow()
+
     def can_mark_held(self) -> bool:
-        return self.status in (MeetingStatus.PLANNED, MeetingStatus.PUBLISHED)
+        """Planned or published, and started: a meeting 12 days ahead has not been held."""
+        return self.status in (MeetingStatus.PLANNED, MeetingStatus.PUBLISHED) and self.has_started
 
     def can_cancel(self) -> bool:
         """Not once it is held: its minutes are on the way."""

@@ -52,7 +52,7 @@ class Journey:
                 for old in folder.glob("*.png"):
                     old.unlink()
             folder.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=folder / f"{self._step:02d}-{step}.png")
+            page.screenshot(path=folder / f"{self._step:02d}-{step}.png", caret="initial")  # "hide" injects a style: CSP
 
     def db(self, read):
         """`read()` in the journey's app context (to check what was saved); its result."""
