@@ -91,12 +91,15 @@ def sign_up_for_an_event(journey, page) -> None:
     page.get_by_role("link", name=title).first.click()
     page.wait_for_load_state("load")
     expect(page.locator("#signup-status")).to_contain_text("Du er ikke påmeldt.")
+    attendees = page.locator("#attendees")
+    expect(attendees).to_contain_text("Ingen har meldt seg på ennå.")
     mark_document(page)
     page.locator("#signup-button").click()
     expect(page.locator("#signup-status")).to_contain_text("Du er påmeldt.")
-    expect(page.locator("#cancel-signup-button")).to_be_visible()
+    expect(page.locator("#cancel-signup-open")).to_be_visible()  # cancelling is a second step
     expect_same_document(page)
-    # TODO(lead): the list of who comes updates at once
+    # The list of who comes updates at once, in the same swap (out of band).
+    expect(attendees.locator("li")).to_have_text(["Kari"])
     journey.shot(page, "signed-up")
 
 
