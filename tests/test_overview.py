@@ -4,9 +4,28 @@ from datetime import date, datetime, timedelta, timezone
 
 from flask_babel import force_locale
 
+from naborad.contact.service import on_duty
 from naborad.extensions import db
 from naborad.i18n import ago_filter, date_filter, datetime_filter
-from naborad.models import AgendaItem, ItemPhase, ItemState, Meeting, MeetingStatus, Role, utcnow
+from naborad.models import (
+    ActionItem,
+    AgendaItem,
+    ContactPoint,
+    Event,
+    ItemPhase,
+    ItemState,
+    Meeting,
+    MeetingStatus,
+    PreMeeting,
+    ReportCategory,
+    Role,
+    Signup,
+    SignupStatus,
+    SituationReport,
+    utcnow,
+)
+
+from .helpers import queries_for
 
 
 def text_of(html: str, pattern: str) -> str:
@@ -52,7 +71,6 @@ def test_an_action_items_due_date_is_not_iso_on_the_meeting_page(client_for, mak
     meeting = Meeting(starts_at=utcnow() + timedelta(days=3), place="Stua", status=MeetingStatus.PLANNED)
     db.session.add(meeting)
     db.session.flush()
-    from naborad.models import ActionItem
     item = AgendaItem(meeting_id=meeting.id, title="Lys i bakgården", state=ItemState.ACCEPTED, position=1)
     db.session.add(item)
     db.session.flush()
@@ -89,3 +107,171 @@ def test_agenda_item_and_proposal_meta_lines_have_their_spaces(client_for, make_
     raw = re.search(rf'id="punkt-{accepted.id}".*?<p class="meta">(.*?)</p>', html, re.S).group(1)
     plain = re.sub(r"<[^>]+>", "", raw)
     assert not re.search(r"[^\s>]·|·[^\s<]", plain) and "opp15" not in plain
+
+
+# -- the overview: what to know or do now, per role --------------------------------------------------
+
+def on_duty_point(phone="+47 32 00 00 00", label="Botiltaket, vakttelefon"):
+    point = ContactPoint(position=0, label=label, phone=phone, hours="Hele døgnet", is_on_duty=True)
+    db.session.add(point)
+    db.session.commit()
+    return point
+
+
+def a_meeting(days=12, **fields):
+    meeting = Meeting(starts_at=utcnow() + timedelta(days=days), place="Fellesrommet",
+                      status=fields.pop("status", MeetingStatus.PLANNED), **fields)
+    db.session.add(meeting)
+    db.session.commit()
+    return meeting
+
+
+def an_event(title="Sommerfest", days=10, **fields):
+    start = utcnow() + timedelta(days=days)
+    event = Event(title=title, description="Grilling.", place="Bakgården", starts_at=start,
+                  ends_at=start + timedelta(hours=3), **fields)
+    db.session.add(event)
+    db.session.commit()
+    return event
+
+
+def a_report(reporter, category=ReportCategory.NOISE, text="Høy musikk i bakgården klokka tre", **fields):
+    report = SituationReport(category=category, text=text, reporter_id=reporter.id, **fields)
+    db.session.add(report)
+    db.session.commit()
+    return report
+
+
+ON_DUTY_ON = {"overview": ("/", "id=\"on-duty-phone\" href"), "contact page": ("/kontakt", "id=\"on-duty-phone\" href"),
+              "card": ("/kontakt/kort", "<p class=\"card-phone\"><a href"),
+              "report form": ("/meld-fra/", "id=\"on-duty-phone\" href")}
+
+
+def test_the_on_duty_number_is_one_answer_on_every_page_that_shows_it(client_for):
+    old = on_duty_point(phone="+47 32 00 00 00")
+    member, _ = client_for(Role.NEIGHBOUR)
+    for name, (url, where) in ON_DUTY_ON.items():
+        assert f'{where}="tel:+4732000000"' in member.get(url).get_data(as_text=True), name
+    # A new on-duty phone (a rota later decides it in on_duty()): every page follows at once.
+    old.is_on_duty = False
+    on_duty_point(phone="+47 900 00 000", label="Ny vakttelefon")
+    assert on_duty().phone == "+47 900 00 000" and on_duty().tel == "tel:+4790000000"
+    for name, (url, where) in ON_DUTY_ON.items():
+        assert f'{where}="tel:+4790000000"' in member.get(url).get_data(as_text=True), name
+
+
+def test_every_role_sees_the_on_duty_number_as_a_tel_link_on_the_overview(client_for):
+    on_duty_point()
+    for role in Role:
+        member, _ = client_for(role)
+        html = member.get("/").get_data(as_text=True)
+        assert text_of(html, r'<section[^>]*id="on-duty".*?</section>').count("+47 32 00 00 00") == 1, role
+        assert 'id="on-duty-phone" href="tel:+4732000000"' in html, role
+        assert 'href="tel:112"' in html and 'href="tel:113"' in html
+
+
+def test_the_chair_and_staff_see_waiting_proposals_a_neighbour_does_not(client_for, make_user):
+    meeting = a_meeting()
+    proposer = make_user(Role.NEIGHBOUR)
+    db.session.add_all([AgendaItem(meeting_id=meeting.id, title=f"Forslag {n}", proposer_id=proposer.id)
+                        for n in range(2)] + [AgendaItem(meeting_id=meeting.id, title="Godtatt",
+                                                         state=ItemState.ACCEPTED, position=1)])
+    db.session.commit()
+    for role in (Role.CHAIR, Role.STAFF):
+        member, _ = client_for(role)
+        html = member.get("/").get_data(as_text=True)
+        waiting = text_of(html, r'<ul class="compact" id="waiting-proposals">.*?</ul>')
+        assert "2 forslag til møtet" in waiting, role
+        assert f'href="/moter/{meeting.id}#forslag"' in html
+    neighbour, _ = client_for(Role.NEIGHBOUR)
+    assert 'id="waiting-proposals"' not in neighbour.get("/").get_data(as_text=True)
+
+
+def test_staff_see_waiting_reports_nobody_else_does(client_for, make_user):
+    reporter = make_user(Role.RESIDENT)
+    first = a_report(reporter, created_at=utcnow() - timedelta(hours=5))
+    a_report(reporter, category=ReportCategory.LITTER)
+    a_report(reporter, category=ReportCategory.DAMAGE, status="acknowledged")
+    staff, _ = client_for(Role.STAFF)
+    html = staff.get("/").get_data(as_text=True)
+    waiting = text_of(html, r'<h3 class="waiting-title"><a href="/meld-fra/ko">.*?</ul>')
+    assert "2 meldinger venter på de ansatte" in waiting
+    assert "Støy" in waiting and "for 5 timer siden" in waiting and "Skade" not in waiting
+    assert f'href="/meld-fra/{first.id}"' in html
+    assert "Høy musikk" not in html  # the overview names the category; the text is one tap away
+    for role in (Role.CHAIR, Role.NEIGHBOUR, Role.RESIDENT):
+        member, _ = client_for(role)
+        other = member.get("/").get_data(as_text=True)
+        assert "venter på de ansatte" not in other and f"/meld-fra/{first.id}" not in other, role
+
+
+def test_a_member_sees_their_own_open_action_items(client_for, make_user):
+    member, me = client_for(Role.NEIGHBOUR)
+    other = make_user(Role.NEIGHBOUR)
+    meeting = a_meeting(days=-20, status=MeetingStatus.APPROVED)
+    item = AgendaItem(meeting_id=meeting.id, title="Lys", state=ItemState.ACCEPTED, position=1)
+    db.session.add(item)
+    db.session.flush()
+    db.session.add_all([
+        ActionItem(agenda_item_id=item.id, meeting_id=meeting.id, what="Ringe kommunen om lyset",
+                   assignee_id=me.id, due=date(2027, 1, 15)),
+        ActionItem(agenda_item_id=item.id, meeting_id=meeting.id, what="Skrive til avisa", assignee_id=me.id,
+                   done_at=utcnow()),
+        ActionItem(agenda_item_id=item.id, meeting_id=meeting.id, what="Kjøpe benk", assignee_id=other.id)])
+    db.session.commit()
+    mine = text_of(member.get("/").get_data(as_text=True), r'<section[^>]*id="waiting".*?</section>')
+    assert "Du har 1 åpent oppfølgingspunkt." in mine
+    assert "Ringe kommunen om lyset" in mine and "15. januar 2027" in mine
+    assert "Skrive til avisa" not in mine and "Kjøpe benk" not in mine
+
+
+def test_nothing_waiting_says_so(client_for):
+    member, _ = client_for(Role.NEIGHBOUR)
+    assert "Ingenting venter på deg akkurat nå." in member.get("/").get_data(as_text=True)
+
+
+def test_coming_events_and_my_sign_ups(client_for):
+    member, me = client_for(Role.NEIGHBOUR)
+    soon, later = an_event("Dugnad", days=2), an_event("Sommerfest", days=20)
+    an_event("Julebord", days=40)
+    farthest = an_event("Nyttårsfest", days=60)
+    an_event("Avlyst tur", days=3, cancelled_at=utcnow())
+    an_event("Gammel fest", days=-30)
+    db.session.add_all([Signup(event_id=soon.id, user_id=me.id, status=SignupStatus.CONFIRMED),
+                        Signup(event_id=farthest.id, user_id=me.id, status=SignupStatus.WAITLISTED)])
+    db.session.commit()
+    events = text_of(member.get("/").get_data(as_text=True), r'<section[^>]*id="events".*?</section>')
+    assert events.index("Dugnad") < events.index("Sommerfest") < events.index("Julebord")
+    assert "Avlyst tur" not in events and "Gammel fest" not in events
+    assert "Dugnad" in events and "Du er påmeldt" in events
+    assert "Du er også påmeldt Nyttårsfest" in events and "på venteliste" in events
+    assert f"/arrangementer/{later.id}" in member.get("/").get_data(as_text=True)
+
+
+def test_a_neighbour_never_sees_the_residents_pre_meeting_on_the_overview(client_for):
+    db.session.add(PreMeeting(starts_at=utcnow() + timedelta(days=5), place="Stua på botiltaket"))
+    db.session.commit()
+    for role, sees in ((Role.RESIDENT, True), (Role.STAFF, True), (Role.NEIGHBOUR, False), (Role.CHAIR, False)):
+        member, _ = client_for(role)
+        assert ("Stua på botiltaket" in member.get("/").get_data(as_text=True)) is sees, role
+
+
+def fill_the_council(make_user, n: int):
+    """n more of everything the overview shows (for the query counts)."""
+    neighbour = make_user(Role.NEIGHBOUR)
+    for i in range(n):
+        meeting = a_meeting(days=10 + i)
+        db.session.add(AgendaItem(meeting_id=meeting.id, title=f"Forslag {i}", proposer_id=neighbour.id))
+        event = an_event(f"Fest {i}", days=5 + i)
+        db.session.add(Signup(event_id=event.id, user_id=neighbour.id, status=SignupStatus.CONFIRMED))
+        a_report(neighbour)
+    db.session.commit()
+
+
+def test_overview_queries_do_not_grow_with_the_data(client_for, make_user):
+    on_duty_point()
+    members = {role: client_for(role)[0] for role in (Role.NEIGHBOUR, Role.RESIDENT, Role.CHAIR, Role.STAFF)}
+    fill_the_council(make_user, 2)
+    few = {role: queries_for(client, "/") for role, client in members.items()}
+    fill_the_council(make_user, 8)
+    assert {role: queries_for(client, "/") for role, client in members.items()} == few
