@@ -1,4 +1,5 @@
 """The overview ("oversikt") per role, the one on-duty number, and how dates and times read (issue 15)."""
+import json
 import re
 from datetime import date, datetime, timedelta, timezone
 
@@ -275,3 +276,17 @@ def test_overview_queries_do_not_grow_with_the_data(client_for, make_user):
     few = {role: queries_for(client, "/") for role, client in members.items()}
     fill_the_council(make_user, 8)
     assert {role: queries_for(client, "/") for role, client in members.items()} == few
+
+
+# -- htmx and the CSP ---------------------------------------------------------------------------------
+
+def test_htmx_runs_without_inline_styles_under_a_strict_policy(client_for):
+    """htmx's settle step copies an old element's style attribute onto its replacement (a text box the
+    person resized has one), which style-src 'self' blocks: the config turns the step off, the policy stays."""
+    member, _ = client_for(Role.NEIGHBOUR)
+    response = member.get("/")
+    config = re.search(r'<meta name="htmx-config" content=\'([^\']*)\'>', response.get_data(as_text=True))
+    assert config and json.loads(config.group(1)) == {"includeIndicatorCSS": False, "defaultSettleDelay": 0,
+                                                      "defaultTimeout": 20000}
+    policy = response.headers["Content-Security-Policy"]
+    assert "style-src 'self';" in policy and "unsafe" not in policy

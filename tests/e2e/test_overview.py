@@ -8,6 +8,7 @@ from naborad.extensions import db
 from naborad.models import Meeting, MeetingStatus
 
 from .journey import PHONE
+from .steps import expect_same_document, mark_document, unique
 
 ON_PHONE = pytest.mark.parametrize("handset", [PHONE], ids=["phone"])
 
@@ -63,3 +64,77 @@ def test_every_disclosure_shows_that_it_opens_and_its_state(journey):
     menu.click()
     assert menu.evaluate("s => getComputedStyle(s, '::after').content") == '" ▴"'
     expect(chair.locator("details.menu nav")).to_be_visible()
+
+
+# -- htmx swaps and the CSP ------------------------------------------------------------------------
+
+# Every CSP violation the page sees, also one the console would word differently (the fixtures fail a test
+# on any console error; this names the directive and what was blocked).
+RECORD_VIOLATIONS = """() => {
+    window.__csp = [];
+    document.addEventListener("securitypolicyviolation", e => window.__csp.push(
+        `${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber} ${e.sample}`));
+}"""
+
+
+def violations(page) -> list:
+    return page.evaluate("window.__csp || []")
+
+
+def open_recording(journey, login):
+    page = journey.open(login)
+    page.add_init_script(f"({RECORD_VIOLATIONS})()")
+    return page
+
+
+@ON_PHONE
+def test_htmx_swaps_log_no_csp_violation(journey):
+    """A reply (in a text box the person made taller), following, a sign-up, and the chair's agenda moves
+    and RSVP: every swap in place, and not one CSP violation (htmx's settle step copied the resized text
+    box's style attribute onto the new one, which style-src 'self' blocks)."""
+    page = open_recording(journey, "nabo")
+    page.goto("/saker/")
+    page.locator("main a[href^='/saker/']").filter(has_text="Høy musikk").first.click()
+    mark_document(page)
+    box = page.locator("#reply-form textarea[name=body]")
+    body = unique("Jeg hører det også.")
+    box.fill(body)
+    # The person drags the text box's corner to make it taller: the browser gives it a style attribute.
+    box.evaluate("t => { t.style.height = '12rem'; }")
+    page.locator("#reply-form button[type=submit]").click()
+    expect(page.locator("#replies li.reply").filter(has_text=body)).to_have_count(1)
+    expect(box).to_have_value("")
+    follow = page.locator("#follow button[type=submit]")
+    before = follow.inner_text()
+    follow.click()
+    expect(follow).not_to_have_text(before)
+    expect_same_document(page)
+    assert violations(page) == []
+
+    page.goto("/arrangementer/")
+    page.locator("#upcoming-events li.card h3 a").first.click()
+    mark_document(page)
+    page.locator("#signup-button").click()
+    expect(page.locator("#signup-status")).not_to_have_attribute("data-status", "none")
+    expect_same_document(page)
+    assert violations(page) == []
+
+    # The chair: accept a proposal, move an item up and one down, answer the RSVP.
+    chair = open_recording(journey, "leder")
+    chair.goto("/moter/")
+    chair.locator("section[aria-labelledby=upcoming-heading] li.card h3 a").first.click()
+    mark_document(chair)
+    proposals = chair.locator("#forslag li.proposal")
+    waiting = proposals.count()
+    proposals.first.locator("form[action$='/godta'] button").click()
+    expect(proposals).to_have_count(waiting - 1)
+    agenda = chair.locator("#saksliste ol.agenda > li.agenda-item")
+    second = agenda.nth(1).get_attribute("id")
+    agenda.nth(1).locator("form[action$='/opp'] button").click()
+    expect(agenda.first).to_have_id(second)
+    agenda.first.locator("form[action$='/ned'] button").click()
+    expect(agenda.nth(1)).to_have_id(second)
+    chair.locator("#rsvp button[value=yes]").click()
+    expect(chair.locator("#rsvp [role=status]")).to_be_visible()
+    expect_same_document(chair)
+    assert violations(chair) == []
