@@ -138,3 +138,32 @@ def test_htmx_swaps_log_no_csp_violation(journey):
     expect(chair.locator("#rsvp [role=status]")).to_be_visible()
     expect_same_document(chair)
     assert violations(chair) == []
+
+
+# -- the overview per role -------------------------------------------------------------------------
+
+@ON_PHONE
+def test_the_overview_answers_what_to_know_or_do_now_for_each_role(journey):
+    neighbour = journey.open("nabo")
+    phone = neighbour.locator("#on-duty a#on-duty-phone")
+    expect(phone).to_have_attribute("href", "tel:+4732000000")
+    expect(phone).to_be_in_viewport()  # on the first screen, without scrolling
+    assert phone.bounding_box()["height"] >= 44
+    expect(neighbour.locator("#events")).to_contain_text("Julefest")
+    expect(neighbour.locator("#waiting-reports, #waiting-proposals")).to_have_count(0)
+    journey.shot(neighbour, "neighbour")
+
+    chair = journey.open("leder")
+    proposals = chair.locator("#waiting-proposals a")
+    expect(proposals.first).to_contain_text("2 forslag til møtet")
+    chair.locator("#waiting").scroll_into_view_if_needed()
+    journey.shot(chair, "chair")
+    proposals.first.click()
+    expect(chair.locator("#forslag li.proposal")).to_have_count(2)
+
+    staff = journey.open("ansatt")
+    expect(staff.locator("#waiting")).to_contain_text("venter på de ansatte")
+    staff.locator("#waiting").scroll_into_view_if_needed()
+    journey.shot(staff, "staff")
+    staff.locator("#waiting-reports a").first.click()
+    expect(staff.locator(".report-text")).to_be_visible()
