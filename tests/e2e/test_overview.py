@@ -47,6 +47,8 @@ def test_every_disclosure_shows_that_it_opens_and_its_state(journey):
     cards = page.locator("details.guidance > summary")
     assert cards.count() >= 2
     expect_disclosure(cards.first)
+    cards.nth(1).click()
+    journey.shot(page, "contact-guidance")
 
     # The chair's meeting page: decline a proposal, time and stage, who has answered, cancel the meeting.
     chair = journey.open("leder")
@@ -56,6 +58,8 @@ def test_every_disclosure_shows_that_it_opens_and_its_state(journey):
     # An action that opens a form looks like a button (a border), an information disclosure does not.
     decline = chair.locator("main details > summary").filter(has_text="Avslå").first
     assert decline.evaluate("s => getComputedStyle(s).borderTopStyle") == "solid"
+    decline.scroll_into_view_if_needed()
+    journey.shot(chair, "meeting-disclosures")
 
     # The site menu keeps its own marker after the label (▾, ▴ when open) and gets no second one.
     menu = chair.locator("details.menu > summary")
