@@ -28,7 +28,7 @@ from .auth import sessions  # noqa: F401  (the user loader)
 from .cli import register_cli
 from .errors import register_error_handlers
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
-from .i18n import ago_filter, datetime_filter, select_locale
+from .i18n import ago_filter, date_filter, datetime_filter, select_locale
 from .issues.views import can_edit
 from .labels import TEMPLATE_GLOBALS as LABELS
 from .markdown import render_markdown
@@ -82,6 +82,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["datetime"] = datetime_filter
     app.jinja_env.filters["ago"] = ago_filter
+    app.jinja_env.filters["date"] = date_filter
     app.jinja_env.globals["csrf_token"] = generate_csrf
     app.jinja_env.globals["lang"] = lambda: str(get_locale() or app.config["DEFAULT_LANGUAGE"])
     app.jinja_env.globals.update(LABELS)

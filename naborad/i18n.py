@@ -1,9 +1,10 @@
 """Language choice and time display (stored in UTC, shown in Europe/Oslo)."""
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, request, session
-from flask_babel import format_datetime, format_timedelta, get_locale
+from flask_babel import format_date, format_datetime, get_locale, ngettext
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .models import utcnow
@@ -38,8 +39,13 @@ def to_local_naive(value: datetime | None) -> datetime | None:
     return value.astimezone(OSLO).replace(tzinfo=None) if value is not None else None
 
 
-# Named formats besides Babel's short/medium/long/full: "day" is a weekday, date and time without seconds.
-PATTERNS = {"day": {"nb": "EEEE d. MMMM y 'kl.' HH:mm", "en": "EEEE d MMMM y, HH:mm"}}
+# One local way to write a date and a time, never ISO and never seconds: "day" is a weekday, date and time;
+# "short" and "medium" are the date with a short month and the time (Babel's own "short" is 20.12.2026 and
+# its "medium" has seconds). Dates alone (a due date) use DATE. Machine-readable <time datetime> stays ISO.
+PATTERNS = {"day": {"nb": "EEEE d. MMMM y 'kl.' HH:mm", "en": "EEEE d MMMM y, HH:mm"},
+            "short": {"nb": "d. MMM y 'kl.' HH:mm", "en": "d MMM y, HH:mm"},
+            "medium": {"nb": "d. MMMM y 'kl.' HH:mm", "en": "d MMMM y, HH:mm"}}
+DATE = {"nb": "d. MMMM y", "en": "d MMMM y"}
 
 
 def datetime_filter(value: datetime | None, fmt: str = "medium") -> str:
@@ -50,7 +56,49 @@ def datetime_filter(value: datetime | None, fmt: str = "medium") -> str:
     return format_datetime(value, fmt)
 
 
-def ago_filter(value: datetime | None) -> str:
+def date_filter(value: date | datetime | None) -> str:
+    """A date as people write it ("20. desember 2026"); a datetime by its Oslo date."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = local(value).date()
+    return format_date(value, DATE.get(str(get_locale()), DATE["en"]))
+
+
+def ago_filter(value: datetime | None, now: datetime | None = None) -> str:
+    """How long ago (or how soon) in words people use: "just now", "for 5 minutter siden", "i går",
+    "for 4 dager siden", "om 2 uker" (Babel's bokmål says "døgn", which nobody writes)."""
     if value is None:
         return ""
-    return format_timedelta(value - utcnow(), add_direction=True)
+    now = now or utcnow()
+    delta = now - value
+    past = delta >= timedelta(0)
+    seconds = abs(delta.total_seconds())
+    minutes, hours = seconds / 60, seconds / 3600
+    days = (local(now).date() - local(value).date()).days if past else (local(value).date() - local(now).date()).days
+    if seconds < 60:
+        return _("just now") if past else _("in a moment")
+    if minutes < 60:
+        n = int(minutes)
+        return (ngettext("%(num)d minute ago", "%(num)d minutes ago", n) if past
+                else ngettext("in %(num)d minute", "in %(num)d minutes", n))
+    if hours < 24 and (days == 0 or hours < 12):
+        n = int(hours)
+        return (ngettext("%(num)d hour ago", "%(num)d hours ago", n) if past
+                else ngettext("in %(num)d hour", "in %(num)d hours", n))
+    if days <= 1:
+        return _("yesterday") if past else _("tomorrow")
+    if days < 14:
+        return ngettext("%(num)d day ago", "%(num)d days ago", days) if past else ngettext(
+            "in %(num)d day", "in %(num)d days", days)
+    if days < 60:
+        n = days // 7
+        return ngettext("%(num)d week ago", "%(num)d weeks ago", n) if past else ngettext(
+            "in %(num)d week", "in %(num)d weeks", n)
+    if days < 365:
+        n = days // 30
+        return ngettext("%(num)d month ago", "%(num)d months ago", n) if past else ngettext(
+            "in %(num)d month", "in %(num)d months", n)
+    n = days // 365
+    return ngettext("%(num)d year ago", "%(num)d years ago", n) if past else ngettext(
+        "in %(num)d year", "in %(num)d years", n)

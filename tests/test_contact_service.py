@@ -21,10 +21,10 @@ def test_one_on_duty_phone_at_a_time(make_user):
     second = service.save_point(None, details("Ny vakt", is_on_duty=True), by=staff)
     db.session.expire_all()
     assert (first.is_on_duty, second.is_on_duty) == (False, True)
-    assert service.on_duty_point() == second
+    assert service.on_duty().point_id == second.id
     service.save_point(first, details("Vakt", is_on_duty=True, position=3), by=staff)
     db.session.expire_all()
-    assert service.on_duty_point() == first and first.position == 3 and not second.is_on_duty
+    assert service.on_duty().point_id == first.id and first.position == 3 and not second.is_on_duty
     assert actions() == ["contact_point_added", "contact_point_added", "contact_point_changed"]
 
 

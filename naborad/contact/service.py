@@ -1,6 +1,9 @@
 """The rules of the contact page: the order of the contact points (emergency numbers last), one on-duty
 phone at a time, the guidance, and a chair's own number, shown only with their consent and only while
 they are an active chair (consent.py deletes it when they stop). Every change commits."""
+import re
+from dataclasses import dataclass
+
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
@@ -29,10 +32,29 @@ def visible_chair_contacts() -> list[ChairContact]:
         .order_by(User.chair_seat, ChairContact.id)).all()
 
 
-def on_duty_point() -> ContactPoint | None:
-    """The facility's 24/7 phone: on the report form and the printed card."""
-    return db.session.scalar(select(ContactPoint).where(ContactPoint.is_on_duty.is_(True))
-                             .order_by(ContactPoint.position, ContactPoint.id).limit(1))
+@dataclass(frozen=True)
+class OnDuty:
+    """Who answers the facility's phone now: a label (never a staff member's name), the number and hours."""
+    label: str
+    phone: str | None
+    hours: str | None
+    point_id: int | None = None  # the contact point it comes from (the contact page's anchor)
+
+    @property
+    def tel(self) -> str | None:
+        """The number as a tel: link takes it (digits and a leading +)."""
+        return "tel:" + re.sub(r"[^\d+]", "", self.phone) if self.phone else None
+
+
+def on_duty() -> OnDuty | None:
+    """The one answer to "whom do I call now?": the contact page, the printed card, the report form and the
+    overview all show this. Today the contact point marked as the 24/7 on-duty phone (one query); a rota
+    decides it here later, and every page follows."""
+    point = db.session.scalar(select(ContactPoint).where(ContactPoint.is_on_duty.is_(True))
+                              .order_by(ContactPoint.position, ContactPoint.id).limit(1))
+    if point is None:
+        return None
+    return OnDuty(label=point.label, phone=point.phone, hours=point.hours, point_id=point.id)
 
 
 def chair_contact_of(user) -> ChairContact | None:

@@ -19,7 +19,7 @@ CHAIR = frozenset({Role.CHAIR})
 @public
 def index():
     points = service.ordered_points()
-    return render("contact/index.html", regular=[p for p in points if not p.is_emergency],
+    return render("contact/index.html", on_duty=service.on_duty(), regular=[p for p in points if not p.is_emergency],
                   emergency=[p for p in points if p.is_emergency], chairs=service.visible_chair_contacts(),
                   guidance=service.guidance())
 
@@ -28,7 +28,7 @@ def index():
 @public
 def card():
     url = current_app.config["BASE_URL"].rstrip("/") + url_for("contact.index")
-    return render("contact/card.html", on_duty=service.on_duty_point(), url=url,
+    return render("contact/card.html", on_duty=service.on_duty(), url=url,
                   qr=qr_svg(url, _("QR code: the contact page")))
 
 

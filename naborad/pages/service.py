@@ -1,26 +1,100 @@
-"""What a member's overview ("oversikt") shows: their next meeting, open action items, recent threads."""
+"""What a member's overview ("oversikt") shows: what to know or do now, for their role, in a fixed number of
+queries. Everyone: the on-duty phone, their own open action items, the next meeting, upcoming events and their
+own sign-ups, recent threads. The chair and staff: proposals waiting for them. Staff: reports waiting.
+Residents and staff: the next residents' pre-meeting (looked up only for those who may know it exists)."""
 from __future__ import annotations
 
-from sqlalchemy import func
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from ..access import in_premeeting, visible_action_items, visible_issues, visible_meetings, visible_premeetings
+from ..access import (
+    in_premeeting,
+    is_moderator,
+    is_staff,
+    visible_action_items,
+    visible_events,
+    visible_issues,
+    visible_meetings,
+    visible_premeetings,
+    visible_reports,
+)
+from ..contact.service import on_duty
 from ..extensions import db
-from ..models import STILL_UPCOMING, ActionItem, Issue, Meeting, MeetingStatus, PreMeeting, utcnow
+from ..models import (
+    STILL_UPCOMING,
+    ActionItem,
+    AgendaItem,
+    Event,
+    Issue,
+    ItemState,
+    Meeting,
+    MeetingStatus,
+    PreMeeting,
+    ReportStatus,
+    Signup,
+    SituationReport,
+    utcnow,
+)
+from ..models.meetings import OPEN_FOR_PROPOSALS
+
+SHOWN = 5  # of each list (the rest is one tap away on its own page)
+EVENTS_SHOWN = 3
 
 
 def overview(user) -> dict:
-    """The dashboard's context for this member, in a fixed number of queries. The residents' pre-meeting
-    is looked up only for those who may know it exists."""
-    since = utcnow() - STILL_UPCOMING
+    """The dashboard's context for this member: one query per box, whatever the amount of data."""
+    now = utcnow()
+    since = now - STILL_UPCOMING
     next_meeting = db.session.scalar(visible_meetings(user).where(
         Meeting.starts_at >= since, Meeting.status != MeetingStatus.CANCELLED).order_by(Meeting.starts_at).limit(1))
-    my_actions = db.session.scalar(visible_action_items(user)
-                                   .where(ActionItem.assignee_id == user.id, ActionItem.done_at.is_(None))
-                                   .with_only_columns(func.count(ActionItem.id)))
     recent = db.session.scalars(visible_issues(user).options(joinedload(Issue.author))
-                                .order_by(Issue.last_activity_at.desc()).limit(5)).all()
+                                .order_by(Issue.last_activity_at.desc()).limit(SHOWN)).all()
     next_premeeting = db.session.scalar(visible_premeetings(user).where(
         PreMeeting.starts_at >= since, PreMeeting.cancelled_at.is_(None))
         .order_by(PreMeeting.starts_at).limit(1)) if in_premeeting(user) else None
-    return dict(next_meeting=next_meeting, my_actions=my_actions, recent=recent, next_premeeting=next_premeeting)
+    return dict(next_meeting=next_meeting, recent=recent, next_premeeting=next_premeeting, on_duty=on_duty(),
+                **my_actions(user), **events(user, now),
+                waiting_proposals=waiting_proposals(now) if is_moderator(user) else [],
+                **(waiting_reports(user) if is_staff(user) else dict(waiting_reports=[], waiting_report_count=0)))
+
+
+def my_actions(user) -> dict:
+    """This member's open action items, the ones due first (two queries: the first few and how many)."""
+    mine = visible_action_items(user).where(ActionItem.assignee_id == user.id, ActionItem.done_at.is_(None))
+    count = db.session.scalar(mine.with_only_columns(func.count(ActionItem.id)))
+    shown = db.session.scalars(mine.order_by(ActionItem.due.is_(None), ActionItem.due, ActionItem.id)
+                               .limit(SHOWN)).all()
+    return dict(my_actions=count or 0, my_action_list=shown)
+
+
+def events(user, now) -> dict:
+    """The next few events (with this member's sign-up to each), and their sign-ups to events further ahead
+    (two queries)."""
+    coming = visible_events(user).where(Event.ends_at >= now, Event.cancelled_at.is_(None))
+    upcoming = db.session.scalars(coming.order_by(Event.starts_at, Event.id).limit(EVENTS_SHOWN)).all()
+    signed_up = db.session.execute(
+        select(Signup, Event).join(Event, Signup.event_id == Event.id)
+        .where(Signup.user_id == user.id, Event.id.in_(coming.with_only_columns(Event.id)))
+        .order_by(Event.starts_at, Event.id).limit(SHOWN)).all()
+    shown = {event.id for event in upcoming}
+    return dict(upcoming_events=upcoming, signup_of={event.id: signup for signup, event in signed_up},
+                later_signups=[(signup, event) for signup, event in signed_up if event.id not in shown])
+
+
+def waiting_proposals(now) -> list[tuple[int, object, int]]:
+    """Proposals the chair and staff have not answered yet, per coming meeting: (meeting id, starts, count)."""
+    return db.session.execute(
+        select(Meeting.id, Meeting.starts_at, func.count(AgendaItem.id))
+        .join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
+        .where(AgendaItem.state == ItemState.PROPOSED, Meeting.status.in_(OPEN_FOR_PROPOSALS),
+               Meeting.starts_at > now)
+        .group_by(Meeting.id, Meeting.starts_at).order_by(Meeting.starts_at)).all()
+
+
+def waiting_reports(user) -> dict:
+    """Staff: reports nobody has acknowledged yet, the longest waiting first (two queries)."""
+    new = visible_reports(user).where(SituationReport.status == ReportStatus.NEW)
+    count = db.session.scalar(new.with_only_columns(func.count(SituationReport.id)))
+    shown = db.session.scalars(new.order_by(SituationReport.created_at, SituationReport.id)
+                               .limit(SHOWN)).all()
+    return dict(waiting_reports=shown, waiting_report_count=count or 0)

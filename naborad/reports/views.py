@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..access import MEMBERS, STAFF, allow, get_report_or_404
-from ..contact.service import on_duty_point
+from ..contact.service import on_duty
 from ..extensions import db, limiter
 from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, redirect_to, render, wants_fragment
@@ -42,7 +42,7 @@ def new():
             flash(_("Thank you. The staff have been told, and you can follow the report here."), "success")
         return redirect_to(url_for("reports.show", report_id=report.id))
     with_token(form)
-    return render("reports/new.html", form=form, on_duty=on_duty_point(), onduty_mail=service.onduty_mail(),
+    return render("reports/new.html", form=form, on_duty=on_duty(), onduty_mail=service.onduty_mail(),
                   status=form_status())
 
 
