@@ -199,6 +199,7 @@ def test_resident_comments_at_the_premeeting_and_a_neighbour_gets_404(live_serve
     item = page.locator("ol.premeeting-agenda > li.agenda-item").first
     item_id = item.get_attribute("id").removeprefix("sak-")
     body = unique("Vi trenger flere søppelbøtter.")
+    page.locator(f"#kommenter-{item_id} > summary").click()  # the comment form waits behind "Kommenter"
     page.locator(f"#body-{item_id}").fill(body)
     comments = page.locator(f"#kommentarer-{item_id} li.reply").filter(has_text=body)
     if js:
