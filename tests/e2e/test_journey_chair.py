@@ -34,12 +34,12 @@ def test_chair_answers_proposals_publishes_and_approves_the_minutes(journey):
     page = journey.open("leder")
     meeting_id = journey.db(_upcoming_meeting_id)
     meeting_url = f"{journey.url}/moter/{meeting_id}"
-    # TODO(lead): overview step (the overview showing the waiting proposals comes from another branch).
-    page.goto("/moter/")
-    upcoming = page.locator("section[aria-labelledby=upcoming-heading]")
-    expect(upcoming.get_by_role("heading", name="Kommende møter")).to_be_visible()
-    upcoming.locator("li.card h3 a").first.click()
-    expect(page).to_have_url(meeting_url)
+    # The overview says what waits for the chair: the proposals for the coming meeting, one tap away.
+    waiting = page.locator("#waiting-proposals")
+    expect(waiting).to_contain_text("2 forslag til møtet")
+    journey.shot(page, "overview")
+    waiting.get_by_role("link").first.click()
+    expect(page).to_have_url(f"{meeting_url}#forslag")
     journey.shot(page, "meeting")
 
     # Accept one proposal (in place), decline the other with a reason.

@@ -37,7 +37,10 @@ def test_a_neighbour_finds_replies_signs_up_and_follows_a_report(journey):
     page = journey.open("nabo")
     # Overview.
     expect(page.locator("h1")).to_be_visible()
-    # TODO(lead): on-duty number on the overview (another engineer adds it; assert the tel: link here once merged).
+    # Whom to call when something happens: the on-duty number, tappable, on the first screen.
+    on_duty = page.locator("#on-duty a[href^='tel:']").first
+    expect(on_duty).to_have_attribute("href", "tel:+4732000000")
+    expect(on_duty).to_be_in_viewport()
     journey.shot(page, "overview")
 
     # Search finds what people type: "støy" is the category of the loud-music issue, "soppel" is "søppel".
