@@ -274,7 +274,8 @@ def _describe_axe(violations) -> str:
 
 def check_page(page, status: int = 200, *, axe: bool = True) -> None:
     """Assert the page is sound: expected status, no console/CSP errors, axe WCAG 2.1 A/AA clean,
-    one h1, a main landmark reached by the skip link, and no horizontal scroll.
+    one h1, a main landmark reached by the skip link, no horizontal scroll, and every radio and checkbox
+    beside its label at its own size.
 
     `status` is the expected HTTP status of the document (422 for a form re-rendered with errors);
     the browser logs a non-2xx document as a console error, which is expected then.
@@ -310,6 +311,8 @@ def check_page(page, status: int = 200, *, axe: bool = True) -> None:
     if facts["main"] != 1:
         problems.append(f"{facts['main']} main landmarks, expected exactly 1")
     problems.extend(_overflow_problems(page, facts))
+    if facts["misplaced"]:
+        problems.append(f"radios/checkboxes not beside their labels: {', '.join(facts['misplaced'])}")
 
     # A skip link bypasses blocks repeated on every page (WCAG 2.4.1): a page without a site header or
     # navigation (the printable contact card) has none to bypass.
@@ -332,6 +335,19 @@ _PAGE_FACTS = """() => {
         first: first ? {href: first.getAttribute('href'), cls: first.className} : null,
         scrollWidth: document.documentElement.scrollWidth,
         innerWidth: window.innerWidth,
+        // Radios and checkboxes sit beside their labels at their own size (not stretched, not above).
+        misplaced: [...document.querySelectorAll('input[type=radio], input[type=checkbox]')]
+            .filter(box => box.offsetParent !== null && box.labels && box.labels.length)
+            .filter(box => {
+                const a = box.getBoundingClientRect(), label = box.labels[0];
+                if (a.width > 48 || a.height > 48) return true;
+                if (label.contains(box)) return false;
+                const b = label.getClientRects()[0] || label.getBoundingClientRect();
+                const middle = a.top + a.height / 2;
+                const beside = a.right <= b.left + 2 || b.right <= a.left + 2;
+                return !beside || middle < b.top - 8 || middle > b.bottom + 8;
+            })
+            .slice(0, 3).map(box => '#' + (box.id || box.name) + ' ' + Math.round(box.getBoundingClientRect().width) + 'px'),
     };
 }"""
 
