@@ -86,10 +86,15 @@ test-postgres: install-dev translations
 	  "Start it (or set PG_URL=...) and run 'make test-postgres'."; fi
 
 # PNGs of the main pages for each role, phone and laptop, and of every journey's steps on a 390 px phone,
-# into docs/screenshots/ (git-ignored).
+# into docs/screenshots/ (git-ignored); four of them are copied to docs/images/ for the README.
 screenshots: install-dev translations browser
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest tests/e2e/test_screenshots.py -m screenshots -q
 	NABORAD_SCREENSHOTS=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest tests/e2e -m e2e -k "journey and not 320" -q
+	@# The four in the README (committed): phone overview, thread and agenda, and the meeting on a laptop.
+	cp docs/screenshots/journeys/neighbour/01-overview.png docs/images/phone-overview.png
+	cp docs/screenshots/journeys/neighbour/03-replied.png docs/images/phone-thread.png
+	cp docs/screenshots/journeys/chair/04-reordered.png docs/images/phone-agenda.png
+	cp docs/screenshots/leder-laptop-meeting.png docs/images/laptop-meeting.png
 	@echo "Screenshots in docs/screenshots/"
 
 # Queries, time and size of the main pages with a small and a large council, side by side.

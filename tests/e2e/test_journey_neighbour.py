@@ -14,7 +14,7 @@ from naborad.models import Event, Signup, SignupStatus, SituationReport, User, u
 
 from .conftest import check_page
 from .journey import ON_PHONES
-from .steps import expect_same_document, mark_document, unique
+from .steps import expect_same_document, mark_document
 from .test_features import log_in
 
 
@@ -65,7 +65,7 @@ def test_a_neighbour_finds_replies_signs_up_and_follows_a_report(journey):
 
     # Reply: swapped in, the field cleared, and the follow button knows the writer now follows.
     expect(page.locator("#follow-button")).to_have_text("Følg saken")
-    text = unique("Jeg så at lokket er ødelagt.")
+    text = "Jeg så at lokket er ødelagt."
     mark_document(page)
     page.locator("#body").fill(text)
     page.get_by_role("button", name="Send svar").click()
@@ -130,7 +130,7 @@ def test_a_neighbour_finds_replies_signs_up_and_follows_a_report(journey):
     journey.app.config["REPORT_POLL_SECONDS"] = 1  # the page asks every 10 s; the journey need not wait so long
     page.goto("/meld-fra/")
     page.locator("#category").select_option("noise")
-    what = unique("Høy musikk fra bakgården nå.")
+    what = "Høy musikk fra bakgården nå."
     page.locator("#text").fill(what)
     page.get_by_label("Svar meg her i appen").check()
     page.get_by_role("button", name="Send meldingen").click()

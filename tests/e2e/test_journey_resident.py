@@ -8,7 +8,7 @@ from naborad.extensions import db
 from naborad.models import Event, utcnow
 
 from .journey import ON_PHONES
-from .steps import expect_same_document, mark_document, unique
+from .steps import expect_same_document, mark_document
 
 ITEM = "Vaskerommet i kjelleren"  # on the demo pre-meeting's agenda (naborad/premeeting/demo.py)
 
@@ -31,7 +31,7 @@ def open_the_premeeting(journey, page) -> None:
 def propose_a_topic(journey, page) -> None:
     page.get_by_role("link", name="Foreslå et tema").click()
     page.wait_for_load_state("load")
-    title = unique("Felles middag en gang i måneden")
+    title = "Felles middag en gang i måneden"
     page.locator("#title").fill(title)
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state("load")
@@ -48,7 +48,7 @@ def comment(journey, page):
     expect(box).to_be_hidden()  # the page is not a column of open forms
     item.locator("summary", has_text="Kommenter").click()
     expect(box).to_be_focused()  # the caret is where the comment goes
-    text = unique("Kan vi sette opp en liste på døra")
+    text = "Kan vi sette opp en liste på døra"
     box.fill(text)
     page.reload()  # a slip of the thumb: what was typed is kept, and shown
     expect(box).to_be_visible()
@@ -74,7 +74,7 @@ def want_to_raise_it(journey, page, item) -> None:
 
 
 def an_event_nobody_has_joined(journey) -> str:
-    title = unique("Grillkveld i bakgården")
+    title = "Grillkveld i bakgården"
 
     def add():
         starts = utcnow() + timedelta(days=20)

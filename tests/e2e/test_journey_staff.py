@@ -10,7 +10,7 @@ from naborad.extensions import db
 from naborad.models import AgendaItem, Event
 
 from .journey import ON_PHONES
-from .steps import expect_same_document, mark_document, unique
+from .steps import expect_same_document, mark_document
 
 WAITING = "Det smeller i dører i oppgangen nå."  # the demo's new report (naborad/reports/demo.py)
 
@@ -121,7 +121,7 @@ def prepare_the_premeeting(journey, page) -> None:
     expect(agenda.last.locator("h3")).to_have_text("Trafikk ved skolen om morgenen")
 
     page.get_by_role("link", name="Legg til en sak").click()
-    title = unique("Sykkelbod i bakgården")
+    title = "Sykkelbod i bakgården"
     page.locator("#title").fill(title)
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state("load")
@@ -134,7 +134,7 @@ def create_an_event(journey, page) -> None:
     open_menu_link(page, "Arrangementer")
     page.get_by_role("link", name="Nytt arrangement").click()
     page.wait_for_load_state("load")
-    title = unique("Vårdugnad")
+    title = "Vårdugnad"
     page.locator("#title").fill(title)
     page.locator("#place").fill("Bakgården")
     page.locator("#starts_at").fill("2031-04-26T11:00")
