@@ -1,7 +1,8 @@
 """Engine set-up: SQLite pragmas and transaction mode."""
 import sqlite3
+from contextlib import contextmanager
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -29,5 +30,19 @@ def _sqlite_begin(conn):
     # A request that may write takes the write lock at BEGIN, so a read-then-write
     # transaction waits (busy_timeout) instead of failing with "database is locked".
     # Reading pages stay concurrent; the CLI and workers always write.
-    immediate = not has_request_context() or request.method not in READ_METHODS
+    # A reading request that must write (the session's last-seen time) asks for it with write_lock_first().
+    immediate = not has_request_context() or request.method not in READ_METHODS or g.get("write_lock_first", False)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def write_lock_first():
+    """Transactions begun inside the block take SQLite's write lock at BEGIN (BEGIN IMMEDIATE), also in a
+    GET: a transaction that reads first and then writes fails at once ("database is locked") when another
+    connection wrote in between, even within one UPDATE statement; one that locks first waits its turn."""
+    g.write_lock_first = True
+    try:
+        yield
+    finally:
+        g.write_lock_first = False
+

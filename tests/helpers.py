@@ -1,5 +1,13 @@
 """Small helpers and constants shared by the test modules (fixtures live in conftest.py)."""
+import http.cookiejar
+import os
 import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -135,3 +143,55 @@ def build_samples(make_user) -> dict:
             "event": event.id, "task": event_task.id, "signup": event_signup.id,
             "member": member.id, "invitation": invitation.id, "issue": issue.id, "reply": reply.id,
             "contact_point": contact_point.id, "guidance": guidance.id, "report": report.id}
+
+
+# -- a real server: gunicorn with several worker processes, and a client that keeps cookies -------------
+
+class Browser:
+    """A tiny cookie-keeping HTTP client that does not follow redirects (it sees the 303 itself)."""
+
+    def __init__(self, base):
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
+                                                  NoRedirect)
+
+    def request(self, path, data=None):
+        """(status, body) of a GET, or of a form POST when `data` is given."""
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(self.base + path, body, timeout=60) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+
+@contextmanager
+def gunicorn(database_url: str, *, workers: int, threads: int = 1):
+    """The app under gunicorn on a free port over `database_url`, as production runs it; -> its base URL.
+    (CSRF stays on: a Browser fetches tokens like a real one.)"""
+    from naborad import ROOT
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "NABORAD_DATABASE_URL": database_url, "NABORAD_SECRET_KEY": "test-secret-key-for-gunicorn",
+           "NABORAD_BASE_URL": base, "NABORAD_RATELIMIT_STORAGE_URL": "memory://",
+           "NABORAD_TWO_FACTOR_REQUIRED": "false"}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
+                               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+                              cwd=str(ROOT), env=env)
+    try:
+        for _ in range(200):
+            try:
+                if Browser(base).request("/logg-inn")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            raise AssertionError("gunicorn did not start")
+        yield base
+    finally:
+        server.terminate()
+        server.wait(10)
+

@@ -18,7 +18,7 @@ from naborad.extensions import db
 from naborad.models import Event, Notification, Role, Signup, SignupStatus, TaskSlot, VolunteerTask, utcnow
 
 from .conftest import log_in
-from .helpers import HX, free_port, queries_for
+from .helpers import HX, Browser, gunicorn, queries_for
 
 
 @pytest.fixture
@@ -660,38 +660,7 @@ def test_sign_up_needs_the_csrf_token_and_keeps_the_input_when_it_expired(client
 
 # -- the same through a real server: gunicorn with several worker processes --------------------------
 
-class Browser:
-    """A tiny cookie-keeping HTTP client that fetches CSRF tokens like a browser would."""
-
-    def __init__(self, base):
-        import http.cookiejar
-        import urllib.request
-
-        class NoRedirect(urllib.request.HTTPRedirectHandler):
-            def redirect_request(self, *args, **kwargs):
-                return None
-        self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
-                                                  NoRedirect)
-
-    def request(self, path, data=None):
-        import urllib.error
-        import urllib.parse
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            with self.opener.open(self.base + path, body, timeout=60) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
-
-
 def test_simultaneous_signups_through_several_gunicorn_workers(app, database_url, make_event, make_user):
-    import os
-    import subprocess
-    import sys
-
-    from naborad import ROOT
-
     from .conftest import PASSWORD, csrf_from
 
     requests_, capacity = 20, 5
@@ -699,22 +668,7 @@ def test_simultaneous_signups_through_several_gunicorn_workers(app, database_url
     event_id = event.id
     usernames = [make_user(Role.NEIGHBOUR).username for _ in range(requests_)]
     db.session.commit()  # the test's own session must not hold SQLite's write lock while the server works
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "NABORAD_DATABASE_URL": database_url, "NABORAD_SECRET_KEY": "test-secret-key-for-gunicorn",
-           "NABORAD_BASE_URL": base, "NABORAD_RATELIMIT_STORAGE_URL": "memory://"}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "3", "--threads", "4",
-                               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-                              cwd=str(ROOT), env=env)
-    try:
-        for _ in range(200):
-            try:
-                if Browser(base).request("/logg-inn")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.05)
-        else:
-            pytest.fail("gunicorn did not start")
+    with gunicorn(database_url, workers=3, threads=4) as base:
         browsers, tokens = [], []
         for username in usernames:
             browser = Browser(base)
@@ -740,9 +694,6 @@ def test_simultaneous_signups_through_several_gunicorn_workers(app, database_url
         for t in threads:
             t.join(60)
         seconds = time.perf_counter() - started
-    finally:
-        server.terminate()
-        server.wait(10)
     assert all(s == 303 for s in statuses), statuses
     rows = signups(event_id)
     confirmed = [s for s in rows if s.status == SignupStatus.CONFIRMED]

@@ -6,8 +6,10 @@ from datetime import datetime, timedelta
 
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import OperationalError
 
+from ..database import write_lock_first
 from ..extensions import db, login_manager
 from ..models import SessionSecret, User, UserSession, utcnow
 from ..tokens import sha256 as token_hash
@@ -39,10 +41,27 @@ def load_user(token: str):
             or now - user_session.created_at > cfg["SESSION_ABSOLUTE_TIMEOUT"]):
         return None
     if now - user_session.last_seen_at > TOUCH_EVERY:
-        user_session.last_seen_at = now
-        db.session.commit()
+        _touch(user_session, now)
     user.session_token = token
     return user
+
+
+def _touch(user_session: UserSession, now: datetime) -> None:
+    """Write the session's last-seen time without ever failing the page.
+
+    The read that found the session ends first: on SQLite a transaction that read and then writes fails at
+    once ("database is locked", SQLITE_BUSY_SNAPSHOT) when another request wrote in between, and waiting
+    does not help. The write runs in its own short transaction that takes the write lock first, so it
+    waits its turn (busy_timeout). Should it still fail, the page is served and a later view writes it."""
+    db.session.commit()
+    try:
+        with write_lock_first():
+            db.session.execute(update(UserSession).where(UserSession.id == user_session.id)
+                               .values(last_seen_at=now))
+            db.session.commit()
+    except OperationalError as error:
+        db.session.rollback()
+        current_app.logger.warning("last-seen time not written (a later view will): %s", type(error).__name__)
 
 
 def start_session(user: User, *, second_factor_pending: bool = False) -> None:
