@@ -102,6 +102,7 @@ def test_a_neighbour_finds_replies_signs_up_and_follows_a_report(journey):
     page.locator("#dietary_note").fill("Vegetar")
     page.locator("#signup-button").click()
     expect(page.locator("#signup-status")).to_have_attribute("data-status", "confirmed")
+    expect(page.locator("#signup-status")).to_be_focused()  # the pressed button is gone: focus on what happened
     expect(page.locator("#signup-counts")).to_contain_text("4 av 4 plasser")
     expect(attendees).to_contain_text("Per (+1 gjest)")
     expect(page.locator("#dietary_note")).to_have_value("Vegetar")  # kept in the form for a change
@@ -116,6 +117,7 @@ def test_a_neighbour_finds_replies_signs_up_and_follows_a_report(journey):
     journey.shot(page, "cancel-confirm")
     page.locator("#cancel-signup-button").click()
     expect(page.locator("#signup-status")).to_have_attribute("data-status", "none")
+    expect(page.locator("#signup-status")).to_be_focused()
     expect(attendees).not_to_contain_text("Per")
     expect(attendees).to_contain_text("Aisha (+1 gjest)")
     expect(page.locator("#signup-counts")).to_contain_text("2 av 4 plasser")
