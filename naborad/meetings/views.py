@@ -98,11 +98,12 @@ def _rsvp_context(meeting, form=None) -> dict:
                 is_moderator=is_moderator(current_user))
 
 
-def _agenda_ctx(meeting, failed_settings=None, failed_moves=None) -> dict:
+def _agenda_ctx(meeting, failed_settings=None, failed_moves=None, focus_item=None) -> dict:
     """What the agenda region (_agenda.html) needs; `failed_settings`/`failed_moves`: agenda item id ->
-    its time-and-stage or move form that came back with errors."""
+    its time-and-stage or move form that came back with errors; `focus_item`: the item that focus moves to
+    after the swap (an answered proposal, whose buttons are gone)."""
     return {**service.agenda_context(current_user, meeting), "failed_settings": failed_settings or {},
-            "failed_moves": failed_moves or {}}
+            "failed_moves": failed_moves or {}, "focus_item": focus_item}
 
 
 def _page_ctx(meeting, cancel_form=None, rsvp_form=None, **failed) -> dict:
@@ -210,7 +211,8 @@ def _editable_item(item_id, leaving=False):
 def accept(item_id):
     item = _editable_item(item_id)
     service.accept(item, current_user)
-    return after_change("meetings/_agenda.html", _item_url(item), context=lambda: _agenda_ctx(item.meeting))
+    return after_change("meetings/_agenda.html", _item_url(item),
+                        context=lambda: _agenda_ctx(item.meeting, focus_item=item.id))
 
 
 @bp.route("/punkt/<int:item_id>/avvis", methods=["POST"])

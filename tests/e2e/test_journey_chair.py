@@ -49,6 +49,7 @@ def test_chair_answers_proposals_publishes_and_approves_the_minutes(journey):
     mark_document(page)
     party.get_by_role("button", name="Godta").click()
     expect(page.locator(f"#saksliste #{party_id}")).to_be_visible()
+    expect(page.locator(f"#saksliste #{party_id}")).to_be_focused()  # where the accepted proposal went
     expect(page.locator("#forslag").filter(has_text="Julefest")).to_have_count(0)
     expect_same_document(page)
     traffic = page.locator("#forslag li.proposal").filter(has_text="Trafikk ved skolen om morgenen")
