@@ -157,6 +157,15 @@ def _issues_page_two(w):
     return response, ['class="card issue-item"', "Sak nummer", "!issue-list"]
 
 
+def _decisions_page_two(w):
+    """issue 16: "show more" of the decision log answers with the next rows only."""
+    for n in range(30):
+        w._item(w.past, f"Punkt {n}", ItemState.ACCEPTED, decision=f"Vedtak nummer {n}")
+    db.session.commit()
+    response = w.client("resident").get("/moter/vedtak?side=2", headers=HX)
+    return response, ['<li class="card" data-page-start tabindex="-1">', "Vedtak nummer", "!decision-list"]
+
+
 def _notifications_read_all(w):
     db.session.add(Notification(user_id=w.resident.id, kind="issue_reply", subject_type="issue",
                                 subject_id=w.issue.id))
@@ -215,6 +224,7 @@ CASES = {
                                          ['id="archive"', "Gamle møterommet"]),
     "meetings/_decision_list.html": lambda w: (w.client("resident").get("/moter/vedtak?q=søppelkasser", headers=HX),
                                                ['id="decision-list"', "Vi kjøper nye søppelkasser."]),
+    "meetings/_decision_rows.html": _decisions_page_two,
     "meetings/_minutes_actions.html": lambda w: (w.client("chair").post(
         f"/moter/punkt/{w.item.id}/oppfolging", data={"what": "Skifte pære", "assignee_name": "Vaktmester",
                                                       "notes": "Mørkt i porten", "form_token": "f1"}, headers=HX),

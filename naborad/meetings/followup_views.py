@@ -17,6 +17,7 @@ from ..access import (
 from ..errors import error_response
 from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, redirect_to, render
+from ..paging import fragment, kept_args, page_number
 from ..search import int_arg
 from . import bp, service
 from .forms import ActionForm, DoneForm, MinutesForm, SearchForm
@@ -147,5 +148,6 @@ def mark_done(action_id):
 @allow(MEMBERS)
 def decisions():
     form = SearchForm(request.args)
-    return render("meetings/decisions.html", "meetings/_decision_list.html",
-                  decisions=service.decisions(form.q.data if form.validate() else None), form=form)
+    page = service.decisions(form.q.data if form.validate() else None, page_number())
+    return render("meetings/decisions.html", fragment(page, "meetings/_decision_list.html", "meetings/_decision_rows.html"),
+                  decisions=page, form=form, args=kept_args("q"))

@@ -39,6 +39,7 @@ from ..models import (
 )
 from ..models.meetings import refresh_search_text, standing_items
 from ..notifications.service import active_members, notify
+from ..paging import Page, paginate
 from ..search import words_like
 
 
@@ -206,14 +207,14 @@ def assignees(user) -> list[tuple[int, str]]:
                               .order_by(User.display_name)).all()
 
 
-def decisions(q: str | None = None) -> list[AgendaItem]:
-    """The decision log: decisions in approved minutes, newest meeting first."""
+def decisions(q: str | None = None, page: int = 1) -> Page:
+    """The decision log: decisions in approved minutes, newest meeting first; one page of them."""
     stmt = select(AgendaItem).join(AgendaItem.meeting).where(
         Meeting.status == MeetingStatus.APPROVED, AgendaItem.decision.is_not(None)) \
         .options(joinedload(AgendaItem.meeting), joinedload(AgendaItem.issue))
     if q:
         stmt = stmt.where(*words_like(AgendaItem.search_text, q))
-    return db.session.scalars(stmt.order_by(Meeting.starts_at.desc(), AgendaItem.position).limit(200)).all()
+    return paginate(stmt.order_by(Meeting.starts_at.desc(), AgendaItem.position, AgendaItem.id), page)
 
 
 # -- scheduling, RSVP, cancelling -------------------------------------------------------

@@ -1,0 +1,94 @@
+"""Every long list pages (issue 16): a fixed page size, "show more" with htmx (the next rows, focus mark on the
+first) and as a plain link (the whole page with the next rows), filters kept, and the same number of queries
+whatever the number of rows."""
+import re
+from datetime import timedelta
+
+from naborad.extensions import db
+from naborad.models import AgendaItem, ItemState, Meeting, MeetingStatus, Role, search_key, utcnow
+from naborad.paging import PAGE_SIZE
+
+from .helpers import HX, count_queries
+
+ROWS = 60  # more than two pages
+
+
+def rows(html: str, marker: str) -> int:
+    """How many rows of a list a page or fragment holds (each row's start tag carries `marker`)."""
+    return len(re.findall(marker, html))
+
+
+def queries(client, url, headers=None) -> int:
+    client.get(url, headers=headers)
+    with count_queries() as statements:
+        assert client.get(url, headers=headers).status_code == 200, url
+    return len(statements)
+
+
+def check_pages(client, url, marker, more_id, expect_total=ROWS, extra="") -> None:
+    """Page 1 has PAGE_SIZE rows and a working "show more"; htmx gets only the next rows, the plain link the
+    page with them; the last page has no "show more"; a page costs as many queries as the first."""
+    sep = "&" if "?" in url else "?"
+    first = client.get(url).get_data(as_text=True)
+    assert rows(first, marker) == PAGE_SIZE
+    assert f'id="{more_id}"' in first and f"side=2{extra}" in first
+    more = client.get(f"{url}{sep}side=2", headers=HX)
+    html = more.get_data(as_text=True)
+    assert more.status_code == 200 and "HX-Request" in more.headers["Vary"] and "<main" not in html
+    assert html.lstrip().startswith("<li") and rows(html, marker) == PAGE_SIZE
+    assert rows(html, "data-page-start") == 1 and f"side=3{extra}" in html
+    plain = client.get(f"{url}{sep}side=2").get_data(as_text=True)
+    assert "<main" in plain and rows(plain, marker) == PAGE_SIZE
+    last = (expect_total - 1) // PAGE_SIZE + 1
+    tail = client.get(f"{url}{sep}side={last}", headers=HX).get_data(as_text=True)
+    assert rows(tail, marker) == expect_total - (last - 1) * PAGE_SIZE and more_id not in tail
+    assert queries(client, f"{url}{sep}side=2", HX) <= queries(client, url)
+
+
+def bad_pages_are_page_one(client, url) -> None:
+    sep = "&" if "?" in url else "?"
+    for value in ("-3", "0", "abc", "99999999999999999999", "%00", "1.5", "10001"):
+        response = client.get(f"{url}{sep}side={value}")
+        assert response.status_code == 200, value
+    beyond = client.get(f"{url}{sep}side=9999", headers=HX)
+    assert beyond.status_code == 200 and 'class="load-more"' not in beyond.get_data(as_text=True)
+
+
+# -- the decision log --------------------------------------------------------------------------
+
+def approved_decisions(n: int, meeting_status=MeetingStatus.APPROVED, word="Vedtak") -> Meeting:
+    meeting = Meeting(starts_at=utcnow() - timedelta(days=30), place="Fellesrommet", status=meeting_status)
+    db.session.add(meeting)
+    db.session.flush()
+    db.session.add_all(AgendaItem(meeting_id=meeting.id, title=f"Punkt {k}", state=ItemState.ACCEPTED, position=k,
+                                  decision=f"{word} {k}", search_text=search_key(f"Punkt {k}", f"{word} {k}"))
+                       for k in range(n))
+    db.session.commit()
+    return meeting
+
+
+def test_the_decision_log_pages(client, login_as):
+    login_as(Role.NEIGHBOUR)
+    approved_decisions(1)
+    few = queries(client, "/moter/vedtak")
+    approved_decisions(ROWS - 1)
+    check_pages(client, "/moter/vedtak", r'<li class="card"', "decision-more")
+    assert queries(client, "/moter/vedtak") == few
+    bad_pages_are_page_one(client, "/moter/vedtak")
+
+
+def test_a_search_of_the_decision_log_pages_and_keeps_its_words(client, login_as):
+    login_as(Role.NEIGHBOUR)
+    approved_decisions(ROWS, word="Benker")
+    approved_decisions(10, word="Lys")
+    check_pages(client, "/moter/vedtak?q=benker", r'<li class="card"', "decision-more", extra="&amp;q=benker")
+    found = client.get("/moter/vedtak?q=lys", headers=HX).get_data(as_text=True)
+    assert 'id="decision-list"' in found and rows(found, r'<li class="card"') == 10 and "load-more" not in found
+
+
+def test_decisions_in_minutes_not_yet_approved_give_no_show_more(client, login_as):
+    login_as(Role.NEIGHBOUR)
+    approved_decisions(3)
+    approved_decisions(ROWS, meeting_status=MeetingStatus.HELD)
+    html = client.get("/moter/vedtak").get_data(as_text=True)
+    assert rows(html, r'<li class="card"') == 3 and "load-more" not in html
