@@ -166,6 +166,15 @@ def _decisions_page_two(w):
     return response, ['<li class="card" data-page-start tabindex="-1">', "Vedtak nummer", "!decision-list"]
 
 
+def _actions_page_two(w):
+    """issue 16: "show more" of the action items answers with the next rows only."""
+    db.session.add_all(ActionItem(agenda_item_id=w.decided.id, meeting_id=w.past.id, what=f"Gjøremål nummer {n}",
+                                  assignee_name="Vaktmester") for n in range(30))
+    db.session.commit()
+    response = w.client("resident").get("/moter/oppfolging?status=all&side=2", headers=HX)
+    return response, ['data-page-start tabindex="-1"', "Gjøremål nummer", "!action-list"]
+
+
 def _notifications_read_all(w):
     db.session.add(Notification(user_id=w.resident.id, kind="issue_reply", subject_type="issue",
                                 subject_id=w.issue.id))
@@ -218,6 +227,7 @@ CASES = {
         [f'id="tiltak-{w.action.id}"', "✓", "Bestilt"]),
     "meetings/_action_list.html": lambda w: (w.client("resident").get("/moter/oppfolging?status=all", headers=HX),
                                              ['id="action-list"', "Bestille kasser"]),
+    "meetings/_action_rows.html": _actions_page_two,
     "meetings/_agenda.html": lambda w: (w.client("chair").post(f"/moter/punkt/{w.proposal.id}/godta", headers=HX),
                                         ['id="agenda-region"', "Benk ved lekeplassen"]),
     "meetings/_archive.html": lambda w: (w.client("resident").get("/moter/?q=", headers=HX),

@@ -4,8 +4,10 @@ whatever the number of rows."""
 import re
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from naborad.extensions import db
-from naborad.models import AgendaItem, ItemState, Meeting, MeetingStatus, Role, search_key, utcnow
+from naborad.models import ActionItem, AgendaItem, ItemState, Meeting, MeetingStatus, Role, search_key, utcnow
 from naborad.paging import PAGE_SIZE
 
 from .helpers import HX, count_queries
@@ -92,3 +94,40 @@ def test_decisions_in_minutes_not_yet_approved_give_no_show_more(client, login_a
     approved_decisions(ROWS, meeting_status=MeetingStatus.HELD)
     html = client.get("/moter/vedtak").get_data(as_text=True)
     assert rows(html, r'<li class="card"') == 3 and "load-more" not in html
+
+
+# -- action items --------------------------------------------------------------------------------
+
+def action_items(n: int, meeting_status=MeetingStatus.APPROVED, assignee_id=None) -> Meeting:
+    meeting = approved_decisions(1, meeting_status)
+    item_id = db.session.scalar(select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id))
+    db.session.add_all(ActionItem(agenda_item_id=item_id, meeting_id=meeting.id, what=f"Gjøremål {k}",
+                                  assignee_name="Vaktmester", assignee_id=assignee_id) for k in range(n))
+    db.session.commit()
+    return meeting
+
+
+def test_the_action_items_page(client, login_as):
+    user = login_as(Role.NEIGHBOUR)
+    action_items(1)
+    few = queries(client, "/moter/oppfolging?status=all")
+    action_items(ROWS - 1)
+    check_pages(client, "/moter/oppfolging?status=all", r'<li class="card action', "action-more",
+                extra="&amp;status=all")
+    assert queries(client, "/moter/oppfolging?status=all") == few
+    bad_pages_are_page_one(client, "/moter/oppfolging")
+    # A filter re-renders page 1 of the list region, and "show more" keeps it.
+    action_items(30, assignee_id=user.id)
+    mine = client.get("/moter/oppfolging?mine=1", headers=HX).get_data(as_text=True)
+    assert 'id="action-list"' in mine and rows(mine, r'<li class="card action') == PAGE_SIZE
+    assert f"side=2&amp;status=open&amp;person={user.id}" in mine
+    rest = client.get(f"/moter/oppfolging?side=2&status=open&person={user.id}", headers=HX).get_data(as_text=True)
+    assert rows(rest, r'<li class="card action') == 5 and "load-more" not in rest
+
+
+def test_action_items_of_minutes_not_yet_approved_give_no_show_more(client, login_as):
+    login_as(Role.NEIGHBOUR)
+    action_items(2)
+    action_items(ROWS, meeting_status=MeetingStatus.HELD)
+    html = client.get("/moter/oppfolging?status=all").get_data(as_text=True)
+    assert rows(html, r'<li class="card action') == 2 and "load-more" not in html

@@ -185,8 +185,9 @@ def member_names() -> list[tuple[int, str]]:
                               .order_by(User.display_name)).all()
 
 
-def action_list(user, status: str = "open", person: int | None = None) -> list[ActionItem]:
-    """Action items across meetings ("open", "done" or all), optionally of one person; open and due first."""
+def action_list(user, status: str = "open", person: int | None = None, page: int = 1) -> Page:
+    """Action items across meetings ("open", "done" or all), optionally of one person; open and due first;
+    one page of them."""
     stmt = visible_action_items(user).options(joinedload(ActionItem.assignee), joinedload(ActionItem.meeting),
                                               joinedload(ActionItem.agenda_item))
     if status == "open":
@@ -195,8 +196,8 @@ def action_list(user, status: str = "open", person: int | None = None) -> list[A
         stmt = stmt.where(ActionItem.done_at.is_not(None))
     if person:
         stmt = stmt.where(ActionItem.assignee_id == person)
-    return db.session.scalars(stmt.order_by(ActionItem.done_at.is_not(None), ActionItem.due.is_(None),
-                                            ActionItem.due, ActionItem.id.desc()).limit(300)).all()
+    return paginate(stmt.order_by(ActionItem.done_at.is_not(None), ActionItem.due.is_(None), ActionItem.due,
+                                  ActionItem.id.desc()), page)
 
 
 def assignees(user) -> list[tuple[int, str]]:
