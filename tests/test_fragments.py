@@ -175,6 +175,15 @@ def _actions_page_two(w):
     return response, ['data-page-start tabindex="-1"', "Gjøremål nummer", "!action-list"]
 
 
+def _archive_page_two(w):
+    """issue 16: "show more" of the meetings archive answers with the next meetings only."""
+    db.session.add_all(Meeting(starts_at=utcnow() - timedelta(days=90 + n), place=f"Rom nummer {n}",
+                               status=MeetingStatus.HELD) for n in range(30))
+    db.session.commit()
+    response = w.client("resident").get("/moter/?side=2", headers=HX)
+    return response, ['<li class="card" data-page-start tabindex="-1">', "Rom nummer", "!id=\"archive\""]
+
+
 def _notifications_read_all(w):
     db.session.add(Notification(user_id=w.resident.id, kind="issue_reply", subject_type="issue",
                                 subject_id=w.issue.id))
@@ -232,6 +241,7 @@ CASES = {
                                         ['id="agenda-region"', "Benk ved lekeplassen"]),
     "meetings/_archive.html": lambda w: (w.client("resident").get("/moter/?q=", headers=HX),
                                          ['id="archive"', "Gamle møterommet"]),
+    "meetings/_archive_rows.html": _archive_page_two,
     "meetings/_decision_list.html": lambda w: (w.client("resident").get("/moter/vedtak?q=søppelkasser", headers=HX),
                                                ['id="decision-list"', "Vi kjøper nye søppelkasser."]),
     "meetings/_decision_rows.html": _decisions_page_two,

@@ -131,3 +131,36 @@ def test_action_items_of_minutes_not_yet_approved_give_no_show_more(client, logi
     action_items(ROWS, meeting_status=MeetingStatus.HELD)
     html = client.get("/moter/oppfolging?status=all").get_data(as_text=True)
     assert rows(html, r'<li class="card action') == 2 and "load-more" not in html
+
+
+# -- the meetings archive ------------------------------------------------------------------------
+
+def past_meetings(n: int, title=None) -> None:
+    now = utcnow()
+    meetings = [Meeting(starts_at=now - timedelta(days=30 * (k + 1)), place=f"Rom {k}", status=MeetingStatus.HELD)
+                for k in range(n)]
+    db.session.add_all(meetings)
+    db.session.flush()
+    if title:
+        db.session.add_all(AgendaItem(meeting_id=m.id, title=title, state=ItemState.ACCEPTED, position=1,
+                                      search_text=search_key(title)) for m in meetings)
+    db.session.commit()
+
+
+def test_the_meetings_archive_pages(client, login_as):
+    login_as(Role.NEIGHBOUR)
+    past_meetings(1)
+    few = queries(client, "/moter/")
+    past_meetings(ROWS - 1)
+    check_pages(client, "/moter/", r'<li class="card"', "archive-more")
+    assert queries(client, "/moter/") == few
+    bad_pages_are_page_one(client, "/moter/")
+
+
+def test_a_search_of_the_archive_pages_and_keeps_its_words(client, login_as):
+    login_as(Role.NEIGHBOUR)
+    past_meetings(ROWS, title="Gatelys")
+    past_meetings(5, title="Benker")
+    check_pages(client, "/moter/?q=gatelys", r'<li class="card"', "archive-more", extra="&amp;q=gatelys")
+    found = client.get("/moter/?q=benker", headers=HX).get_data(as_text=True)
+    assert 'id="archive"' in found and rows(found, r'<li class="card"') == 5 and "load-more" not in found

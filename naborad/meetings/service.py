@@ -69,8 +69,8 @@ def upcoming(user) -> list[Meeting]:
         .order_by(Meeting.starts_at)).all()
 
 
-def archive(user, q: str | None = None) -> list[Meeting]:
-    """Past and cancelled meetings, newest first; `q` searches the items on published agendas
+def archive(user, q: str | None = None, page: int = 1) -> Page:
+    """Past and cancelled meetings, newest first, one page of them; `q` searches the items on published agendas
     (titles; moderators also the decisions, which members find in the decision log once approved)."""
     stmt = visible_meetings(user).where(or_(Meeting.starts_at < utcnow() - STILL_UPCOMING,
                                             Meeting.status == MeetingStatus.CANCELLED))
@@ -81,7 +81,7 @@ def archive(user, q: str | None = None) -> list[Meeting]:
             *(words_like(AgendaItem.search_text, q) if is_moderator(user)
               else words_like(AgendaItem.title, q, folded=False)))
         stmt = stmt.where(Meeting.id.in_(matching))
-    return db.session.scalars(stmt.order_by(Meeting.starts_at.desc()).limit(100)).all()
+    return paginate(stmt.order_by(Meeting.starts_at.desc(), Meeting.id.desc()), page)
 
 
 def agenda_items(user, meeting: Meeting) -> list[AgendaItem]:
