@@ -184,6 +184,16 @@ def _archive_page_two(w):
     return response, ['<li class="card" data-page-start tabindex="-1">', "Rom nummer", "!id=\"archive\""]
 
 
+def _past_events_page_two(w):
+    """issue 16: "show more" of the past events answers with the next events only."""
+    now = utcnow()
+    db.session.add_all(Event(title=f"Fest nummer {n}", starts_at=now - timedelta(days=n + 1, hours=3),
+                             ends_at=now - timedelta(days=n + 1)) for n in range(30))
+    db.session.commit()
+    response = w.client("resident").get("/arrangementer/?side=2", headers=HX)
+    return response, ['data-page-start tabindex="-1"', "Fest nummer", "!Sommerfest"]
+
+
 def _notifications_read_all(w):
     db.session.add(Notification(user_id=w.resident.id, kind="issue_reply", subject_type="issue",
                                 subject_id=w.issue.id))
@@ -207,6 +217,7 @@ def _signup_changed(w):
 CASES = {
     "errors/_alert.html": lambda w: (w.client("resident").get("/saker/999999", headers=HX),
                                      ['id="alert-message"']),
+    "events/_past_rows.html": _past_events_page_two,
     "events/_signup.html": lambda w: (w.client("resident").post(f"/arrangementer/{w.event.id}/pamelding",
                                                                 data={"guests": "5"}, headers=HX),
                                       ['id="signup"', 'id="guests-error"']),

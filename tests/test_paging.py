@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from naborad.extensions import db
-from naborad.models import ActionItem, AgendaItem, ItemState, Meeting, MeetingStatus, Role, search_key, utcnow
+from naborad.models import ActionItem, AgendaItem, Event, ItemState, Meeting, MeetingStatus, Role, search_key, utcnow
 from naborad.paging import PAGE_SIZE
 
 from .helpers import HX, count_queries
@@ -164,3 +164,22 @@ def test_a_search_of_the_archive_pages_and_keeps_its_words(client, login_as):
     check_pages(client, "/moter/?q=gatelys", r'<li class="card"', "archive-more", extra="&amp;q=gatelys")
     found = client.get("/moter/?q=benker", headers=HX).get_data(as_text=True)
     assert 'id="archive"' in found and rows(found, r'<li class="card"') == 5 and "load-more" not in found
+
+
+# -- past events ------------------------------------------------------------------------------------
+
+def past_events(n: int) -> None:
+    now = utcnow()
+    db.session.add_all(Event(title=f"Fest {k}", starts_at=now - timedelta(days=k + 1, hours=3),
+                             ends_at=now - timedelta(days=k + 1)) for k in range(n))
+    db.session.commit()
+
+
+def test_past_events_page(client, login_as):
+    login_as(Role.NEIGHBOUR)
+    past_events(1)
+    few = queries(client, "/arrangementer/")
+    past_events(ROWS - 1)
+    check_pages(client, "/arrangementer/", r'<li class="card event-item"', "past-more")
+    assert queries(client, "/arrangementer/") == few
+    bad_pages_are_page_one(client, "/arrangementer/")
