@@ -194,6 +194,16 @@ def _past_events_page_two(w):
     return response, ['data-page-start tabindex="-1"', "Fest nummer", "!Sommerfest"]
 
 
+def _notifications_page_two(w):
+    """issue 16: "show more" of the notifications answers with the next rows only."""
+    db.session.add_all(Notification(user_id=w.resident.id, kind="issue_reply", subject_type="issue",
+                                    subject_id=w.issue.id) for _ in range(30))
+    db.session.commit()
+    response = w.client("resident").get("/varsler/?side=2", headers=HX)
+    return response, ['<li class="card unread" data-page-start tabindex="-1">', "Støy i bakgården",
+                      "!notification-rows"]
+
+
 def _notifications_read_all(w):
     db.session.add(Notification(user_id=w.resident.id, kind="issue_reply", subject_type="issue",
                                 subject_id=w.issue.id))
@@ -265,6 +275,7 @@ CASES = {
                                       ['id="rsvp"', 'aria-pressed="true"']),
     "meetings/_screen_agenda.html": lambda w: (w.client("chair").get(f"/moter/{w.meeting.id}/skjerm", headers=HX),
                                                ['id="screen-agenda"', "Belysning i porten"]),
+    "notifications/_rows.html": _notifications_page_two,
     "notifications/_badge.html": _notifications_read_all,
     "premeeting/_comment_form.html": lambda w: (w.client("resident").post(
         f"/beboermote/sak/{w.pre_item.id}/kommentar", data={"body": ""}, headers=HX),

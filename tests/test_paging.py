@@ -7,7 +7,20 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from naborad.extensions import db
-from naborad.models import ActionItem, AgendaItem, Event, ItemState, Meeting, MeetingStatus, Role, search_key, utcnow
+from naborad.models import (
+    ActionItem,
+    AgendaItem,
+    Event,
+    Issue,
+    ItemState,
+    Meeting,
+    MeetingStatus,
+    Notification,
+    PreMeeting,
+    Role,
+    search_key,
+    utcnow,
+)
 from naborad.paging import PAGE_SIZE
 
 from .helpers import HX, count_queries
@@ -183,3 +196,40 @@ def test_past_events_page(client, login_as):
     check_pages(client, "/arrangementer/", r'<li class="card event-item"', "past-more")
     assert queries(client, "/arrangementer/") == few
     bad_pages_are_page_one(client, "/arrangementer/")
+
+
+# -- notifications ---------------------------------------------------------------------------------
+
+def notifications(user, n: int, subject_type="issue", subject_id=None) -> None:
+    if subject_id is None:
+        issue = Issue(title="Støy om natta", body="x", category="noise", author_id=user.id, search_text="stoy")
+        db.session.add(issue)
+        db.session.flush()
+        subject_id = issue.id
+    now = utcnow()
+    db.session.add_all(Notification(user_id=user.id, kind="issue_reply", subject_type=subject_type,
+                                    subject_id=subject_id, created_at=now - timedelta(minutes=k)) for k in range(n))
+    db.session.commit()
+
+
+def test_notifications_page(client_for):
+    client, user = client_for(Role.NEIGHBOUR)
+    notifications(user, 1)
+    few = queries(client, "/varsler/")
+    notifications(user, ROWS - 1)
+    check_pages(client, "/varsler/", r'<li class="card unread"', "notification-more")
+    assert queries(client, "/varsler/") == few
+    bad_pages_are_page_one(client, "/varsler/")
+
+
+def test_pre_meeting_notifications_of_a_member_outside_it_neither_show_nor_page(client_for):
+    """A resident who moved out keeps old pre-meeting notifications: they never show, and "show more"
+    does not hint at them (a neighbour's list pages as if they were not there)."""
+    client, user = client_for(Role.NEIGHBOUR)
+    premeeting = PreMeeting(starts_at=utcnow() + timedelta(days=3), place="Stua")
+    db.session.add(premeeting)
+    db.session.commit()
+    notifications(user, 3)
+    notifications(user, ROWS, subject_type="premeeting", subject_id=premeeting.id)
+    html = client.get("/varsler/").get_data(as_text=True)
+    assert rows(html, r'<li class="card unread"') == 3 and "load-more" not in html
