@@ -24,9 +24,10 @@ class Page:
         return self.number == 1
 
 
-def page_number(args=None) -> int:
-    """The page asked for in the query string; a missing, bad or out-of-range value is page 1."""
-    return int_arg(request.args if args is None else args, PAGE_ARG, 1, maximum=MAX_PAGE)
+def page_number(args=None, name: str = PAGE_ARG) -> int:
+    """The page asked for in the query string (`name`: a page with several lists gives each its own);
+    a missing, bad or out-of-range value is page 1."""
+    return int_arg(request.args if args is None else args, name, 1, maximum=MAX_PAGE)
 
 
 def paginate(stmt, number: int, size: int = PAGE_SIZE, scalars: bool = True) -> Page:

@@ -204,6 +204,18 @@ def _notifications_page_two(w):
                       "!notification-rows"]
 
 
+def _report_queue_page_two(w):
+    """issue 16: "show more" of the staff's closed reports answers with the next rows of that list only."""
+    now = utcnow()
+    db.session.add_all(SituationReport(category=ReportCategory.NOISE, text=f"Lukket nummer {n}", status="closed",
+                                       reporter_id=w.resident.id, closed_at=now - timedelta(hours=n))
+                       for n in range(30))
+    db.session.commit()
+    response = w.client("staff").get("/meld-fra/ko?lukket_side=2", headers=HX)
+    return response, ['<li class="card" data-page-start tabindex="-1">', "Lukket nummer", "!queue-closed",
+                      "!Høy musikk"]
+
+
 def _notifications_read_all(w):
     db.session.add(Notification(user_id=w.resident.id, kind="issue_reply", subject_type="issue",
                                 subject_id=w.issue.id))
@@ -295,6 +307,7 @@ CASES = {
     "reports/_handled.html": lambda w: (w.client("staff").post(f"/meld-fra/{w.report.id}/sett", headers=HX),
                                         ['id="report-handling"', 'id="acknowledged"',
                                          f'id="report-status-{w.report.id}" hx-swap-oob="true"']),
+    "reports/_queue_rows.html": _report_queue_page_two,
     "reports/_handling.html": lambda w: (w.client("staff").post(f"/meld-fra/{w.report.id}/varsel-sett", headers=HX),
                                          ['id="report-handling"', "!hx-swap-oob"]),
 }

@@ -17,7 +17,9 @@ from naborad.models import (
     MeetingStatus,
     Notification,
     PreMeeting,
+    ReportStatus,
     Role,
+    SituationReport,
     search_key,
     utcnow,
 )
@@ -40,32 +42,32 @@ def queries(client, url, headers=None) -> int:
     return len(statements)
 
 
-def check_pages(client, url, marker, more_id, expect_total=ROWS, extra="") -> None:
+def check_pages(client, url, marker, more_id, expect_total=ROWS, extra="", arg="side") -> None:
     """Page 1 has PAGE_SIZE rows and a working "show more"; htmx gets only the next rows, the plain link the
     page with them; the last page has no "show more"; a page costs as many queries as the first."""
     sep = "&" if "?" in url else "?"
     first = client.get(url).get_data(as_text=True)
     assert rows(first, marker) == PAGE_SIZE
-    assert f'id="{more_id}"' in first and f"side=2{extra}" in first
-    more = client.get(f"{url}{sep}side=2", headers=HX)
+    assert f'id="{more_id}"' in first and f"{arg}=2{extra}" in first
+    more = client.get(f"{url}{sep}{arg}=2", headers=HX)
     html = more.get_data(as_text=True)
     assert more.status_code == 200 and "HX-Request" in more.headers["Vary"] and "<main" not in html
     assert html.lstrip().startswith("<li") and rows(html, marker) == PAGE_SIZE
-    assert rows(html, "data-page-start") == 1 and f"side=3{extra}" in html
-    plain = client.get(f"{url}{sep}side=2").get_data(as_text=True)
+    assert rows(html, "data-page-start") == 1 and f"{arg}=3{extra}" in html
+    plain = client.get(f"{url}{sep}{arg}=2").get_data(as_text=True)
     assert "<main" in plain and rows(plain, marker) == PAGE_SIZE
     last = (expect_total - 1) // PAGE_SIZE + 1
-    tail = client.get(f"{url}{sep}side={last}", headers=HX).get_data(as_text=True)
+    tail = client.get(f"{url}{sep}{arg}={last}", headers=HX).get_data(as_text=True)
     assert rows(tail, marker) == expect_total - (last - 1) * PAGE_SIZE and more_id not in tail
-    assert queries(client, f"{url}{sep}side=2", HX) <= queries(client, url)
+    assert queries(client, f"{url}{sep}{arg}=2", HX) <= queries(client, url)
 
 
-def bad_pages_are_page_one(client, url) -> None:
+def bad_pages_are_page_one(client, url, arg="side") -> None:
     sep = "&" if "?" in url else "?"
     for value in ("-3", "0", "abc", "99999999999999999999", "%00", "1.5", "10001"):
-        response = client.get(f"{url}{sep}side={value}")
+        response = client.get(f"{url}{sep}{arg}={value}")
         assert response.status_code == 200, value
-    beyond = client.get(f"{url}{sep}side=9999", headers=HX)
+    beyond = client.get(f"{url}{sep}{arg}=9999", headers=HX)
     assert beyond.status_code == 200 and 'class="load-more"' not in beyond.get_data(as_text=True)
 
 
@@ -233,3 +235,44 @@ def test_pre_meeting_notifications_of_a_member_outside_it_neither_show_nor_page(
     notifications(user, ROWS, subject_type="premeeting", subject_id=premeeting.id)
     html = client.get("/varsler/").get_data(as_text=True)
     assert rows(html, r'<li class="card unread"') == 3 and "load-more" not in html
+
+
+# -- the staff's report queue: three lists, each paging on its own ----------------------------------
+
+def reports(n: int, status: ReportStatus, reporter_id=None) -> None:
+    now = utcnow()
+    db.session.add_all(SituationReport(category="noise", text=f"Melding {k}", reporter_id=reporter_id, status=status,
+                                       created_at=now - timedelta(hours=k), acknowledged_at=now, closed_at=(
+                                           now - timedelta(hours=k) if status == ReportStatus.CLOSED else None))
+                       for k in range(n))
+    db.session.commit()
+
+
+def test_the_report_queue_pages_each_list(client_for):
+    client, staff = client_for(Role.STAFF)
+    reports(1, ReportStatus.NEW, staff.id)
+    few = queries(client, "/meld-fra/ko")
+    reports(ROWS - 1, ReportStatus.NEW, staff.id)
+    check_pages(client, "/meld-fra/ko", r'<li class="card report-waiting"', "queue-new-more", arg="ny_side")
+    assert queries(client, "/meld-fra/ko") == few
+    bad_pages_are_page_one(client, "/meld-fra/ko", "ny_side")
+
+
+def test_the_closed_reports_page_on_their_own(client_for):
+    client, staff = client_for(Role.STAFF)
+    reports(ROWS, ReportStatus.CLOSED, staff.id)
+    check_pages(client, "/meld-fra/ko", r'<li class="card"', "queue-closed-more", arg="lukket_side")
+    bad_pages_are_page_one(client, "/meld-fra/ko", "lukket_side")
+    reports(ROWS, ReportStatus.ACKNOWLEDGED, staff.id)
+    check_pages(client, "/meld-fra/ko?lukket_side=9", r'<li class="card"', "queue-acknowledged-more",
+                arg="sett_side")
+
+
+def test_the_queue_and_its_pages_stay_staff_only(client_for):
+    staff, user = client_for(Role.STAFF)
+    reports(ROWS, ReportStatus.CLOSED, user.id)
+    for role in (Role.NEIGHBOUR, Role.CHAIR, Role.RESIDENT):
+        client, _ = client_for(role)
+        for url in ("/meld-fra/ko", "/meld-fra/ko?lukket_side=2"):
+            assert client.get(url).status_code == 404
+            assert client.get(url, headers=HX).status_code == 404
