@@ -9,7 +9,7 @@ from naborad.extensions import db
 from naborad.models import AgendaItem, ItemState, Meeting, MeetingStatus, search_key, utcnow
 from naborad.paging import PAGE_SIZE
 
-from .conftest import DEMO_PASSWORD
+from .conftest import DEMO_PASSWORD, check_page
 from .steps import expect_same_document, focused_matches, mark_document
 
 JS = pytest.mark.parametrize("js", [True, False], ids=["with-js", "without-js"])
@@ -56,6 +56,7 @@ def test_show_more_decisions_by_keyboard(fresh_server, phone, js):
         expect(page.locator(ROWS)).to_have_count(PAGE_SIZE)
         expect(page.locator(ROWS).first).to_contain_text("Gammelt vedtak")
         expect(page.locator("#q")).to_have_value("gammelt")
+        check_page(page)
         return
     expect(page.locator(ROWS)).to_have_count(2 * PAGE_SIZE)  # appended, in the same document
     expect_same_document(page)
@@ -69,3 +70,4 @@ def test_show_more_decisions_by_keyboard(fresh_server, phone, js):
     expect(page.locator(ROWS)).to_have_count(60)
     expect(page.locator("#decision-more")).to_have_count(0)
     assert focused_matches(page, f"{ROWS}:nth-child({2 * PAGE_SIZE + 1})")
+    check_page(page)  # axe and the rest, on the list with the appended rows
