@@ -92,6 +92,8 @@ def test_the_decision_log_pages(client, login_as):
     check_pages(client, "/moter/vedtak", r'<li class="card"', "decision-more")
     assert queries(client, "/moter/vedtak") == few
     bad_pages_are_page_one(client, "/moter/vedtak")
+    gone = client.get("/moter/vedtak?side=99").get_data(as_text=True)  # past the end: a way back to the start
+    assert 'class="to-start"><a href="/moter/vedtak"' in gone
 
 
 def test_a_search_of_the_decision_log_pages_and_keeps_its_words(client, login_as):
