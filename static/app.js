@@ -166,3 +166,18 @@
     }
   });
 })();
+
+// issue 16 (paging): "Show more" swaps its own row for the next page's rows; the first of them carries
+// data-page-start and takes the focus, so a keyboard or screen-reader user goes on where they were. A later
+// page loaded whole (without htmx) has the mark too: it is dropped there, so a later swap does not jump to it.
+(function () {
+  "use strict";
+  function unmark(row) { row.removeAttribute("data-page-start"); }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-page-start]").forEach(unmark);
+  });
+  document.addEventListener("htmx:after:swap", function () {
+    var first = document.querySelector("[data-page-start]");
+    if (first) { unmark(first); first.focus(); }
+  });
+})();

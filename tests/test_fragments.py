@@ -157,6 +157,65 @@ def _issues_page_two(w):
     return response, ['class="card issue-item"', "Sak nummer", "!issue-list"]
 
 
+def _decisions_page_two(w):
+    """issue 16: "show more" of the decision log answers with the next rows only."""
+    for n in range(30):
+        w._item(w.past, f"Punkt {n}", ItemState.ACCEPTED, decision=f"Vedtak nummer {n}")
+    db.session.commit()
+    response = w.client("resident").get("/moter/vedtak?side=2", headers=HX)
+    return response, ['<li class="card" data-page-start tabindex="-1">', "Vedtak nummer", "!decision-list"]
+
+
+def _actions_page_two(w):
+    """issue 16: "show more" of the action items answers with the next rows only."""
+    db.session.add_all(ActionItem(agenda_item_id=w.decided.id, meeting_id=w.past.id, what=f"Gjøremål nummer {n}",
+                                  assignee_name="Vaktmester") for n in range(30))
+    db.session.commit()
+    response = w.client("resident").get("/moter/oppfolging?status=all&side=2", headers=HX)
+    return response, ['data-page-start tabindex="-1"', "Gjøremål nummer", "!action-list"]
+
+
+def _archive_page_two(w):
+    """issue 16: "show more" of the meetings archive answers with the next meetings only."""
+    db.session.add_all(Meeting(starts_at=utcnow() - timedelta(days=90 + n), place=f"Rom nummer {n}",
+                               status=MeetingStatus.HELD) for n in range(30))
+    db.session.commit()
+    response = w.client("resident").get("/moter/?side=2", headers=HX)
+    return response, ['<li class="card" data-page-start tabindex="-1">', "Rom nummer", "!id=\"archive\""]
+
+
+def _past_events_page_two(w):
+    """issue 16: "show more" of the past events answers with the next events only."""
+    now = utcnow()
+    db.session.add_all(Event(title=f"Fest nummer {n}", starts_at=now - timedelta(days=n + 1, hours=3),
+                             ends_at=now - timedelta(days=n + 1)) for n in range(30))
+    db.session.commit()
+    response = w.client("resident").get("/arrangementer/?side=2", headers=HX)
+    return response, ['data-page-start tabindex="-1"', "Fest nummer", "!Sommerfest"]
+
+
+def _notifications_page_two(w):
+    """issue 16: "show more" of the notifications answers with the next rows only."""
+    db.session.add_all(Notification(user_id=w.resident.id, kind="issue_reply", subject_type="issue",
+                                    subject_id=w.issue.id) for _ in range(30))
+    db.session.commit()
+    response = w.client("resident").get("/varsler/?side=2", headers=HX)
+    return response, ['<li class="card unread" data-page-start tabindex="-1">', "Støy i bakgården",
+                      "!notification-rows"]
+
+
+def _report_queue_page_two(w):
+    """issue 16: "show more" of the staff's closed reports answers with the next rows of that list only."""
+    now = utcnow()
+    db.session.add_all(SituationReport(category=ReportCategory.NOISE, text=f"Lukket nummer {n}", status="closed",
+                                       reporter_id=w.resident.id, closed_at=now - timedelta(hours=n))
+                       for n in range(30))
+    db.session.commit()
+    response = w.client("staff").get("/meld-fra/ko?lukket_side=2", headers=HX)
+    return response, ['<li class="card" data-page-start tabindex="-1">', "Lukket nummer", "!queue-closed",
+                      "!Høy musikk"]
+
+
 def _notifications_read_all(w):
     db.session.add(Notification(user_id=w.resident.id, kind="issue_reply", subject_type="issue",
                                 subject_id=w.issue.id))
@@ -180,6 +239,7 @@ def _signup_changed(w):
 CASES = {
     "errors/_alert.html": lambda w: (w.client("resident").get("/saker/999999", headers=HX),
                                      ['id="alert-message"']),
+    "events/_past_rows.html": _past_events_page_two,
     "events/_signup.html": lambda w: (w.client("resident").post(f"/arrangementer/{w.event.id}/pamelding",
                                                                 data={"guests": "5"}, headers=HX),
                                       ['id="signup"', 'id="guests-error"']),
@@ -209,12 +269,15 @@ CASES = {
         [f'id="tiltak-{w.action.id}"', "✓", "Bestilt"]),
     "meetings/_action_list.html": lambda w: (w.client("resident").get("/moter/oppfolging?status=all", headers=HX),
                                              ['id="action-list"', "Bestille kasser"]),
+    "meetings/_action_rows.html": _actions_page_two,
     "meetings/_agenda.html": lambda w: (w.client("chair").post(f"/moter/punkt/{w.proposal.id}/godta", headers=HX),
                                         ['id="agenda-region"', "Benk ved lekeplassen"]),
     "meetings/_archive.html": lambda w: (w.client("resident").get("/moter/?q=", headers=HX),
                                          ['id="archive"', "Gamle møterommet"]),
+    "meetings/_archive_rows.html": _archive_page_two,
     "meetings/_decision_list.html": lambda w: (w.client("resident").get("/moter/vedtak?q=søppelkasser", headers=HX),
                                                ['id="decision-list"', "Vi kjøper nye søppelkasser."]),
+    "meetings/_decision_rows.html": _decisions_page_two,
     "meetings/_minutes_actions.html": lambda w: (w.client("chair").post(
         f"/moter/punkt/{w.item.id}/oppfolging", data={"what": "Skifte pære", "assignee_name": "Vaktmester",
                                                       "notes": "Mørkt i porten", "form_token": "f1"}, headers=HX),
@@ -224,6 +287,7 @@ CASES = {
                                       ['id="rsvp"', 'aria-pressed="true"']),
     "meetings/_screen_agenda.html": lambda w: (w.client("chair").get(f"/moter/{w.meeting.id}/skjerm", headers=HX),
                                                ['id="screen-agenda"', "Belysning i porten"]),
+    "notifications/_rows.html": _notifications_page_two,
     "notifications/_badge.html": _notifications_read_all,
     "premeeting/_comment_form.html": lambda w: (w.client("resident").post(
         f"/beboermote/sak/{w.pre_item.id}/kommentar", data={"body": ""}, headers=HX),
@@ -243,6 +307,7 @@ CASES = {
     "reports/_handled.html": lambda w: (w.client("staff").post(f"/meld-fra/{w.report.id}/sett", headers=HX),
                                         ['id="report-handling"', 'id="acknowledged"',
                                          f'id="report-status-{w.report.id}" hx-swap-oob="true"']),
+    "reports/_queue_rows.html": _report_queue_page_two,
     "reports/_handling.html": lambda w: (w.client("staff").post(f"/meld-fra/{w.report.id}/varsel-sett", headers=HX),
                                          ['id="report-handling"', "!hx-swap-oob"]),
 }

@@ -111,7 +111,7 @@ def test_list_is_paginated_with_load_more(client, login_as, make_user):
     assert "Sak 0<" in first and "Sak 19<" in first and "Sak 20<" not in first
     more = client.get("/saker/?side=2", headers=HX)
     html = more.data.decode()
-    assert html.lstrip().startswith('<li class="card issue-item">')
+    assert html.lstrip().startswith('<li class="card issue-item" data-page-start tabindex="-1">')  # focus goes here
     assert "Sak 20<" in html and "Sak 39<" in html and "side=3" in html
 
 

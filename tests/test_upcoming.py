@@ -44,7 +44,7 @@ def test_a_meeting_is_upcoming_until_six_hours_after_it_started_in_every_list(ma
     running_pre, over_pre = premeeting(-5.5), premeeting(-6.5)
 
     assert meetings.upcoming(resident) == [running]
-    assert meetings.archive(resident) == [over]
+    assert meetings.archive(resident).rows == [over]
     assert premeetings.overview(resident) == ([running_pre], [over_pre])
     dashboard = pages.overview(resident)  # three hours until issue 13; now the same six as the lists
     assert dashboard["next_meeting"] == running and dashboard["next_premeeting"] == running_pre

@@ -13,11 +13,9 @@ from ..extensions import db
 from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, redirect_to, render
 from ..models import Event, Signup, TaskSlot, VolunteerTask, utcnow
+from ..paging import page_number, paginate
 from . import bp, export, service
 from .forms import EventForm, GuestsForm, ParticipantForm, SignupForm, TaskForm
-
-PAST_SHOWN = 30
-
 
 # A change the service refuses because of the event's state is 403; a row deleted meanwhile, 404.
 
@@ -30,13 +28,15 @@ def index():
     now = utcnow()
     upcoming = db.session.scalars(visible_events(current_user).where(Event.ends_at >= now)
                                   .order_by(Event.starts_at, Event.id)).all()
-    past = db.session.scalars(visible_events(current_user).where(Event.ends_at < now)
-                              .order_by(Event.starts_at.desc(), Event.id.desc()).limit(PAST_SHOWN)).all()
-    ids = [e.id for e in upcoming + past]
+    past = paginate(visible_events(current_user).where(Event.ends_at < now)
+                    .order_by(Event.starts_at.desc(), Event.id.desc()), page_number())
+    ids = [e.id for e in upcoming + past.rows]
     counts = service.counts_for(ids)
     mine = {s.event_id: s for s in db.session.scalars(
         select(Signup).where(Signup.user_id == current_user.id, Signup.event_id.in_(ids)))} if ids else {}
-    return render("events/index.html", upcoming=upcoming, past=past, counts=counts, mine=mine)
+    # "Show more" of the past events asks for the next page's rows alone.
+    return render("events/index.html", None if past.first else "events/_past_rows.html", upcoming=upcoming,
+                  past=past, counts=counts, mine=mine)
 
 
 # -- the event page and its sign-up region ---------------------------------------

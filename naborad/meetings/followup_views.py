@@ -17,6 +17,7 @@ from ..access import (
 from ..errors import error_response
 from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, redirect_to, render
+from ..paging import Page, fragment, kept_args, page_number
 from ..search import int_arg
 from . import bp, service
 from .forms import ActionForm, DoneForm, MinutesForm, SearchForm
@@ -123,9 +124,11 @@ def approve(meeting_id):
 def actions():
     status = request.args.get("status", "open")
     person = current_user.id if request.args.get("mine") else int_arg(request.args, "person")
-    return render("meetings/actions.html", "meetings/_action_list.html",
-                  actions=service.action_list(current_user, status, person), status_filter=status,
-                  person=person, people=service.assignees(current_user), done_form=DoneForm(formdata=None))
+    page = service.action_list(current_user, status, person, page_number())
+    return render("meetings/actions.html", fragment(page, "meetings/_action_list.html", "meetings/_action_rows.html"),
+                  actions=page, status_filter=status, person=person, done_form=DoneForm(formdata=None),
+                  args={"status": status, **({"person": person} if person else {})},
+                  people=service.assignees(current_user))
 
 
 @bp.route("/oppfolging/<int:action_id>/ferdig", methods=["POST"])
@@ -136,7 +139,7 @@ def mark_done(action_id):
     form = DoneForm()
     if not form.validate_on_submit():  # the page lists this one action, with the errors
         return invalid("meetings/actions.html", "meetings/_action.html", action=action, done_form=form,
-                       actions=[action], status_filter="all", person=None, people=[])
+                       actions=Page([action], 1, False), args={}, status_filter="all", person=None, people=[])
     service.mark_done(action, current_user, form.note.data)
     back = request.referrer if (request.referrer or "").startswith(request.host_url) else url_for("meetings.actions")
     return after_change("meetings/_action.html", back, _("The action item is marked as done."), action=action,
@@ -147,5 +150,6 @@ def mark_done(action_id):
 @allow(MEMBERS)
 def decisions():
     form = SearchForm(request.args)
-    return render("meetings/decisions.html", "meetings/_decision_list.html",
-                  decisions=service.decisions(form.q.data if form.validate() else None), form=form)
+    page = service.decisions(form.q.data if form.validate() else None, page_number())
+    return render("meetings/decisions.html", fragment(page, "meetings/_decision_list.html", "meetings/_decision_rows.html"),
+                  decisions=page, form=form, args=kept_args("q"))

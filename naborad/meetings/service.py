@@ -39,6 +39,7 @@ from ..models import (
 )
 from ..models.meetings import refresh_search_text, standing_items
 from ..notifications.service import active_members, notify
+from ..paging import Page, paginate
 from ..search import words_like
 
 
@@ -68,8 +69,8 @@ def upcoming(user) -> list[Meeting]:
         .order_by(Meeting.starts_at)).all()
 
 
-def archive(user, q: str | None = None) -> list[Meeting]:
-    """Past and cancelled meetings, newest first; `q` searches the items on published agendas
+def archive(user, q: str | None = None, page: int = 1) -> Page:
+    """Past and cancelled meetings, newest first, one page of them; `q` searches the items on published agendas
     (titles; moderators also the decisions, which members find in the decision log once approved)."""
     stmt = visible_meetings(user).where(or_(Meeting.starts_at < utcnow() - STILL_UPCOMING,
                                             Meeting.status == MeetingStatus.CANCELLED))
@@ -80,7 +81,7 @@ def archive(user, q: str | None = None) -> list[Meeting]:
             *(words_like(AgendaItem.search_text, q) if is_moderator(user)
               else words_like(AgendaItem.title, q, folded=False)))
         stmt = stmt.where(Meeting.id.in_(matching))
-    return db.session.scalars(stmt.order_by(Meeting.starts_at.desc()).limit(100)).all()
+    return paginate(stmt.order_by(Meeting.starts_at.desc(), Meeting.id.desc()), page)
 
 
 def agenda_items(user, meeting: Meeting) -> list[AgendaItem]:
@@ -184,8 +185,9 @@ def member_names() -> list[tuple[int, str]]:
                               .order_by(User.display_name)).all()
 
 
-def action_list(user, status: str = "open", person: int | None = None) -> list[ActionItem]:
-    """Action items across meetings ("open", "done" or all), optionally of one person; open and due first."""
+def action_list(user, status: str = "open", person: int | None = None, page: int = 1) -> Page:
+    """Action items across meetings ("open", "done" or all), optionally of one person; open and due first;
+    one page of them."""
     stmt = visible_action_items(user).options(joinedload(ActionItem.assignee), joinedload(ActionItem.meeting),
                                               joinedload(ActionItem.agenda_item))
     if status == "open":
@@ -194,8 +196,8 @@ def action_list(user, status: str = "open", person: int | None = None) -> list[A
         stmt = stmt.where(ActionItem.done_at.is_not(None))
     if person:
         stmt = stmt.where(ActionItem.assignee_id == person)
-    return db.session.scalars(stmt.order_by(ActionItem.done_at.is_not(None), ActionItem.due.is_(None),
-                                            ActionItem.due, ActionItem.id.desc()).limit(300)).all()
+    return paginate(stmt.order_by(ActionItem.done_at.is_not(None), ActionItem.due.is_(None), ActionItem.due,
+                                  ActionItem.id.desc()), page)
 
 
 def assignees(user) -> list[tuple[int, str]]:
@@ -206,14 +208,14 @@ def assignees(user) -> list[tuple[int, str]]:
                               .order_by(User.display_name)).all()
 
 
-def decisions(q: str | None = None) -> list[AgendaItem]:
-    """The decision log: decisions in approved minutes, newest meeting first."""
+def decisions(q: str | None = None, page: int = 1) -> Page:
+    """The decision log: decisions in approved minutes, newest meeting first; one page of them."""
     stmt = select(AgendaItem).join(AgendaItem.meeting).where(
         Meeting.status == MeetingStatus.APPROVED, AgendaItem.decision.is_not(None)) \
         .options(joinedload(AgendaItem.meeting), joinedload(AgendaItem.issue))
     if q:
         stmt = stmt.where(*words_like(AgendaItem.search_text, q))
-    return db.session.scalars(stmt.order_by(Meeting.starts_at.desc(), AgendaItem.position).limit(200)).all()
+    return paginate(stmt.order_by(Meeting.starts_at.desc(), AgendaItem.position, AgendaItem.id), page)
 
 
 # -- scheduling, RSVP, cancelling -------------------------------------------------------

@@ -21,6 +21,7 @@ from ..calendar import meeting_calendar
 from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, redirect_to, render
 from ..models import RsvpAnswer, next_open_meeting
+from ..paging import fragment, kept_args, page_number
 from ..premeeting import outflows
 from ..search import int_arg, parse_id
 from . import bp, service
@@ -46,8 +47,9 @@ def _meeting_url(meeting_id, anchor=None) -> str:
 @allow(MEMBERS)
 def index():
     form = SearchForm(request.args)
-    return render("meetings/index.html", "meetings/_archive.html", upcoming=service.upcoming(current_user),
-                  archive=service.archive(current_user, form.q.data if form.validate() else None), form=form)
+    page = service.archive(current_user, form.q.data if form.validate() else None, page_number())
+    return render("meetings/index.html", fragment(page, "meetings/_archive.html", "meetings/_archive_rows.html"),
+                  upcoming=service.upcoming(current_user), archive=page, form=form, args=kept_args("q"))
 
 
 # -- schedule, edit, cancel --------------------------------------------------------

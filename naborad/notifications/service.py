@@ -194,6 +194,17 @@ def _visible_ids(user, subject_type: str, ids) -> dict[int, str]:
     return {row[0]: row[1] for row in db.session.execute(stmt)}
 
 
+def listed(user):
+    """The member's own notifications, newest first, without the kinds of thing their role never reads
+    (the pre-meeting's for a member outside it, members' for all but staff): a page of the list, and
+    whether more follow, says nothing about them. `readable()` still checks each thing of a page."""
+    never = [t for t, may in (("premeeting", in_premeeting(user)), ("user", is_staff(user))) if not may]
+    stmt = select(Notification).where(Notification.user_id == user.id)
+    if never:
+        stmt = stmt.where(Notification.subject_type.not_in(never))
+    return stmt.order_by(Notification.created_at.desc(), Notification.id.desc())
+
+
 def readable(user, notifications) -> list[tuple[Notification, object]]:
     """The notifications whose thing this member may still read, each with the thing's title or time.
     One query per type of thing, so a list costs the same whatever its length."""

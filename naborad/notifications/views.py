@@ -10,6 +10,7 @@ from ..auth.sessions import forget_secret, keep_secret, shown_secret
 from ..extensions import db
 from ..htmx import after_change, invalid, redirect_to, render
 from ..models import CalendarFeed, Notification, NotificationSetting, User, UserSession, utcnow
+from ..paging import page_number, paginate
 from ..tokens import new_token, sha256
 from . import bp
 from .calendar_feed import build_feed
@@ -18,6 +19,7 @@ from .service import (
     MODES,
     NAMED,
     kinds_for,
+    listed,
     mark_all_read,
     names_premeeting_in_mail,
     readable,
@@ -25,16 +27,14 @@ from .service import (
 )
 from .targets import target_url
 
-PER_PAGE = 50
-
 
 @bp.route("/varsler/")
 @allow(MEMBERS)
 def index():
-    rows = db.session.scalars(select(Notification).where(Notification.user_id == current_user.id)
-                              .order_by(Notification.created_at.desc(), Notification.id.desc())
-                              .limit(PER_PAGE)).all()
-    return render("notifications/index.html", items=readable(current_user, rows))
+    page = paginate(listed(current_user), page_number())
+    # "Show more" asks for the next page's rows alone.
+    return render("notifications/index.html", None if page.first else "notifications/_rows.html", page=page,
+                  items=readable(current_user, page.rows))
 
 
 @bp.route("/varsler/<int:notification_id>/apne", methods=["POST"])

@@ -11,6 +11,7 @@ from ..extensions import db, limiter
 from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, redirect_to, render, wants_fragment
 from ..models import ReportStatus, SituationReport, utcnow
+from ..paging import page_number, paginate
 from . import bp, service
 from .forms import CloseForm, ReportForm, RespondForm
 from .service import chart, statistics, unseen_alert_count
@@ -139,21 +140,24 @@ def close(report_id):
 
 # -- staff queue --------------------------------------------------------------------
 
-QUEUE_LIMIT = 50
+# The queue's three lists page each on their own (the page number's name in the query string), oldest
+# waiting first, most recently closed first.
+QUEUE = {"new": ("ny_side", ReportStatus.NEW, SituationReport.created_at.asc()),
+         "acknowledged": ("sett_side", ReportStatus.ACKNOWLEDGED, SituationReport.created_at.asc()),
+         "closed": ("lukket_side", ReportStatus.CLOSED, SituationReport.closed_at.desc())}
 
 
 @bp.route("/ko")
 @allow(STAFF)
 def queue():
-    def rows(status, order):
-        return db.session.scalars(select(SituationReport).where(SituationReport.status == status)
-                                  .options(joinedload(SituationReport.reporter))
-                                  .order_by(order).limit(QUEUE_LIMIT)).all()
-    new_reports = rows(ReportStatus.NEW, SituationReport.created_at.asc())
-    acknowledged = rows(ReportStatus.ACKNOWLEDGED, SituationReport.created_at.asc())
-    closed = rows(ReportStatus.CLOSED, SituationReport.closed_at.desc())
-    return render("reports/queue.html", new_reports=new_reports, acknowledged=acknowledged, closed=closed,
-                  now=utcnow())
+    pages = {kind: paginate(select(SituationReport).where(SituationReport.status == status)
+                            .options(joinedload(SituationReport.reporter)).order_by(order, SituationReport.id),
+                            page_number(name=arg))
+             for kind, (arg, status, order) in QUEUE.items()}
+    # "Show more" of one list asks for its next rows alone.
+    more = next((kind for kind, page in pages.items() if not page.first), None)
+    ctx = {"pages": pages, "args": {kind: arg for kind, (arg, *_) in QUEUE.items()}, "now": utcnow()}
+    return render("reports/queue.html", more and "reports/_queue_rows.html", kind=more, **ctx)
 
 
 # -- the council's numbers (no content) ---------------------------------------------------
