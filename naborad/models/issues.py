@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..markdown import RenderedText
 from .base import UTCDateTime, utcnow
 from .base import enum_column as _enum
 from .core import User
@@ -70,14 +71,16 @@ class Issue(db.Model):
         return self.locked_reason is not None
 
 
-class Reply(db.Model):
+class Reply(RenderedText, db.Model):
     __tablename__ = "reply"
+    __rendered__ = ("body",)
     __table_args__ = (Index("ix_reply_issue_created", "issue_id", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)  # rendered on write (naborad.markdown)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
