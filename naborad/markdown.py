@@ -40,9 +40,8 @@ class RenderedText:
 
 def render_fields(obj: RenderedText) -> None:
     """Store every rendered field of `obj` anew, stamped with this renderer's version."""
-    for field in obj.__rendered__:
-        text = getattr(obj, field)
-        setattr(obj, f"{field}_html", None if text is None else str(render_markdown(text)))
+    for field in obj.__rendered__:  # no text (None, or a column default not applied yet) stores ""
+        setattr(obj, f"{field}_html", str(render_markdown(getattr(obj, field))))
     obj.html_version = RENDERER_VERSION
 
 

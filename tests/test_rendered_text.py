@@ -1,19 +1,22 @@
 """User text is rendered to sanitised HTML when it is written, stored beside its source (issue 16, item 1)."""
+import importlib.util
 from pathlib import Path
 
+import pytest
 from flask_migrate import upgrade
 from sqlalchemy import text, update
 
 from naborad import create_app
 from naborad.extensions import db
 from naborad.issues import service as issues
-from naborad.markdown import RENDERER_VERSION
-from naborad.models import Reply, Role
+from naborad.markdown import RENDERER_VERSION, RenderedText
+from naborad.models import AgendaItem, Event, Guidance, Issue, PreMeetingComment, PreMeetingItem, Reply, Role
 
 from .conftest import BASE_CONFIG
 from .helpers import HX
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
 NASTY = "**fet** <script>alert(1)</script> <img src=x onerror=alert(1)> [js](javascript:alert(1))"
 
 
@@ -82,6 +85,33 @@ def test_rerender_text_stores_only_the_stale_rows_anew(runner, make_issue, make_
     assert "reply: 0 of 3 rendered anew" in runner.invoke(args=["rerender-text"]).output
 
 
+EVERY_FIELD = [(Issue, "issue", "body"), (Reply, "reply", "body"), (AgendaItem, "item", "why"),
+               (AgendaItem, "item", "notes"), (AgendaItem, "item", "residents_summary"),
+               (PreMeetingItem, "pitem", "text"), (PreMeetingItem, "pitem", "summary"),
+               (PreMeetingComment, "pcomment", "body"), (Event, "event", "description"),
+               (Guidance, "guidance", "advice")]
+
+
+def test_every_rendered_model_is_listed_here_and_in_the_migration():
+    spec = importlib.util.spec_from_file_location("m0080", ROOT / "migrations/versions/0080_rendered_text.py")
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    models = {m.__tablename__: m.__rendered__ for m in RenderedText.__subclasses__()}
+    assert models == migration.RENDERED
+    assert {(m.__tablename__, f) for m, _, f in EVERY_FIELD} == {(t, f) for t, fs in models.items() for f in fs}
+
+
+@pytest.mark.parametrize(("model", "sample", "field"), EVERY_FIELD, ids=[f"{m.__name__}.{f}" for m, _, f in EVERY_FIELD])
+def test_every_text_is_stored_rendered_on_create_and_on_edit(samples, model, sample, field):
+    row = db.session.get(model, samples[sample])
+    source = getattr(row, field)
+    assert row.html_version == RENDERER_VERSION
+    assert getattr(row, f"{field}_html") == (f"<p>{source}</p>\n" if source else "")
+    setattr(row, field, f"Endret *{field}* <script>x</script>")
+    db.session.commit()
+    assert getattr(row, f"{field}_html") == f"<p>Endret <em>{field}</em> &lt;script&gt;x&lt;/script&gt;</p>\n"
+
+
 def test_the_migration_renders_the_existing_text(tmp_path):
     """0080: rows written before it get their HTML and the renderer's version."""
     app = create_app({**BASE_CONFIG, "DATABASE_URL": f"sqlite:///{tmp_path / 'm.sqlite3'}"})
@@ -98,11 +128,13 @@ def test_the_migration_renders_the_existing_text(tmp_path):
         upgrade(revision="0080")
         with db.engine.connect() as conn:
             reply = conn.execute(text("SELECT body_html, html_version FROM reply")).one()
+            issue = conn.execute(text("SELECT body_html, html_version FROM issue")).one()
         db.engine.dispose()
     assert tuple(reply) == ("<p>Enig &lt;script&gt;x&lt;/script&gt;</p>\n", RENDERER_VERSION)
+    assert tuple(issue) == ("<p>Bråk <em>i natt</em></p>\n", RENDERER_VERSION)
 
 
-def test_templates_never_mark_text_safe():
+def test_templates_never_mark_text_safe_nor_render_on_read():
     offenders = [str(p.relative_to(TEMPLATES)) for p in TEMPLATES.rglob("*.html")
-                 if "|safe" in p.read_text().replace(" ", "")]
+                 if "|safe" in p.read_text().replace(" ", "") or "|markdown" in p.read_text().replace(" ", "")]
     assert offenders == []

@@ -23,7 +23,13 @@ depends_on = None
 
 # table: the Markdown fields it keeps rendered
 RENDERED = {
+    "issue": ("body",),
     "reply": ("body",),
+    "agenda_item": ("why", "notes", "residents_summary"),
+    "premeeting_item": ("text", "summary"),
+    "premeeting_comment": ("body",),
+    "event": ("description",),
+    "contact_guidance": ("advice",),
 }
 
 
@@ -33,7 +39,7 @@ def _fill(table, fields):
     sets = ", ".join(f"{field}_html = :{field}" for field in fields)
     update = sa.text(f"UPDATE {table} SET {sets}, html_version = :version WHERE id = :id")
     for row in rows:
-        html = {field: None if text is None else str(render_markdown(text)) for field, text in zip(fields, row[1:])}
+        html = {field: str(render_markdown(text)) for field, text in zip(fields, row[1:])}
         conn.execute(update, {"id": row[0], "version": RENDERER_VERSION, **html})
 
 

@@ -43,13 +43,15 @@ def search_key(*parts: str | None) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-class Issue(db.Model):
+class Issue(RenderedText, db.Model):
     __tablename__ = "issue"
+    __rendered__ = ("body",)
     __table_args__ = (Index("ix_issue_activity", "last_activity_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(160))
     body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)  # rendered on write (naborad.markdown)
     category: Mapped[IssueCategory] = mapped_column(_enum(IssueCategory, "issue_category"))
     place: Mapped[str | None] = mapped_column(String(120))
     happened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
