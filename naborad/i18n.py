@@ -64,10 +64,17 @@ def datetime_filter(value: datetime | None, fmt: str = "medium") -> str:
     """A stored time in Oslo time, by a format key of PATTERNS or a Babel pattern of its own ("MMM y")."""
     if not value:
         return ""
-    pattern, locale = _formatter(str(get_locale()), fmt)
+    return _formatted(value, str(get_locale()), fmt)
+
+
+@lru_cache(maxsize=4096)
+def _formatted(value: datetime, locale: str, fmt: str) -> str:
+    """A time as written: a page shows most of its times twice (the ago macro's title and data-exact) and
+    the same ones again on the next view, so the last few thousand are kept."""
+    pattern, babel_locale = _formatter(locale, fmt)
     if value.tzinfo is None:  # as Babel reads it: naive is UTC
         value = value.replace(tzinfo=timezone.utc)
-    return pattern.apply(local(value), locale)
+    return pattern.apply(local(value), babel_locale)
 
 
 def date_filter(value: date | datetime | None) -> str:

@@ -30,6 +30,7 @@ def test_the_cached_formatters_write_what_babel_wrote(app, locale):
 
 def test_a_pattern_is_parsed_once_per_locale_and_format(app):
     i18n._formatter.cache_clear()
+    i18n._formatted.cache_clear()
     with app.test_request_context():
         for locale in ("nb", "en", "nb"):
             with force_locale(locale):
@@ -38,3 +39,11 @@ def test_a_pattern_is_parsed_once_per_locale_and_format(app):
                     date_filter(value)
     info = i18n._formatter.cache_info()
     assert (info.misses, info.currsize) == (4, 4)
+
+
+def test_a_time_shown_again_is_formatted_once(app):
+    i18n._formatted.cache_clear()
+    with app.test_request_context(), force_locale("nb"):
+        shown = {datetime_filter(MOMENTS[0], "medium") for _ in range(3)}
+    info = i18n._formatted.cache_info()
+    assert (len(shown), info.misses, info.hits) == (1, 1, 2)
