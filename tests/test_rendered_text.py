@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, text, update
 
 from naborad import create_app
@@ -150,7 +150,12 @@ def test_the_migration_renders_the_existing_text(empty_database_url):
         with db.engine.connect() as conn:
             reply = conn.execute(text("SELECT body_html, html_version FROM reply")).one()
             issue = conn.execute(text("SELECT body_html, html_version FROM issue")).one()
+        upgrade(revision="heads")
+        downgrade(revision="0075")  # takes its columns away, and nothing else (no table copied and dropped)
+        with db.engine.connect() as conn:
+            kept = conn.execute(text("SELECT body FROM reply")).scalars().all()
         db.engine.dispose()
+    assert kept == ["Enig <script>x</script>"]
     assert tuple(reply) == ("<p>Enig &lt;script&gt;x&lt;/script&gt;</p>\n", RENDERER_VERSION)
     assert tuple(issue) == ("<p>Bråk <em>i natt</em></p>\n", RENDERER_VERSION)
 

@@ -43,18 +43,19 @@ def _fill(table, fields):
         conn.execute(update, {"id": row[0], "version": RENDERER_VERSION, **html})
 
 
+# Plain ALTER TABLE ADD/DROP COLUMN (SQLite has both since 3.35), never batch mode: a batch copies the
+# table and drops the old one, and with foreign keys on, dropping `issue` deletes every reply (CASCADE).
+
 def upgrade():
     for table, fields in RENDERED.items():
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            for field in fields:
-                batch_op.add_column(sa.Column(f"{field}_html", sa.Text(), nullable=True))
-            batch_op.add_column(sa.Column("html_version", sa.Integer(), nullable=True))
+        for field in fields:
+            op.add_column(table, sa.Column(f"{field}_html", sa.Text(), nullable=True))
+        op.add_column(table, sa.Column("html_version", sa.Integer(), nullable=True))
         _fill(table, fields)
 
 
 def downgrade():
     for table, fields in RENDERED.items():
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column("html_version")
-            for field in fields:
-                batch_op.drop_column(f"{field}_html")
+        op.drop_column(table, "html_version")
+        for field in fields:
+            op.drop_column(table, f"{field}_html")
