@@ -1,6 +1,6 @@
-"""The app-wide commands: demo-data (every feature's demo data, in order), send-mail and rerender-text. A feature's own
-commands are in its cli.py: create-user (members), send-reminders and send-digests (notifications),
-purge-dietary (events), purge-reports (reports)."""
+"""The app-wide commands: demo-data (every feature's demo data, in order), send-mail and rerender-text
+(user text stored anew after a renderer change). A feature's own commands are in its cli.py: create-user
+(members), send-reminders and send-digests (notifications), purge-dietary (events), purge-reports (reports)."""
 import os
 
 import click
@@ -49,7 +49,8 @@ def register_cli(app):
         counts = rerender_stale(db.session)
         for table, (done, rows) in counts.items():
             click.echo(f"{table}: {done} of {rows} rendered anew")
-        click.echo(f"{sum(done for done, _ in counts.values())} rows rendered anew, renderer version {RENDERER_VERSION}.")
+        total = sum(done for done, _ in counts.values())
+        click.echo(f"{total} rows rendered anew, renderer version {RENDERER_VERSION}.")
 
 
 def load_demo_data(password: str) -> None:
