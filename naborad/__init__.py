@@ -31,7 +31,7 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .i18n import ago_filter, date_filter, datetime_filter, select_locale
 from .issues.views import can_edit
 from .labels import TEMPLATE_GLOBALS as LABELS
-from .markdown import render_markdown
+from .markdown import stored_html
 from .models import Role
 from .notifications.service import describe
 from .premeeting.forms import new_comment_form
@@ -90,7 +90,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.globals["describe_notification"] = describe
     app.jinja_env.globals["new_comment_form"] = new_comment_form
     app.jinja_env.globals["draft_owner"] = page_draft_owner
-    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals["stored_html"] = stored_html
 
     @app.context_processor
     def inject():

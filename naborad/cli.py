@@ -1,6 +1,6 @@
-"""The app-wide commands: demo-data (every feature's demo data, in order) and send-mail. A feature's own
-commands are in its cli.py: create-user (members), send-reminders and send-digests (notifications),
-purge-dietary (events), purge-reports (reports)."""
+"""The app-wide commands: demo-data (every feature's demo data, in order), send-mail and rerender-text
+(user text stored anew after a renderer change). A feature's own commands are in its cli.py: create-user
+(members), send-reminders and send-digests (notifications), purge-dietary (events), purge-reports (reports)."""
 import os
 
 import click
@@ -11,6 +11,7 @@ from .events import demo as events_demo
 from .extensions import db
 from .issues import demo as issues_demo
 from .mail import run_worker
+from .markdown import RENDERER_VERSION, rerender_stale
 from .meetings import demo as meetings_demo
 from .members import demo as members_demo
 from .models import User, audit
@@ -41,6 +42,15 @@ def register_cli(app):
     def send_mail(loop, interval):
         """Send the mail waiting in the outbox."""
         run_worker(loop, interval)
+
+    @app.cli.command("rerender-text")
+    def rerender_text():
+        """Store user text rendered anew after a renderer change (only rows another renderer wrote)."""
+        counts = rerender_stale(db.session)
+        for table, (done, rows) in counts.items():
+            click.echo(f"{table}: {done} of {rows} rendered anew")
+        total = sum(done for done, _ in counts.values())
+        click.echo(f"{total} rows rendered anew, renderer version {RENDERER_VERSION}.")
 
 
 def load_demo_data(password: str) -> None:

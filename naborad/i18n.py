@@ -1,9 +1,12 @@
 """Language choice and time display (stored in UTC, shown in Europe/Oslo)."""
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel import Locale
+from babel.dates import DateTimePattern, parse_pattern
 from flask import current_app, request, session
-from flask_babel import format_date, format_datetime, get_locale, ngettext
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -48,12 +51,30 @@ PATTERNS = {"day": {"nb": "EEEE d. MMMM y 'kl.' HH:mm", "en": "EEEE d MMMM y, HH
 DATE = {"nb": "d. MMMM y", "en": "d MMMM y"}
 
 
+@lru_cache(maxsize=256)
+def _formatter(locale: str, fmt: str | None) -> tuple[DateTimePattern, Locale]:
+    """The parsed pattern for a key of PATTERNS, a pattern of its own or (None) DATE, and the Babel locale:
+    built once per locale and format, where Babel's format_datetime looks both up again on every call."""
+    table = DATE if fmt is None else PATTERNS.get(fmt)
+    pattern = table.get(locale, table["en"]) if table else fmt
+    return parse_pattern(pattern), Locale.parse(locale)
+
+
 def datetime_filter(value: datetime | None, fmt: str = "medium") -> str:
+    """A stored time in Oslo time, by a format key of PATTERNS or a Babel pattern of its own ("MMM y")."""
     if not value:
         return ""
-    if fmt in PATTERNS:
-        fmt = PATTERNS[fmt].get(str(get_locale()), PATTERNS[fmt]["en"])
-    return format_datetime(value, fmt)
+    return _formatted(value, str(get_locale()), fmt)
+
+
+@lru_cache(maxsize=4096)
+def _formatted(value: datetime, locale: str, fmt: str) -> str:
+    """A time as written: a page shows most of its times twice (the ago macro's title and data-exact) and
+    the same ones again on the next view, so the last few thousand are kept."""
+    pattern, babel_locale = _formatter(locale, fmt)
+    if value.tzinfo is None:  # as Babel reads it: naive is UTC
+        value = value.replace(tzinfo=timezone.utc)
+    return pattern.apply(local(value), babel_locale)
 
 
 def date_filter(value: date | datetime | None) -> str:
@@ -62,7 +83,8 @@ def date_filter(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = local(value).date()
-    return format_date(value, DATE.get(str(get_locale()), DATE["en"]))
+    pattern, locale = _formatter(str(get_locale()), None)
+    return pattern.apply(value, locale)
 
 
 def ago_filter(value: datetime | None, now: datetime | None = None) -> str:

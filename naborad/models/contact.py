@@ -7,6 +7,7 @@ from sqlalchemy import ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..markdown import RenderedText
 from .base import UTCDateTime, utcnow
 
 
@@ -46,14 +47,16 @@ class ChairContact(db.Model):
     user = relationship("User")
 
 
-class Guidance(db.Model):
+class Guidance(RenderedText, db.Model):
     """"What do I do if ...": short advice per situation, pointing to a contact point."""
     __tablename__ = "contact_guidance"
+    __rendered__ = ("advice",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     position: Mapped[int] = mapped_column(default=0)
     situation: Mapped[str] = mapped_column(String(120))
     advice: Mapped[str] = mapped_column(Text)
+    advice_html: Mapped[str | None] = mapped_column(Text)  # rendered on write (naborad.markdown)
     contact_point_id: Mapped[int | None] = mapped_column(ForeignKey("contact_point.id", ondelete="SET NULL"))
 
     contact_point: Mapped[ContactPoint | None] = relationship()

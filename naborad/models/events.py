@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..markdown import RenderedText
 from .base import UTCDateTime, utcnow
 from .base import enum_column as _enum
 from .core import User
@@ -18,8 +19,9 @@ class SignupStatus(enum.StrEnum):
     WAITLISTED = "waitlisted"
 
 
-class Event(db.Model):
+class Event(RenderedText, db.Model):
     __tablename__ = "event"
+    __rendered__ = ("description",)
     __table_args__ = (
         CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
         CheckConstraint("max_guests >= 0", name="max_guests_not_negative"),
@@ -30,6 +32,7 @@ class Event(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(160))
     description: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str | None] = mapped_column(Text)  # rendered on write (naborad.markdown)
     place: Mapped[str | None] = mapped_column(String(160))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..markdown import RenderedText
 from .base import UTCDateTime, utcnow
 from .base import enum_column as _enum
 from .core import User
@@ -42,13 +43,15 @@ def search_key(*parts: str | None) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-class Issue(db.Model):
+class Issue(RenderedText, db.Model):
     __tablename__ = "issue"
+    __rendered__ = ("body",)
     __table_args__ = (Index("ix_issue_activity", "last_activity_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(160))
     body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)  # rendered on write (naborad.markdown)
     category: Mapped[IssueCategory] = mapped_column(_enum(IssueCategory, "issue_category"))
     place: Mapped[str | None] = mapped_column(String(120))
     happened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -70,14 +73,16 @@ class Issue(db.Model):
         return self.locked_reason is not None
 
 
-class Reply(db.Model):
+class Reply(RenderedText, db.Model):
     __tablename__ = "reply"
+    __rendered__ = ("body",)
     __table_args__ = (Index("ix_reply_issue_created", "issue_id", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)  # rendered on write (naborad.markdown)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

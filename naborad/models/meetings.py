@@ -8,6 +8,7 @@ from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..markdown import RenderedText
 from .base import UTCDateTime, utcnow
 from .base import enum_column as _enum
 from .core import User
@@ -126,14 +127,16 @@ def next_open_meeting() -> Meeting | None:
     return next(iter(open_meetings(limit=1)), None)
 
 
-class AgendaItem(db.Model):
+class AgendaItem(RenderedText, db.Model):
     __tablename__ = "agenda_item"
+    __rendered__ = ("why", "notes", "residents_summary")  # each has its <field>_html, rendered on write
     __table_args__ = (Index("ix_agenda_item_meeting_position", "meeting_id", "state", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(160))
     why: Mapped[str | None] = mapped_column(Text)
+    why_html: Mapped[str | None] = mapped_column(Text)
     issue_id: Mapped[int | None] = mapped_column(ForeignKey("issue.id", ondelete="SET NULL"), index=True)
     proposer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     # Proposed by the residents' pre-meeting as a group, never by a person (issue 6).
@@ -146,12 +149,14 @@ class AgendaItem(db.Model):
     phase: Mapped[ItemPhase | None] = mapped_column(_enum(ItemPhase, "item_phase"))
     carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"))
     notes: Mapped[str | None] = mapped_column(Text)  # the minutes for this item
+    notes_html: Mapped[str | None] = mapped_column(Text)
     decision: Mapped[str | None] = mapped_column(Text)
     search_text: Mapped[str] = mapped_column(Text, default="")  # title and decision, case-folded
     # What may come from the residents' pre-meeting, copied here by staff (PERMISSIONS.md):
     concerns_residents: Mapped[bool] = mapped_column(default=False)
     residents_heard: Mapped[bool] = mapped_column(default=False)
     residents_summary: Mapped[str | None] = mapped_column(Text)
+    residents_summary_html: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 

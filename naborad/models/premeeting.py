@@ -14,6 +14,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..markdown import RenderedText
 from .base import UTCDateTime, utcnow
 from .base import enum_column as _enum
 from .core import User
@@ -40,8 +41,9 @@ class PreMeeting(db.Model):
     form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
-class PreMeetingItem(db.Model):
+class PreMeetingItem(RenderedText, db.Model):
     __tablename__ = "premeeting_item"
+    __rendered__ = ("text", "summary")  # each has its <field>_html, rendered on write
     __table_args__ = (Index("ix_premeeting_item_order", "premeeting_id", "state", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,11 +52,13 @@ class PreMeetingItem(db.Model):
     agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(160))
     text: Mapped[str | None] = mapped_column(Text)
+    text_html: Mapped[str | None] = mapped_column(Text)
     proposer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     state: Mapped[PreItemState] = mapped_column(_enum(PreItemState, "pre_item_state"), default=PreItemState.PROPOSED)
     decline_reason: Mapped[str | None] = mapped_column(String(300))
     position: Mapped[int] = mapped_column(default=0)
     summary: Mapped[str | None] = mapped_column(Text)  # "the residents' view", written by staff
+    summary_html: Mapped[str | None] = mapped_column(Text)
     summary_shared: Mapped[bool] = mapped_column(default=False)
     raise_wanted: Mapped[bool] = mapped_column(default=False)  # residents want it raised in the council
     raised_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"))
@@ -70,14 +74,16 @@ class PreMeetingItem(db.Model):
         return self.state == PreItemState.ACCEPTED
 
 
-class PreMeetingComment(db.Model):
+class PreMeetingComment(RenderedText, db.Model):
     __tablename__ = "premeeting_comment"
+    __rendered__ = ("body",)
     __table_args__ = (Index("ix_premeeting_comment_item", "item_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("premeeting_item.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)  # rendered on write (naborad.markdown)
     show_name: Mapped[bool] = mapped_column(default=False)  # other residents see the name; staff always do
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_reason: Mapped[str | None] = mapped_column(String(300))
