@@ -19,8 +19,10 @@ def word_variants(word: str) -> list[str]:
     return list(dict.fromkeys(variants))
 
 
-def _like(column, text: str):
+def _like(column, text: str, any_case: bool = False):
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    if any_case:  # PostgreSQL's LIKE tells cases apart (SQLite's does not, for ASCII)
+        return column.ilike(f"%{escaped}%", escape="\\")
     return column.like(f"%{escaped}%", escape="\\")
 
 
@@ -29,12 +31,13 @@ def words_like(column, query: str | None, max_words: int = 8, also: Callable | N
     """One condition per word of the query, all of which must match: the word (or one of its variants)
     in the folded `column`, or `also(word)` when given (e.g. the word names the issue's category).
 
-    `folded=False` is for a plain text column (not built by search_key): the query is only case-folded.
+    `folded=False` is for a plain text column (not built by search_key): the query is only case-folded,
+    and the column is compared in any case.
     """
     conditions = []
     words = search_key(query).split() if folded else (query or "").casefold().split()
     for word in words[:max_words]:
-        options = [_like(column, v) for v in (word_variants(word) if folded else [word])]
+        options = [_like(column, v, any_case=not folded) for v in (word_variants(word) if folded else [word])]
         extra = also(word) if also else None
         if extra is not None:
             options.append(extra)
