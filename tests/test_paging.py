@@ -71,6 +71,17 @@ def bad_pages_are_page_one(client, url, arg="side") -> None:
     assert beyond.status_code == 200 and 'class="load-more"' not in beyond.get_data(as_text=True)
 
 
+def pages_at_any_size(client, make_rows, url, marker, more_id, extra="", arg="side", bad_url=None) -> None:
+    """check_pages at ROWS rows, with the page costing as many queries as with one row, and bad page
+    numbers answered with page one. `make_rows(n)` adds n rows."""
+    make_rows(1)
+    few = queries(client, url)
+    make_rows(ROWS - 1)
+    check_pages(client, url, marker, more_id, extra=extra, arg=arg)
+    assert queries(client, url) == few
+    bad_pages_are_page_one(client, bad_url or url, *([arg] if arg != "side" else []))
+
+
 # -- the decision log --------------------------------------------------------------------------
 
 def approved_decisions(n: int, meeting_status=MeetingStatus.APPROVED, word="Vedtak") -> Meeting:
@@ -86,12 +97,7 @@ def approved_decisions(n: int, meeting_status=MeetingStatus.APPROVED, word="Vedt
 
 def test_the_decision_log_pages(client, login_as):
     login_as(Role.NEIGHBOUR)
-    approved_decisions(1)
-    few = queries(client, "/moter/vedtak")
-    approved_decisions(ROWS - 1)
-    check_pages(client, "/moter/vedtak", r'<li class="card"', "decision-more")
-    assert queries(client, "/moter/vedtak") == few
-    bad_pages_are_page_one(client, "/moter/vedtak")
+    pages_at_any_size(client, approved_decisions, "/moter/vedtak", r'<li class="card"', "decision-more")
     gone = client.get("/moter/vedtak?side=99").get_data(as_text=True)  # past the end: a way back to the start
     assert 'class="to-start"><a href="/moter/vedtak"' in gone
 
@@ -126,13 +132,8 @@ def action_items(n: int, meeting_status=MeetingStatus.APPROVED, assignee_id=None
 
 def test_the_action_items_page(client, login_as):
     user = login_as(Role.NEIGHBOUR)
-    action_items(1)
-    few = queries(client, "/moter/oppfolging?status=all")
-    action_items(ROWS - 1)
-    check_pages(client, "/moter/oppfolging?status=all", r'<li class="card action', "action-more",
-                extra="&amp;status=all")
-    assert queries(client, "/moter/oppfolging?status=all") == few
-    bad_pages_are_page_one(client, "/moter/oppfolging")
+    pages_at_any_size(client, action_items, "/moter/oppfolging?status=all", r'<li class="card action',
+                      "action-more", extra="&amp;status=all", bad_url="/moter/oppfolging")
     # A filter re-renders page 1 of the list region, and "show more" keeps it.
     action_items(30, assignee_id=user.id)
     mine = client.get("/moter/oppfolging?mine=1", headers=HX).get_data(as_text=True)
@@ -166,12 +167,7 @@ def past_meetings(n: int, title=None) -> None:
 
 def test_the_meetings_archive_pages(client, login_as):
     login_as(Role.NEIGHBOUR)
-    past_meetings(1)
-    few = queries(client, "/moter/")
-    past_meetings(ROWS - 1)
-    check_pages(client, "/moter/", r'<li class="card"', "archive-more")
-    assert queries(client, "/moter/") == few
-    bad_pages_are_page_one(client, "/moter/")
+    pages_at_any_size(client, past_meetings, "/moter/", r'<li class="card"', "archive-more")
 
 
 def test_a_search_of_the_archive_pages_and_keeps_its_words(client, login_as):
@@ -194,12 +190,7 @@ def past_events(n: int) -> None:
 
 def test_past_events_page(client, login_as):
     login_as(Role.NEIGHBOUR)
-    past_events(1)
-    few = queries(client, "/arrangementer/")
-    past_events(ROWS - 1)
-    check_pages(client, "/arrangementer/", r'<li class="card event-item"', "past-more")
-    assert queries(client, "/arrangementer/") == few
-    bad_pages_are_page_one(client, "/arrangementer/")
+    pages_at_any_size(client, past_events, "/arrangementer/", r'<li class="card event-item"', "past-more")
 
 
 # -- notifications ---------------------------------------------------------------------------------
@@ -218,12 +209,8 @@ def notifications(user, n: int, subject_type="issue", subject_id=None) -> None:
 
 def test_notifications_page(client_for):
     client, user = client_for(Role.NEIGHBOUR)
-    notifications(user, 1)
-    few = queries(client, "/varsler/")
-    notifications(user, ROWS - 1)
-    check_pages(client, "/varsler/", r'<li class="card unread"', "notification-more")
-    assert queries(client, "/varsler/") == few
-    bad_pages_are_page_one(client, "/varsler/")
+    pages_at_any_size(client, lambda n: notifications(user, n), "/varsler/", r'<li class="card unread"',
+                      "notification-more")
 
 
 def test_pre_meeting_notifications_of_a_member_outside_it_neither_show_nor_page(client_for):
@@ -252,12 +239,8 @@ def reports(n: int, status: ReportStatus, reporter_id=None) -> None:
 
 def test_the_report_queue_pages_each_list(client_for):
     client, staff = client_for(Role.STAFF)
-    reports(1, ReportStatus.NEW, staff.id)
-    few = queries(client, "/meld-fra/ko")
-    reports(ROWS - 1, ReportStatus.NEW, staff.id)
-    check_pages(client, "/meld-fra/ko", r'<li class="card report-waiting"', "queue-new-more", arg="ny_side")
-    assert queries(client, "/meld-fra/ko") == few
-    bad_pages_are_page_one(client, "/meld-fra/ko", "ny_side")
+    pages_at_any_size(client, lambda n: reports(n, ReportStatus.NEW, staff.id), "/meld-fra/ko",
+                      r'<li class="card report-waiting"', "queue-new-more", arg="ny_side")
 
 
 def test_the_closed_reports_page_on_their_own(client_for):
