@@ -33,7 +33,7 @@ from .issues.views import can_edit
 from .labels import TEMPLATE_GLOBALS as LABELS
 from .markdown import stored_html
 from .models import Role
-from .notifications.service import describe
+from .notifications.service import describe, unread_count
 from .premeeting.forms import new_comment_form
 from .security import add_headers, check_csrf, page_draft_owner
 
@@ -88,6 +88,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.globals.update(LABELS)
     app.jinja_env.globals["can_edit_reply"] = can_edit
     app.jinja_env.globals["describe_notification"] = describe
+    app.jinja_env.globals["unread_count"] = unread_count
     app.jinja_env.globals["new_comment_form"] = new_comment_form
     app.jinja_env.globals["draft_owner"] = page_draft_owner
     app.jinja_env.globals["stored_html"] = stored_html

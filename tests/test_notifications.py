@@ -104,6 +104,18 @@ def test_outbox_survives_a_failing_smtp_server_and_delivers_once(app, make_user,
     assert len(smtp.messages) == 1
 
 
+def test_the_unread_count_comes_with_the_page_and_is_polled_later(app, client_for):
+    """A first view needs no request of its own for the badge (issue 16, item 4): the page carries the
+    count, and the badge's poll starts after two minutes, not on load."""
+    client, user = client_for(Role.NEIGHBOUR)
+    db.session.add_all(Notification(user_id=user.id, kind="event_new", subject_type="event", subject_id=n)
+                       for n in (1, 2))
+    db.session.commit()
+    html = client.get("/").get_data(as_text=True)
+    badge = html[html.index('id="varsler"'):html.index("</a>", html.index('id="varsler"'))]
+    assert 'class="count">2<' in badge and 'hx-trigger="every 120s"' in badge and "load" not in badge
+
+
 def test_badge_costs_one_query_and_does_not_extend_the_session(app, client_for):
     client, user = client_for(Role.NEIGHBOUR)
     db.session.add(Notification(user_id=user.id, kind="event_new", subject_type="event", subject_id=1))

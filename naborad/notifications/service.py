@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from ..access import (
     PREMEETING,
@@ -85,6 +85,13 @@ KIND_BY_NAME["premeeting_planned"] = KIND_BY_NAME["premeeting"]
 
 # Kinds that are about things only some roles may ever see: only offered to them in the settings.
 ROLE_KINDS = {"premeeting": PREMEETING, "report_new": STAFF, "invitation_accepted": STAFF}
+
+
+def unread_count(user) -> int:
+    """How many of the member's notifications are unread: the header's badge, sent with every page (the
+    badge's poll follows later), so a first view needs no request of its own for it."""
+    return db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
 
 
 def kinds_for(user) -> list[Kind]:
