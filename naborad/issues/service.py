@@ -16,7 +16,7 @@ from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..access import may_change_reply, may_reply
+from ..access import may_change_reply, may_reply, visible_issues
 from ..errors import NotAllowed  # noqa: F401  (re-exported for the views and the CLI)
 from ..extensions import db
 from ..forms import by_token, create_once
@@ -34,6 +34,7 @@ from ..models import (
     utcnow,
 )
 from ..notifications.service import notify
+from ..paging import Page, paginate
 from ..search import word_variants, words_like
 from .wording import check as check_wording
 
@@ -56,6 +57,23 @@ def _names_category(word: str, label: str) -> bool:
     """A query word names a category: it is part of the label ("trafikk"), or starts with one of the label's
     words ("støyen")."""
     return word in label or any(word.startswith(w) for w in label.split() if len(w) >= 4)
+
+
+ISSUES_PER_PAGE = 20  # the issue list's page (its cards are taller than the other lists' rows)
+
+
+def issue_page(user, *, status: str | None = None, category: str | None = None, q: str | None = None,
+               page: int = 1) -> Page:
+    """One page of the issues this member may read, the most recently active first, narrowed by status,
+    category and search words."""
+    stmt = visible_issues(user)
+    if status:
+        stmt = stmt.where(Issue.status == IssueStatus(status))
+    if category:
+        stmt = stmt.where(Issue.category == category)
+    stmt = stmt.where(*search_conditions(q))
+    return paginate(stmt.options(joinedload(Issue.author))
+                    .order_by(Issue.last_activity_at.desc(), Issue.id.desc()), page, size=ISSUES_PER_PAGE)
 
 
 def search_conditions(q: str | None) -> list:

@@ -2,19 +2,14 @@
 from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
-from ..access import MEMBERS, MODERATORS, allow, get_issue_or_404, get_reply_or_404, may_reply, require, visible_issues
-from ..extensions import db
+from ..access import MEMBERS, MODERATORS, allow, get_issue_or_404, get_reply_or_404, may_reply, require
 from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, redirect_to, render
-from ..models import Issue, IssueStatus, Reply
-from ..search import int_arg
+from ..models import IssueStatus, Reply
+from ..paging import page_number
 from . import bp, service
 from .forms import EditReplyForm, FilterForm, IssueForm, ReasonForm, ReplyForm, StatusForm
-
-PER_PAGE = 20
-
 
 # -- list -----------------------------------------------------------------------
 
@@ -22,23 +17,12 @@ PER_PAGE = 20
 @allow(MEMBERS)
 def index():
     form = FilterForm(request.args)
-    stmt = visible_issues(current_user)
-    filters_ok = form.validate()
-    if filters_ok:
-        if form.status.data:
-            stmt = stmt.where(Issue.status == IssueStatus(form.status.data))
-        if form.category.data:
-            stmt = stmt.where(Issue.category == form.category.data)
-        stmt = stmt.where(*service.search_conditions(form.q.data))
-    page = int_arg(request.args, "side", 1, maximum=10_000)
-    rows = db.session.scalars(
-        stmt.options(joinedload(Issue.author))
-        .order_by(Issue.last_activity_at.desc(), Issue.id.desc())
-        .offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)).all()
-    ctx = {"issues": rows[:PER_PAGE], "has_more": len(rows) > PER_PAGE, "page": page, "form": form,
+    filters = {"status": form.status.data, "category": form.category.data, "q": form.q.data} if form.validate() else {}
+    issues = service.issue_page(current_user, **filters, page=page_number())
+    ctx = {"issues": issues.rows, "has_more": issues.has_more, "page": issues.number, "form": form,
            "args": {k: v for k, v in request.args.items() if k in ("q", "status", "category") and v}}
     # "Load more" asks for the next page's items alone; a search or filter gets the whole list region.
-    fragment = "issues/_items.html" if page > 1 else "issues/_list.html"
+    fragment = "issues/_items.html" if issues.number > 1 else "issues/_list.html"
     return render("issues/index.html", fragment, **ctx)
 
 
