@@ -36,6 +36,7 @@ from .models import Role
 from .notifications.service import describe, unread_count
 from .premeeting.forms import new_comment_form
 from .security import add_headers, check_csrf, page_draft_owner
+from .static_files import cache_forever, static_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,6 +74,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.before_request(enforce_policy)
     app.before_request(check_csrf)
     app.after_request(add_headers)
+    app.after_request(cache_forever)
 
     register_error_handlers(app)
 
@@ -92,6 +94,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.globals["new_comment_form"] = new_comment_form
     app.jinja_env.globals["draft_owner"] = page_draft_owner
     app.jinja_env.globals["stored_html"] = stored_html
+    app.jinja_env.globals["static_url"] = static_url
 
     @app.context_processor
     def inject():

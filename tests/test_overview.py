@@ -1,10 +1,13 @@
-"""The overview ("oversikt") per role, the one on-duty number, and how dates and times read (issue 15)."""
+"""The overview ("oversikt") per role, the one on-duty number, how dates and times read (issue 15), and what a
+first and a repeat view load (issue 16)."""
+import hashlib
 import json
 import re
 from datetime import date, datetime, timedelta, timezone
 
 from flask_babel import force_locale
 
+from naborad import ROOT
 from naborad.contact.service import on_duty
 from naborad.extensions import db
 from naborad.i18n import ago_filter, date_filter, datetime_filter
@@ -290,3 +293,25 @@ def test_htmx_runs_without_inline_styles_under_a_strict_policy(client_for):
                                                       "defaultTimeout": 20000}
     policy = response.headers["Content-Security-Policy"]
     assert "style-src 'self';" in policy and "unsafe" not in policy
+
+
+# -- static files by content (issue 16, item 4) --------------------------------------------------
+
+def test_static_files_are_linked_by_content_and_cached_for_a_year(client, login_as):
+    """A repeat view asks for nothing but the page: every static URL carries its content's hash and is
+    cached as immutable; an old URL still gets the file, without the year-long promise."""
+    login_as(Role.NEIGHBOUR)
+    page = client.get("/").get_data(as_text=True)
+    urls = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
+    assert {u.split("?")[0] for u in urls} >= {"/static/app.css", "/static/app.js", "/static/favicon.svg"}
+    for url in urls:
+        path, version = url.split("?v=")
+        assert version == hashlib.sha256((ROOT / path.lstrip("/")).read_bytes()).hexdigest()[:12], url
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable", url
+        response.close()
+    stale = client.get("/static/app.css?v=0123456789ab")
+    assert stale.status_code == 200 and "immutable" not in stale.headers.get("Cache-Control", "")
+    stale.close()
+    assert client.get("/static/nothing.css?v=0123456789ab").status_code == 404

@@ -251,3 +251,4 @@ def test_a_kept_secret_expires_and_the_worker_purges_it(app, client, make_user):
     assert made["code"] not in page and "Vis en ny kode" in page
     housekeeping()
     assert count(SessionSecret) == 0
+
