@@ -29,6 +29,14 @@ def render(page: str, fragment: str | None = None, /, *, status: int = 200, **ct
     return response
 
 
+def poll(page: str, fragment: str, *, unchanged: bool, context: Callable[[], dict]):
+    """An htmx poll of a region: "204 No Content" (htmx swaps nothing, nothing is loaded) while the region is
+    as the page shows it (`unchanged`), else the region; without htmx, the page."""
+    if unchanged and wants_fragment():
+        return "", 204
+    return render(page, fragment, **context())
+
+
 def redirect_to(url: str):
     """A 303 for a plain request; htmx follows redirects inside fetch, so it gets HX-Redirect."""
     if is_htmx():

@@ -9,7 +9,7 @@ from ..access import MEMBERS, STAFF, allow, get_report_or_404
 from ..contact.service import on_duty
 from ..extensions import db, limiter
 from ..forms import form_status, with_token
-from ..htmx import after_change, invalid, redirect_to, render, wants_fragment
+from ..htmx import after_change, invalid, poll, redirect_to, render
 from ..models import ReportStatus, SituationReport, utcnow
 from ..paging import page_number, paginate
 from . import bp, service
@@ -86,9 +86,9 @@ def progress(report_id):
     """The reporter's view of what the staff have done, asked for every few seconds while the report is open:
     "204 No Content" (htmx swaps nothing) while it is as the page shows it (`versjon`), else the region."""
     report = get_report_or_404(report_id)
-    if wants_fragment() and request.args.get("versjon") == service.progress_version(report):
-        return "", 204
-    return render("reports/show.html", "reports/_progress.html", **_handling_ctx(report))
+    return poll("reports/show.html", "reports/_progress.html",
+                unchanged=request.args.get("versjon") == service.progress_version(report),
+                context=lambda: _handling_ctx(report))
 
 
 def _report_url(report) -> str:
