@@ -28,7 +28,7 @@ from .auth import sessions  # noqa: F401  (the user loader)
 from .cli import register_cli
 from .errors import register_error_handlers
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
-from .i18n import ago_filter, date_filter, datetime_filter, select_locale
+from .i18n import ago_filter, date_filter, datetime_filter, install_template_gettext, select_locale
 from .issues.views import can_edit
 from .labels import TEMPLATE_GLOBALS as LABELS
 from .markdown import stored_html
@@ -63,6 +63,7 @@ def create_app(overrides: dict | None = None) -> Flask:
                      render_item=_render_migration_item)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app.jinja_env)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = None  # sessions are checked server-side instead

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import DateTimePattern, parse_pattern
-from flask import current_app, request, session
-from flask_babel import get_locale, ngettext
+from flask import current_app, g, request, session
+from flask_babel import get_locale, get_translations, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -26,6 +26,33 @@ def select_locale() -> str:
     if best in ("no", "nn"):
         return "nb"
     return best or current_app.config["DEFAULT_LANGUAGE"]
+
+
+def translations():
+    """The current request's catalogue, as flask_babel.get_translations() finds it, remembered beside the
+    locale it was found for: a page asks for some hundred texts, and Flask-Babel looks up its request
+    state, domain and locale again for each. A changed locale (force_locale, refresh) is a new object or
+    none, so it never gets another locale's texts."""
+    state = g.get("_flask_babel") if g else None
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:
+        return get_translations()
+    remembered = getattr(state, "naborad_translations", None)
+    if remembered is not None and remembered[0] is locale:
+        return remembered[1]
+    found = get_translations()
+    state.naborad_translations = (locale, found)
+    return found
+
+
+def install_template_gettext(env) -> None:
+    """Templates translate through translations() (the same catalogue Flask-Babel's own callables use)."""
+    env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True)
 
 
 def local(value: datetime) -> datetime:

@@ -36,3 +36,17 @@ def test_browser_language_is_used_when_not_logged_in(client):
     assert b'lang="en"' in client.get("/logg-inn", headers={"Accept-Language": "en-GB,en;q=0.9"}).data
     assert b'lang="nb"' in client.get("/logg-inn", headers={"Accept-Language": "nn-NO,nn;q=0.9"}).data
     assert b'lang="nb"' in client.get("/logg-inn", headers={"Accept-Language": "de"}).data
+
+
+def test_templates_translate_in_the_locale_in_force(app):
+    """The templates' remembered catalogue follows a forced locale (a mail in the recipient's language) and
+    comes back to the request's own afterwards."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = "{{ _('Hide') }} {{ ngettext('%(num)d day ago', '%(num)d days ago', 3) }}"
+    with app.test_request_context(headers={"Accept-Language": "nb"}):
+        assert render_template_string(template) == "Skjul for 3 dager siden"
+        with force_locale("en"):
+            assert render_template_string(template) == "Hide 3 days ago"
+        assert render_template_string(template) == "Skjul for 3 dager siden"
