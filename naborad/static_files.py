@@ -1,6 +1,9 @@
 """Static files by content: `static_url("app.css")` gives `/static/app.css?v=<hash of the content>`, and a
 request with the current hash is cached for a year as immutable, so a repeat view asks for nothing but the
-page. A new file content is a new URL; an old URL still gets the file, cached only as Flask's default says."""
+page. A new file content is a new URL; an old URL still gets the file, cached only as Flask's default says.
+
+Flask-Compress compresses them (br or gzip, as the browser offers) like the pages; the current version of a
+file is compressed once per process and encoding and kept in memory (its cache backend and key below)."""
 import hashlib
 from functools import lru_cache
 from pathlib import Path
@@ -31,3 +34,39 @@ def cache_forever(response):
             and request.args["v"] == fingerprint(request.view_args["filename"])):
         response.headers["Cache-Control"] = IMMUTABLE
     return response
+
+
+def readable_for_compression(response):
+    """after_request: a static file's answer is a stream (Flask sends the file as it reads it), which
+    Flask-Compress leaves alone (COMPRESS_STREAMS off: it would drop gzip and its cache); a whole file (200,
+    not a range) is read into the answer so it is compressed, or taken from the cache, as a whole."""
+    if request.endpoint == "static" and response.status_code == 200 and response.is_streamed:
+        stream = response.response
+        response.direct_passthrough = False
+        response.get_data()  # makes the body a list of bytes: no longer streamed
+        if hasattr(stream, "close"):
+            stream.close()  # the file: the answer no longer holds it, so would not close it
+    return response
+
+
+def compression_cache_key(req) -> str:
+    """COMPRESS_CACHE_KEY: the current version of a static file by name and hash; "" (not cached) for the rest."""
+    if req.endpoint == "static" and req.args.get("v") == fingerprint(req.view_args["filename"]):
+        return f"{req.view_args['filename']}?v={req.args['v']}"
+    return ""
+
+
+class CompressedFiles:
+    """COMPRESS_CACHE_BACKEND: compressed static files in memory (a few files, two encodings). Flask-Compress
+    asks it about every answer it compresses, keyed "<encoding>;<compression_cache_key>": pages have an empty
+    key and are never kept."""
+
+    def __init__(self):
+        self.data: dict[str, bytes] = {}
+
+    def get(self, key: str) -> bytes | None:
+        return self.data.get(key)
+
+    def set(self, key: str, value: bytes) -> None:
+        if not key.endswith(";"):
+            self.data[key] = value
