@@ -35,7 +35,14 @@ from .models import Role
 from .notifications.service import describe, unread_count
 from .premeeting.forms import new_comment_form
 from .security import add_headers, check_csrf, page_draft_owner
-from .static_files import CompressedFiles, cache_forever, compression_cache_key, readable_for_compression, static_url
+from .static_files import (
+    CompressedFiles,
+    SessionInterface,
+    cache_forever,
+    compression_cache_key,
+    readable_for_compression,
+    static_url,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,6 +58,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
                 instance_path=str(ROOT / "instance"), instance_relative_config=True)
     app.config.from_mapping(config_module.load(app.instance_path, overrides))
+    app.session_interface = SessionInterface()
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
 

@@ -80,6 +80,7 @@ def defaults(instance_path: str) -> dict:
         "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
                                "image/svg+xml", "text/calendar", "application/json"],
         "COMPRESS_MIN_SIZE": 500,
+        "COMPRESS_BR_LEVEL": 5,  # (Flask-Compress's 4 is bigger than gzip; 5 is ~6 % smaller at about its cost)
         "COMPRESS_STREAMS": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

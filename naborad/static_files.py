@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app, request, url_for
+from flask.sessions import SecureCookieSessionInterface
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 
@@ -34,6 +35,18 @@ def cache_forever(response):
             and request.args["v"] == fingerprint(request.view_args["filename"])):
         response.headers["Cache-Control"] = IMMUTABLE
     return response
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's cookie session, left alone by static files. Flask-Login's after_request looks into the session on
+    every answer, and Flask then adds "Vary: Cookie" (and refreshes the cookie): the browser would ask again
+    about every cached file whenever the session cookie changed (on every page, as it carries the time). A
+    file is the same whoever asks."""
+
+    def save_session(self, app, session, response):
+        if request.endpoint == "static":
+            return None
+        return super().save_session(app, session, response)
 
 
 def readable_for_compression(response):

@@ -142,3 +142,15 @@ def test_a_data_export_is_compressed_too(client, login_as):
     assert response.status_code == 200 and response.mimetype == "application/json"
     assert response.headers["Content-Encoding"] == "gzip"
     assert json.loads(gzip.decompress(response.data))["profile"]["full_name"] == "Kari Nordmann"
+
+
+def test_a_static_file_does_not_vary_by_the_session_cookie(app, client, login_as):
+    # Flask-Login looks into the session on every answer; a file must not say "Vary: Cookie" (the browser would
+    # ask again whenever the cookie changes, i.e. on every page) nor refresh the cookie.
+    login_as(Role.NEIGHBOUR)
+    page = client.get("/")
+    assert "cookie" in vary(page)
+    response = client.get(static(app, "app.css"), headers={"Accept-Encoding": "br"})
+    assert response.status_code == 200 and vary(response) == {"accept-encoding"}
+    assert "Set-Cookie" not in response.headers
+    assert client.get("/").status_code == 200  # still logged in
