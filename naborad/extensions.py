@@ -1,7 +1,6 @@
 """Flask extensions, created unbound and initialised in create_app."""
 from flask import request
 from flask_babel import Babel
-from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -9,6 +8,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from .compression import Compression
 from .csrf_mask import MaskedCSRFProtect
 
 # Named constraints so Alembic migrations are stable on SQLite and PostgreSQL.
@@ -37,4 +37,4 @@ csrf = MaskedCSRFProtect()  # Flask-WTF's, with the token masked per response (n
 babel = Babel()
 limiter = Limiter(key_func=client_ip, default_limits=[], headers_enabled=True)
 # Flask-Compress keeps its settings on this object, not per app: every app of a process shares them (as they do).
-compress = Compress()
+compress = Compression()

@@ -154,3 +154,22 @@ def test_a_static_file_does_not_vary_by_the_session_cookie(app, client, login_as
     assert response.status_code == 200 and vary(response) == {"accept-encoding"}
     assert "Set-Cookie" not in response.headers
     assert client.get("/").status_code == 200  # still logged in
+
+
+def test_pages_that_show_a_secret_to_read_go_out_uncompressed(client, login_as, make_user):
+    # BREACH could read what cannot be masked: the authenticator key and a printable reset link are sent as
+    # they are; the same pages without the secret are compressed.
+    br = {"Accept-Encoding": "br"}
+    login_as(Role.STAFF)
+    assert client.get("/profil/to-trinn", headers=br).headers["Content-Encoding"] == "br"  # nothing to scan yet
+    client.post("/profil/to-trinn/start")
+    setup = client.get("/profil/to-trinn", headers=br)
+    assert setup.status_code == 200 and "Content-Encoding" not in setup.headers
+    assert b'<svg role="img"' in setup.data and "accept-encoding" in vary(setup)
+
+    member = make_user(Role.RESIDENT, "kari")
+    assert client.get(f"/medlemmer/{member.id}/tilbakestill", headers=br).headers["Content-Encoding"] == "br"
+    client.post(f"/medlemmer/{member.id}/tilbakestill")
+    shown = client.get(f"/medlemmer/{member.id}/tilbakestill", headers=br)
+    assert b"/nytt-passord/" in shown.data and "Content-Encoding" not in shown.headers
+    assert client.get("/", headers=br).headers["Content-Encoding"] == "br"  # the next page is compressed again
