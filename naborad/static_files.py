@@ -3,11 +3,14 @@ request with the current hash is cached for a year as immutable, so a repeat vie
 page. A new file content is a new URL; an old URL still gets the file, cached only as Flask's default says.
 
 Flask-Compress compresses them (br or gzip, as the browser offers) like the pages; the current version of a
-file is compressed once per process and encoding and kept in memory (its cache backend and key below)."""
+file is compressed once per process and encoding, at the best ratio, and kept in memory (its cache backend and
+key below)."""
+import gzip
 import hashlib
 from functools import lru_cache
 from pathlib import Path
 
+import brotli
 from flask import current_app, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 
@@ -69,17 +72,30 @@ def compression_cache_key(req) -> str:
     return ""
 
 
+# Compressed once per process: the best ratio is worth its time (htmx: 35 ms, 12.0 KB in br instead of 13.1).
+BEST = {"br": lambda data: brotli.compress(data, quality=11),
+        "gzip": lambda data: gzip.compress(data, compresslevel=9, mtime=0)}
+
+
 class CompressedFiles:
-    """COMPRESS_CACHE_BACKEND: compressed static files in memory (a few files, two encodings). Flask-Compress
-    asks it about every answer it compresses, keyed "<encoding>;<compression_cache_key>": pages have an empty
-    key and are never kept."""
+    """COMPRESS_CACHE_BACKEND: the current version of each static file, compressed once at the best ratio and
+    kept in memory (a few files, two encodings). Flask-Compress asks it before it compresses any answer, keyed
+    "<encoding>;<compression_cache_key>": a page's key is empty, and nothing is found or kept for it."""
 
     def __init__(self):
         self.data: dict[str, bytes] = {}
 
     def get(self, key: str) -> bytes | None:
-        return self.data.get(key)
+        if key not in self.data:
+            encoding, _, name = key.partition(";")
+            filename, _, version = name.partition("?v=")
+            if not filename or encoding not in BEST:
+                return None
+            data = (Path(current_app.static_folder) / filename).read_bytes()
+            if hashlib.sha256(data).hexdigest()[:12] != version:
+                return None  # changed since it was answered: Flask-Compress compresses what it has
+            self.data[key] = BEST[encoding](data)
+        return self.data[key]
 
     def set(self, key: str, value: bytes) -> None:
-        if not key.endswith(";"):
-            self.data[key] = value
+        pass  # get() keeps what is worth keeping

@@ -3,6 +3,7 @@ browser offers it, with Vary and ETags that caches can trust; tiny answers and s
 import gzip
 import json
 import re
+from pathlib import Path
 
 import brotli
 import pytest
@@ -14,6 +15,7 @@ from naborad.static_files import IMMUTABLE, static_url
 
 from .helpers import HX
 
+ROOT = Path(__file__).resolve().parent.parent
 DECODE = {"gzip": gzip.decompress, "br": brotli.decompress}
 TOKENS = re.compile(r'("csrf_token" value="|"X-CSRFToken": ")[^"]+"')
 
@@ -118,6 +120,9 @@ def test_the_current_static_files_are_compressed_once_and_pages_never_kept(app, 
     version = url.split("?", 1)[1]
     first = client.get(url, headers={"Accept-Encoding": "br"})
     assert compress.cache.data[f"br;app.css?{version}"] == first.data
+    raw = (ROOT / "static" / "app.css").read_bytes()
+    assert first.data == brotli.compress(raw, quality=11)  # once, so at the best ratio
+    assert client.get(url, headers={"Accept-Encoding": "gzip"}).data == gzip.compress(raw, 9, mtime=0)
     assert client.get(url, headers={"Accept-Encoding": "br"}).data == first.data
     login_as(Role.NEIGHBOUR)
     client.get("/", headers={"Accept-Encoding": "br"})
