@@ -55,8 +55,9 @@ class SessionInterface(SecureCookieSessionInterface):
 def readable_for_compression(response):
     """after_request: a static file's answer is a stream (Flask sends the file as it reads it), which
     Flask-Compress leaves alone (COMPRESS_STREAMS off: it would drop gzip and its cache); a whole file (200,
-    not a range) is read into the answer so it is compressed, or taken from the cache, as a whole."""
-    if request.endpoint == "static" and response.status_code == 200 and response.is_streamed:
+    not a range) of a type worth compressing is read into the answer so it is compressed, or taken from the cache, as a whole."""
+    if (request.endpoint == "static" and response.status_code == 200 and response.is_streamed
+            and response.mimetype in current_app.config["COMPRESS_MIMETYPES"]):
         stream = response.response
         response.direct_passthrough = False
         response.get_data()  # makes the body a list of bytes: no longer streamed
