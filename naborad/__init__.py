@@ -4,7 +4,6 @@ from pathlib import Path
 
 from flask import Flask, g
 from flask_babel import get_locale
-from flask_wtf.csrf import generate_csrf
 from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -27,7 +26,7 @@ from .access import MODERATORS, STAFF, enforce_policy
 from .auth import sessions  # noqa: F401  (the user loader)
 from .cli import register_cli
 from .errors import register_error_handlers
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from .i18n import ago_filter, date_filter, datetime_filter, install_template_gettext, select_locale
 from .issues.views import can_edit
 from .labels import TEMPLATE_GLOBALS as LABELS
@@ -36,7 +35,14 @@ from .models import Role
 from .notifications.service import describe, unread_count
 from .premeeting.forms import new_comment_form
 from .security import add_headers, check_csrf, page_draft_owner
-from .static_files import cache_forever, static_url
+from .static_files import (
+    CompressedFiles,
+    SessionInterface,
+    cache_forever,
+    compression_cache_key,
+    readable_for_compression,
+    static_url,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,12 +58,17 @@ def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
                 instance_path=str(ROOT / "instance"), instance_relative_config=True)
     app.config.from_mapping(config_module.load(app.instance_path, overrides))
+    app.session_interface = SessionInterface()
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
 
     if app.config["TRUST_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
 
+    # First, so its after_request runs last: it compresses the answer as every other hook left it (Vary too).
+    app.config.setdefault("COMPRESS_CACHE_BACKEND", CompressedFiles)
+    app.config.setdefault("COMPRESS_CACHE_KEY", compression_cache_key)
+    compress.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      render_item=_render_migration_item)
@@ -76,6 +87,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.before_request(check_csrf)
     app.after_request(add_headers)
     app.after_request(cache_forever)
+    app.after_request(readable_for_compression)
 
     register_error_handlers(app)
 
@@ -86,7 +98,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.filters["datetime"] = datetime_filter
     app.jinja_env.filters["ago"] = ago_filter
     app.jinja_env.filters["date"] = date_filter
-    app.jinja_env.globals["csrf_token"] = generate_csrf
     app.jinja_env.globals["lang"] = lambda: str(get_locale() or app.config["DEFAULT_LANGUAGE"])
     app.jinja_env.globals.update(LABELS)
     app.jinja_env.globals["can_edit_reply"] = can_edit

@@ -5,9 +5,11 @@ from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from .compression import Compression
+from .csrf_mask import MaskedCSRFProtect
 
 # Named constraints so Alembic migrations are stable on SQLite and PostgreSQL.
 NAMING = {
@@ -31,6 +33,8 @@ def client_ip() -> str:
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
-csrf = CSRFProtect()
+csrf = MaskedCSRFProtect()  # Flask-WTF's, with the token masked per response (naborad/csrf_mask.py)
 babel = Babel()
 limiter = Limiter(key_func=client_ip, default_limits=[], headers_enabled=True)
+# Flask-Compress keeps its settings on this object, not per app: every app of a process shares them (as they do).
+compress = Compression()

@@ -14,6 +14,7 @@ from wtforms import DateTimeLocalField, PasswordField, StringField, TextAreaFiel
 from wtforms.fields.choices import SelectFieldBase
 from wtforms.validators import ValidationError
 
+from .csrf_mask import MaskedFormCSRF
 from .extensions import db
 from .i18n import from_local, to_local_naive
 from .models import utcnow
@@ -53,6 +54,8 @@ def _clean_choice(value):
 
 class BaseForm(FlaskForm):
     class Meta:
+        csrf_class = MaskedFormCSRF  # the token masked per response (against BREACH)
+
         def bind_field(self, form, unbound_field, options):
             # PostgreSQL refuses NUL in text; nobody types the others; single-line fields lose their line
             # breaks. Cleaned before any other filter.

@@ -9,6 +9,7 @@ from flask_login import login_user, logout_user
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import OperationalError
 
+from ..compression import send_uncompressed
 from ..database import write_lock_first
 from ..extensions import db, login_manager
 from ..models import SessionSecret, User, UserSession, utcnow
@@ -139,7 +140,8 @@ def keep_secret(user: User, kind: str, object_id: int, secret: str) -> None:
 
 
 def shown_secret(user: User, kind: str, object_id: int) -> str | None:
-    """The secret keep_secret kept for this login session, while it is fresh; else None."""
+    """The secret keep_secret kept for this login session, while it is fresh; else None. The page that shows it
+    goes out uncompressed (BREACH: a secret the person must read cannot be masked)."""
     if not user.session_token:
         return None
     sealed = db.session.scalar(
@@ -148,6 +150,7 @@ def shown_secret(user: User, kind: str, object_id: int) -> str | None:
                SessionSecret.object_id == object_id, SessionSecret.created_at > utcnow() - SECRET_SHOWN_FOR))
     if sealed is None:
         return None
+    send_uncompressed()
     data = bytes.fromhex(sealed)
     nonce, body = data[:16], data[16:]
     return bytes(a ^ b for a, b in zip(body, _key_stream(user.session_token, nonce, kind, object_id))).decode()

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import MEMBERS, allow, public, safe_next
+from ..compression import send_uncompressed
 from ..extensions import client_ip, limiter
 from ..forms import form_status
 from ..htmx import redirect_to, render
@@ -68,6 +69,7 @@ def _page(user, status=200, **forms):
                code_form=forms.get("code_form") or AppCodeForm(formdata=None),
                disable_form=forms.get("disable_form") or DisableForm(formdata=None))
     if factor is not None:
+        send_uncompressed()  # the key to type (BREACH)
         ctx.update(qr=qr_svg(second_factor.provisioning_uri(user, factor), _("QR code for your authenticator app")),
                    secret=second_factor.grouped(factor.secret))
     if enrolled:
@@ -76,7 +78,8 @@ def _page(user, status=200, **forms):
 
 
 def _codes_page(codes: list[str]):
-    """The recovery codes, in this one response (never stored in clear, never in the cookie)."""
+    """The recovery codes, in this one response (never stored in clear, never in the cookie), uncompressed."""
+    send_uncompressed()
     return render("auth/two_factor_codes.html", codes=codes, next=_next())
 
 
