@@ -36,6 +36,8 @@ ENV_SETTINGS = {
     "ONDUTY_EMAIL_PRIVATE": _bool,
     "REPORT_RETENTION_MONTHS": _int,
     "TWO_FACTOR_REQUIRED": _bool,
+    "FACILITY_NAME": str,
+    "FACILITY_ADDRESS": str,
 }
 
 
@@ -97,6 +99,10 @@ def defaults(instance_path: str) -> dict:
         "JINJA_STRICT": False,  # tests: an undefined variable in a template raises instead of printing ""
         # The chair and staff must sign in with a second factor (TOTP); `make run`'s demo turns it off.
         "TWO_FACTOR_REQUIRED": True,
+        # The supported-housing facility the council is around: the "talk with, not about" prompt
+        # (naborad/issues/wording.py) asks before "han fra <name>" or "hun i <address>" is posted.
+        "FACILITY_NAME": "Eksempeltunet",
+        "FACILITY_ADDRESS": "Eksempelveien 12",
     }
 
 
