@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 
 from naborad.extensions import db
 from naborad.issues import service as issues
@@ -86,6 +86,8 @@ def test_the_index_follows_every_change(app, issue_ids, make_user):
     db.session.commit()
     assert found(reader, "sykler") == set()
     assert found(reader, "soppel") == {issue_ids["litter"]}
+    if db.engine.dialect.name == "sqlite":  # FTS5 compares its index with the issue table, row by row
+        db.session.execute(text("INSERT INTO issue_search (issue_search, rank) VALUES ('integrity-check', 1)"))
 
 
 def test_a_search_is_one_query_however_many_words(client, login_as, issue_ids):
@@ -131,6 +133,12 @@ def test_the_archive_searches_what_each_role_may_read(app, make_user):
     db.session.get(Meeting, held).status = MeetingStatus.APPROVED
     db.session.commit()
     assert [i.decision for i in meetings.decisions("kjope eik").rows] == ["Kjøpe tre benker av eik"]
+    db.session.delete(db.session.get(Meeting, held))  # its items go with it (ON DELETE CASCADE)
+    db.session.commit()
+    assert archive(chair, "benker") == [] and meetings.decisions("eik").rows == []
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(text("INSERT INTO agenda_item_search (agenda_item_search, rank) "
+                                "VALUES ('integrity-check', 1)"))
 
 
 def test_a_members_title_search_reads_the_title_alone(app, make_user):
