@@ -116,7 +116,7 @@ def include_in_autogenerate(name, type_, parent_names) -> bool:
 
 # -- the query ---------------------------------------------------------------------
 
-_TOKEN = re.compile(r"[^\W_]+")  # a run of letters and digits: how both indexes split text into words
+TOKEN = re.compile(r"[^\W_]+")  # a run of letters and digits: how both indexes split text into words
 
 
 def word_variants(word: str) -> list[str]:
@@ -168,8 +168,8 @@ def matches(column, query: str | None, max_words: int = 8, also: Callable | None
     """
     conditions, plain = [], []
     words = search_key(query).split() if folded else (query or "").casefold().split()
-    for word in [w for w in words if _TOKEN.search(w)][:max_words]:
-        phrases = [_TOKEN.findall(v) for v in (word_variants(word) if folded else [word])]
+    for word in [w for w in words if TOKEN.search(w)][:max_words]:
+        phrases = [TOKEN.findall(v) for v in (word_variants(word) if folded else [word])]
         extra = also(word) if also else None
         if extra is None:
             plain.append(phrases)  # asked together, in one look-up of the index

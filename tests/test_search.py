@@ -1,5 +1,6 @@
 """Search through the database's own full-text index (issue 16, item 5): the same results on SQLite (FTS5) and
 PostgreSQL (tsvector), folding æ/ø/å as before; the suite runs this module on both databases."""
+import random
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from naborad.extensions import db
 from naborad.issues import service as issues
 from naborad.meetings import service as meetings
 from naborad.models import AgendaItem, Issue, ItemState, Meeting, MeetingStatus, Role, search_key, utcnow
+from naborad.search import TOKEN, matches, word_variants
 
 from .helpers import queries_for
 
@@ -102,6 +104,47 @@ def test_eight_words_at_most_are_asked(app, issue_ids, make_user):
     eight = "søppel lokket ved containeren ! bakgården alt tar og"
     assert found(reader, eight) == found(reader, eight + " zqxvw") == {issue_ids["litter"]}
     assert found(reader, "søppel zqxvw") == set()
+
+
+# Tricky pieces of text: Norwegian letters, accents, marks, addresses, numbers, hyphens and underscores.
+PIECES = ["søppel", "søppelkasse", "containeren", "e-post", "ola@naborad.no", "www.naborad.no", "3.5", "23.30",
+          "«måkene»", "–", "kafé", "Straße", "ærlig", "Åpen", "øl", "o'neil", "snake_case", "v2", "2026",
+          "x-y-z", "a/b", "Ålesund", "naïve", "…", "(parentes)", "#1", "100%", "AaSen", "oe", "“sitat”", "Ørn"]
+
+
+def _reference(text: str, q: str) -> bool:
+    """What both databases must answer: every query word (or one of its aa/oe readings) is a run of the
+    text's words, split as naborad.search splits them, the last one a prefix."""
+    doc = TOKEN.findall(search_key(text))
+
+    def has(tokens):
+        return any(doc[i:i + len(tokens) - 1] == tokens[:-1] and doc[i + len(tokens) - 1].startswith(tokens[-1])
+                   for i in range(len(doc) - len(tokens) + 1))
+    asked = [w for w in search_key(q).split() if TOKEN.search(w)][:8]
+    return all(any(has(TOKEN.findall(v)) for v in word_variants(w)) for w in asked)
+
+
+def test_both_databases_answer_as_the_reference_does(app, make_user):
+    """Random texts and queries from the tricky pieces: the database finds exactly the issues the reference
+    finds (run on SQLite and on PostgreSQL, this is "the same results on both")."""
+    rng = random.Random(5)
+    author = make_user(Role.NEIGHBOUR)
+    texts = [" ".join(rng.choice(PIECES) for _ in range(rng.randint(3, 9))) for _ in range(40)]
+    issues = [Issue(title="t", body=t, category="other", author_id=author.id, search_text=search_key(t))
+              for t in texts]
+    db.session.add_all(issues)
+    db.session.commit()
+    queries = set(PIECES)
+    for _ in range(150):
+        piece = search_key(rng.choice(PIECES))
+        queries.add(piece[:rng.randint(1, len(piece))])
+        queries.add(f"{piece} {search_key(rng.choice(PIECES))[:3]}")
+    sizes = set()
+    for q in sorted(queries):
+        got = set(db.session.scalars(select(Issue.id).where(*matches(Issue.search_text, q))))
+        assert got == {i.id for i, t in zip(issues, texts) if _reference(t, q)}, q
+        sizes.add(len(got))
+    assert 0 in sizes and len(sizes) > 10  # some find nothing, others a few, others many
 
 
 # -- the meetings archive and the decision log ------------------------------------------------------
