@@ -34,6 +34,7 @@ from .markdown import stored_html
 from .models import Role
 from .notifications.service import describe, unread_count
 from .premeeting.forms import new_comment_form
+from .search import include_in_autogenerate
 from .security import add_headers, check_csrf, page_draft_owner
 from .static_files import (
     CompressedFiles,
@@ -71,7 +72,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     compress.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
-                     render_item=_render_migration_item)
+                     render_item=_render_migration_item, include_name=include_in_autogenerate)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     install_template_gettext(app.jinja_env)

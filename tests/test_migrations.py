@@ -6,13 +6,15 @@ from sqlalchemy import text
 
 from naborad import create_app
 from naborad.extensions import db
+from naborad.search import include_in_autogenerate
 
 from .conftest import BASE_CONFIG
 
 
 def test_the_migrations_match_the_models(app):
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                         "include_name": include_in_autogenerate})
         differences = compare_metadata(context, db.metadata)
     assert not differences, differences
 

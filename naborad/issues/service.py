@@ -35,7 +35,7 @@ from ..models import (
 )
 from ..notifications.service import notify
 from ..paging import Page, paginate
-from ..search import word_variants, words_like
+from ..search import matches, word_variants
 from .wording import check as check_wording
 
 EDIT_WINDOW = timedelta(minutes=15)
@@ -87,7 +87,7 @@ def search_conditions(q: str | None) -> list:
         named = [c for c, keys in labels.items()
                  if any(_names_category(v, key) for v in word_variants(word) for key in keys)]
         return Issue.category.in_(named) if named else None
-    return words_like(Issue.search_text, q, also=in_category)
+    return matches(Issue.search_text, q, also=in_category)
 
 
 

@@ -40,7 +40,7 @@ from ..models import (
 from ..models.meetings import refresh_search_text, standing_items
 from ..notifications.service import active_members, notify
 from ..paging import Page, paginate
-from ..search import words_like
+from ..search import matches
 
 
 class ResidentsNotHeard(Exception):
@@ -78,8 +78,8 @@ def archive(user, q: str | None = None, page: int = 1) -> Page:
         matching = select(AgendaItem.meeting_id).join(AgendaItem.meeting).where(
             AgendaItem.state == ItemState.ACCEPTED, AgendaItem.standing.is_(None),
             Meeting.status.in_([MeetingStatus.PUBLISHED, MeetingStatus.HELD, MeetingStatus.APPROVED]),
-            *(words_like(AgendaItem.search_text, q) if is_moderator(user)
-              else words_like(AgendaItem.title, q, folded=False)))
+            *(matches(AgendaItem.search_text, q) if is_moderator(user)
+              else matches(AgendaItem.title, q, folded=False)))
         stmt = stmt.where(Meeting.id.in_(matching))
     return paginate(stmt.order_by(Meeting.starts_at.desc(), Meeting.id.desc()), page)
 
@@ -214,7 +214,7 @@ def decisions(q: str | None = None, page: int = 1) -> Page:
         Meeting.status == MeetingStatus.APPROVED, AgendaItem.decision.is_not(None)) \
         .options(joinedload(AgendaItem.meeting), joinedload(AgendaItem.issue))
     if q:
-        stmt = stmt.where(*words_like(AgendaItem.search_text, q))
+        stmt = stmt.where(*matches(AgendaItem.search_text, q))
     return paginate(stmt.order_by(Meeting.starts_at.desc(), AgendaItem.position, AgendaItem.id), page)
 
 
