@@ -152,7 +152,7 @@ class BaseForm(FlaskForm):
             stopping = stopping or (readers == "others" and bool(findings))
         if stopping and not replace and data is not None and data.get(POST_ANYWAY) == "1":
             if valid:
-                audit("wording.post_anyway", detail=(request.endpoint or "")[:300])
+                audit("wording_post_anyway", detail=(request.endpoint or "")[:300])
             return True
         return not stopping
 

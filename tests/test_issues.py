@@ -171,7 +171,7 @@ def test_wording_prompt_is_gentle_and_can_be_overridden(client, login_as):
     anyway = client.post("/saker/ny", data={**data, "post_anyway": "1"})
     assert anyway.status_code == 303 and count(Issue) == 1
     # recorded, with neither the writer nor the text
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "wording.post_anyway"))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "wording_post_anyway"))
     assert event.actor_id is None and event.detail == "issues.new"
 
 

@@ -24,6 +24,8 @@ class ItemForm(BaseForm):
                         validators=[READ_BY_OTHERS, DataRequired(_l("Write a few words about it.")), Length(max=160)])
     text = TextAreaField(_l("More about it (optional)"), filters=[empty_to_none],
                          validators=[READ_BY_OTHERS, Optional(), Length(max=4000)])
+    # Staff only: for residents who do not use the app, what was said at the meeting (premeeting.service).
+    from_meeting = BooleanField(_l("From the residents' meeting (no name is shown or stored)"))
 
 
 class CommentForm(BaseForm):
@@ -32,6 +34,7 @@ class CommentForm(BaseForm):
                          validators=[READ_BY_OTHERS,
                                      DataRequired(_l("Write something before you send.")), Length(max=4000)])
     show_name = BooleanField(_l("Other residents may see my name"))
+    from_meeting = BooleanField(_l("From the residents' meeting (no name is shown or stored)"))
 
 
 def new_comment_form() -> CommentForm:
