@@ -131,7 +131,7 @@ class BaseForm(FlaskForm):
         with findings stops the post (False) unless the writer chose "post anyway", which is recorded in
         the audit log without a name or the text; a field staff read gets a hint and never stops it. A
         tapped replacement is applied first (the suggestion the check gives now, never one from the client)."""
-        from .issues.wording import check as check_wording  # here: the issues package imports this module
+        from .issues.wording import check as check_wording  # cycle: naborad.issues imports its views, which import this
 
         data = self.submitted_data
         replace = data.get(REPLACE, "") if data is not None else ""
