@@ -5,10 +5,14 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from naborad.extensions import db
+from naborad.models import Issue
 
 from .conftest import _EXPECTED_4XX, _logs, check_page
-from .test_features import JS, fresh_issue, log_in
 from .steps import unique
+from .test_features import JS, fresh_issue, log_in
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:Exception ignored in. <_io.FileIO name='[^']*/static/:pytest.PytestUnraisableExceptionWarning")
@@ -47,3 +51,25 @@ def test_one_tap_on_the_suggestion_posts_the_reply_with_it(live_server, phone, j
     expect(replies).not_to_contain_text("Narkisene")
     expect(page.locator("#body-wording")).to_have_count(0)
     check_page(page)
+
+
+@JS
+def test_enter_in_a_field_never_posts_anyway(live_server, phone, js):
+    """Enter in a one-line field submits by the form's first submit button: not "post anyway" in the prompt."""
+    page = phone(js=js)
+    log_in(page, "nabo")
+    page.goto("/saker/ny")
+    title = unique("Narkisene i porten")
+    page.locator("#title").fill(title)
+    page.locator("#body").fill("Det var bråk hele natta.")
+    page.locator("main form button.primary[type=submit]").click()
+    expect(page.locator("#title-wording")).to_be_visible()
+    check_page(page, 422)
+    page.locator("#title").press("Enter")
+    page.wait_for_load_state("load")
+    expect(page.locator("#title-wording")).to_be_visible()  # asked again, not posted
+    expect(page.locator("#title")).to_have_value(title)
+    check_page(page, 422)
+    with live_server.app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Issue).where(Issue.title == title)) == 0
+        db.session.remove()
