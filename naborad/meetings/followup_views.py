@@ -32,9 +32,14 @@ def _minutes_ctx(item, form, action_form, added=False) -> dict:
                 actions=service.actions_by_item(current_user, item.meeting).get(item.id, []))
 
 
-def _reason_needed(form) -> None:
-    """The decision came without the reason it needs (service.ReasonNeeded): the error beside that field."""
-    form.unheard_reason.errors.append(_("Say why the council decides before the residents are heard."))
+def _reason_given(item, form) -> bool:
+    """False, with the error beside the field, when the decision typed needs a reason why the residents were
+    not heard and has none (service.reason_missing; save_minutes and add_action refuse it too). Asked beside
+    the form's other checks, so every error shows at once."""
+    if service.reason_missing(item, form.decision.data, form.unheard_reason.data):
+        form.unheard_reason.errors.append(_("Say why the council decides before the residents are heard."))
+        return False
+    return True
 
 
 @bp.route("/punkt/<int:item_id>/referat", methods=["GET", "POST"])
@@ -44,13 +49,11 @@ def minutes(item_id):
     form, action_form = MinutesForm(obj=item), with_token(ActionForm())
     if request.method == "POST" and not action_form.is_empty():  # an action item typed: added, not dropped
         return _add_action(item, form, action_form)
-    if form.validate_on_submit():
-        try:
+    if request.method == "POST":
+        valid = form.validate_on_submit()
+        if _reason_given(item, form) and valid:
             service.save_minutes(item, notes=form.notes.data, decision=form.decision.data,
                                  unheard_reason=form.unheard_reason.data)
-        except service.ReasonNeeded:
-            _reason_needed(form)
-        else:
             return after_change(None, _item_url(item), _("The minutes for the item are saved."))
     return render("meetings/minutes.html", **_minutes_ctx(item, form, action_form), status=form_status())
 
@@ -66,32 +69,26 @@ def _add_action(item, form, action_form):
     """Add the action item; the notes and the decision sent with it (the same form) are saved too."""
     with_minutes = "notes" in request.form or "decision" in request.form
     valid = action_form.validate_on_submit()
-    minutes_valid = form.validate() if with_minutes else True
+    minutes_valid = True
+    if with_minutes:
+        minutes_valid = form.validate()
+        minutes_valid = _reason_given(item, form) and minutes_valid
     if minutes_valid and valid:
-        try:
-            service.add_action(item, current_user, what=action_form.what.data,
-                               assignee_id=action_form.assignee_id.data, assignee_name=action_form.assignee_name.data,
-                               due=action_form.due.data, form_token=action_form.form_token.data,
-                               minutes=dict(notes=form.notes.data, decision=form.decision.data,
-                                            unheard_reason=form.unheard_reason.data) if with_minutes else None)
-        except service.ReasonNeeded:
-            _reason_needed(form)
-            minutes_valid = False
-        else:
-            return _action_added(item, form)
+        service.add_action(item, current_user, what=action_form.what.data, assignee_id=action_form.assignee_id.data,
+                           assignee_name=action_form.assignee_name.data, due=action_form.due.data,
+                           form_token=action_form.form_token.data,
+                           minutes=dict(notes=form.notes.data, decision=form.decision.data,
+                                        unheard_reason=form.unheard_reason.data) if with_minutes else None)
+        return after_change("meetings/_minutes_actions.html",
+                            url_for("meetings.minutes", item_id=item.id, _anchor="minutes-actions"),
+                            _("The action item is added."),
+                            context=lambda: _minutes_ctx(item, form, with_token(ActionForm(formdata=None)), added=True))
     if not minutes_valid:  # the notes, the decision or its reason came back: htmx gets the whole form
         response = invalid("meetings/minutes.html", "meetings/_minutes_form.html", **_minutes_ctx(item, form, action_form))
         if wants_fragment():
             response.headers["HX-Retarget"], response.headers["HX-Reswap"] = "#minutes-form", "outerHTML"
         return response
     return invalid("meetings/minutes.html", "meetings/_minutes_actions.html", **_minutes_ctx(item, form, action_form))
-
-
-def _action_added(item, form):
-    return after_change("meetings/_minutes_actions.html",
-                        url_for("meetings.minutes", item_id=item.id, _anchor="minutes-actions"),
-                        _("The action item is added."),
-                        context=lambda: _minutes_ctx(item, form, with_token(ActionForm(formdata=None)), added=True))
 
 
 # -- held and approved: each after a confirmation step --------------------------------

@@ -61,6 +61,11 @@ class ReasonNeeded(Exception):
         self.items = items
 
 
+def reason_missing(item: AgendaItem, decision: str | None, unheard_reason: str | None) -> bool:
+    """Recording `decision` on this item needs a reason why the residents were not heard, and none is given."""
+    return bool(decision) and item.residents_unheard and not unheard_reason
+
+
 def unreasoned_decisions(items) -> list[AgendaItem]:
     """Of these items, those with a decision made without the residents heard and no reason why."""
     return [i for i in items if i.decision and i.residents_unheard and not i.unheard_reason]
@@ -422,9 +427,9 @@ def mark_held(meeting: Meeting) -> None:
 def _set_minutes(item: AgendaItem, notes: str | None, decision: str | None, unheard_reason: str | None) -> None:
     """Raises `ReasonNeeded` for a decision on an item that concerns the residents, who were not heard,
     without a reason why; the reason is kept only while it is needed."""
-    needed = bool(decision) and item.residents_unheard
-    if needed and not unheard_reason:
+    if reason_missing(item, decision, unheard_reason):
         raise ReasonNeeded([item])
+    needed = bool(decision) and item.residents_unheard
     item.notes, item.decision = notes, decision
     item.unheard_reason = unheard_reason if needed else None
     refresh_search_text(item)
