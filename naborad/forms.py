@@ -139,7 +139,7 @@ class BaseForm(FlaskForm):
         stopping = False
         for field in self:
             readers = getattr(field.flags, "read_by", None)
-            if readers not in ("others", "staff") or not isinstance(field.data, str):
+            if readers not in (READ_BY_OTHERS.readers, READ_BY_STAFF.readers) or not isinstance(field.data, str):
                 continue
             findings = check_wording(field.data)
             if field.name == name and words:
@@ -149,7 +149,7 @@ class BaseForm(FlaskForm):
                         findings = check_wording(field.data)
                         break
             field.wording = findings
-            stopping = stopping or (readers == "others" and bool(findings))
+            stopping = stopping or (readers == READ_BY_OTHERS.readers and bool(findings))
         if stopping and not replace and data is not None and data.get(POST_ANYWAY) == "1":
             if valid:
                 audit("wording_post_anyway", detail=(request.endpoint or "")[:300])
