@@ -1,6 +1,7 @@
 """The base of every form (strips characters no text field may hold: NUL, other C0 controls; and line
-breaks from single-line fields), and the shared pieces of forms: filters, the Oslo date-time field, the status of a re-rendered form, one-time form
-tokens and creating once by them."""
+breaks from single-line fields; asks "talk with, not about" before a text others read is posted), and the
+shared pieces of forms: who reads a text field, filters, the Oslo date-time field, the status of a
+re-rendered form, one-time form tokens and creating once by them."""
 import re
 from collections.abc import Callable
 from datetime import timezone
@@ -17,7 +18,7 @@ from wtforms.validators import ValidationError
 from .csrf_mask import MaskedFormCSRF
 from .extensions import db
 from .i18n import from_local, to_local_naive
-from .models import utcnow
+from .models import audit, utcnow
 from .tokens import new_token
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -52,6 +53,47 @@ def _clean_choice(value):
     return _clean(value).strip() if isinstance(value, str) else value
 
 
+# -- who reads a text field -------------------------------------------------------------------
+
+class ReadBy:
+    """Who reads what is typed in a text field, declared among its validators; every text field of every
+    form says it (tests/test_read_by_others.py walks them all, so a new field must be classified):
+
+    - `READ_BY_OTHERS`: members read it (an issue, a reply, an agenda proposal, minutes, a reason...). The
+      wording prompt ("talk with, not about") stops the post until the writer changes the text, taps a
+      suggested replacement, or chooses "post anyway" (recorded in the audit log, shown to nobody else).
+    - `READ_BY_STAFF`: only staff read it (a situation report): the prompt is a quiet hint under the field
+      and never stops or delays sending.
+    - `NOT_READ_BY_OTHERS`: not a text others read: a password, a search, an email address, a phone
+      number, a code, one's own display name.
+    """
+
+    def __init__(self, readers: str):
+        self.readers = readers
+        self.field_flags = {"read_by": readers}  # field.flags.read_by
+
+    def __call__(self, form, field):
+        pass  # a declaration; BaseForm.validate() does the checking for the whole form
+
+    def __repr__(self):
+        return f"ReadBy({self.readers!r})"
+
+
+READ_BY_OTHERS = ReadBy("others")
+READ_BY_STAFF = ReadBy("staff")
+NOT_READ_BY_OTHERS = ReadBy("nobody")
+
+POST_ANYWAY = "post_anyway"  # the prompt's "post anyway" button: name=post_anyway value=1
+REPLACE = "wording_replace"  # a suggestion's one-tap button: name=wording_replace value="<field>|<words>"
+
+
+def replace_words(text: str, words: str, suggestion: str) -> str:
+    """`text` with every `words` (as whole words) replaced by `suggestion`, capitalised where `words` was."""
+    if words[:1].isupper() and suggestion[:1].islower():
+        suggestion = suggestion[0].upper() + suggestion[1:]
+    return re.sub(r"(?<!\w)" + re.escape(words) + r"(?!\w)", lambda _m: suggestion, text)
+
+
 class BaseForm(FlaskForm):
     class Meta:
         csrf_class = MaskedFormCSRF  # the token masked per response (against BREACH)
@@ -60,13 +102,62 @@ class BaseForm(FlaskForm):
             # PostgreSQL refuses NUL in text; nobody types the others; single-line fields lose their line
             # breaks. Cleaned before any other filter.
             filters = [_first_filter(unbound_field.field_class), *unbound_field.kwargs.get("filters", ())]
-            return unbound_field.bind(form=form, filters=filters, **options)
+            field = unbound_field.bind(form=form, filters=filters, **options)
+            field.wording = []  # the wording prompt's findings for this field, after validate()
+            return field
+
+        def wrap_formdata(self, form, formdata):
+            formdata = super().wrap_formdata(form, formdata)
+            form.submitted_data = formdata  # the prompt's buttons (post anyway, a replacement) are read from it
+            return formdata
 
         def render_field(self, field, render_kw):
             # The hidden tokens need no id: a page with several forms would repeat id="csrf_token" (invalid HTML).
             if field.short_name in ("csrf_token", "form_token") and "id" not in render_kw:
                 render_kw = {**render_kw, "id": False}
             return super().render_field(field, render_kw)
+
+    submitted_data = None
+
+    @property
+    def prompted(self) -> bool:
+        """A field of it has the wording prompt (or hint) to show: a template opens its disclosure."""
+        return any(getattr(f, "wording", None) for f in self)
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        return self.talk_with_not_about(valid) and valid
+
+    def talk_with_not_about(self, valid: bool = True) -> bool:
+        """The one wording check of every form: the findings of each text field others (or staff) read go
+        to `field.wording`, for the prompt beside it (templates/_macros/wording.html). A field others read
+        with findings stops the post (False) unless the writer chose "post anyway", which is recorded in
+        the audit log without a name or the text; a field staff read gets a hint and never stops it. A
+        tapped replacement is applied first (the suggestion the check gives now, never one from the client)."""
+        from .issues.wording import check as check_wording  # cycle: naborad.issues imports its views, which import this
+
+        data = self.submitted_data
+        replace = data.get(REPLACE, "") if data is not None else ""
+        name, _, words = replace.partition("|")
+        stopping = False
+        for field in self:
+            readers = getattr(field.flags, "read_by", None)
+            if readers not in (READ_BY_OTHERS.readers, READ_BY_STAFF.readers) or not isinstance(field.data, str):
+                continue
+            findings = check_wording(field.data)
+            if field.name == name and words:
+                for finding in findings:
+                    if finding.text == words and finding.suggest:
+                        field.data = replace_words(field.data, words, finding.suggest)
+                        findings = check_wording(field.data)
+                        break
+            field.wording = findings
+            stopping = stopping or (readers == READ_BY_OTHERS.readers and bool(findings))
+        if stopping and not replace and data is not None and data.get(POST_ANYWAY) == "1":
+            if valid:
+                audit("wording_post_anyway", detail=(request.endpoint or "")[:300])
+            return True
+        return not stopping
 
 
 def strip(value):

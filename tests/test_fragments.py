@@ -281,6 +281,11 @@ CASES = {
         f"/moter/punkt/{w.item.id}/oppfolging", data={"what": "Skifte pære", "assignee_name": "Vaktmester",
                                                       "notes": "Mørkt i porten", "form_token": "f1"}, headers=HX),
         ['id="minutes-actions"', "Skifte pære", "autofocus", "!Mørkt i porten"]),
+    # The notes came back (here: the wording prompt) while an action item was added: the whole form is swapped.
+    "meetings/_minutes_form.html": lambda w: (w.client("chair").post(
+        f"/moter/punkt/{w.item.id}/oppfolging", data={"what": "Skifte pære", "assignee_name": "Vaktmester",
+                                                      "notes": "Narkisene i porten", "form_token": "f2"}, headers=HX),
+        ['id="minutes-form"', 'id="notes-wording"', "Skifte pære", "Narkisene i porten"]),
     "meetings/_rsvp.html": lambda w: (w.client("resident").post(f"/moter/{w.meeting.id}/svar",
                                                                 data={"answer": "yes"}, headers=HX),
                                       ['id="rsvp"', 'aria-pressed="true"']),
@@ -318,7 +323,7 @@ ROOTS = {
     "issues/_reply_posted.html": "reply-form", "meetings/_action_list.html": "action-list",
     "meetings/_agenda.html": "agenda-region", "meetings/_archive.html": "archive",
     "meetings/_decision_list.html": "decision-list", "meetings/_minutes_actions.html": "minutes-actions",
-    "meetings/_rsvp.html": "rsvp",
+    "meetings/_minutes_form.html": "minutes-form", "meetings/_rsvp.html": "rsvp",
     "meetings/_screen_agenda.html": "screen-agenda", "notifications/_badge.html": "varsler",
     "premeeting/_rsvp.html": "pm-rsvp", "reports/_handled.html": "report-handling",
     "reports/_handling.html": "report-handling", "reports/_progress.html": "report-progress",

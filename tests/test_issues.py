@@ -8,7 +8,7 @@ from sqlalchemy import insert, select
 from naborad.extensions import db
 from naborad.issues import service
 from naborad.markdown import render_markdown
-from naborad.models import Issue, IssueEvent, IssueFollow, IssueStatus, Reply, Role, search_key, utcnow
+from naborad.models import AuditEvent, Issue, IssueEvent, IssueFollow, IssueStatus, Reply, Role, search_key, utcnow
 
 from .helpers import HX, count, queries_for
 
@@ -53,8 +53,8 @@ def test_search_finds_words_spelt_without_norwegian_letters(client, login_as):
     """Issue 15, item 4: "soppel" did not find "søppel"; o/a/ae and the typed oe/aa stand for ø/å/æ."""
     user = login_as(Role.NEIGHBOUR)
     service.open_issue(user, title="Søppel ved containeren", body="Lokket er ødelagt.", category="other",
-                       place="Bakgården", post_anyway=True)
-    service.open_issue(user, title="Parkering", body="Biler.", category="other", post_anyway=True)
+                       place="Bakgården")
+    service.open_issue(user, title="Parkering", body="Biler.", category="other")
     for query in ("soppel", "SOPPEL", "soeppel", "søppel", "SØPPEL", "odelagt", "bakgarden", "bakgaarden",
                   "Bakgården", "container lokk"):
         html = client.get(f"/saker/?q={query}").data.decode()
@@ -164,12 +164,15 @@ def test_wording_prompt_is_gentle_and_can_be_overridden(client, login_as):
     login_as(Role.NEIGHBOUR)
     data = {"title": "Bråk", "body": "Han i nr. 3 er en narkis", "category": "noise", "form_token": "w"}
     prompt = client.post("/saker/ny", data=data)
-    assert prompt.status_code == 200 and count(Issue) == 0
+    assert prompt.status_code == 422 and count(Issue) == 0
     html = prompt.data.decode()
-    assert 'id="wording-prompt"' in html and "personer som bruker rusmidler" in html.replace("person som", "personer som")
+    assert 'id="body-wording"' in html and "personer som bruker rusmidler" in html.replace("person som", "personer som")
     assert 'name="post_anyway"' in html and "Han i nr. 3" in html
     anyway = client.post("/saker/ny", data={**data, "post_anyway": "1"})
     assert anyway.status_code == 303 and count(Issue) == 1
+    # recorded, with neither the writer nor the text
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "wording_post_anyway"))
+    assert event.actor_id is None and event.detail == "issues.new"
 
 
 def test_wording_check_never_looks_at_member_names(client, login_as, make_user):

@@ -13,7 +13,7 @@ FIELDS = ["title", "body", "text", "why", "reason", "place", "name", "q", "email
           "coming", "minutes_planned", "phase", "form_token", "contact_way", "contact_detail", "response",
           "outcome", "slots", "advice", "situation", "hours", "position", "lang", "next", "locale", "issue_id",
           "video_url", "max_guests", "show_name", "post_anyway", "confirm", "include_premeetings", "side", "person",
-          "ny_side", "sett_side", "lukket_side", "mine"]
+          "ny_side", "sett_side", "lukket_side", "mine", "wording_replace", "unheard_reason", "from_meeting"]
 
 # A real server refuses a request line over a few KB (gunicorn: 4094 bytes) before the app sees it, so GET
 # requests carry each nasty value cut to this many characters; POST bodies carry them whole.

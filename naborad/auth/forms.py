@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from ..extensions import db
-from ..forms import BaseForm, empty_to_none, lower_strip, strip
+from ..forms import NOT_READ_BY_OTHERS, BaseForm, empty_to_none, lower_strip, strip
 from ..models import User
 from ..passwords import MAX_LENGTH, MIN_LENGTH, is_common
 
@@ -23,10 +23,12 @@ def not_common(form, field):
 def password_fields(label=None):
     """A new password and its repetition."""
     password = PasswordField(label or _l("New password"), validators=[
+        NOT_READ_BY_OTHERS,
         DataRequired(_l("Choose a password.")),
         Length(MIN_LENGTH, MAX_LENGTH, _l("Use between %(min)d and %(max)d characters.")),
         not_common])
     confirm = PasswordField(_l("Repeat the password"), validators=[
+        NOT_READ_BY_OTHERS,
         DataRequired(_l("Repeat the password.")),
         EqualTo("password", _l("The two passwords are not the same."))])
     return password, confirm
@@ -52,14 +54,15 @@ def valid_username(form, field):
 
 class LoginForm(BaseForm):
     login = StringField(_l("Username or email"), filters=[strip],
-                        validators=[DataRequired(_l("Enter your username or email.")), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")),
+                        validators=[NOT_READ_BY_OTHERS,
+                                    DataRequired(_l("Enter your username or email.")), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[NOT_READ_BY_OTHERS, DataRequired(_l("Enter your password.")),
                                                          Length(max=MAX_LENGTH)])
 
 
 class ForgotPasswordForm(BaseForm):
     email = EmailField(_l("Email"), filters=[lower_strip],
-                       validators=[DataRequired(_l("Enter your email address.")),
+                       validators=[NOT_READ_BY_OTHERS, DataRequired(_l("Enter your email address.")),
                                    Email(_l("Enter a valid email address.")), Length(max=254)])
 
 
@@ -70,7 +73,8 @@ class ResetPasswordForm(BaseForm):
 class InvitationCodeForm(BaseForm):
     # Typed from paper on a phone: small letters, spaces and no dash all work (tokens.normalise_code).
     code = StringField(_l("Invitation code"), filters=[strip],
-                       validators=[DataRequired(_l("Enter the code from your invitation.")), Length(max=40)],
+                       validators=[NOT_READ_BY_OTHERS,
+                                   DataRequired(_l("Enter the code from your invitation.")), Length(max=40)],
                        render_kw={"autocapitalize": "characters", "spellcheck": "false"})
 
 
@@ -78,34 +82,39 @@ class AcceptInvitationForm(BaseForm):
     username = StringField(
         _l("Username"), filters=[lower_strip],
         description=_l("You log in with this. Lower-case letters, digits, dot, dash or underscore."),
-        validators=[DataRequired(_l("Choose a username.")), Length(max=40), valid_username,
+        validators=[NOT_READ_BY_OTHERS, DataRequired(_l("Choose a username.")), Length(max=40), valid_username,
                     unique_user_value(User.username, _l("That username is taken. Choose another."))])
     display_name = StringField(
         _l("Display name"), filters=[strip],
         description=_l("What other members see, for example your first name. You choose."),
-        validators=[DataRequired(_l("Choose a display name.")), Length(max=60)])
+        validators=[NOT_READ_BY_OTHERS, DataRequired(_l("Choose a display name.")), Length(max=60)])
     password, confirm = password_fields(_l("Password"))
 
 
 class ProfileForm(BaseForm):
     display_name = StringField(_l("Display name"), filters=[strip],
-                               validators=[DataRequired(_l("Choose a display name.")), Length(max=60)])
-    full_name = StringField(_l("Full name"), filters=[empty_to_none], validators=[Optional(), Length(max=120)],
+                               validators=[NOT_READ_BY_OTHERS,
+                                           DataRequired(_l("Choose a display name.")), Length(max=60)])
+    full_name = StringField(_l("Full name"), filters=[empty_to_none], validators=[NOT_READ_BY_OTHERS,
+                                                                                  Optional(), Length(max=120)],
                             description=_l("Only staff and you can see this."))
     email = EmailField(_l("Email"), filters=[lambda v: empty_to_none(lower_strip(v))],
-                       validators=[Optional(), Email(_l("Enter a valid email address.")), Length(max=254)],
+                       validators=[NOT_READ_BY_OTHERS,
+                                   Optional(), Email(_l("Enter a valid email address.")), Length(max=254)],
                        description=_l("Only staff and you can see this. Used for notices and password reset."))
-    phone = TelField(_l("Phone"), filters=[empty_to_none], validators=[Optional(), Length(max=30)],
+    phone = TelField(_l("Phone"), filters=[empty_to_none], validators=[NOT_READ_BY_OTHERS, Optional(), Length(max=30)],
                      description=_l("Only staff and you can see this."))
     locale = SelectField(_l("Language"), choices=[SelectChoice("nb", "Norsk bokmål"), SelectChoice("en", "English")])
 
 
 class ChangePasswordForm(BaseForm):
-    current = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password.")),
+    current = PasswordField(_l("Current password"), validators=[NOT_READ_BY_OTHERS,
+                                                                DataRequired(_l("Enter your current password.")),
                                                                 Length(max=MAX_LENGTH)])
     password, confirm = password_fields()
 
 
 class DeleteAccountForm(BaseForm):
-    password = PasswordField(_l("Your password"), validators=[DataRequired(_l("Enter your password to confirm.")),
+    password = PasswordField(_l("Your password"), validators=[NOT_READ_BY_OTHERS,
+                                                              DataRequired(_l("Enter your password to confirm.")),
                                                               Length(max=MAX_LENGTH)])

@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from ..extensions import db
-from ..forms import BaseForm, empty_to_none, strip
+from ..forms import NOT_READ_BY_OTHERS, READ_BY_OTHERS, BaseForm, empty_to_none, strip
 from ..models import ContactPoint
 
 PHONE = Regexp(r"^\+?[0-9 ]{3,20}$", message=_l("Write the number with digits and spaces only, e.g. +47 32 00 00 00."))
@@ -14,14 +14,19 @@ PHONE = Regexp(r"^\+?[0-9 ]{3,20}$", message=_l("Write the number with digits an
 
 class ContactPointForm(BaseForm):
     label = StringField(_l("Name"), filters=[strip],
-                        validators=[DataRequired(_l("Give the contact point a name.")), Length(max=120)],
+                        validators=[READ_BY_OTHERS,
+                                    DataRequired(_l("Give the contact point a name.")), Length(max=120)],
                         description=_l("For example “The facility's on-duty phone (24/7)”."))
-    phone = StringField(_l("Phone (optional)"), filters=[empty_to_none], validators=[Optional(), PHONE])
+    phone = StringField(_l("Phone (optional)"), filters=[empty_to_none], validators=[NOT_READ_BY_OTHERS,
+                                                                                     Optional(), PHONE])
     email = EmailField(_l("Email (optional)"), filters=[empty_to_none],
-                       validators=[Optional(), Email(_l("Check the email address.")), Length(max=254)])
-    hours = StringField(_l("Opening hours (optional)"), filters=[empty_to_none], validators=[Length(max=120)],
+                       validators=[NOT_READ_BY_OTHERS,
+                                   Optional(), Email(_l("Check the email address.")), Length(max=254)])
+    hours = StringField(_l("Opening hours (optional)"), filters=[empty_to_none], validators=[READ_BY_OTHERS,
+                                                                                             Length(max=120)],
                         description=_l("For example “Around the clock” or “Weekdays 08–15”."))
-    note = StringField(_l("When to use it (optional)"), filters=[empty_to_none], validators=[Length(max=300)])
+    note = StringField(_l("When to use it (optional)"), filters=[empty_to_none], validators=[READ_BY_OTHERS,
+                                                                                             Length(max=300)])
     position = IntegerField(_l("Order"), default=0,
                             validators=[Optional(), NumberRange(min=0, max=999, message=_l("Use 0 to 999."))],
                             description=_l("Lower numbers come first. Emergency numbers are always shown last."))
@@ -48,10 +53,10 @@ def contact_point_choices():
 
 class GuidanceForm(BaseForm):
     situation = StringField(_l("Situation"), filters=[strip],
-                            validators=[DataRequired(_l("Name the situation.")), Length(max=120)],
+                            validators=[READ_BY_OTHERS, DataRequired(_l("Name the situation.")), Length(max=120)],
                             description=_l("For example “Noise at night”."))
     advice = TextAreaField(_l("What to do"), filters=[strip],
-                           validators=[DataRequired(_l("Write the advice.")), Length(max=2000)])
+                           validators=[READ_BY_OTHERS, DataRequired(_l("Write the advice.")), Length(max=2000)])
     contact_point_id = SelectField(_l("Whom to contact"), choices=contact_point_choices, validators=[Optional()])
     position = IntegerField(_l("Order"), default=0,
                             validators=[Optional(), NumberRange(min=0, max=999, message=_l("Use 0 to 999."))])
@@ -59,13 +64,14 @@ class GuidanceForm(BaseForm):
 
 class ChairContactForm(BaseForm):
     label = StringField(_l("Shown as"), filters=[strip],
-                        validators=[DataRequired(_l("Say how you are shown.")), Length(max=120)],
+                        validators=[READ_BY_OTHERS, DataRequired(_l("Say how you are shown.")), Length(max=120)],
                         description=_l("For example “Chair of the neighbourhood council”."))
     phone = StringField(_l("Phone"), filters=[strip],
-                        validators=[DataRequired(_l("Give the number to show.")), PHONE])
+                        validators=[NOT_READ_BY_OTHERS, DataRequired(_l("Give the number to show.")), PHONE])
     email = EmailField(_l("Email (optional)"), filters=[empty_to_none],
-                       validators=[Optional(), Email(_l("Check the email address.")), Length(max=254)])
+                       validators=[NOT_READ_BY_OTHERS,
+                                   Optional(), Email(_l("Check the email address.")), Length(max=254)])
     hours = StringField(_l("When you can be reached (optional)"), filters=[empty_to_none],
-                        validators=[Length(max=120)])
+                        validators=[READ_BY_OTHERS, Length(max=120)])
     consent = BooleanField(_l("I agree that my number is shown to everyone on the public contact page"),
                            validators=[DataRequired(_l("Your number is shown only with your consent."))])

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..forms import BaseForm, LocalDateTimeField, empty_to_none, strip
+from ..forms import NOT_READ_BY_OTHERS, READ_BY_OTHERS, BaseForm, LocalDateTimeField, empty_to_none, strip
 from ..i18n import local
 from .service import EventDetails
 
@@ -14,13 +14,15 @@ MAX_GUESTS = 20
 class EventForm(BaseForm):
     form_token = HiddenField()
     title = StringField(_l("Title"), filters=[strip],
-                        validators=[DataRequired(_l("Give the event a title.")), Length(max=160)],
+                        validators=[READ_BY_OTHERS, DataRequired(_l("Give the event a title.")), Length(max=160)],
                         description=_l("For example “Summer party in the back yard”."))
-    description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional(), Length(max=10_000)],
+    description = TextAreaField(_l("Description"), filters=[strip], validators=[READ_BY_OTHERS,
+                                                                                Optional(), Length(max=10_000)],
                                 description=_l("What happens, what to bring. You can write **bold** (two stars on each "
                                               "side), *italics* (one star), a list (start each line with “- ”) and a "
                                               "link: [the words](https://…)."))
-    place = StringField(_l("Place (optional)"), filters=[empty_to_none], validators=[Optional(), Length(max=160)])
+    place = StringField(_l("Place (optional)"), filters=[empty_to_none], validators=[READ_BY_OTHERS,
+                                                                                     Optional(), Length(max=160)])
     starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired(_l("Choose when the event starts."))])
     ends_at = LocalDateTimeField(_l("Ends"), validators=[DataRequired(_l("Choose when the event ends."))])
     signup_deadline = LocalDateTimeField(_l("Sign-up deadline (optional)"), validators=[Optional()],
@@ -70,7 +72,7 @@ class EventForm(BaseForm):
 class SignupForm(BaseForm):
     guests = IntegerField(_l("Guests"), default=0, validators=[Optional(), NumberRange(0, MAX_GUESTS)])
     dietary_note = StringField(_l("Dietary needs or allergies (optional)"), filters=[empty_to_none],
-                               validators=[Optional(), Length(max=300)],
+                               validators=[NOT_READ_BY_OTHERS, Optional(), Length(max=300)],
                                description=_l("Only the organisers see this. It is deleted 30 days after the event."))
 
     def __init__(self, *args, event=None, **kwargs):
@@ -88,7 +90,8 @@ class SignupForm(BaseForm):
 class ParticipantForm(SignupForm):
     form_token = HiddenField()
     name = StringField(_l("Name"), filters=[strip],
-                       validators=[DataRequired(_l("Write the participant's name.")), Length(max=120)],
+                       validators=[NOT_READ_BY_OTHERS,
+                                   DataRequired(_l("Write the participant's name.")), Length(max=120)],
                        description=_l("Someone without an account, for example a neighbour."))
 
 
@@ -98,7 +101,7 @@ class GuestsForm(BaseForm):
 
 class TaskForm(BaseForm):
     title = StringField(_l("Task"), filters=[strip],
-                        validators=[DataRequired(_l("Name the task.")), Length(max=120)],
+                        validators=[READ_BY_OTHERS, DataRequired(_l("Name the task.")), Length(max=120)],
                         description=_l("For example “Bake a cake” or “Set up tables”."))
     slots = IntegerField(_l("How many people"), default=1,
                          validators=[DataRequired(_l("Choose how many.")), NumberRange(1, 100)])

@@ -5,7 +5,15 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..forms import BaseForm, LocalDateTimeField, empty_to_none, not_in_future, strip
+from ..forms import (
+    NOT_READ_BY_OTHERS,
+    READ_BY_OTHERS,
+    BaseForm,
+    LocalDateTimeField,
+    empty_to_none,
+    not_in_future,
+    strip,
+)
 from ..labels import category_label, status_label
 from ..models import IssueCategory, IssueStatus
 
@@ -16,48 +24,47 @@ def category_choices():
     return [SelectChoice(c.value, category_label(c)) for c in IssueCategory]
 
 
-class WordingMixin:
-    """A hidden field set by "post anyway" after the wording prompt."""
-    post_anyway = HiddenField()
-
-
-class IssueForm(BaseForm, WordingMixin):
+class IssueForm(BaseForm):
     form_token = HiddenField()
     title = StringField(_l("Title"), filters=[strip],
-                        validators=[DataRequired(_l("Give the issue a short title.")), Length(max=160)],
+                        validators=[READ_BY_OTHERS, DataRequired(_l("Give the issue a short title.")), Length(max=160)],
                         description=_l("What is it about? For example: “Loud music at night”."))
     category = SelectField(_l("Category"), choices=category_choices, default=IssueCategory.OTHER.value)
     body = TextAreaField(_l("Description"), filters=[strip],
-                         validators=[DataRequired(_l("Describe the issue.")), Length(max=BODY_MAX)],
+                         validators=[READ_BY_OTHERS, DataRequired(_l("Describe the issue.")), Length(max=BODY_MAX)],
                          description=_l("What happened, and what would help? Describe what happens, not who. "
                                         "You can write **bold** (two stars on each side), *italics* (one star), a list "
                                         "(start each line with “- ”) and a link: [the words](https://…)."))
-    place = StringField(_l("Where (optional)"), filters=[empty_to_none], validators=[Optional(), Length(max=120)],
+    place = StringField(_l("Where (optional)"), filters=[empty_to_none],
+                        validators=[READ_BY_OTHERS, Optional(), Length(max=120)],
                         description=_l("For example “the bus stop” or “the car park”."))
     happened_at = LocalDateTimeField(_l("When did it happen? (optional)"), validators=[Optional(), not_in_future])
 
 
-class ReplyForm(BaseForm, WordingMixin):
+class ReplyForm(BaseForm):
     form_token = HiddenField()
     body = TextAreaField(_l("Your reply"), filters=[strip],
-                         validators=[DataRequired(_l("Write something before you send.")), Length(max=BODY_MAX)])
+                         validators=[READ_BY_OTHERS,
+                                     DataRequired(_l("Write something before you send.")), Length(max=BODY_MAX)])
 
 
-class EditReplyForm(BaseForm, WordingMixin):
+class EditReplyForm(BaseForm):
     body = TextAreaField(_l("Your reply"), filters=[strip],
-                         validators=[DataRequired(_l("Write something before you save.")), Length(max=BODY_MAX)])
+                         validators=[READ_BY_OTHERS,
+                                     DataRequired(_l("Write something before you save.")), Length(max=BODY_MAX)])
 
 
 class ReasonForm(BaseForm):
     reason = StringField(_l("Reason"), filters=[strip],
-                         validators=[DataRequired(_l("Give a short reason; members see it.")), Length(max=300)])
+                         validators=[READ_BY_OTHERS,
+                                     DataRequired(_l("Give a short reason; members see it.")), Length(max=300)])
 
 
 class StatusForm(BaseForm):
     status = SelectField(_l("Status"), choices=lambda: [SelectChoice(s.value, status_label(s)) for s in IssueStatus])
     # Its own id: the thread shows this form beside ReasonForm (lock), whose field is "reason" too.
     reason = StringField(_l("Reason (needed when closing)"), filters=[empty_to_none],
-                         validators=[Length(max=300)], id="status-reason")
+                         validators=[READ_BY_OTHERS, Length(max=300)], id="status-reason")
 
     def validate_reason(self, field):
         if self.status.data == IssueStatus.CLOSED.value and not field.data:
@@ -68,7 +75,7 @@ class FilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Search"), filters=[strip], validators=[Optional(), Length(max=100)])
+    q = StringField(_l("Search"), filters=[strip], validators=[NOT_READ_BY_OTHERS, Optional(), Length(max=100)])
     status = SelectField(_l("Status"), validators=[Optional()],
                          choices=lambda: [SelectChoice("", _l("All"))] +
                          [SelectChoice(s.value, status_label(s)) for s in IssueStatus])

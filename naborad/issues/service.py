@@ -7,7 +7,7 @@ change, and commit it themselves.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -36,7 +36,6 @@ from ..models import (
 from ..notifications.service import notify
 from ..paging import Page, paginate
 from ..search import matches, word_variants
-from .wording import check as check_wording
 
 EDIT_WINDOW = timedelta(minutes=15)
 
@@ -93,16 +92,10 @@ def search_conditions(q: str | None) -> list:
 
 @dataclass
 class Posted:
-    """What a post gave: the row (new, or the first one made by the same form token), or else the
-    wording findings to show the writer before anything is posted."""
-    row: Issue | Reply | None = None
+    """What a post gave: the row, new or the first one made by the same form token. (The wording prompt
+    comes before: the forms ask it, naborad/forms.py.)"""
+    row: Issue | Reply
     created: bool = False
-    findings: list = field(default_factory=list)
-
-
-def _findings(post_anyway: bool, *texts) -> list:
-    """The wording prompt, unless the writer chose "post anyway"."""
-    return [] if post_anyway else check_wording(*texts)
 
 
 # -- the timeline ------------------------------------------------------------------------
@@ -128,17 +121,12 @@ def on_published_agenda(issue: Issue, meeting_id: int, actor_id: int | None) -> 
 # -- opening an issue ------------------------------------------------------------------
 
 def open_issue(by: User, *, title: str, body: str, category: str, place: str | None = None,
-               happened_at: datetime | None = None, form_token: str | None = None,
-               post_anyway: bool = False) -> Posted:
-    """Open an issue once per form token (a repeated token gives back the first issue); the wording
-    prompt comes first unless the writer chose to post anyway. The author follows the new issue.
-    Commits."""
+               happened_at: datetime | None = None, form_token: str | None = None) -> Posted:
+    """Open an issue once per form token (a repeated token gives back the first issue). The author
+    follows the new issue. Commits."""
     existing = by_token(Issue, form_token)
     if existing is not None:
         return Posted(existing)
-    findings = _findings(post_anyway, title, body)
-    if findings:
-        return Posted(findings=findings)
     issue, created = create_once(Issue, form_token, lambda: Issue(
         title=title, body=body, category=category, place=place, author_id=by.id, happened_at=happened_at,
         search_text=search_key(title, body, place)))
@@ -159,20 +147,15 @@ def _replies_changed(issue_id: int, change: int, *, activity: bool = False) -> N
     db.session.execute(update(Issue).where(Issue.id == issue_id).values(**values))
 
 
-def post_reply(issue: Issue, by: User, body: str, *, form_token: str | None = None,
-               post_anyway: bool = False) -> Posted:
-    """Reply once per form token (a double submit gives back the first reply); the wording prompt comes
-    first unless the writer chose to post anyway. A new reply counts once and is the issue's latest
-    activity, its writer follows the issue, and the other followers are told. Raises NotAllowed in a
+def post_reply(issue: Issue, by: User, body: str, *, form_token: str | None = None) -> Posted:
+    """Reply once per form token (a double submit gives back the first reply). A new reply counts once
+    and is the issue's latest activity, its writer follows the issue, and the other followers are told. Raises NotAllowed in a
     locked thread (moderators only). Commits."""
     if not may_reply(by, issue):
         raise NotAllowed
     existing = by_token(Reply, form_token)
     if existing is not None:
         return Posted(existing)
-    findings = _findings(post_anyway, body)
-    if findings:
-        return Posted(findings=findings)
     reply, created = create_once(Reply, form_token, lambda: Reply(issue_id=issue.id, author_id=by.id, body=body))
     if created:
         _replies_changed(issue.id, +1, activity=True)
@@ -189,17 +172,13 @@ def may_edit(user, reply: Reply) -> bool:
             and utcnow() - reply.created_at <= EDIT_WINDOW)
 
 
-def edit_reply(reply: Reply, by: User, body: str, *, post_anyway: bool = False) -> list:
-    """Change the text of one's own reply (see may_edit, else NotAllowed) and mark it edited; the wording
-    prompt comes first unless the writer chose to post anyway. Returns the findings (nothing was saved
-    if there are any). Commits."""
+def edit_reply(reply: Reply, by: User, body: str) -> None:
+    """Change the text of one's own reply (see may_edit, else NotAllowed) and mark it edited. Commits."""
     if not may_edit(by, reply):
         raise NotAllowed
-    findings = _findings(post_anyway, body)
-    if not findings and body != reply.body:
+    if body != reply.body:
         reply.body, reply.edited_at = body, utcnow()
         db.session.commit()
-    return findings
 
 
 def delete_reply(reply: Reply, by: User) -> None:

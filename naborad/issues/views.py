@@ -34,25 +34,15 @@ def new():
     form = IssueForm()
     if request.method == "GET" and not form.title.data:
         form.title.data = request.args.get("tittel", "").strip()[:160]  # from an empty search: "New issue"
-    findings = []
     if form.validate_on_submit():
         posted = service.open_issue(current_user, title=form.title.data, body=form.body.data,
                                     category=form.category.data, place=form.place.data,
-                                    happened_at=form.happened_at.data,
-                                    form_token=form.form_token.data or None, post_anyway=_post_anyway(form))
-        if posted.row is not None:
-            if posted.created:
-                flash(_("The issue is posted."), "success")
-            return redirect_to(url_for("issues.show", issue_id=posted.row.id))
-        findings = posted.findings
+                                    happened_at=form.happened_at.data, form_token=form.form_token.data or None)
+        if posted.created:
+            flash(_("The issue is posted."), "success")
+        return redirect_to(url_for("issues.show", issue_id=posted.row.id))
     with_token(form)
-    status = 200 if findings else form_status()
-    return render("issues/new.html", form=form, findings=findings, status=status)
-
-
-def _post_anyway(form) -> bool:
-    """The writer saw the wording prompt and chose "post anyway"."""
-    return form.post_anyway.data == "1"
+    return render("issues/new.html", form=form, status=form_status())
 
 
 # -- thread ---------------------------------------------------------------------
@@ -61,11 +51,11 @@ def _fresh_reply_form() -> ReplyForm:
     return with_token(ReplyForm(formdata=None))
 
 
-def _thread_ctx(issue, reply_form=None, findings=(), status_form=None, reason_form=None) -> dict:
+def _thread_ctx(issue, reply_form=None, status_form=None, reason_form=None) -> dict:
     """What the thread page needs; a form passed in comes back with its errors."""
     timeline, earlier = service.thread(issue, everything=request.args.get("alle") == "1")
     return dict(issue=issue, timeline=timeline, earlier=earlier, following=service.is_following(issue, current_user),
-                reply_form=reply_form or _fresh_reply_form(), findings=findings,
+                reply_form=reply_form or _fresh_reply_form(),
                 status_form=status_form or StatusForm(formdata=None, status=issue.status.value),
                 reason_form=reason_form or ReasonForm(formdata=None))
 
@@ -89,17 +79,12 @@ def reply(issue_id):
     issue = get_issue_or_404(issue_id)
     require(may_reply(current_user, issue))
     form = ReplyForm()
-    findings = []
     if form.validate_on_submit():
-        posted = service.post_reply(issue, current_user, form.body.data, form_token=form.form_token.data or None,
-                                    post_anyway=_post_anyway(form))
-        if posted.row is not None:
-            return after_change("issues/_reply_posted.html", _reply_url(issue, posted.row), issue=issue,
-                                reply=posted.row, reply_form=_fresh_reply_form(), findings=(), following=True)
-        findings = posted.findings
-    # The wording prompt (findings) brings the form back with a question, not an error: 200.
-    return invalid("issues/show.html", "issues/_reply_form.html", status=200 if findings else 422, issue=issue,
-                   reply_form=form, findings=findings, page_context=lambda: _thread_ctx(issue, form, findings))
+        posted = service.post_reply(issue, current_user, form.body.data, form_token=form.form_token.data or None)
+        return after_change("issues/_reply_posted.html", _reply_url(issue, posted.row), issue=issue,
+                            reply=posted.row, reply_form=_fresh_reply_form(), following=True)
+    return invalid("issues/show.html", "issues/_reply_form.html", issue=issue, reply_form=form,
+                   page_context=lambda: _thread_ctx(issue, form))
 
 
 def _reply_url(issue, reply) -> str:
@@ -119,14 +104,11 @@ def _own_reply(issue_id, reply_id):
 def edit_reply(issue_id, reply_id):
     issue, reply = _own_reply(issue_id, reply_id)
     form = EditReplyForm(obj=reply)
-    findings = []
     if form.validate_on_submit():
-        findings = service.edit_reply(reply, current_user, form.body.data, post_anyway=_post_anyway(form))
-        if not findings:
-            return after_change("issues/_reply.html", _reply_url(issue, reply), issue=issue, reply=reply)
-    status = 200 if findings or request.method == "GET" else 422
+        service.edit_reply(reply, current_user, form.body.data)
+        return after_change("issues/_reply.html", _reply_url(issue, reply), issue=issue, reply=reply)
     return render("issues/edit_reply.html", "issues/_reply_edit.html", issue=issue, reply=reply, form=form,
-                  findings=findings, status=status)
+                  status=form_status())
 
 
 @bp.route("/<int:issue_id>/svar/<int:reply_id>/slett", methods=["POST"])

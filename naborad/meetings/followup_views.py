@@ -16,7 +16,7 @@ from ..access import (
 )
 from ..errors import error_response
 from ..forms import form_status, with_token
-from ..htmx import after_change, invalid, redirect_to, render
+from ..htmx import after_change, invalid, redirect_to, render, wants_fragment
 from ..paging import Page, fragment, kept_args, page_number
 from ..search import int_arg
 from . import bp, service
@@ -32,6 +32,16 @@ def _minutes_ctx(item, form, action_form, added=False) -> dict:
                 actions=service.actions_by_item(current_user, item.meeting).get(item.id, []))
 
 
+def _reason_given(item, form) -> bool:
+    """False, with the error beside the field, when the decision typed needs a reason why the residents were
+    not heard and has none (service.reason_missing; save_minutes and add_action refuse it too). Asked beside
+    the form's other checks, so every error shows at once."""
+    if service.reason_missing(item, form.decision.data, form.unheard_reason.data):
+        form.unheard_reason.errors.append(_("Say why the council decides before the residents are heard."))
+        return False
+    return True
+
+
 @bp.route("/punkt/<int:item_id>/referat", methods=["GET", "POST"])
 @allow(MEMBERS, acts=MODERATORS, form_csrf=True)
 def minutes(item_id):
@@ -39,9 +49,12 @@ def minutes(item_id):
     form, action_form = MinutesForm(obj=item), with_token(ActionForm())
     if request.method == "POST" and not action_form.is_empty():  # an action item typed: added, not dropped
         return _add_action(item, form, action_form)
-    if form.validate_on_submit():
-        service.save_minutes(item, notes=form.notes.data, decision=form.decision.data)
-        return after_change(None, _item_url(item), _("The minutes for the item are saved."))
+    if request.method == "POST":
+        valid = form.validate_on_submit()
+        if _reason_given(item, form) and valid:
+            service.save_minutes(item, notes=form.notes.data, decision=form.decision.data,
+                                 unheard_reason=form.unheard_reason.data)
+            return after_change(None, _item_url(item), _("The minutes for the item are saved."))
     return render("meetings/minutes.html", **_minutes_ctx(item, form, action_form), status=form_status())
 
 
@@ -56,17 +69,26 @@ def _add_action(item, form, action_form):
     """Add the action item; the notes and the decision sent with it (the same form) are saved too."""
     with_minutes = "notes" in request.form or "decision" in request.form
     valid = action_form.validate_on_submit()
-    if not (form.validate() if with_minutes else True) or not valid:
-        return invalid("meetings/minutes.html", "meetings/_minutes_actions.html",
-                       **_minutes_ctx(item, form, action_form))
-    service.add_action(item, current_user, what=action_form.what.data, assignee_id=action_form.assignee_id.data,
-                       assignee_name=action_form.assignee_name.data, due=action_form.due.data,
-                       form_token=action_form.form_token.data,
-                       minutes=dict(notes=form.notes.data, decision=form.decision.data) if with_minutes else None)
-    return after_change("meetings/_minutes_actions.html",
-                        url_for("meetings.minutes", item_id=item.id, _anchor="minutes-actions"),
-                        _("The action item is added."),
-                        context=lambda: _minutes_ctx(item, form, with_token(ActionForm(formdata=None)), added=True))
+    minutes_valid = True
+    if with_minutes:
+        minutes_valid = form.validate()
+        minutes_valid = _reason_given(item, form) and minutes_valid
+    if minutes_valid and valid:
+        service.add_action(item, current_user, what=action_form.what.data, assignee_id=action_form.assignee_id.data,
+                           assignee_name=action_form.assignee_name.data, due=action_form.due.data,
+                           form_token=action_form.form_token.data,
+                           minutes=dict(notes=form.notes.data, decision=form.decision.data,
+                                        unheard_reason=form.unheard_reason.data) if with_minutes else None)
+        return after_change("meetings/_minutes_actions.html",
+                            url_for("meetings.minutes", item_id=item.id, _anchor="minutes-actions"),
+                            _("The action item is added."),
+                            context=lambda: _minutes_ctx(item, form, with_token(ActionForm(formdata=None)), added=True))
+    if not minutes_valid:  # the notes, the decision or its reason came back: htmx gets the whole form
+        response = invalid("meetings/minutes.html", "meetings/_minutes_form.html", **_minutes_ctx(item, form, action_form))
+        if wants_fragment():
+            response.headers["HX-Retarget"], response.headers["HX-Reswap"] = "#minutes-form", "outerHTML"
+        return response
+    return invalid("meetings/minutes.html", "meetings/_minutes_actions.html", **_minutes_ctx(item, form, action_form))
 
 
 # -- held and approved: each after a confirmation step --------------------------------
@@ -106,14 +128,19 @@ def mark_held(meeting_id):
 @bp.route("/<int:meeting_id>/godkjenn", methods=["GET", "POST"])
 @allow(MEMBERS, acts=CHAIR_SEAT)
 def approve(meeting_id):
-    """The chair (or deputy) approves the minutes: locked, and visible to every member."""
+    """The chair (or deputy) approves the minutes: locked, and visible to every member. Not while a decision
+    made without the residents heard lacks its reason (the step lists those items instead)."""
     meeting = get_meeting_or_404(meeting_id)
     if _confirmed():
-        service.approve(meeting, current_user)
+        try:
+            service.approve(meeting, current_user)
+        except service.ReasonNeeded:
+            return redirect_to(url_for("meetings.approve", meeting_id=meeting.id))
         return after_change(None, _meeting_url(meeting.id),
                             _("The minutes are approved and locked. Every member can read them now."))
+    agenda = service.agenda(current_user, meeting)
     return _confirm_step(meeting, "meetings.approve", "meetings/confirm_approve.html", meeting.can_approve(),
-                         agenda=service.agenda(current_user, meeting),
+                         agenda=agenda, unreasoned=service.unreasoned_decisions(agenda),
                          actions=service.actions_by_item(current_user, meeting))
 
 

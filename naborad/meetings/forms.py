@@ -5,7 +5,7 @@ from wtforms import DateField, HiddenField, IntegerField, SelectField, StringFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
-from ..forms import BaseForm, LocalDateTimeField, empty_to_none, strip
+from ..forms import NOT_READ_BY_OTHERS, READ_BY_OTHERS, BaseForm, LocalDateTimeField, empty_to_none, strip
 from ..labels import phase_label, rsvp_label
 from ..models import ItemPhase, RsvpAnswer
 from ..search import parse_id
@@ -15,31 +15,34 @@ from .service import member_names
 class MeetingForm(BaseForm):
     form_token = HiddenField()
     starts_at = LocalDateTimeField(_l("Date and time"), validators=[DataRequired(_l("Choose the date and time."))])
-    place = StringField(_l("Place"), filters=[strip], validators=[DataRequired(_l("Where do you meet?")),
+    place = StringField(_l("Place"), filters=[strip], validators=[READ_BY_OTHERS,
+                                                                  DataRequired(_l("Where do you meet?")),
                                                                   Length(max=160)],
                         description=_l("For example “the common room at the facility”."))
     video_url = URLField(_l("Video link (optional)"), filters=[empty_to_none],
-                         validators=[Optional(), URL(message=_l("Enter a full web address, https://…")),
-                                     Length(max=300)])
+                         validators=[NOT_READ_BY_OTHERS, Optional(),
+                                     URL(message=_l("Enter a full web address, https://…")), Length(max=300)])
 
 
 class CancelForm(BaseForm):
     message = StringField(_l("Message to members"), filters=[strip],
-                          validators=[DataRequired(_l("Say why the meeting is cancelled.")), Length(max=500)])
+                          validators=[READ_BY_OTHERS,
+                                      DataRequired(_l("Say why the meeting is cancelled.")), Length(max=500)])
 
 
 class ProposalForm(BaseForm):
     form_token = HiddenField()
     issue_id = HiddenField()
-    title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(_l("Give the item a title.")),
+    title = StringField(_l("Title"), filters=[strip], validators=[READ_BY_OTHERS,
+                                                                  DataRequired(_l("Give the item a title.")),
                                                                   Length(max=160)])
     why = TextAreaField(_l("Why should the council talk about it?"), filters=[empty_to_none],
-                        validators=[Optional(), Length(max=4000)])
+                        validators=[READ_BY_OTHERS, Optional(), Length(max=4000)])
 
 
 class ReasonForm(BaseForm):
     reason = StringField(_l("Reason"), filters=[strip],
-                         validators=[DataRequired(_l("Give a short reason; the proposer sees it.")),
+                         validators=[READ_BY_OTHERS, DataRequired(_l("Give a short reason; the proposer sees it.")),
                                      Length(max=300)])
 
 
@@ -55,9 +58,16 @@ class ItemSettingsForm(BaseForm):
 
 
 class MinutesForm(BaseForm):
-    notes = TextAreaField(_l("Notes"), filters=[empty_to_none], validators=[Optional(), Length(max=20000)])
+    notes = TextAreaField(_l("Notes"), filters=[empty_to_none], validators=[READ_BY_OTHERS,
+                                                                            Optional(), Length(max=20000)])
     decision = TextAreaField(_l("Decision (optional)"), filters=[empty_to_none],
-                             validators=[Optional(), Length(max=4000)])
+                             validators=[READ_BY_OTHERS, Optional(), Length(max=4000)])
+    # Shown on items that concern the residents, who were not heard (meetings.service.ReasonNeeded).
+    unheard_reason = StringField(_l("Decided without the residents' pre-meeting, because …"),
+                                 filters=[empty_to_none], validators=[READ_BY_OTHERS, Optional(), Length(max=300)],
+                                 description=_l("This item concerns the residents, and they have not been heard "
+                                                "in their pre-meeting. If the council decides now, say why; "
+                                                "the minutes and the decision log show it."))
 
 
 def _member_choices():
@@ -68,11 +78,11 @@ def _member_choices():
 class ActionForm(BaseForm):
     form_token = HiddenField()
     what = StringField(_l("What is to be done"), filters=[strip],
-                       validators=[DataRequired(_l("Say what is to be done.")), Length(max=300)])
+                       validators=[READ_BY_OTHERS, DataRequired(_l("Say what is to be done.")), Length(max=300)])
     assignee_id = SelectField(_l("Who (a member)"), coerce=parse_id, choices=_member_choices,
                               validate_choice=False)
     assignee_name = StringField(_l("…or someone outside the council"), filters=[empty_to_none],
-                                validators=[Optional(), Length(max=120)],
+                                validators=[READ_BY_OTHERS, Optional(), Length(max=120)],
                                 description=_l("For example “Drammen kommune, bydrift”."))
     due = DateField(_l("Due date (optional)"), validators=[Optional()])
 
@@ -89,7 +99,8 @@ class ActionForm(BaseForm):
 
 
 class DoneForm(BaseForm):
-    note = StringField(_l("Short note (optional)"), filters=[empty_to_none], validators=[Optional(), Length(max=300)])
+    note = StringField(_l("Short note (optional)"), filters=[empty_to_none], validators=[READ_BY_OTHERS,
+                                                                                         Optional(), Length(max=300)])
 
 
 class RsvpForm(BaseForm):
@@ -101,4 +112,4 @@ class SearchForm(BaseForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Search"), filters=[strip], validators=[Optional(), Length(max=100)])
+    q = StringField(_l("Search"), filters=[strip], validators=[NOT_READ_BY_OTHERS, Optional(), Length(max=100)])

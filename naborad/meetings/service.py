@@ -51,6 +51,26 @@ class ResidentsNotHeard(Exception):
         self.items = items
 
 
+class ReasonNeeded(Exception):
+    """A decision on an item that concerns the residents, who were not heard through their pre-meeting:
+    the chair states why it is decided without them (`AgendaItem.unheard_reason`). `items`: the items
+    that lack the reason."""
+
+    def __init__(self, items: list[AgendaItem]):
+        super().__init__(len(items))
+        self.items = items
+
+
+def reason_missing(item: AgendaItem, decision: str | None, unheard_reason: str | None) -> bool:
+    """Recording `decision` on this item needs a reason why the residents were not heard, and none is given."""
+    return bool(decision) and item.residents_unheard and not unheard_reason
+
+
+def unreasoned_decisions(items) -> list[AgendaItem]:
+    """Of these items, those with a decision made without the residents heard and no reason why."""
+    return [i for i in items if i.decision and i.residents_unheard and not i.unheard_reason]
+
+
 class NotStartedYet(NotAllowed):
     """Marking a meeting as held is refused: it has not started yet."""
 
@@ -404,15 +424,24 @@ def mark_held(meeting: Meeting) -> None:
     db.session.commit()
 
 
-def _set_minutes(item: AgendaItem, notes: str | None, decision: str | None) -> None:
+def _set_minutes(item: AgendaItem, notes: str | None, decision: str | None, unheard_reason: str | None) -> None:
+    """Raises `ReasonNeeded` for a decision on an item that concerns the residents, who were not heard,
+    without a reason why; the reason is kept only while it is needed."""
+    if reason_missing(item, decision, unheard_reason):
+        raise ReasonNeeded([item])
+    needed = bool(decision) and item.residents_unheard
     item.notes, item.decision = notes, decision
+    item.unheard_reason = unheard_reason if needed else None
     refresh_search_text(item)
 
 
-def save_minutes(item: AgendaItem, *, notes: str | None, decision: str | None) -> None:
-    """The notes and the decision of one item (the decision becomes searchable)."""
+def save_minutes(item: AgendaItem, *, notes: str | None, decision: str | None,
+                 unheard_reason: str | None = None) -> None:
+    """The notes and the decision of one item (the decision becomes searchable). A decision on an item
+    that concerns the residents, who were not heard, needs `unheard_reason` (else `ReasonNeeded`, nothing
+    saved): the minutes and the decision log show it."""
     _allow(item.meeting.agenda_editable)
-    _set_minutes(item, notes, decision)
+    _set_minutes(item, notes, decision, unheard_reason)
     db.session.commit()
 
 
@@ -420,11 +449,12 @@ def add_action(item: AgendaItem, by, *, what: str, assignee_id: int | None = Non
                due: date | None = None, form_token: str | None = None,
                minutes: dict | None = None) -> ActionItem | None:
     """An action item under an agenda item, for a member or someone outside the council (`assignee_name`),
-    once per form token. The member given it is notified (and sees it at once). `minutes` (the `notes` and
-    `decision` typed on the same page) are saved with it, so adding an action item never loses them."""
+    once per form token. The member given it is notified (and sees it at once). `minutes` (the `notes`,
+    `decision` and `unheard_reason` typed on the same page) are saved with it, so adding an action item
+    never loses them (`ReasonNeeded` as in save_minutes, and then nothing is saved)."""
     _allow(item.meeting.agenda_editable)
     if minutes is not None:
-        _set_minutes(item, minutes["notes"], minutes["decision"])
+        _set_minutes(item, minutes["notes"], minutes["decision"], minutes.get("unheard_reason"))
     assignee = db.session.get(User, assignee_id) if assignee_id else None
     action, created = create_once(ActionItem, form_token, lambda: ActionItem(
         agenda_item_id=item.id, meeting_id=item.meeting_id, what=what, assignee_id=assignee.id if assignee else None,
@@ -437,8 +467,15 @@ def add_action(item: AgendaItem, by, *, what: str, assignee_id: int | None = Non
 
 def approve(meeting: Meeting, by) -> None:
     """held -> approved: the minutes are locked and every member reads them. Each decision and action item
-    becomes a line in its linked issue's timeline; the members are notified."""
+    becomes a line in its linked issue's timeline; the members are notified. Refused with `ReasonNeeded`
+    while a decision on an item that concerns the residents, who were not heard, has no reason why (the
+    item was marked so after its decision was recorded)."""
     _allow(meeting.can_approve())
+    unreasoned = unreasoned_decisions(db.session.scalars(select(AgendaItem).where(
+        AgendaItem.meeting_id == meeting.id, AgendaItem.state == ItemState.ACCEPTED,
+        AgendaItem.decision.is_not(None))).all())
+    if unreasoned:
+        raise ReasonNeeded(unreasoned)
     meeting.status, meeting.approved_at, meeting.approved_by_id = MeetingStatus.APPROVED, utcnow(), by.id
     linked = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
                                                          AgendaItem.issue_id.is_not(None))).all()

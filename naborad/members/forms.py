@@ -4,7 +4,7 @@ from wtforms import EmailField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, Length, Optional
 
-from ..forms import BaseForm, empty_to_none, lower_strip
+from ..forms import NOT_READ_BY_OTHERS, READ_BY_STAFF, BaseForm, empty_to_none, lower_strip
 
 ROLE_CHOICES = [
     SelectChoice("resident", _l("Resident")),
@@ -25,11 +25,12 @@ class InvitationForm(BaseForm):
     form_token = HiddenField()
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default="neighbour")
     email = EmailField(_l("Email (optional)"), filters=[lambda v: empty_to_none(lower_strip(v))],
-                       validators=[Optional(), Email(_l("Enter a valid email address.")), Length(max=254)],
+                       validators=[NOT_READ_BY_OTHERS,
+                                   Optional(), Email(_l("Enter a valid email address.")), Length(max=254)],
                        description=_l("Without email you print the invitation and hand it over. "
                                       "Staff invitations need an email."))
     label = StringField(_l("Note for staff (optional)"), filters=[empty_to_none],
-                        validators=[Optional(), Length(max=120)],
+                        validators=[READ_BY_STAFF, Optional(), Length(max=120)],
                         description=_l("For example whom you will hand it to. Only staff see it."))
 
     def validate(self, extra_validators=None):

@@ -157,12 +157,20 @@ class AgendaItem(RenderedText, db.Model):
     residents_heard: Mapped[bool] = mapped_column(default=False)
     residents_summary: Mapped[str | None] = mapped_column(Text)
     residents_summary_html: Mapped[str | None] = mapped_column(Text)
+    # Why the decision was made before the residents were heard ("decided without the residents'
+    # pre-meeting, because ..."): required then, shown in the minutes and the decision log.
+    unheard_reason: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     meeting: Mapped[Meeting] = relationship(foreign_keys=[meeting_id])
     issue: Mapped[Issue | None] = relationship()
     proposer: Mapped[User | None] = relationship()
+
+    @property
+    def residents_unheard(self) -> bool:
+        """It concerns the residents, who have not been heard through their pre-meeting."""
+        return self.concerns_residents and not self.residents_heard
 
     def can_decline_or_move(self) -> bool:
         """Standing items stay on their agenda; nothing leaves a locked one."""

@@ -54,6 +54,8 @@ class PreMeetingItem(RenderedText, db.Model):
     text: Mapped[str | None] = mapped_column(Text)
     text_html: Mapped[str | None] = mapped_column(Text)
     proposer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # Entered by staff for residents who do not use the app, said at the residents' meeting: no proposer.
+    from_meeting: Mapped[bool] = mapped_column(default=False)
     state: Mapped[PreItemState] = mapped_column(_enum(PreItemState, "pre_item_state"), default=PreItemState.PROPOSED)
     decline_reason: Mapped[str | None] = mapped_column(String(300))
     position: Mapped[int] = mapped_column(default=0)
@@ -82,6 +84,9 @@ class PreMeetingComment(RenderedText, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("premeeting_item.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # Entered by staff for residents who do not use the app, said at the residents' meeting: no author
+    # (the audit log holds who typed it).
+    from_meeting: Mapped[bool] = mapped_column(default=False)
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)  # rendered on write (naborad.markdown)
     show_name: Mapped[bool] = mapped_column(default=False)  # other residents see the name; staff always do

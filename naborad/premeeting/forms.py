@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import BaseForm, LocalDateTimeField, empty_to_none, strip, with_token
+from ..forms import READ_BY_OTHERS, BaseForm, LocalDateTimeField, empty_to_none, strip, with_token
 from ..search import parse_id
 
 
@@ -11,8 +11,9 @@ class PreMeetingForm(BaseForm):
     form_token = HiddenField()
     starts_at = LocalDateTimeField(_l("Date and time"), validators=[DataRequired(_l("Choose the date and time."))])
     place = StringField(_l("Place at the facility"), filters=[strip],
-                        validators=[DataRequired(_l("Where do you meet?")), Length(max=160)])
-    title = StringField(_l("Name (optional)"), filters=[empty_to_none], validators=[Optional(), Length(max=160)])
+                        validators=[READ_BY_OTHERS, DataRequired(_l("Where do you meet?")), Length(max=160)])
+    title = StringField(_l("Name (optional)"), filters=[empty_to_none], validators=[READ_BY_OTHERS,
+                                                                                    Optional(), Length(max=160)])
     meeting_id = SelectField(_l("Prepares for the council meeting"), coerce=parse_id,
                              validate_choice=False)
 
@@ -20,16 +21,20 @@ class PreMeetingForm(BaseForm):
 class ItemForm(BaseForm):
     form_token = HiddenField()
     title = StringField(_l("What do you want to talk about?"), filters=[strip],
-                        validators=[DataRequired(_l("Write a few words about it.")), Length(max=160)])
+                        validators=[READ_BY_OTHERS, DataRequired(_l("Write a few words about it.")), Length(max=160)])
     text = TextAreaField(_l("More about it (optional)"), filters=[empty_to_none],
-                         validators=[Optional(), Length(max=4000)])
+                         validators=[READ_BY_OTHERS, Optional(), Length(max=4000)])
+    # Staff only: for residents who do not use the app, what was said at the meeting (premeeting.service).
+    from_meeting = BooleanField(_l("From the residents' meeting (no name is shown or stored)"))
 
 
 class CommentForm(BaseForm):
     form_token = HiddenField()
     body = TextAreaField(_l("Your comment"), filters=[strip],
-                         validators=[DataRequired(_l("Write something before you send.")), Length(max=4000)])
+                         validators=[READ_BY_OTHERS,
+                                     DataRequired(_l("Write something before you send.")), Length(max=4000)])
     show_name = BooleanField(_l("Other residents may see my name"))
+    from_meeting = BooleanField(_l("From the residents' meeting (no name is shown or stored)"))
 
 
 def new_comment_form() -> CommentForm:
@@ -39,18 +44,19 @@ def new_comment_form() -> CommentForm:
 
 class ReasonForm(BaseForm):
     reason = StringField(_l("Reason"), filters=[strip],
-                         validators=[DataRequired(_l("Give a short reason.")), Length(max=300)])
+                         validators=[READ_BY_OTHERS, DataRequired(_l("Give a short reason.")), Length(max=300)])
 
 
 class SummaryForm(BaseForm):
     summary = TextAreaField(_l("The residents' view (summary)"), filters=[empty_to_none],
-                            validators=[Optional(), Length(max=8000)],
+                            validators=[READ_BY_OTHERS, Optional(), Length(max=8000)],
                             description=_l("Write it for the council: what the residents think, never who said what."))
 
 
 class RaiseForm(BaseForm):
     form_token = HiddenField()
     title = StringField(_l("Title on the council agenda"), filters=[strip],
-                        validators=[DataRequired(_l("Give the item a title.")), Length(max=160)])
-    why = TextAreaField(_l("Text for the council"), filters=[empty_to_none], validators=[Optional(), Length(max=4000)],
+                        validators=[READ_BY_OTHERS, DataRequired(_l("Give the item a title.")), Length(max=160)])
+    why = TextAreaField(_l("Text for the council"), filters=[empty_to_none], validators=[READ_BY_OTHERS,
+                                                                                         Optional(), Length(max=4000)],
                         description=_l("Shown as proposed by the residents' pre-meeting, never by a person."))

@@ -35,6 +35,7 @@ from ..models import (
     PreMeetingItem,
     PreMeetingResponse,
     Role,
+    audit,
     utcnow,
 )
 from ..notifications.service import active_members, notify
@@ -209,14 +210,29 @@ def _last_position(premeeting_id: int) -> int:
 
 # -- items: proposals, accept/decline, order ---------------------------------------------
 
-def propose(premeeting: PreMeeting, *, title: str, text: str | None, by, form_token: str) -> PreMeetingItem:
+def _from_meeting(by, kind: str, created: bool) -> None:
+    """Staff entered something said at the residents' meeting: it names no person; the audit log holds who
+    typed it (staff read it; it shows no text)."""
+    if created:
+        audit("premeeting_from_meeting", actor=by, detail=kind)
+
+
+def propose(premeeting: PreMeeting, *, title: str, text: str | None, by, form_token: str,
+            from_meeting: bool = False) -> PreMeetingItem:
     """A new item, once per form token: from staff straight onto the end of the agenda, from a
-    resident as a proposal that staff accept or decline. Commits."""
+    resident as a proposal that staff accept or decline. `from_meeting` (staff only, else NotAllowed): a
+    proposal made at the residents' meeting by residents who do not use the app, with no proposer (shown
+    as from the meeting); the audit log records who entered it. Commits."""
+    if from_meeting and not is_staff(by):
+        raise NotAllowed
     staff = is_staff(by)
-    item, _ = create_once(PreMeetingItem, form_token, lambda: PreMeetingItem(
-        premeeting_id=premeeting.id, title=title, text=text, proposer_id=by.id, form_token=form_token,
+    item, created = create_once(PreMeetingItem, form_token, lambda: PreMeetingItem(
+        premeeting_id=premeeting.id, title=title, text=text, proposer_id=None if from_meeting else by.id,
+        from_meeting=from_meeting, form_token=form_token,
         state=PreItemState.ACCEPTED if staff else PreItemState.PROPOSED,
         position=_last_position(premeeting.id) + 1 if staff else 0))
+    if from_meeting:
+        _from_meeting(by, "item", created)
     db.session.commit()
     return item
 
@@ -255,13 +271,19 @@ def toggle_raise_wanted(item: PreMeetingItem) -> None:
 
 # -- comments -----------------------------------------------------------------------------
 
-def add_comment(item: PreMeetingItem, *, by, body: str, show_name: bool, form_token: str) -> PreMeetingComment:
+def add_comment(item: PreMeetingItem, *, by, body: str, show_name: bool, form_token: str,
+                from_meeting: bool = False) -> PreMeetingComment:
     """A comment on an agenda item, once per form token (a repeated submit returns the first).
-    Refused for items not on the agenda. Commits."""
-    if not item.on_agenda:
+    Refused for items not on the agenda. `from_meeting` (staff only, else NotAllowed): said at the
+    residents' meeting by residents who do not use the app, stored with no author (shown as from the
+    meeting); the audit log records who entered it. Commits."""
+    if not item.on_agenda or (from_meeting and not is_staff(by)):
         raise NotAllowed
-    comment, _ = create_once(PreMeetingComment, form_token, lambda: PreMeetingComment(
-        item_id=item.id, author_id=by.id, body=body, show_name=show_name, form_token=form_token))
+    comment, created = create_once(PreMeetingComment, form_token, lambda: PreMeetingComment(
+        item_id=item.id, author_id=None if from_meeting else by.id, body=body,
+        show_name=show_name and not from_meeting, from_meeting=from_meeting, form_token=form_token))
+    if from_meeting:
+        _from_meeting(by, "comment", created)
     db.session.commit()
     return comment
 

@@ -114,7 +114,7 @@ def propose(premeeting_id):
     form = with_token(ItemForm())
     if form.validate_on_submit():
         service.propose(premeeting, title=form.title.data, text=form.text.data, by=current_user,
-                        form_token=form.form_token.data)
+                        form_token=form.form_token.data, from_meeting=bool(form.from_meeting.data))
         return after_change(None, _page_url(premeeting.id), _("The item is on the agenda.") if is_staff(current_user)
                             else _("Thank you! The staff will put it on the agenda."))
     return render("premeeting/propose.html", premeeting=premeeting, form=form, status=form_status())
@@ -165,11 +165,12 @@ def comment(item_id):
         return invalid("premeeting/show.html", "premeeting/_comment_form.html", item=item, form=form,
                        page_context=lambda: _page_context(item.premeeting, failed_form=form, failed_item_id=item.id))
     posted = service.add_comment(item, by=current_user, body=form.body.data, show_name=bool(form.show_name.data),
-                                 form_token=form.form_token.data)
+                                 form_token=form.form_token.data, from_meeting=bool(form.from_meeting.data))
     return after_change("premeeting/_comment_posted.html",
                         url_for("premeeting.show", premeeting_id=item.premeeting_id, _anchor=f"kommentar-{posted.id}"),
                         item=item, comment=posted, is_staff=is_staff(current_user),
-                        form=with_token(CommentForm(formdata=None, show_name=form.show_name.data)))
+                        form=with_token(CommentForm(formdata=None, show_name=form.show_name.data,
+                                                    from_meeting=form.from_meeting.data)))
 
 
 @bp.route("/kommentar/<int:comment_id>/skjul", methods=["POST"])

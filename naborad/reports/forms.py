@@ -4,7 +4,16 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..forms import BaseForm, LocalDateTimeField, empty_to_none, not_in_future, strip
+from ..forms import (
+    NOT_READ_BY_OTHERS,
+    READ_BY_OTHERS,
+    READ_BY_STAFF,
+    BaseForm,
+    LocalDateTimeField,
+    empty_to_none,
+    not_in_future,
+    strip,
+)
 from ..labels import report_category_label, report_contact_way_label
 from ..models import ContactWay, ReportCategory
 
@@ -17,11 +26,11 @@ class ReportForm(BaseForm):
                            choices=lambda: [SelectChoice(c.value, report_category_label(c)) for c in ReportCategory],
                            default=ReportCategory.NOISE.value)
     text = TextAreaField(_l("What happened?"), filters=[strip],
-                         validators=[DataRequired(_l("Write a few words about what happened.")),
+                         validators=[READ_BY_STAFF, DataRequired(_l("Write a few words about what happened.")),
                                      Length(max=TEXT_MAX, message=_l("Keep it under 2000 characters."))],
                          description=_l("Describe what happens, not who."))
     place = StringField(_l("Where? (optional)"), filters=[empty_to_none],
-                        validators=[Optional(), Length(max=120)],
+                        validators=[READ_BY_STAFF, Optional(), Length(max=120)],
                         description=_l("For example “the bus stop” or “the back yard”."))
     happened_at = LocalDateTimeField(_l("When? (empty means now)"), validators=[Optional(), not_in_future])
     contact_way = RadioField(_l("Do you want to be contacted?"), default=ContactWay.IN_APP.value,
@@ -29,7 +38,7 @@ class ReportForm(BaseForm):
                                               for w in (ContactWay.IN_APP, ContactWay.PHONE, ContactWay.EMAIL,
                                                         ContactWay.NONE)])
     contact_detail = StringField(_l("Phone number or email (if you want a call or an email)"),
-                                 filters=[empty_to_none], validators=[Length(max=254)])
+                                 filters=[empty_to_none], validators=[NOT_READ_BY_OTHERS, Length(max=254)])
 
     def validate_contact_detail(self, field):
         if self.contact_way.data in (ContactWay.PHONE.value, ContactWay.EMAIL.value) and not field.data:
@@ -38,12 +47,12 @@ class ReportForm(BaseForm):
 
 class RespondForm(BaseForm):
     response = TextAreaField(_l("Answer to the reporter"), filters=[strip],
-                             validators=[DataRequired(_l("Write the answer.")), Length(max=TEXT_MAX)],
+                             validators=[READ_BY_OTHERS, DataRequired(_l("Write the answer.")), Length(max=TEXT_MAX)],
                              description=_l("The person who reported sees this on their report."))
 
 
 class CloseForm(BaseForm):
     outcome = TextAreaField(_l("What was done"), filters=[strip],
-                            validators=[DataRequired(_l("Say what was done before you close.")),
+                            validators=[READ_BY_OTHERS, DataRequired(_l("Say what was done before you close.")),
                                         Length(max=TEXT_MAX)],
                             description=_l("The person who reported sees this too."))

@@ -118,6 +118,17 @@ def test_chair_answers_proposals_publishes_and_approves_the_minutes(journey):
     page.locator("#notes").fill(notes)
     page.locator("#decision").fill(decision)
     mark_document(page)
+    # The party concerns the residents, who were not heard: the decision needs the chair's reason. Adding an
+    # action item saves the decision too, so the whole form comes back with the error beside the reason.
+    page.locator("#what").fill("Bestille lokale og mat")
+    page.get_by_role("button", name="Legg til oppfølgingspunktet").click()
+    expect(page.locator("#unheard_reason-error")).to_be_visible()
+    expect(page.locator("#unheard_reason")).to_be_focused()  # the swapped form puts focus where to type
+    expect(page.locator("#decision")).to_have_value(decision)
+    expect(page.locator("#what")).to_have_value("Bestille lokale og mat")
+    journey.shot(page, "reason-needed")
+    because = "lokalet må bestilles før beboermøtet i januar"
+    page.locator("#unheard_reason").fill(because)
     for n, (what, who) in enumerate((("Bestille lokale og mat", "Ola (botiltaket)"), ("Lage invitasjon", "Per")), 1):
         page.locator("#what").fill(what)
         page.locator("#assignee_id").select_option(label=who)
@@ -140,6 +151,7 @@ def test_chair_answers_proposals_publishes_and_approves_the_minutes(journey):
     page.get_by_role("button", name="Lagre referatet").click()
     expect(page).to_have_url(f"{meeting_url}#{party_id}")
     expect(page.locator(f"#{party_id} .decision")).to_contain_text(decision)
+    expect(page.locator(f"#{party_id} .unheard-reason")).to_contain_text(because)
 
     # Approval: a confirmation step first (a reload shows it again), then the minutes are locked.
     page.get_by_role("link", name="Godkjenn referatet …").click()
@@ -156,4 +168,5 @@ def test_chair_answers_proposals_publishes_and_approves_the_minutes(journey):
     # The decision log shows the decision.
     page.goto("/moter/vedtak")
     expect(page.locator("#decision-list")).to_contain_text(decision)
+    expect(page.locator("#decision-list .unheard-reason")).to_contain_text(because)  # marked, with the reason
     journey.shot(page, "decision-log")
