@@ -186,3 +186,18 @@ def test_a_report_to_staff_is_never_stopped_and_gets_a_quiet_hint(client_for):
     assert 'name="post_anyway"' not in html and 'role="alert" id="text-wording"' not in html
     plain = client.post("/meld-fra/", data={"category": "noise", "text": PLAIN, "contact_way": "phone"})
     assert "wording-hint" not in plain.get_data(as_text=True)
+
+
+def test_each_kind_of_finding_is_explained_in_its_own_words(client_for):
+    """A label, a flat number and a description that points someone out each get their own sentence."""
+    client, _ = client_for(Role.NEIGHBOUR)
+    html = client.post("/saker/ny", data={"title": "Natt", "category": "noise", "body": (
+        "Narkisene bråker. Han på rom 4 spilte høyt. Mannen med rullatoren fra botiltaket ropte.")}).get_data(
+        as_text=True)
+    assert "«Narkisene» setter merkelapp på folk" in html, html
+    assert "«Han på rom 4» kan peke ut hvor noen bor" in html, html
+    kinds = {finding.kind for finding in check("Han på rom 4 spilte høyt.",
+                                               "Mannen med rullatoren fra botiltaket ropte.")}
+    assert "point" in kinds, kinds
+    assert "«Mannen med rullatoren fra botiltaket» kan peke ut hvem noen er" in html, html
+    assert "kan navngi en person" not in html
