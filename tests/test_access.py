@@ -217,6 +217,7 @@ MATRIX = {
     ("contact.withdraw_my_number", "POST"): ("/kontakt/mitt-nummer/trekk-tilbake", CHAIR_ONLY, OK303),
     ("reports.new", "GET"): ("/meld-fra/", MEMBERS, OK200),
     ("reports.new", "POST"): ("/meld-fra/", MEMBERS, OK422),
+    ("reports.text_hint", "POST"): ("/meld-fra/ordlyd", MEMBERS, OK303_SWAP),
     ("reports.mine", "GET"): ("/meld-fra/mine", MEMBERS, OK200),
     # Someone else's report (the sample's reporter is nobody visiting): staff only, 404 for the rest.
     ("reports.show", "GET"): ("/meld-fra/{report}", STAFF, OK200),

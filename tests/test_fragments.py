@@ -311,6 +311,9 @@ CASES = {
     "reports/_handled.html": lambda w: (w.client("staff").post(f"/meld-fra/{w.report.id}/sett", headers=HX),
                                         ['id="report-handling"', 'id="acknowledged"',
                                          f'id="report-status-{w.report.id}" hx-swap-oob="true"']),
+    "reports/_text_hint.html": lambda w: (w.client("resident").post(
+        "/meld-fra/ordlyd", data={"text": "Fyllefantene ved bussen igjen", "category": "noise"}, headers=HX),
+        ['id="text-wording-live"', 'aria-live="polite"', 'id="text-wording"', "«Fyllefantene»"]),
     "reports/_queue_rows.html": _report_queue_page_two,
     "reports/_handling.html": lambda w: (w.client("staff").post(f"/meld-fra/{w.report.id}/varsel-sett", headers=HX),
                                          ['id="report-handling"', "!hx-swap-oob"]),
@@ -327,6 +330,7 @@ ROOTS = {
     "meetings/_screen_agenda.html": "screen-agenda", "notifications/_badge.html": "varsler",
     "premeeting/_rsvp.html": "pm-rsvp", "reports/_handled.html": "report-handling",
     "reports/_handling.html": "report-handling", "reports/_progress.html": "report-progress",
+    "reports/_text_hint.html": "text-wording-live",
 }
 
 

@@ -201,3 +201,19 @@ def test_each_kind_of_finding_is_explained_in_its_own_words(client_for):
     assert "point" in kinds, kinds
     assert "«Mannen med rullatoren fra botiltaket» kan peke ut hvem noen er" in html, html
     assert "kan navngi en person" not in html
+
+
+def test_a_report_gets_its_hint_while_it_is_written(client_for):
+    """The report form asks for the quiet hint on a pause in typing (htmx); it says nothing for a plain text,
+    and a plain request to it goes to the form. Nothing is filed either way."""
+    client, _ = client_for(Role.NEIGHBOUR)
+    form = client.get("/meld-fra/").get_data(as_text=True)
+    assert 'hx-post="/meld-fra/ordlyd"' in form and 'hx-target="#text-wording-live"' in form
+    assert 'id="text-wording-live"' in form
+    hint = client.post("/meld-fra/ordlyd", data={"text": LABEL}, headers=HX).get_data(as_text=True)
+    assert 'id="text-wording"' in hint and "Narkisene" in hint and "post_anyway" not in hint
+    quiet = client.post("/meld-fra/ordlyd", data={"text": PLAIN}, headers=HX).get_data(as_text=True)
+    assert 'id="text-wording-live"' in quiet and 'id="text-wording"' not in quiet
+    plain = client.post("/meld-fra/ordlyd", data={"text": LABEL})
+    assert plain.status_code == 303 and plain.headers["Location"].endswith("/meld-fra/")
+    assert count(SituationReport) == 0

@@ -9,7 +9,7 @@ from ..access import MEMBERS, STAFF, allow, get_report_or_404
 from ..contact.service import on_duty
 from ..extensions import db, limiter
 from ..forms import form_status, with_token
-from ..htmx import after_change, invalid, poll, redirect_to, render
+from ..htmx import after_change, invalid, poll, redirect_to, render, wants_fragment
 from ..models import ReportStatus, SituationReport, utcnow
 from ..paging import page_number, paginate
 from . import bp, service
@@ -45,6 +45,18 @@ def new():
     with_token(form)
     return render("reports/new.html", form=form, on_duty=on_duty(), onduty_mail=service.onduty_mail(),
                   status=form_status())
+
+
+@bp.route("/ordlyd", methods=["POST"])
+@allow(MEMBERS)
+def text_hint():
+    """The quiet "talk with, not about" hint under a report's text while it is written (htmx, on a pause in
+    typing): the same check and words as when the form comes back; it never stops or delays sending."""
+    if not wants_fragment():  # only htmx asks; a plain request goes to the form
+        return redirect_to(url_for("reports.new"))
+    form = ReportForm()
+    form.talk_with_not_about()
+    return render("reports/_text_hint.html", form=form)
 
 
 @bp.route("/mine")

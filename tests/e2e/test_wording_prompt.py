@@ -73,3 +73,28 @@ def test_enter_in_a_field_never_posts_anyway(live_server, phone, js):
     with live_server.app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Issue).where(Issue.title == title)) == 0
         db.session.remove()
+
+
+def test_a_report_gets_a_quiet_hint_while_it_is_written_and_sends_at_once(live_server, phone):
+    """On a pause in typing the hint comes under the report's text, the writer keeps typing where they were,
+    and the report is sent with one tap all the same (staff alone read it: the hint never stops it)."""
+    page = phone(js=True)
+    log_in(page, "nabo")
+    page.goto("/meld-fra/")
+    text = page.locator("#text")
+    text.click()
+    text.press_sequentially("Fyllefantene ved bussen ", delay=10)
+    hint = page.locator("#text-wording")
+    expect(hint).to_be_visible()
+    expect(hint).to_contain_text("Fyllefantene")
+    expect(page.locator("#text-wording-live")).to_have_attribute("aria-live", "polite")
+    expect(text).to_be_focused()  # the hint came without taking the writer's place
+    text.press_sequentially("roper igjen", delay=10)
+    marker = unique("nå")
+    text.press_sequentially(f" {marker}", delay=5)
+    expect(text).to_have_value(re.compile(f"Fyllefantene ved bussen roper igjen {marker}$"))
+    check_page(page)
+    page.locator("#report-form button.primary[type=submit]").click()
+    page.wait_for_load_state("load")
+    expect(page.locator("main")).to_contain_text(marker)  # sent at once: the reporter's own view of it
+    check_page(page)
