@@ -6,19 +6,19 @@ items (4 standing, 6 with minutes and a decision, an action item each), 3,000 is
 200 events of 40 sign-ups, 20,000 notifications, a pre-meeting before every meeting (items, comments),
 800 situation reports. The council has 100 members whatever its age (sign-ups need 40 of them).
 
-Rows go in with bulk INSERTs, so the ORM's before_flush does not render user text here: each row carries
-its `<field>_html` from naborad.markdown.render_markdown() (the one renderer) and the searchable
-`search_text` from models.search_key(), as the services would have written them.
+Rows go in with bulk INSERTs (naborad.bulk), so the ORM's before_flush does not render user text here:
+each row carries its `<field>_html` from naborad.markdown.render_markdown() (the one renderer) and the
+searchable `search_text` from models.search_key(), as the services would have written them.
 """
 import random
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
+from .bulk import evening, insert_rows, rendered
 from .contact import demo as contact_demo
 from .extensions import db
 from .i18n import OSLO
-from .markdown import RENDERER_VERSION, render_markdown
 from .members import demo as members_demo
 from .models import (
     ActionItem,
@@ -32,10 +32,6 @@ from .models import (
     Meeting,
     MeetingResponse,
     Notification,
-    PreMeeting,
-    PreMeetingComment,
-    PreMeetingItem,
-    PreMeetingResponse,
     Reply,
     Role,
     Signup,
@@ -50,6 +46,7 @@ from .models import (
 )
 from .models.meetings import AOB_POSITION
 from .passwords import hash_password
+from .premeeting import demo as premeeting_demo
 
 # Per ten years; scaled linearly by years / 10.
 TEN_YEARS = {"meetings": 120, "issues": 3000, "events": 200, "notifications": 20_000, "reports": 800}
@@ -59,7 +56,6 @@ SIGNUPS_PER_EVENT = 40  # every fourth with a guest; the last four on the waitin
 PLACES_TAKEN = sum(1 + (k % 4 == 0) for k in range(SIGNUPS_PER_EVENT - 4))  # the events are full
 MEMBERS = 100
 THREAD_REPLIES = 30  # the newest issue has exactly this many: the bench's thread page
-BATCH = 2000
 
 TOPICS = ["Støy fra bakgården", "Parkering på snuplassen", "Lys på gangveien", "Søppel ved containeren",
           "Sommerfesten", "Trafikk ved skolen", "Vaskerommet", "Benkene ved lekeplassen", "Snømåking",
@@ -92,32 +88,6 @@ def _scaled(key: str, years: int) -> int:
     return max(1, round(TEN_YEARS[key] * years / 10))
 
 
-def _rendered(model, row: dict) -> dict:
-    """The row with its user text rendered as the ORM's before_flush would store it."""
-    for field in model.__rendered__:
-        row[f"{field}_html"] = str(render_markdown(row.get(field)))
-    row["html_version"] = RENDERER_VERSION
-    return row
-
-
-def _insert(model, rows: list[dict], returning: bool = False) -> list[int]:
-    """Bulk INSERT in batches; the new ids in row order when asked for."""
-    ids = []
-    for start in range(0, len(rows), BATCH):
-        chunk = rows[start:start + BATCH]
-        if returning:
-            ids += db.session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), chunk).all()
-        else:
-            db.session.execute(insert(model), chunk)
-    return ids
-
-
-def _evening(day: datetime, hour: int = 18) -> datetime:
-    """`day` at `hour` Oslo time, in UTC."""
-    local = day.astimezone(OSLO).date()
-    return datetime.combine(local, time(hour), tzinfo=OSLO).astimezone(timezone.utc)
-
-
 def has_data() -> bool:
     return bool(db.session.scalar(select(func.count()).select_from(User)))
 
@@ -144,7 +114,7 @@ def _members(password: str, rng: random.Random) -> list[User]:
                      "is_active_member": True, "is_residents_rep": False, "locale": "nb",
                      "password_hash": password_hash,
                      "created_at": utcnow() - timedelta(days=rng.randint(0, 3000))})
-    _insert(User, rows)
+    insert_rows(User, rows)
     return db.session.scalars(select(User).order_by(User.id)).all()
 
 
@@ -178,18 +148,18 @@ def generate(years: int, password: str, seed: int = 16) -> dict[str, int]:
         count = THREAD_REPLIES if n == n_issues - 1 else REPLIES_PER_ISSUE
         last = created + timedelta(hours=3 * count)
         status = "discussing" if n == n_issues - 1 else STATUSES[n % len(STATUSES)]
-        issue_rows.append(_rendered(Issue, {
+        issue_rows.append(rendered(Issue, {
             "title": title[:160], "body": body, "category": CATEGORIES[n % len(CATEGORIES)], "place": place,
             "happened_at": None, "status": status, "status_reason": None, "locked_reason": None,
             "author_id": rng.choice(ids), "created_at": created, "last_activity_at": last, "reply_count": count,
             "search_text": search_key(title, body, place), "form_token": None}))
         issue_replies.append((created, count))
-    issue_ids = _insert(Issue, issue_rows, returning=True)
+    issue_ids = insert_rows(Issue, issue_rows, returning=True)
     reply_rows, follow_rows, event_rows = [], [], []
     for issue_id, (created, count), row in zip(issue_ids, issue_replies, issue_rows, strict=True):
         for k in range(count):
             body = REPLY_TEXTS[(issue_id + k) % len(REPLY_TEXTS)].format(n=k + 1)
-            reply_rows.append(_rendered(Reply, {
+            reply_rows.append(rendered(Reply, {
                 "issue_id": issue_id, "author_id": ids[(issue_id * 7 + k) % len(ids)], "body": body,
                 "created_at": created + timedelta(hours=3 * (k + 1)), "edited_at": None, "hidden_at": None,
                 "hidden_by_id": None, "hidden_reason": None, "form_token": None}))
@@ -198,14 +168,14 @@ def generate(years: int, password: str, seed: int = 16) -> dict[str, int]:
             event_rows.append({"issue_id": issue_id, "actor_id": chair.id, "kind": "status",
                                "value": row["status"], "reason": None,
                                "created_at": created + timedelta(hours=3 * count + 1)})
-        if len(reply_rows) >= BATCH:
-            _insert(Reply, reply_rows)
+        if len(reply_rows) >= 2000:
+            insert_rows(Reply, reply_rows)
             counts["replies"] = counts.get("replies", 0) + len(reply_rows)
             reply_rows = []
-    _insert(Reply, reply_rows)
+    insert_rows(Reply, reply_rows)
     counts["replies"] = counts.get("replies", 0) + len(reply_rows)
-    _insert(IssueFollow, follow_rows)
-    _insert(IssueEvent, event_rows)
+    insert_rows(IssueFollow, follow_rows)
+    insert_rows(IssueEvent, event_rows)
     counts["issues"] = n_issues
 
     # -- meetings: monthly, the last one planned 12 days ahead with proposals; all before it approved but the
@@ -214,7 +184,7 @@ def generate(years: int, password: str, seed: int = 16) -> dict[str, int]:
     meeting_rows = []
     for n in range(n_meetings):
         upcoming, held_only = n == n_meetings - 1, n == n_meetings - 2
-        starts = _evening(now + timedelta(days=12)) if upcoming else _evening(when((n + 0.5) / n_meetings))
+        starts = evening(now + timedelta(days=12)) if upcoming else evening(when((n + 0.5) / n_meetings))
         status = "planned" if upcoming else "held" if held_only else "approved"
         meeting_rows.append({
             "starts_at": starts, "place": "Fellesrommet på botiltaket", "video_url": None, "status": status,
@@ -223,7 +193,7 @@ def generate(years: int, password: str, seed: int = 16) -> dict[str, int]:
             "approved_at": starts + timedelta(days=3) if status == "approved" else None,
             "approved_by_id": chair.id if status == "approved" else None,
             "created_at": starts - timedelta(days=20), "form_token": None})
-    meeting_ids = _insert(Meeting, meeting_rows, returning=True)
+    meeting_ids = insert_rows(Meeting, meeting_rows, returning=True)
     item_rows = []
     standing = [("agenda", 0), ("minutes", 1), ("actions", 2), ("aob", AOB_POSITION)]
     for meeting_id, meeting in zip(meeting_ids, meeting_rows, strict=True):
@@ -244,7 +214,7 @@ def generate(years: int, password: str, seed: int = 16) -> dict[str, int]:
                 notes=None if upcoming else "Naboer og beboere fortalte hvordan de opplever det.\n\n"
                                               "- Det er **bedre** enn i fjor\n- Vakta er rask",
                 issue_id=issue_ids[(meeting_id * 25 + k) % len(issue_ids)], concerns_residents=k == 0))
-    item_ids = _insert(AgendaItem, item_rows, returning=True)
+    item_ids = insert_rows(AgendaItem, item_rows, returning=True)
     action_rows = []
     for item_id, item in zip(item_ids, item_rows, strict=True):
         if item["decision"]:
@@ -258,53 +228,29 @@ def generate(years: int, password: str, seed: int = 16) -> dict[str, int]:
                 "due": due.date(), "done_at": due - timedelta(days=2) if done else None,
                 "done_note": "Gjort." if done else None, "done_by_id": assignee if done else None,
                 "created_at": meeting_start, "form_token": None})
-    _insert(ActionItem, action_rows)
+    insert_rows(ActionItem, action_rows)
     rsvp_rows = [{"meeting_id": meeting_id, "user_id": user_id, "answer": ["yes", "no", "maybe"][user_id % 3],
                   "updated_at": meeting["starts_at"] - timedelta(days=3)}
                  for meeting_id, meeting in zip(meeting_ids, meeting_rows, strict=True) for user_id in ids[:20]]
-    _insert(MeetingResponse, rsvp_rows)
+    insert_rows(MeetingResponse, rsvp_rows)
     counts.update(meetings=n_meetings, agenda_items=len(item_rows), action_items=len(action_rows))
 
-    # -- a residents' pre-meeting five days before every meeting: its items, comments and who comes
-    pre_rows = [{"meeting_id": meeting_id, "title": None, "starts_at": _evening(meeting["starts_at"]
-                                                                                 - timedelta(days=5), 13),
-                 "place": "Stua på botiltaket", "agenda_ready_at": min(now, meeting["starts_at"] - timedelta(days=8)),
-                 "cancelled_at": None, "created_at": meeting["created_at"], "form_token": None}
-                for meeting_id, meeting in zip(meeting_ids, meeting_rows, strict=True)]
-    pre_ids = _insert(PreMeeting, pre_rows, returning=True)
-    pre_item_rows = []
-    for pre_id, pre in zip(pre_ids, pre_rows, strict=True):
-        for k in range(4):
-            pre_item_rows.append(_rendered(PreMeetingItem, {
-                "premeeting_id": pre_id, "agenda_item_id": None, "title": TOPICS[(pre_id + k) % len(TOPICS)],
-                "text": "Vaskemaskinen er ofte opptatt. Kan vi lage en **liste**?", "proposer_id": rng.choice(residents),
-                "state": "accepted" if k < 3 else "proposed", "decline_reason": None, "position": k + 1,
-                "summary": "Beboerne ønsker faste tider." if k == 0 else None, "summary_shared": k == 0,
-                "raise_wanted": k == 1, "raised_item_id": None, "created_at": pre["created_at"], "form_token": None}))
-    pre_item_ids = _insert(PreMeetingItem, pre_item_rows, returning=True)
-    comment_rows = [_rendered(PreMeetingComment, {
-        "item_id": pre_item_id, "author_id": residents[(pre_item_id + c) % len(residents)],
-        "body": ["Det har vært slik lenge. *Det må gjøres noe.*", "Jeg kan hjelpe til en gang i uka.",
-                 "Enig med de andre."][c], "show_name": c != 1, "hidden_at": None, "hidden_reason": None,
-        "created_at": item["created_at"] + timedelta(days=1, hours=c), "form_token": None})
-        for pre_item_id, item in zip(pre_item_ids, pre_item_rows, strict=True) if item["state"] == "accepted"
-        for c in range(3)]
-    _insert(PreMeetingComment, comment_rows)
-    _insert(PreMeetingResponse, [{"premeeting_id": pre_id, "user_id": user_id, "coming": user_id % 2 == 0,
-                                  "updated_at": pre["created_at"]}
-                                 for pre_id, pre in zip(pre_ids, pre_rows, strict=True) for user_id in residents[:10]])
+    # -- a residents' pre-meeting five days before every meeting (written by the pre-meeting feature's own
+    # generator: only outflows.py may bring pre-meeting data to council rows, and none goes here)
+    counts.update(premeeting_demo.generate(
+        [(meeting_id, meeting["starts_at"], meeting["created_at"])
+         for meeting_id, meeting in zip(meeting_ids, meeting_rows, strict=True)], residents, TOPICS, rng, now))
     if "beboer" in by_name:
         by_name["beboer"].is_residents_rep = True
-    counts.update(premeetings=len(pre_ids), premeeting_items=len(pre_item_ids), premeeting_comments=len(comment_rows))
 
     # -- events: spread over the years, the last two ahead; 40 sign-ups each (the last 4 on the waiting list)
     n_events = _scaled("events", years)
     event_rows = []
     for n in range(n_events):
         ahead = n >= n_events - 2
-        starts = _evening(now + timedelta(days=20 + 30 * (n - n_events + 2)), 15) if ahead else \
-            _evening(when((n + 0.5) / n_events), 15)
-        event_rows.append(_rendered(Event, {
+        starts = evening(now + timedelta(days=20 + 30 * (n - n_events + 2)), 15) if ahead else \
+            evening(when((n + 0.5) / n_events), 15)
+        event_rows.append(rendered(Event, {
             "title": f"{['Sommerfest', 'Julefest', 'Vårdugnad', 'Grillkveld', 'Quiz'][n % 5]} {starts.year}",
             "description": "Grilling, kaker og leker for barna. **Alle** er velkomne!\n\nTa med noe å sitte på.",
             "place": "Bakgården ved botiltaket", "starts_at": starts, "ends_at": starts + timedelta(hours=4),
@@ -313,7 +259,7 @@ def generate(years: int, password: str, seed: int = 16) -> dict[str, int]:
             "dietary_purged_at": None if ahead else starts + timedelta(days=30), "created_by_id": chair.id,
             "created_at": starts - timedelta(days=40), "updated_at": starts - timedelta(days=40),
             "form_token": None}))
-    event_ids = _insert(Event, event_rows, returning=True)
+    event_ids = insert_rows(Event, event_rows, returning=True)
     signup_rows, task_rows = [], []
     for event_id, event in zip(event_ids, event_rows, strict=True):
         for k, user_id in enumerate(ids[:SIGNUPS_PER_EVENT]):
@@ -325,9 +271,9 @@ def generate(years: int, password: str, seed: int = 16) -> dict[str, int]:
                 "promoted_at": None, "added_by_id": None, "form_token": None})
         task_rows += [{"event_id": event_id, "title": title, "slots": slots, "position": position}
                       for position, (title, slots) in enumerate((("Grille", 2), ("Bake kake", 4)), 1)]
-    _insert(Signup, signup_rows)
-    task_ids = _insert(VolunteerTask, task_rows, returning=True)
-    _insert(TaskSlot, [{"task_id": task_id, "user_id": ids[(task_id + s) % len(ids)], "created_at": now}
+    insert_rows(Signup, signup_rows)
+    task_ids = insert_rows(VolunteerTask, task_rows, returning=True)
+    insert_rows(TaskSlot, [{"task_id": task_id, "user_id": ids[(task_id + s) % len(ids)], "created_at": now}
                        for task_id in task_ids for s in range(2)])
     counts.update(events=n_events, signups=len(signup_rows))
 
@@ -340,7 +286,7 @@ def generate(years: int, password: str, seed: int = 16) -> dict[str, int]:
     # year as at ten; the rest is spread over every member.
     logins = [by_name[name].id for name in ("beboer", "nabo", "leder", "ansatt") if name in by_name]
     readers = logins * 15 + ids  # with four logins and 100 members: 16 of every 160 each
-    _insert(Notification, [{
+    insert_rows(Notification, [{
         "user_id": readers[n % len(readers)], "kind": subjects[n % len(subjects)][0],
         "subject_type": subjects[n % len(subjects)][1], "subject_id": subjects[n % len(subjects)][2],
         "created_at": when(n / n_notes), "read_at": None if n >= n_notes - 300 else when(n / n_notes),
@@ -366,8 +312,8 @@ def generate(years: int, password: str, seed: int = 16) -> dict[str, int]:
             "closed_by_id": None if still_open else staff[0],
             "outcome": None if still_open else "Vakta snakket med de det gjaldt.", "purged_at": None,
             "form_token": None})
-    report_ids = _insert(SituationReport, report_rows, returning=True)
-    _insert(StaffAlert, [{"user_id": user_id, "report_id": report_id, "created_at": now, "seen": False}
+    report_ids = insert_rows(SituationReport, report_rows, returning=True)
+    insert_rows(StaffAlert, [{"user_id": user_id, "report_id": report_id, "created_at": now, "seen": False}
                          for report_id in report_ids[-2:] for user_id in staff])
     counts["reports"] = n_reports
 
@@ -385,4 +331,4 @@ def _item(meeting_id: int, meeting: dict, *, title: str, standing: str | None = 
            "created_at": meeting["created_at"], "form_token": None}
     row.update(values)
     row["search_text"] = search_key(row["title"], row["decision"])
-    return _rendered(AgendaItem, row)
+    return rendered(AgendaItem, row)
