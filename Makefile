@@ -8,7 +8,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PO     := $(wildcard naborad/translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: run test test-postgres install install-dev translations browser vnu extract-messages screenshots bench clean
+.PHONY: run test test-postgres install install-dev translations browser vnu extract-messages screenshots bench load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -97,9 +97,21 @@ screenshots: install-dev translations browser
 	cp docs/screenshots/leder-laptop-meeting.png docs/images/laptop-meeting.png
 	@echo "Screenshots in docs/screenshots/"
 
-# Queries, time and size of the main pages with a small and a large council, side by side.
+# Issue 16's bench: queries, CPU per request and bytes of every page and fragment as each role, on a council
+# of 1 and of 10 years (built once, cached in instance/), on SQLite and (when it answers at BENCH_PG_URL) on
+# PostgreSQL, as ratios to a plain reference page measured in the same run; ends with the goals as
+# PASS/FAIL lines. A report, not a test: it exits 0. BENCH_ARGS=--quick for SQLite only and fewer requests.
+BENCH_PG_URL ?= postgresql://postgres@127.0.0.1:5432/naborad_bench
 bench: install translations
-	$(BIN)/python scripts/bench.py
+	BENCH_PG_URL="$(BENCH_PG_URL)" $(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+# The thread page under load: wrk (Debian's, installed when missing and we are root), 50 connections for
+# 60 s against gunicorn with 2 sync workers, on the ten-year council on SQLite and PostgreSQL.
+load: install translations
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+	  { echo "wrk is missing: install it (apt-get install wrk)" >&2; exit 1; }
+	BENCH_PG_URL="$(BENCH_PG_URL)" $(BIN)/python scripts/load.py $(LOAD_ARGS)
 
 clean:
-	rm -rf $(VENV) instance/naborad.sqlite3* $(MO)
+	rm -rf $(VENV) instance/naborad.sqlite3* instance/bench-* $(MO)

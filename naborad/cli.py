@@ -1,11 +1,14 @@
-"""The app-wide commands: demo-data (every feature's demo data, in order), send-mail and rerender-text
+"""The app-wide commands: demo-data (every feature's demo data, in order), bench-data (a generated council of
+N years, naborad.bench_data), send-mail and rerender-text
 (user text stored anew after a renderer change). A feature's own commands are in its cli.py: create-user
 (members), send-reminders and send-digests (notifications), purge-dietary (events), purge-reports (reports)."""
 import os
+import time
 
 import click
 from sqlalchemy import func, select
 
+from . import bench_data
 from .contact import demo as contact_demo
 from .events import demo as events_demo
 from .extensions import db
@@ -35,6 +38,24 @@ def register_cli(app):
         password = password or os.environ.get("NABORAD_DEMO_PASSWORD") or DEMO_PASSWORD
         load_demo_data(password)
         click.echo(f"Demo council loaded. Logins: beboer, nabo, leder, ansatt (password: {password}).")
+
+    @app.cli.command("bench-data")
+    @click.option("--years", default=10, show_default=True, type=click.IntRange(1, 100),
+                  help="How many years of council work (ten: 3,000 issues, 60,000 replies, 120 meetings, ...).")
+    @click.option("--password", default=None, help=f"Password for every login (default {DEMO_PASSWORD}).")
+    @click.option("--force", is_flag=True, help="Add the generated council to a database that has data already.")
+    def bench_data_command(years, password, force):
+        """Generate a council of N years at scale, for `make bench` and for trying the app with much data."""
+        if bench_data.has_data() and not force:
+            raise click.ClickException(
+                "The database has data already: bench-data adds a whole generated council (members, issues, "
+                "meetings, ...) to it. Use an empty database, or --force to add it anyway.")
+        password = password or os.environ.get("NABORAD_DEMO_PASSWORD") or DEMO_PASSWORD
+        started = time.perf_counter()
+        counts = bench_data.generate(years, password)
+        click.echo(", ".join(f"{n:,} {what.replace('_', ' ')}" for what, n in counts.items()))
+        click.echo(f"A council of {years} year(s) in {time.perf_counter() - started:.0f} s. "
+                   f"Logins: beboer, nabo, leder, ansatt (password: {password}).")
 
     @app.cli.command("send-mail")
     @click.option("--loop", is_flag=True, help="Keep running and send as mail arrives.")
