@@ -259,11 +259,11 @@ def thread(issue: Issue, everything: bool = False) -> tuple[list, int]:
     if everything:
         replies, earlier = db.session.scalars(stmt.order_by(Reply.created_at, Reply.id)).all(), 0
     else:
-        replies = db.session.scalars(stmt.order_by(Reply.created_at.desc(), Reply.id.desc())
-                                     .limit(SHOWN_REPLIES)).all()[::-1]
-        # Counted every time (not only for long threads), so the number of queries never changes.
-        total = db.session.scalar(select(func.count()).select_from(Reply).where(Reply.issue_id == issue.id))
-        earlier = total - len(replies)
+        # The thread's whole length comes with its last replies (a window count, taken before the LIMIT).
+        rows = db.session.execute(stmt.add_columns(func.count().over())
+                                  .order_by(Reply.created_at.desc(), Reply.id.desc()).limit(SHOWN_REPLIES)).all()
+        replies = [reply for reply, _total in reversed(rows)]
+        earlier = rows[0][1] - len(rows) if rows else 0
     events = select(IssueEvent).where(IssueEvent.issue_id == issue.id)
     if earlier:
         events = events.where(IssueEvent.created_at >= replies[0].created_at)
