@@ -1,6 +1,6 @@
 """The data model: SQLAlchemy 2 typed models, one module per feature, all importable from here."""
 from .base import UTCDateTime, enum_column, utcnow  # noqa: F401
-from .contact import ChairContact, ContactPoint, Guidance  # noqa: F401
+from .contact import ChairContact, ContactPoint, Guidance, RotaDays, RotaMember, RotaSlot  # noqa: F401
 from .core import (  # noqa: F401
                    AuditEvent,
                    ChairSeat,

@@ -1,0 +1,57 @@
+"""the on-duty rota: an ordered chain of contact points and the hours each covers (issue 19)
+
+rota_member: a contact point in the chain (its order, an escalation address, the facility manager flag,
+active or not); rota_slot: the Oslo wall-clock hours one member covers on weekdays, at weekends, on
+public holidays or over one date range.
+
+Revision ID: 0083
+Revises: 0080
+Create Date: 2026-11-30
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0083'
+down_revision = '0080'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('rota_member',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('contact_point_id', sa.Integer(), nullable=False),
+    sa.Column('alert_email', sa.String(length=254), nullable=True),
+    sa.Column('is_manager', sa.Boolean(), server_default=sa.false(), nullable=False),
+    sa.Column('is_active', sa.Boolean(), server_default=sa.true(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_point_id'], ['contact_point.id'],
+                            name=op.f('fk_rota_member_contact_point_id_contact_point'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rota_member')),
+    sa.UniqueConstraint('contact_point_id', name=op.f('uq_rota_member_contact_point_id'))
+    )
+    op.create_table('rota_slot',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('days', sa.Enum('weekdays', 'weekend', 'holidays', 'dates', name='rota_days', native_enum=False,
+                              length=20), nullable=False),
+    sa.Column('starts', sa.Time(), nullable=False),
+    sa.Column('ends', sa.Time(), nullable=False),
+    sa.Column('first_day', sa.Date(), nullable=True),
+    sa.Column('last_day', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['member_id'], ['rota_member.id'], name=op.f('fk_rota_slot_member_id_rota_member'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rota_slot'))
+    )
+    with op.batch_alter_table('rota_slot', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rota_slot_member_id'), ['member_id'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('rota_slot', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rota_slot_member_id'))
+    op.drop_table('rota_slot')
+    op.drop_table('rota_member')
