@@ -1,8 +1,10 @@
-"""the on-duty rota: an ordered chain of contact points and the hours each covers (issue 19)
+"""the on-duty rota: an ordered chain of contact points and the hours each covers; the scheduler's job rows (issue 19)
 
 rota_member: a contact point in the chain (its order, an escalation address, the facility manager flag,
 active or not); rota_slot: the Oslo wall-clock hours one member covers on weekdays, at weekends, on
 public holidays or over one date range.
+
+job_run: one row per periodic job of naborad/jobs.py, claimed by the `run-jobs` process that runs it.
 
 Revision ID: 0083
 Revises: 0080
@@ -49,8 +51,18 @@ def upgrade():
     with op.batch_alter_table('rota_slot', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_rota_slot_member_id'), ['member_id'], unique=False)
 
+    op.create_table('job_run',
+    sa.Column('name', sa.String(length=60), nullable=False),
+    sa.Column('last_started_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_result', sa.String(length=200), nullable=True),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_job_run'))
+    )
+
 
 def downgrade():
+    op.drop_table('job_run')
     with op.batch_alter_table('rota_slot', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rota_slot_member_id'))
     op.drop_table('rota_slot')

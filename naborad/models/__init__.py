@@ -20,6 +20,7 @@ from .core import (  # noqa: F401
 )
 from .events import Event, Signup, SignupStatus, TaskSlot, VolunteerTask  # noqa: F401
 from .issues import Issue, IssueCategory, IssueEvent, IssueEventKind, IssueFollow, IssueStatus, Reply, search_key  # noqa: F401
+from .jobs import JobRun  # noqa: F401
 from .meetings import (  # noqa: F401
                    STILL_UPCOMING,
                    ActionItem,
