@@ -50,6 +50,11 @@ class Job:
         return datetime.fromtimestamp(now.timestamp() // seconds * seconds, tz=now.tzinfo)
 
 
+def _escalate(now):
+    from .reports.escalation import escalate_due
+    return f"{escalate_due(now)} escalation alert(s)"
+
+
 def _reminders(now):
     from .notifications.jobs import send_reminders
     return f"{send_reminders(now)} reminder(s) sent"
@@ -73,6 +78,8 @@ def _purge_reports(now):
 MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 
 JOBS: list[Job] = [
+    Job("escalate", MINUTE, _escalate,
+        "a situation report nobody has acknowledged goes to the next in the on-duty chain, then the facility manager"),
     Job("send-reminders", HOUR, _reminders,
         "reminders for tomorrow's meetings, events and pre-meetings, and for action items due or overdue"),
     Job("send-digests", DAY, _digests, "one digest mail per member who chose it, none if empty", at=time(7)),

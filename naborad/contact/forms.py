@@ -25,7 +25,7 @@ from wtforms.validators import (
 
 from ..extensions import db
 from ..forms import BaseForm, empty_to_none, strip
-from ..models import ContactPoint, RotaDays, RotaMember
+from ..models import ContactPoint, Role, RotaDays, RotaMember, User
 
 PHONE = Regexp(r"^\+?[0-9 ]{3,20}$", message=_l("Write the number with digits and spaces only, e.g. +47 32 00 00 00."))
 
@@ -113,6 +113,12 @@ DAYS_LABELS = {RotaDays.WEEKDAYS: _l("Weekdays (Monday to Friday)"), RotaDays.WE
                RotaDays.HOLIDAYS: _l("Public holidays"), RotaDays.DATES: _l("A date range (an exception)")}
 
 
+def staff_choices():
+    staff = db.session.scalars(select(User).where(User.role == Role.STAFF, User.is_active_member.is_(True))
+                               .order_by(User.display_name, User.id))
+    return [SelectChoice("", _l("Every staff member"))] + [SelectChoice(str(u.id), u.display_name) for u in staff]
+
+
 class RotaMemberForm(BaseForm):
     contact_point_id = SelectField(_l("Contact point"), choices=rota_point_choices,
                                    validators=[DataRequired(_l("Choose a contact point."))],
@@ -124,13 +130,15 @@ class RotaMemberForm(BaseForm):
                              validators=[Optional(), Email(_l("Check the email address.")), Length(max=254)],
                              description=_l("Where escalations are mailed; may be an email-to-SMS gateway. The "
                                             "mail carries only the report's number, category and a link."))
+    user_id = SelectField(_l("In-app alert to"), choices=staff_choices, validators=[Optional()],
+                          description=_l("The staff member who gets the in-app alert at this step (shown to staff only)."))
     is_manager = BooleanField(_l("This is the facility manager (the last step of an escalation)"))
     is_active = BooleanField(_l("Active"), default=True)
 
     def details(self) -> dict:
         return {"contact_point_id": int(self.contact_point_id.data), "position": self.position.data or 0,
                 "alert_email": self.alert_email.data, "is_manager": self.is_manager.data,
-                "is_active": self.is_active.data}
+                "is_active": self.is_active.data, "user_id": int(self.user_id.data) if self.user_id.data else None}
 
 
 class RotaSlotForm(BaseForm):

@@ -159,6 +159,13 @@ class LoadedRota:
             elif not member.contact_point.phone:
                 found.append(_l("%(label)s has no phone number: nobody is on duty in its hours.",
                                label=member.contact_point.label))
+        named = [m.user_id for m in self.members if m.user_id and m.is_active]
+        gone = set(db.session.scalars(select(User.id).where(User.id.in_(named), or_(  # one query, named or not
+            User.is_active_member.is_(False), User.role != Role.STAFF))))
+        for member in self.members:
+            if member.user_id in gone:
+                found.append(_l("The staff member who gets %(label)s's in-app alerts is deactivated: every staff "
+                                "member gets them until you choose another.", label=member.contact_point.label))
         if not any(m.is_manager and m.is_active for m in self.members):
             found.append(_l("No facility manager in the chain: escalation stops at the last one in the chain."))
         return found

@@ -188,6 +188,7 @@ def _member_form(member: RotaMember | None):
     form = RotaMemberForm(obj=member)
     if request.method == "GET" and member is not None:
         form.contact_point_id.data = str(member.contact_point_id)
+        form.user_id.data = str(member.user_id or "")
     if form.validate_on_submit() and not _problems(form, service.member_problems(form.details(), member)):
         service.save_member(member, form.details(), by=current_user)
         flash(_("The chain is saved."), "success")

@@ -87,6 +87,8 @@ class RotaMember(db.Model):
     is_manager: Mapped[bool] = mapped_column(default=False, server_default=false())
     # A deactivated member keeps its slots, but nobody is on duty in them: staff see a warning.
     is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The staff member who gets the in-app alert at this step (none: every active staff member does).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     contact_point: Mapped[ContactPoint] = relationship()
 

@@ -12,7 +12,7 @@ from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, poll, redirect_to, render
 from ..models import ReportStatus, SituationReport, utcnow
 from ..paging import page_number, paginate
-from . import bp, service
+from . import bp, escalation, service
 from .forms import CloseForm, ReportForm, RespondForm
 from .service import chart, statistics, unseen_alert_count
 
@@ -77,7 +77,8 @@ HANDLED = "reports/_handled.html"
 def show(report_id):
     """Reading a report changes nothing (a GET never writes): staff mark their alert seen with a button."""
     report = get_report_or_404(report_id)
-    return render("reports/show.html", **_handling_ctx(report))
+    escalations = escalation.escalations_of(report) if current_user.is_staff else []
+    return render("reports/show.html", escalations=escalations, **_handling_ctx(report))
 
 
 @bp.route("/<int:report_id>/status")
