@@ -21,9 +21,13 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from .events.service import purge_dietary_notes
 from .extensions import db
 from .i18n import OSLO
 from .models import JobRun, utcnow
+from .notifications.jobs import send_digests, send_reminders
+from .reports.escalation import escalate_due
+from .reports.service import purge_closed_reports
 
 log = logging.getLogger(__name__)
 
@@ -51,27 +55,22 @@ class Job:
 
 
 def _escalate(now):
-    from .reports.escalation import escalate_due
     return f"{escalate_due(now)} escalation alert(s)"
 
 
 def _reminders(now):
-    from .notifications.jobs import send_reminders
     return f"{send_reminders(now)} reminder(s) sent"
 
 
 def _digests(now):
-    from .notifications.jobs import send_digests
     return f"{send_digests(now)} digest(s) queued"
 
 
 def _purge_dietary(now):
-    from .events.service import purge_dietary_notes
     return f"{purge_dietary_notes(now)} dietary note(s) deleted"
 
 
 def _purge_reports(now):
-    from .reports.service import purge_closed_reports
     return f"personal details removed from {purge_closed_reports(now)} closed report(s)"
 
 
