@@ -281,3 +281,20 @@ def test_rota_pages_and_overview_queries_do_not_grow_with_the_rota(client_for, w
     db.session.commit()
     assert {path: queries_for(neighbour, path) for path in ("/", "/kontakt", "/kontakt/kort")} == before
     assert queries_for(staff, "/kontakt/vaktliste") == before_rota
+
+
+def test_staff_see_a_broken_rota_on_their_overview_and_members_do_not(client_for):
+    m = member(point("Dagvakt"), 1)
+    slot(m, D.WEEKDAYS, time(8), time(15))  # nights and weekends uncovered
+    db.session.commit()
+    staff, _ = client_for(Role.STAFF)
+    neighbour, _ = client_for(Role.NEIGHBOUR)
+    page = staff.get("/").get_data(as_text=True)
+    assert 'id="rota-warning"' in page and "problemer i vaktlisten" in page
+    assert 'id="rota-warning"' in staff.get("/kontakt/rediger").get_data(as_text=True)
+    assert 'id="rota-warning"' not in neighbour.get("/").get_data(as_text=True)
+    slot(m, D.WEEKDAYS, time(15), time(8))
+    slot(m, D.WEEKEND, time(8), time(8))
+    member(point("Driftsleder"), 9, is_manager=True)
+    db.session.commit()
+    assert 'id="rota-warning"' not in staff.get("/").get_data(as_text=True)

@@ -40,7 +40,7 @@ def card():
 @allow(STAFF)
 def manage():
     return render("contact/manage.html", points=service.ordered_points(), guidance=service.guidance(),
-                  chairs=service.visible_chair_contacts())
+                  chairs=service.visible_chair_contacts(), rota_warnings=service.load_rota().warnings())
 
 
 def _get_point(point_id) -> ContactPoint:
