@@ -177,6 +177,7 @@ def test_on_duty_is_the_rotas_and_every_page_shows_it(client_for, whole_week):
         assert 'href="tel:+4791111111"' in page, path
     card = client.get("/kontakt/kort").get_data(as_text=True)
     assert "+47 911 11 111" in card and "+47 32 00 00 00" in card  # every slot's number, and the 24/7 phone
+    assert "Andre tider: vakttelefonen +47 32 00 00 00" in client.get("/kontakt").get_data(as_text=True)
     page = client.get("/kontakt").get_data(as_text=True)
     lines = page[page.index('id="rota-lines"'):]
     assert "+47 911 11 111" in lines and "Driftsleder" not in lines[:lines.index("</ul>")]  # no hours: no line
@@ -216,6 +217,11 @@ def test_staff_see_gaps_and_uncallable_members_until_fixed(app, client, login_as
         warnings = [str(w) for w in service.load_rota().warnings()]
     assert "Nobody is on duty on Tuesdays to Fridays from 15:00 to 00:00." in warnings  # evening and night
     assert "Nobody is on duty on Mondays from 15:00 to 00:00." in warnings
+    db.session.execute(RotaSlot.__table__.delete().where(RotaSlot.days == D.WEEKEND))
+    db.session.commit()
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert "Nobody is on duty on Sundays, all day." in [str(w) for w in service.load_rota().warnings()]
+    slot(everyday, D.WEEKEND, time(8), time(8))
     assert any("Kveldsvakt" in w and "deactivated" in w for w in warnings)
     assert any("Nattvakt" in w and "no phone" in w for w in warnings)
     page = client.get("/kontakt/vaktliste", headers={"Accept-Language": "en"}).get_data(as_text=True)

@@ -50,6 +50,7 @@ class OnDuty:
     until: datetime | None = None  # from the rota: when this slot ends (aware, Oslo)
     from_rota: bool = False  # False: the 24/7 on-duty phone, with no rota slot covering now
     until_soon: bool = False  # `until` is within a day (shown as a time alone)
+    outside_phone: str | None = None  # from the rota: the 24/7 phone for the hours no slot covers
 
     @property
     def tel(self) -> str | None:
@@ -115,7 +116,8 @@ class LoadedRota:
             point = self.member_by_id[slot.member_id].contact_point
             until = self.rules.ends_at(slot, now)
             return OnDuty(label=point.label, phone=point.phone, hours=describe_slot(self.slot_by_id[slot.id]),
-                          point_id=point.id, until=until, from_rota=True, until_soon=until - now < timedelta(hours=20))
+                          point_id=point.id, until=until, from_rota=True, until_soon=until - now < timedelta(hours=20),
+                          outside_phone=self.fallback.phone if self.fallback else None)
         if self.fallback is None:
             # A rota that leaves this moment uncovered: no number, and the pages say what to do meanwhile.
             return OnDuty(label="", phone=None, hours=None, from_rota=True) if self.slots else None
@@ -147,8 +149,11 @@ class LoadedRota:
         if not self.slots:
             return found
         for before, today, start, end in self.rules.gaps():
-            found.append(_l("Nobody is on duty on %(days)s from %(start)s to %(end)s.", days=_gap_days(before, today),
-                           start=_clock(start), end=_clock(end)))
+            if start == end:
+                found.append(_l("Nobody is on duty on %(days)s, all day.", days=_gap_days(before, today)))
+            else:
+                found.append(_l("Nobody is on duty on %(days)s from %(start)s to %(end)s.",
+                                days=_gap_days(before, today), start=_clock(start), end=_clock(end)))
         with_slots = {s.member_id for s in self.slots}
         for member in self.members:
             if member.id not in with_slots and not member.is_manager:
