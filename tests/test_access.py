@@ -239,6 +239,8 @@ MATRIX = {
     ("reports.close", "POST"): ("/meld-fra/{report}/lukk", STAFF, OK422),
     ("reports.queue", "GET"): ("/meld-fra/ko", STAFF, OK200),
     ("reports.stats", "GET"): ("/meld-fra/tall", MEMBERS, OK200),
+    ("reports.escalation_settings", "GET"): ("/meld-fra/eskalering", STAFF, OK200),
+    ("reports.escalation_settings", "POST"): ("/meld-fra/eskalering", STAFF, OK303),
     ("events.index", "GET"): ("/arrangementer/", MEMBERS, OK200),
     ("events.show", "GET"): ("/arrangementer/{event}", MEMBERS, OK200),
     ("events.ics", "GET"): ("/arrangementer/{event}/kalender.ics", MEMBERS, OK200),

@@ -183,3 +183,17 @@ def test_staff_see_the_alerts_on_the_report_and_the_reporter_does_not(app, clien
     assert 'id="escalations"' in page and "Kveldsvakt: 22:10" in page
     own, _ = client_for(reporter)
     assert 'id="escalations"' not in own.get(f"/meld-fra/{report.id}").get_data(as_text=True)
+
+
+def test_staff_set_the_wait_per_category(app, client, login_as, make_user, chain):
+    login_as(Role.STAFF)
+    page = client.get("/meld-fra/eskalering").get_data(as_text=True)
+    assert 'name="threat"' in page and 'value="10"' in page and 'value="60"' in page
+    values = {c.value: "15" for c in escalation.ReportCategory}
+    assert client.post("/meld-fra/eskalering", data={**values, "noise": "0"}).status_code == 422
+    response = client.post("/meld-fra/eskalering", data={**values, "noise": "5"})
+    assert response.status_code == 303 and response.headers["Location"] == "/kontakt/vaktliste"
+    filed = utc(2026, 12, 1, 21, 10)
+    report = file(make_user, filed)
+    assert escalation.escalate_due(filed + timedelta(minutes=5)) == 1
+    assert steps(report)[-1] == (1, "Nattvakt")

@@ -4,7 +4,8 @@ rota_member: a contact point in the chain (its order, an escalation address, the
 active or not); rota_slot: the Oslo wall-clock hours one member covers on weekdays, at weekends, on
 public holidays or over one date range.
 
-report_escalation: the steps of a report's escalation along the chain, each alerted once.
+report_escalation: the steps of a report's escalation along the chain, each alerted once;
+escalation_wait: the minutes per category staff set before the next step.
 
 job_run: one row per periodic job of naborad/jobs.py, claimed by the `run-jobs` process that runs it.
 
@@ -72,6 +73,13 @@ def upgrade():
     with op.batch_alter_table('report_escalation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_report_escalation_report_id'), ['report_id'], unique=False)
 
+    op.create_table('escalation_wait',
+    sa.Column('category', sa.Enum('noise', 'unwell', 'threat', 'litter', 'damage', 'other', name='report_category',
+                                  native_enum=False, length=20), nullable=False),
+    sa.Column('minutes', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('category', name=op.f('pk_escalation_wait'))
+    )
+
     op.create_table('job_run',
     sa.Column('name', sa.String(length=60), nullable=False),
     sa.Column('last_started_at', sa.DateTime(timezone=True), nullable=True),
@@ -84,6 +92,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table('job_run')
+    op.drop_table('escalation_wait')
     with op.batch_alter_table('report_escalation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_report_escalation_report_id'))
     op.drop_table('report_escalation')

@@ -37,5 +37,13 @@ from .meetings import (  # noqa: F401
 )
 from .notifications import CalendarFeed, Notification, NotificationSetting, ReminderSent  # noqa: F401
 from .premeeting import PreItemState, PreMeeting, PreMeetingComment, PreMeetingItem, PreMeetingResponse  # noqa: F401
-from .reports import ContactWay, ReportCategory, ReportEscalation, ReportStatus, SituationReport, StaffAlert  # noqa: F401
+from .reports import (  # noqa: F401
+                   ContactWay,
+                   EscalationWait,
+                   ReportCategory,
+                   ReportEscalation,
+                   ReportStatus,
+                   SituationReport,
+                   StaffAlert,
+)
 from .two_factor import RecoveryCode, SecondFactor  # noqa: F401

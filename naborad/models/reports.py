@@ -93,3 +93,12 @@ class ReportEscalation(db.Model):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("rota_member.id", ondelete="SET NULL"))
     label: Mapped[str] = mapped_column(String(120))  # the contact point's name at the time
     alerted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EscalationWait(db.Model):
+    """Minutes without an acknowledgement before a report of this category goes to the next in the on-duty
+    chain, as staff set them (reports/escalation.py has the defaults)."""
+    __tablename__ = "escalation_wait"
+
+    category: Mapped[ReportCategory] = mapped_column(enum_column(ReportCategory, "report_category"), primary_key=True)
+    minutes: Mapped[int] = mapped_column()

@@ -20,6 +20,7 @@ from ..contact.service import LoadedRota, load_rota
 from ..extensions import db
 from ..mail import queue_mail
 from ..models import (
+    EscalationWait,
     ReportCategory,
     ReportEscalation,
     ReportStatus,
@@ -28,6 +29,7 @@ from ..models import (
     SituationReport,
     StaffAlert,
     User,
+    audit,
     utcnow,
 )
 
@@ -40,9 +42,28 @@ DEFAULT_WAIT = 15
 HORIZON = timedelta(days=2)
 
 
-def wait_for(category) -> timedelta:
-    minutes = {**WAIT, **current_app.config.get("ESCALATION_MINUTES", {})}
-    return timedelta(minutes=minutes.get(ReportCategory(category), DEFAULT_WAIT))
+def waits() -> dict[ReportCategory, int]:
+    """Minutes per category: what staff set (escalation_wait), else the app config ESCALATION_MINUTES, else
+    WAIT. One query."""
+    chosen = {c: m for c, m in db.session.execute(select(EscalationWait.category, EscalationWait.minutes))}
+    merged = {**WAIT, **current_app.config.get("ESCALATION_MINUTES", {}), **chosen}
+    return {c: merged.get(c, DEFAULT_WAIT) for c in ReportCategory}
+
+
+def wait_for(category, minutes: dict | None = None) -> timedelta:
+    return timedelta(minutes=(minutes or waits())[ReportCategory(category)])
+
+
+def save_waits(minutes: dict[ReportCategory, int], by: User) -> None:
+    """Staff set the minutes per category. Audited; commits."""
+    for category, value in minutes.items():
+        row = db.session.get(EscalationWait, ReportCategory(category))
+        if row is None:
+            db.session.add(EscalationWait(category=ReportCategory(category), minutes=value))
+        else:
+            row.minutes = value
+    audit("escalation_waits_changed", actor=by)
+    db.session.commit()
 
 
 def _alert_in_app(member: RotaMember, report: SituationReport, now: datetime) -> None:
@@ -60,7 +81,8 @@ def _alert_in_app(member: RotaMember, report: SituationReport, now: datetime) ->
             db.session.add(StaffAlert(user_id=user_id, report_id=report.id, created_at=now))
 
 
-def alert_step(report: SituationReport, step: int, member: RotaMember, now: datetime) -> bool:
+def alert_step(report: SituationReport, step: int, member: RotaMember, now: datetime,
+               minutes: dict | None = None) -> bool:
     """Alert `member` as step `step` of the report's escalation, once: False if that step was alerted
     before (the unique step per report decides, also between two processes). No commit."""
     try:
@@ -73,13 +95,13 @@ def alert_step(report: SituationReport, step: int, member: RotaMember, now: date
     if member.alert_email:
         queue_mail(member.alert_email, "report_escalated", report_id=report.id,
                    category=ReportCategory(report.category).value, step=step,
-                   minutes=int(wait_for(report.category).total_seconds() // 60))
+                   minutes=int(wait_for(report.category, minutes).total_seconds() // 60))
     return True
 
 
-def _due_steps(report: SituationReport, loaded: LoadedRota, done: set[int], now: datetime):
+def _due_steps(report: SituationReport, loaded: LoadedRota, done: set[int], now: datetime, minutes: dict):
     chain = loaded.chain(report.created_at)
-    wait = wait_for(report.category)
+    wait = wait_for(report.category, minutes)
     for step, member in enumerate(chain):
         if step not in done and now >= report.created_at + step * wait:
             yield step, member
@@ -88,9 +110,10 @@ def _due_steps(report: SituationReport, loaded: LoadedRota, done: set[int], now:
 def alert_on_duty(report: SituationReport, now: datetime | None = None) -> None:
     """Step 0, as the report is filed: the contact on duty then. No commit (in the report's transaction)."""
     now = now or utcnow()
-    for step, member in _due_steps(report, load_rota(), set(), now):
+    minutes = waits()
+    for step, member in _due_steps(report, load_rota(), set(), now, minutes):
         if step == 0:
-            alert_step(report, 0, member, now)
+            alert_step(report, 0, member, now, minutes)
 
 
 def escalate_due(now: datetime | None = None) -> int:
@@ -105,11 +128,11 @@ def escalate_due(now: datetime | None = None) -> int:
     for report_id, step in db.session.execute(select(ReportEscalation.report_id, ReportEscalation.step)
                                               .where(ReportEscalation.report_id.in_([r.id for r in reports]))):
         done.setdefault(report_id, set()).add(step)
-    loaded = load_rota()
+    loaded, minutes = load_rota(), waits()
     sent = 0
     for report in reports:
-        for step, member in _due_steps(report, loaded, done.get(report.id, set()), now):
-            sent += alert_step(report, step, member, now)
+        for step, member in _due_steps(report, loaded, done.get(report.id, set()), now, minutes):
+            sent += alert_step(report, step, member, now, minutes)
     db.session.commit()
     return sent
 

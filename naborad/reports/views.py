@@ -13,7 +13,7 @@ from ..htmx import after_change, invalid, poll, redirect_to, render
 from ..models import ReportStatus, SituationReport, utcnow
 from ..paging import page_number, paginate
 from . import bp, escalation, service
-from .forms import CloseForm, ReportForm, RespondForm
+from .forms import CloseForm, EscalationForm, ReportForm, RespondForm
 from .service import chart, statistics, unseen_alert_count
 
 
@@ -168,3 +168,15 @@ def queue():
 def stats():
     data = statistics()
     return render("reports/stats.html", stats=data, chart=chart(data["months"]))
+
+
+@bp.route("/eskalering", methods=["GET", "POST"])
+@allow(STAFF, form_csrf=True)
+def escalation_settings():
+    """How long a report may wait without an acknowledgement before it goes on along the on-duty chain."""
+    form = EscalationForm(data={c.value: m for c, m in escalation.waits().items()})
+    if form.validate_on_submit():
+        escalation.save_waits(form.minutes(), by=current_user)
+        flash(_("The escalation times are saved."), "success")
+        return redirect_to(url_for("contact.rota"))
+    return render("reports/escalation.html", form=form, status=form_status())
