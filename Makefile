@@ -48,7 +48,8 @@ run: install translations instance/secret_key
 	else echo "NABORAD_DATABASE_URL is set: no demo data loaded."; fi
 	@echo "Naboråd on http://127.0.0.1:5000 (Ctrl-C stops it)"
 	$(FLASK) send-mail --loop & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) run-jobs --loop & jobs=$$!; \
+	trap 'kill $$worker $$jobs 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - wsgi:app
 
 # Debian's chromium for the browser tests: installed when missing and we are root.

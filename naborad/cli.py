@@ -1,5 +1,5 @@
 """The app-wide commands: demo-data (every feature's demo data, in order), bench-data (a generated council of
-N years, naborad.bench_data), send-mail and rerender-text
+N years, naborad.bench_data), send-mail, run-jobs (every periodic job, naborad/jobs.py) and rerender-text
 (user text stored anew after a renderer change). A feature's own commands are in its cli.py: create-user
 (members), send-reminders and send-digests (notifications), purge-dietary (events), purge-reports (reports)."""
 import os
@@ -13,6 +13,7 @@ from .contact import demo as contact_demo
 from .events import demo as events_demo
 from .extensions import db
 from .issues import demo as issues_demo
+from .jobs import run_due, run_loop
 from .mail import run_worker
 from .markdown import RENDERER_VERSION, rerender_stale
 from .meetings import demo as meetings_demo
@@ -63,6 +64,15 @@ def register_cli(app):
     def send_mail(loop, interval):
         """Send the mail waiting in the outbox."""
         run_worker(loop, interval)
+
+    @app.cli.command("run-jobs")
+    @click.option("--loop", is_flag=True, help="Keep running: look for due jobs at the start of every minute.")
+    def run_jobs(loop):
+        """Run each periodic job that is due, once (safe to run every minute, from several servers at once)."""
+        if loop:
+            run_loop()
+        for name, result in run_due().items():
+            click.echo(f"{name}: {result}")
 
     @app.cli.command("rerender-text")
     def rerender_text():

@@ -9,6 +9,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
+from datetime import time as clock
 from datetime import timedelta
 
 from sqlalchemy import event, func, select
@@ -35,6 +36,9 @@ from naborad.models import (
     PreMeetingItem,
     Reply,
     Role,
+    RotaDays,
+    RotaMember,
+    RotaSlot,
     Signup,
     SituationReport,
     VolunteerTask,
@@ -105,7 +109,11 @@ def build_samples(make_user) -> dict:
     db.session.add_all([contact_point, report])
     db.session.flush()
     guidance = Guidance(situation="Sample", advice="x", contact_point_id=contact_point.id)
-    db.session.add(guidance)
+    rota_member = RotaMember(position=1, contact_point_id=contact_point.id)
+    db.session.add_all([guidance, rota_member])
+    db.session.flush()
+    rota_slot = RotaSlot(member_id=rota_member.id, days=RotaDays.WEEKDAYS, starts=clock(8), ends=clock(16))
+    db.session.add(rota_slot)
     event = Event(title="Sample", starts_at=utcnow() + timedelta(days=7), ends_at=utcnow() + timedelta(days=7, hours=2))
     db.session.add(event)
     db.session.flush()
@@ -142,7 +150,8 @@ def build_samples(make_user) -> dict:
             "resident": resident.id, "premeeting": premeeting.id, "pitem": pitem.id, "pcomment": pcomment.id,
             "event": event.id, "task": event_task.id, "signup": event_signup.id,
             "member": member.id, "invitation": invitation.id, "issue": issue.id, "reply": reply.id,
-            "contact_point": contact_point.id, "guidance": guidance.id, "report": report.id}
+            "contact_point": contact_point.id, "guidance": guidance.id, "report": report.id,
+            "rota_member": rota_member.id, "rota_slot": rota_slot.id}
 
 
 # -- a real server: gunicorn with several worker processes, and a client that keeps cookies -------------

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 from werkzeug.datastructures import MultiDict
-from wtforms import DateField, DateTimeField, PasswordField, StringField, TextAreaField
+from wtforms import DateField, DateTimeField, PasswordField, StringField, TextAreaField, TimeField
 
 import naborad
 from naborad.forms import BaseForm, LocalDateTimeField, not_in_future
@@ -84,7 +84,9 @@ def test_every_date_time_field_is_the_oslo_field():
         for name in dir(cls):
             unbound = getattr(cls, name)
             field_class = getattr(unbound, "field_class", None)
-            if field_class and issubclass(field_class, DateTimeField) and not issubclass(field_class, DateField):
+            # A date, or a time of day on the wall clock (the rota's hours), is no instant: not converted.
+            if field_class and issubclass(field_class, DateTimeField) and not issubclass(field_class, (DateField,
+                                                                                                      TimeField)):
                 fields[f"{cls.__module__}.{cls.__name__}.{name}"] = field_class
     assert len(fields) >= 7, fields  # meetings, pre-meetings, events (3), issues, reports
     assert set(fields.values()) == {LocalDateTimeField}, fields

@@ -7,10 +7,10 @@ from ..access import STAFF, allow, public
 from ..extensions import db
 from ..forms import form_status
 from ..htmx import redirect_to, render
-from ..models import ContactPoint, Guidance, Role
+from ..models import ContactPoint, Guidance, Role, RotaMember, RotaSlot
 from ..qr import qr_svg
 from . import bp, service
-from .forms import ChairContactForm, ContactPointForm, GuidanceForm
+from .forms import ChairContactForm, ContactPointForm, GuidanceForm, RotaMemberForm, RotaSlotForm
 
 CHAIR = frozenset({Role.CHAIR})
 
@@ -18,8 +18,8 @@ CHAIR = frozenset({Role.CHAIR})
 @bp.route("")
 @public
 def index():
-    points = service.ordered_points()
-    return render("contact/index.html", on_duty=service.on_duty(), regular=[p for p in points if not p.is_emergency],
+    points, loaded = service.ordered_points(), service.load_rota()
+    return render("contact/index.html", on_duty=loaded.on_duty(), rota_lines=loaded.lines(), regular=[p for p in points if not p.is_emergency],
                   emergency=[p for p in points if p.is_emergency], chairs=service.visible_chair_contacts(),
                   guidance=service.guidance())
 
@@ -28,7 +28,9 @@ def index():
 @public
 def card():
     url = current_app.config["BASE_URL"].rstrip("/") + url_for("contact.index")
-    return render("contact/card.html", on_duty=service.on_duty(), url=url,
+    loaded = service.load_rota()
+    return render("contact/card.html", on_duty=loaded.on_duty(), rota_lines=loaded.lines(), fallback=loaded.fallback,
+                  url=url,
                   qr=qr_svg(url, _("QR code: the contact page")))
 
 
@@ -38,7 +40,7 @@ def card():
 @allow(STAFF)
 def manage():
     return render("contact/manage.html", points=service.ordered_points(), guidance=service.guidance(),
-                  chairs=service.visible_chair_contacts())
+                  chairs=service.visible_chair_contacts(), rota_warnings=service.load_rota().warnings())
 
 
 def _get_point(point_id) -> ContactPoint:
@@ -64,7 +66,7 @@ def new_point():
 def edit_point(point_id):
     point = _get_point(point_id)
     form = ContactPointForm(obj=point)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _problems(form, service.point_problems(point, form.details())):
         service.save_point(point, form.details(), by=current_user)
         flash(_("The contact point is saved."), "success")
         return redirect_to(url_for("contact.manage"))
@@ -149,3 +151,97 @@ def withdraw_my_number():
     service.withdraw_my_number(current_user)
     flash(_("Your number is no longer shown."), "success")
     return redirect_to(url_for("contact.my_number"))
+
+
+# -- the on-duty rota (staff) -------------------------------------------------------------------
+
+@bp.route("/vaktliste")
+@allow(STAFF)
+def rota():
+    loaded = service.load_rota()
+    return render("contact/rota.html", loaded=loaded, on_duty=loaded.on_duty(), warnings=loaded.warnings(),
+                  describe_slot=service.describe_slot)
+
+
+def _get_member(member_id) -> RotaMember:
+    member = db.session.get(RotaMember, member_id)
+    if member is None:
+        abort(404)
+    return member
+
+
+def _get_slot(slot_id) -> RotaSlot:
+    slot = db.session.get(RotaSlot, slot_id)
+    if slot is None:
+        abort(404)
+    return slot
+
+
+def _problems(form, problems: dict) -> bool:
+    """Puts the service's messages beside their fields; True if there were any."""
+    for name, message in problems.items():
+        form[name].errors = [*form[name].errors, message]
+    return bool(problems)
+
+
+def _member_form(member: RotaMember | None):
+    form = RotaMemberForm(obj=member)
+    if request.method == "GET" and member is not None:
+        form.contact_point_id.data = str(member.contact_point_id)
+        form.user_id.data = str(member.user_id or "")
+    if form.validate_on_submit() and not _problems(form, service.member_problems(form.details(), member)):
+        service.save_member(member, form.details(), by=current_user)
+        flash(_("The chain is saved."), "success")
+        return redirect_to(url_for("contact.rota"))
+    return render("contact/rota_member_form.html", form=form, member=member, status=form_status())
+
+
+@bp.route("/vaktliste/ledd/ny", methods=["GET", "POST"])
+@allow(STAFF, form_csrf=True)
+def new_member():
+    return _member_form(None)
+
+
+@bp.route("/vaktliste/ledd/<int:member_id>", methods=["GET", "POST"])
+@allow(STAFF, form_csrf=True)
+def edit_member(member_id):
+    return _member_form(_get_member(member_id))
+
+
+@bp.route("/vaktliste/ledd/<int:member_id>/slett", methods=["POST"])
+@allow(STAFF)
+def delete_member(member_id):
+    service.delete_member(_get_member(member_id), by=current_user)
+    flash(_("The contact point is removed from the chain."), "success")
+    return redirect_to(url_for("contact.rota"))
+
+
+def _slot_form(slot: RotaSlot | None):
+    form = RotaSlotForm(obj=slot)
+    if request.method == "GET" and slot is not None:
+        form.member_id.data, form.days.data = str(slot.member_id), slot.days.value
+    if form.validate_on_submit() and not _problems(form, service.slot_problems(form.details(), slot)):
+        service.save_slot(slot, form.details(), by=current_user)
+        flash(_("The hours are saved."), "success")
+        return redirect_to(url_for("contact.rota"))
+    return render("contact/rota_slot_form.html", form=form, slot=slot, status=form_status())
+
+
+@bp.route("/vaktliste/vakter/ny", methods=["GET", "POST"])
+@allow(STAFF, form_csrf=True)
+def new_slot():
+    return _slot_form(None)
+
+
+@bp.route("/vaktliste/vakter/<int:slot_id>", methods=["GET", "POST"])
+@allow(STAFF, form_csrf=True)
+def edit_slot(slot_id):
+    return _slot_form(_get_slot(slot_id))
+
+
+@bp.route("/vaktliste/vakter/<int:slot_id>/slett", methods=["POST"])
+@allow(STAFF)
+def delete_slot(slot_id):
+    service.delete_slot(_get_slot(slot_id), by=current_user)
+    flash(_("The hours are removed."), "success")
+    return redirect_to(url_for("contact.rota"))

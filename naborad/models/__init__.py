@@ -1,6 +1,6 @@
 """The data model: SQLAlchemy 2 typed models, one module per feature, all importable from here."""
 from .base import UTCDateTime, enum_column, utcnow  # noqa: F401
-from .contact import ChairContact, ContactPoint, Guidance  # noqa: F401
+from .contact import ChairContact, ContactPoint, Guidance, RotaDays, RotaMember, RotaSlot  # noqa: F401
 from .core import (  # noqa: F401
                    AuditEvent,
                    ChairSeat,
@@ -20,6 +20,7 @@ from .core import (  # noqa: F401
 )
 from .events import Event, Signup, SignupStatus, TaskSlot, VolunteerTask  # noqa: F401
 from .issues import Issue, IssueCategory, IssueEvent, IssueEventKind, IssueFollow, IssueStatus, Reply, search_key  # noqa: F401
+from .jobs import JobRun  # noqa: F401
 from .meetings import (  # noqa: F401
                    STILL_UPCOMING,
                    ActionItem,
@@ -36,5 +37,13 @@ from .meetings import (  # noqa: F401
 )
 from .notifications import CalendarFeed, Notification, NotificationSetting, ReminderSent  # noqa: F401
 from .premeeting import PreItemState, PreMeeting, PreMeetingComment, PreMeetingItem, PreMeetingResponse  # noqa: F401
-from .reports import ContactWay, ReportCategory, ReportStatus, SituationReport, StaffAlert  # noqa: F401
+from .reports import (  # noqa: F401
+                   ContactWay,
+                   EscalationWait,
+                   ReportCategory,
+                   ReportEscalation,
+                   ReportStatus,
+                   SituationReport,
+                   StaffAlert,
+)
 from .two_factor import RecoveryCode, SecondFactor  # noqa: F401

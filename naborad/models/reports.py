@@ -79,3 +79,26 @@ class StaffAlert(db.Model):
     seen: Mapped[bool] = mapped_column(Boolean, default=False)
 
     report: Mapped[SituationReport] = relationship()
+
+
+class ReportEscalation(db.Model):
+    """One step of a report's escalation along the on-duty chain (step 0: the one on duty when it was
+    filed). The unique step per report makes an alert go out once, whichever process gets there first."""
+    __tablename__ = "report_escalation"
+    __table_args__ = (UniqueConstraint("report_id", "step", name="uq_report_escalation_report_step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("situation_report.id", ondelete="CASCADE"), index=True)
+    step: Mapped[int] = mapped_column()
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("rota_member.id", ondelete="SET NULL"))
+    label: Mapped[str] = mapped_column(String(120))  # the contact point's name at the time
+    alerted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EscalationWait(db.Model):
+    """Minutes without an acknowledgement before a report of this category goes to the next in the on-duty
+    chain, as staff set them (reports/escalation.py has the defaults)."""
+    __tablename__ = "escalation_wait"
+
+    category: Mapped[ReportCategory] = mapped_column(enum_column(ReportCategory, "report_category"), primary_key=True)
+    minutes: Mapped[int] = mapped_column()

@@ -18,7 +18,7 @@ from ..access import (
     visible_premeetings,
     visible_reports,
 )
-from ..contact.service import on_duty
+from ..contact.service import load_rota
 from ..extensions import db
 from ..models import (
     STILL_UPCOMING,
@@ -52,7 +52,9 @@ def overview(user) -> dict:
     next_premeeting = db.session.scalar(visible_premeetings(user).where(
         PreMeeting.starts_at >= since, PreMeeting.cancelled_at.is_(None))
         .order_by(PreMeeting.starts_at).limit(1)) if in_premeeting(user) else None
-    return dict(next_meeting=next_meeting, recent=recent, next_premeeting=next_premeeting, on_duty=on_duty(),
+    rota = load_rota()  # the number on duty now; staff also see what is wrong with the rota until it is fixed
+    return dict(next_meeting=next_meeting, recent=recent, next_premeeting=next_premeeting, on_duty=rota.on_duty(now),
+                rota_warnings=rota.warnings() if is_staff(user) else [],
                 **my_actions(user), **events(user, now),
                 waiting_proposals=waiting_proposals(now) if is_moderator(user) else [],
                 **(waiting_reports(user) if is_staff(user) else dict(waiting_reports=[], waiting_report_count=0)))

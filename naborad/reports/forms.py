@@ -1,8 +1,9 @@
 """Forms for situation reports."""
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..forms import (
     NOT_READ_BY_OTHERS,
@@ -56,3 +57,18 @@ class CloseForm(BaseForm):
                             validators=[READ_BY_OTHERS, DataRequired(_l("Say what was done before you close.")),
                                         Length(max=TEXT_MAX)],
                             description=_l("The person who reported sees this too."))
+
+
+class EscalationForm(BaseForm):
+    """Minutes per category before a report nobody acknowledges goes to the next in the on-duty chain: one
+    field per category, named after it (added below)."""
+
+    def minutes(self) -> dict:
+        return {c: self[c.value].data for c in ReportCategory}
+
+
+for _category in ReportCategory:
+    setattr(EscalationForm, _category.value, IntegerField(
+        LazyString(report_category_label, _category),
+        validators=[DataRequired(_l("Give the minutes.")),
+                    NumberRange(min=1, max=24 * 60, message=_l("Use 1 to 1440 minutes."))]))

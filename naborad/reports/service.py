@@ -18,6 +18,7 @@ from ..i18n import OSLO
 from ..mail import queue_mail
 from ..models import ReportCategory, ReportStatus, Role, SituationReport, StaffAlert, User, utcnow
 from ..notifications.service import active_members, notify
+from . import escalation
 
 SMALL = 3  # cells under this are shown as "<3"
 FAST = timedelta(minutes=15)
@@ -25,16 +26,18 @@ FAST = timedelta(minutes=15)
 
 def file_report(by: User, *, category: str, text: str, place: str | None = None,
                 happened_at: datetime | None = None, contact_way: str, contact_detail: str | None = None,
-                form_token: str | None = None) -> tuple[SituationReport, bool]:
+                form_token: str | None = None, now: datetime | None = None) -> tuple[SituationReport, bool]:
     """File a report once per form token (a repeated token gives back the first report); no time means
-    now. The staff are alerted and told (see alert_staff) in the report's own transaction: the outbox
-    sends (and retries) later, so an SMTP failure can never lose the report. Returns (report, created).
-    Commits."""
+    now. The staff are alerted and told (see alert_staff), and the contact on duty now is alerted as the
+    first step of its escalation (escalation.py), in the report's own transaction: the outbox sends (and
+    retries) later, so an SMTP failure can never lose the report. Returns (report, created). Commits."""
+    now = now or utcnow()
     report, created = create_once(SituationReport, form_token, lambda: SituationReport(
-        category=category, text=text, place=place, happened_at=happened_at or utcnow(), reporter_id=by.id,
-        contact_way=contact_way, contact_detail=contact_detail))
+        category=category, text=text, place=place, happened_at=happened_at or now, reporter_id=by.id,
+        contact_way=contact_way, contact_detail=contact_detail, created_at=now))
     if created:
         alert_staff(report)
+        escalation.alert_on_duty(report, now)
         notify(active_members(Role.STAFF), "report_new", "report", report.id, exclude=by)
         db.session.commit()
     return report, created

@@ -12,8 +12,8 @@ from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, poll, redirect_to, render, wants_fragment
 from ..models import ReportStatus, SituationReport, utcnow
 from ..paging import page_number, paginate
-from . import bp, service
-from .forms import CloseForm, ReportForm, RespondForm
+from . import bp, escalation, service
+from .forms import CloseForm, EscalationForm, ReportForm, RespondForm
 from .service import chart, statistics, unseen_alert_count
 
 
@@ -89,7 +89,8 @@ HANDLED = "reports/_handled.html"
 def show(report_id):
     """Reading a report changes nothing (a GET never writes): staff mark their alert seen with a button."""
     report = get_report_or_404(report_id)
-    return render("reports/show.html", **_handling_ctx(report))
+    escalations = escalation.escalations_of(report) if current_user.is_staff else []
+    return render("reports/show.html", escalations=escalations, **_handling_ctx(report))
 
 
 @bp.route("/<int:report_id>/status")
@@ -179,3 +180,15 @@ def queue():
 def stats():
     data = statistics()
     return render("reports/stats.html", stats=data, chart=chart(data["months"]))
+
+
+@bp.route("/eskalering", methods=["GET", "POST"])
+@allow(STAFF, form_csrf=True)
+def escalation_settings():
+    """How long a report may wait without an acknowledgement before it goes on along the on-duty chain."""
+    form = EscalationForm(data={c.value: m for c, m in escalation.waits().items()})
+    if form.validate_on_submit():
+        escalation.save_waits(form.minutes(), by=current_user)
+        flash(_("The escalation times are saved."), "success")
+        return redirect_to(url_for("contact.rota"))
+    return render("reports/escalation.html", form=form, status=form_status())

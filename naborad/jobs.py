@@ -1,0 +1,148 @@
+"""One scheduler for every periodic job: `flask --app naborad run-jobs` runs each job that is due, once.
+
+Each job has a period (every minute, every hour, every day from a time of day in Oslo). It is due when it
+has not been started in the current period, so cron or a timer may call run-jobs every minute, or twice,
+or a few minutes late, and each job still runs once per period. A process runs a job only after claiming
+the job's row in `job_run` with one conditional UPDATE (nobody holds it, not started in this period):
+PostgreSQL lets one of two such UPDATEs through and re-checks the condition for the other, and SQLite
+takes its write lock at BEGIN outside requests (naborad/database.py), so two servers never run the same
+job at once. A process that dies while running a job holds it until `locked_until` (LEASE) at most.
+
+A later feature adds its job to JOBS below; the README's table lists them all.
+"""
+from __future__ import annotations
+
+import logging
+import time as clock
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .events.service import purge_dietary_notes
+from .extensions import db
+from .i18n import OSLO
+from .models import JobRun, utcnow
+from .notifications.jobs import send_digests, send_reminders
+from .reports.escalation import escalate_due
+from .reports.service import purge_closed_reports
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    every: timedelta  # a minute, an hour or a day
+    run: Callable[[datetime], object]  # called with now; what it returns is logged
+    does: str  # one line for the README and the log
+    at: time | None = None  # daily jobs: from this Oslo time of day
+
+    def period_start(self, now: datetime) -> datetime:
+        """The start of the period `now` falls in (aware UTC): the minute, the hour, or the day from `at`."""
+        if self.every >= timedelta(days=1):
+            local = now.astimezone(OSLO)
+            start = datetime.combine(local.date(), self.at or time(0), tzinfo=OSLO)
+            if start > local:
+                start = datetime.combine(local.date() - timedelta(days=1), self.at or time(0), tzinfo=OSLO)
+            return start.astimezone(now.tzinfo)
+        seconds = self.every.total_seconds()
+        return datetime.fromtimestamp(now.timestamp() // seconds * seconds, tz=now.tzinfo)
+
+
+def _escalate(now):
+    return f"{escalate_due(now)} escalation alert(s)"
+
+
+def _reminders(now):
+    return f"{send_reminders(now)} reminder(s) sent"
+
+
+def _digests(now):
+    return f"{send_digests(now)} digest(s) queued"
+
+
+def _purge_dietary(now):
+    return f"{purge_dietary_notes(now)} dietary note(s) deleted"
+
+
+def _purge_reports(now):
+    return f"personal details removed from {purge_closed_reports(now)} closed report(s)"
+
+
+MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
+
+JOBS: list[Job] = [
+    Job("escalate", MINUTE, _escalate,
+        "a situation report nobody has acknowledged goes to the next in the on-duty chain, then the facility manager"),
+    Job("send-reminders", HOUR, _reminders,
+        "reminders for tomorrow's meetings, events and pre-meetings, and for action items due or overdue"),
+    Job("send-digests", DAY, _digests, "one digest mail per member who chose it, none if empty", at=time(7)),
+    Job("purge-dietary", DAY, _purge_dietary, "deletes dietary notes 30 days after an event", at=time(3)),
+    Job("purge-reports", DAY, _purge_reports,
+        "removes personal details of reports closed longer ago than NABORAD_REPORT_RETENTION_MONTHS", at=time(3)),
+]
+
+
+def _claim(job: Job, now: datetime) -> bool:
+    """Claim `job` if it is due and nobody holds it: True, or False. Commits."""
+    if db.session.get(JobRun, job.name) is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(JobRun(name=job.name))
+        except IntegrityError:
+            pass  # another process added it first
+    claimed = db.session.execute(
+        update(JobRun).where(JobRun.name == job.name,
+                             or_(JobRun.locked_until.is_(None), JobRun.locked_until < now),
+                             or_(JobRun.last_started_at.is_(None), JobRun.last_started_at < job.period_start(now)))
+        .values(locked_until=now + LEASE, last_started_at=now)
+        .execution_options(synchronize_session=False)).rowcount == 1
+    db.session.commit()
+    return claimed
+
+
+def _release(job: Job, result: str, finished: datetime, *, retry: bool = False,
+             started_before: datetime | None = None) -> None:
+    values = {"locked_until": None, "last_finished_at": finished, "last_result": result[:200]}
+    if retry:
+        values["last_started_at"] = started_before  # a failed run is tried again at the next call
+    db.session.execute(update(JobRun).where(JobRun.name == job.name).values(**values)
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+def run_due(now: datetime | None = None, jobs: list[Job] | None = None) -> dict[str, str]:
+    """Run each due job once; -> {job name: what it did} for the jobs this process ran. A job that fails is
+    logged and tried again at the next call; the others still run."""
+    now = now or utcnow()
+    done = {}
+    for job in JOBS if jobs is None else jobs:
+        before = db.session.scalar(select(JobRun.last_started_at).where(JobRun.name == job.name))
+        db.session.rollback()
+        if not _claim(job, now):
+            continue
+        try:
+            result = str(job.run(now))
+        except Exception:
+            db.session.rollback()
+            log.exception("Job %s failed", job.name)
+            _release(job, "failed", utcnow(), retry=True, started_before=before)
+            done[job.name] = "failed"
+            continue
+        _release(job, result, utcnow())
+        log.info("Job %s: %s", job.name, result)
+        done[job.name] = result
+    return done
+
+
+def run_loop(interval: float = 60.0) -> None:
+    """run_due() at the start of every `interval` seconds, for ever."""
+    while True:
+        run_due()
+        db.session.remove()
+        clock.sleep(interval - clock.time() % interval)
