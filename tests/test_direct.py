@@ -349,3 +349,8 @@ def test_the_members_list_costs_the_same_however_many_can_be_reached(council, cl
         opt_in(client_for(Role.RESIDENT)[0], scope="council")
     assert queries_for(neighbour, "/medlemmer/") == few
     assert queries_for(neighbour, "/direkte/") == queries_for(council["chair"][0], "/direkte/")
+
+
+def test_the_privacy_notice_says_what_the_direct_line_keeps_and_for_how_long(client):
+    page = client.get("/personvern").get_data(as_text=True)
+    assert "Direktelinjen" in page and "slettes 12 måneder etter siste melding" in page
