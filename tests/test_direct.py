@@ -354,3 +354,17 @@ def test_the_members_list_costs_the_same_however_many_can_be_reached(council, cl
 def test_the_privacy_notice_says_what_the_direct_line_keeps_and_for_how_long(client):
     page = client.get("/personvern").get_data(as_text=True)
     assert "Direktelinjen" in page and "slettes 12 måneder etter siste melding" in page
+
+
+def test_a_conversation_page_costs_the_same_however_long_it_is(council):
+    resident_client, resident = council["resident"]
+    opt_in(resident_client)
+    chair = council["chair"][0]
+    _send(chair, resident.id, "Hei!")
+    conversation = db.session.scalar(select(Conversation))
+    url = f"/direkte/{conversation.id}"
+    short = queries_for(resident_client, url)
+    for n in range(8):
+        (chair if n % 2 else resident_client).post(f"{url}/svar", data={"body": f"Svar {n}"})
+    assert queries_for(resident_client, url) == short
+    assert queries_for(resident_client, "/direkte/") == queries_for(chair, "/direkte/")
