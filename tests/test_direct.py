@@ -21,6 +21,7 @@ from naborad.models import (
     utcnow,
 )
 
+from .conftest import PASSWORD
 from .helpers import HX, queries_for
 
 BUTTON = "Send et vennlig ord"
@@ -368,3 +369,16 @@ def test_a_conversation_page_costs_the_same_however_long_it_is(council):
         (chair if n % 2 else resident_client).post(f"{url}/svar", data={"body": f"Svar {n}"})
     assert queries_for(resident_client, url) == short
     assert queries_for(resident_client, "/direkte/") == queries_for(chair, "/direkte/")
+
+
+def test_deleting_the_account_deletes_its_conversations_and_consent(council):
+    resident_client, resident = council["resident"]
+    opt_in(resident_client)
+    _send(council["chair"][0], resident.id, "Hei!")
+    resident_id = resident.id
+    response = resident_client.post("/profil/slett", data={"password": PASSWORD})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Conversation.id))) == 0
+    assert db.session.scalar(select(func.count(DirectMessage.id))) == 0
+    assert db.session.get(DirectConsent, resident_id) is None
