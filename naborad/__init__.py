@@ -12,6 +12,7 @@ from . import (
     auth,
     contact,
     database,  # noqa: F401  (its engine event listeners: SQLite pragmas, BEGIN IMMEDIATE)
+    direct,
     events,
     issues,
     meetings,
@@ -81,7 +82,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.session_protection = None  # sessions are checked server-side instead
     login_manager.login_view = None
 
-    for module in (auth, pages, members, audit, issues, meetings, events, contact, reports, premeeting, notifications):
+    for module in (auth, pages, members, audit, issues, meetings, events, contact, reports, premeeting, notifications,
+                   direct):
         app.register_blueprint(module.bp)
 
     app.before_request(enforce_policy)

@@ -31,6 +31,7 @@ from .models import (
     ActionItem,
     AgendaItem,
     ChairSeat,
+    Conversation,
     Event,
     Invitation,
     Issue,
@@ -420,3 +421,23 @@ def get_member_or_404(user_id: int) -> User:
 
 def get_invitation_or_404(invitation_id: int) -> Invitation:
     return _found(db.session.get(Invitation, invitation_id))
+
+
+def visible_conversations(user):
+    """A direct-line conversation is its two members' own; staff also read one that either of them reported
+    (PERMISSIONS.md: the direct line). Anyone else: it does not exist (404)."""
+    mine = or_(Conversation.starter_id == user.id, Conversation.receiver_id == user.id)
+    if is_staff(user):
+        mine = or_(mine, Conversation.reported_at.is_not(None))
+    return select(Conversation).where(mine)
+
+
+def get_conversation_or_404(conversation_id: int, *, act: bool = False) -> Conversation:
+    """A conversation the visitor may read; `act` (answer, done, block, report): one of the two only, so
+    staff reading a reported one get 403."""
+    conversation = _found(db.session.scalar(
+        visible_conversations(current_user).where(Conversation.id == conversation_id)
+        .options(joinedload(Conversation.starter), joinedload(Conversation.receiver))))
+    if act:
+        require(conversation.has(current_user))
+    return conversation

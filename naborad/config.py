@@ -35,6 +35,7 @@ ENV_SETTINGS = {
     "ONDUTY_EMAIL": str,
     "ONDUTY_EMAIL_PRIVATE": _bool,
     "REPORT_RETENTION_MONTHS": _int,
+    "DIRECT_RETENTION_MONTHS": _int,
     "TWO_FACTOR_REQUIRED": _bool,
     "FACILITY_NAME": str,
     "FACILITY_ADDRESS": str,
@@ -96,6 +97,10 @@ def defaults(instance_path: str) -> dict:
         # report's time, place and text (else its number, category and a link).
         "ONDUTY_EMAIL_PRIVATE": False,
         "REPORT_RETENTION_MONTHS": 12,
+        # The direct line (issue 18): conversations are deleted this long after their last message, and a
+        # member starts at most this many new ones a day.
+        "DIRECT_RETENTION_MONTHS": 12,
+        "DIRECT_DAILY_CONVERSATIONS": 3,
         "JINJA_STRICT": False,  # tests: an undefined variable in a template raises instead of printing ""
         # The chair and staff must sign in with a second factor (TOTP); `make run`'s demo turns it off.
         "TWO_FACTOR_REQUIRED": True,

@@ -21,6 +21,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from .direct.service import purge_conversations
 from .events.service import purge_dietary_notes
 from .extensions import db
 from .i18n import OSLO
@@ -74,6 +75,10 @@ def _purge_reports(now):
     return f"personal details removed from {purge_closed_reports(now)} closed report(s)"
 
 
+def _purge_conversations(now):
+    return f"{purge_conversations(now)} direct-line conversation(s) deleted"
+
+
 MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 
 JOBS: list[Job] = [
@@ -85,6 +90,8 @@ JOBS: list[Job] = [
     Job("purge-dietary", DAY, _purge_dietary, "deletes dietary notes 30 days after an event", at=time(3)),
     Job("purge-reports", DAY, _purge_reports,
         "removes personal details of reports closed longer ago than NABORAD_REPORT_RETENTION_MONTHS", at=time(3)),
+    Job("purge-conversations", DAY, _purge_conversations,
+        "deletes direct-line conversations NABORAD_DIRECT_RETENTION_MONTHS after their last message", at=time(3)),
 ]
 
 

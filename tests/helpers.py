@@ -20,6 +20,8 @@ from naborad.models import (
     AgendaItem,
     CalendarFeed,
     ContactPoint,
+    Conversation,
+    DirectMessage,
     EmailChange,
     Event,
     Guidance,
@@ -144,6 +146,10 @@ def build_samples(make_user) -> dict:
     db.session.add(pcomment)
     notification = Notification(user_id=member.id, kind="issue_reply", subject_type="issue", subject_id=issue.id)
     db.session.add_all([notification, CalendarFeed(user_id=member.id, token_hash=sha256(FEED_TOKEN))])
+    conversation = Conversation(starter_id=member.id, receiver_id=resident.id)  # the direct line (issue 18)
+    db.session.add(conversation)
+    db.session.flush()
+    db.session.add(DirectMessage(conversation_id=conversation.id, author_id=member.id, body="x"))
     db.session.commit()
     return {"meeting": meeting.id, "item": item.id, "held": held.id, "action": action.id,
             "notification": notification.id,
@@ -151,7 +157,7 @@ def build_samples(make_user) -> dict:
             "event": event.id, "task": event_task.id, "signup": event_signup.id,
             "member": member.id, "invitation": invitation.id, "issue": issue.id, "reply": reply.id,
             "contact_point": contact_point.id, "guidance": guidance.id, "report": report.id,
-            "rota_member": rota_member.id, "rota_slot": rota_slot.id}
+            "rota_member": rota_member.id, "rota_slot": rota_slot.id, "conversation": conversation.id}
 
 
 # -- a real server: gunicorn with several worker processes, and a client that keeps cookies -------------

@@ -266,6 +266,20 @@ MATRIX = {
     ("events.print_list", "GET"): ("/arrangementer/{event}/deltakere/utskrift", MODERATORS_ONLY, OK200),
     ("events.set_guests", "POST"): ("/arrangementer/{event}/deltakere/{signup}/gjester", MODERATORS_ONLY, OK303),
     ("events.remove_participant", "POST"): ("/arrangementer/{event}/deltakere/{signup}/fjern", MODERATORS_ONLY, OK303),
+    # The direct line (issue 18): one's own consent and conversations; the page about reaching a member answers
+    # every member the same (the staff on duty) unless that member chose to be reached by them, which the sample
+    # never did; a conversation is its two members' own (404 to everyone else, staff too, until it is reported).
+    ("direct.consent", "GET"): ("/profil/direkte-linje", MEMBERS, OK200),
+    ("direct.consent", "POST"): ("/profil/direkte-linje", MEMBERS, OK303),
+    ("direct.index", "GET"): ("/direkte/", MEMBERS, OK200),
+    ("direct.member", "GET"): ("/direkte/medlem/{member}", MEMBERS, OK303),
+    ("direct.unreachable", "GET"): ("/direkte/staben", MEMBERS, OK200),
+    ("direct.member", "POST"): ("/direkte/medlem/{member}", MEMBERS, OK303),
+    ("direct.show", "GET"): ("/direkte/{conversation}", NOBODY_ELSE, None),
+    ("direct.answer", "POST"): ("/direkte/{conversation}/svar", NOBODY_ELSE, None),
+    ("direct.done", "POST"): ("/direkte/{conversation}/ferdig", NOBODY_ELSE, None),
+    ("direct.block", "POST"): ("/direkte/{conversation}/blokker", NOBODY_ELSE, None),
+    ("direct.report", "POST"): ("/direkte/{conversation}/rapporter", NOBODY_ELSE, None),
 }
 
 

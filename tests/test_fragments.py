@@ -18,6 +18,9 @@ from naborad.extensions import db
 from naborad.models import (
     ActionItem,
     AgendaItem,
+    Conversation,
+    DirectConsent,
+    DirectMessage,
     Event,
     Issue,
     ItemState,
@@ -116,7 +119,14 @@ class World:
         db.session.flush()
         self.pre_item = PreMeetingItem(premeeting_id=self.premeeting.id, title="Vaskerommet",
                                        state=PreItemState.ACCEPTED, position=1)
-        db.session.add(self.pre_item)
+        # The direct line: the resident chose to be reached by the chair, who sent a friendly word.
+        self.conversation = Conversation(starter_id=self.chair.id, receiver_id=self.resident.id)
+        db.session.add_all([self.pre_item, self.conversation,
+                            DirectConsent(user_id=self.resident.id, by_message=True, scope="chair",
+                                          chair_id=self.chair.id)])
+        db.session.flush()
+        db.session.add(DirectMessage(conversation_id=self.conversation.id, author_id=self.chair.id,
+                                     body="Hei! Musikken er litt høy."))
         db.session.commit()
 
     def _item(self, meeting, title, state, **fields):
@@ -315,6 +325,12 @@ CASES = {
         "/meld-fra/ordlyd", data={"text": "Fyllefantene ved bussen igjen", "category": "noise"}, headers=HX),
         ['id="text-wording-live"', 'aria-live="polite"', 'id="text-wording"', "«Fyllefantene»"]),
     "reports/_queue_rows.html": _report_queue_page_two,
+    "direct/_conversation.html": lambda w: (w.client("resident").post(f"/direkte/{w.conversation.id}/ferdig",
+                                                                     headers=HX),
+                                            ['id="conversation"', "Ferdig, takk.", "Musikken er litt høy"]),
+    "direct/_message_form.html": lambda w: (w.client("chair").post(f"/direkte/medlem/{w.resident.id}",
+                                                                   data={"body": ""}, headers=HX),
+                                            ['id="message-form"', 'id="body-error"']),
     "reports/_handling.html": lambda w: (w.client("staff").post(f"/meld-fra/{w.report.id}/varsel-sett", headers=HX),
                                          ['id="report-handling"', "!hx-swap-oob"]),
 }
@@ -331,6 +347,7 @@ ROOTS = {
     "premeeting/_rsvp.html": "pm-rsvp", "reports/_handled.html": "report-handling",
     "reports/_handling.html": "report-handling", "reports/_progress.html": "report-progress",
     "reports/_text_hint.html": "text-wording-live",
+    "direct/_conversation.html": "conversation", "direct/_message_form.html": "message-form",
 }
 
 
@@ -409,6 +426,10 @@ HTMX_FORMS = {
                                   "reports/_handling.html", "response"),
     "reports.close": lambda w: ("staff", f"/meld-fra/{w.report.id}/lukk", {"outcome": ""},
                                 "reports/_handling.html", "outcome"),
+    "direct.answer": lambda w: ("resident", f"/direkte/{w.conversation.id}/svar", {"body": "x" * 501},
+                                "direct/_conversation.html", "body"),
+    "direct.member": lambda w: ("chair", f"/direkte/medlem/{w.resident.id}", {"body": ""},
+                                "direct/_message_form.html", "body"),
 }
 
 

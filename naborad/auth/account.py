@@ -4,9 +4,11 @@ import json
 from flask import Response
 from sqlalchemy import select
 
+from ..direct.service import export as direct_export
 from ..extensions import db
 from ..models import (
     AgendaItem,
+    DirectConsent,
     EmailChange,
     Issue,
     MeetingResponse,
@@ -49,6 +51,9 @@ def export_data(user: User) -> bytes:
                                       "kind", "mode"),
         "notifications": rows(select(Notification).where(Notification.user_id == user.id), "kind",
                               "subject_type", "subject_id", "created_at", "read_at"),
+        "direct_line_consent": rows(select(DirectConsent).where(DirectConsent.user_id == user.id), "by_message",
+                                    "by_phone", "scope", "given_at", "lapsed_at"),
+        "direct_line_conversations": direct_export(user),
         "email_change_waiting": rows(select(EmailChange).where(EmailChange.user_id == user.id), "new_email",
                                      "created_at", "expires_at"),
     }

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ..auth.service import RESET_VALID
 from ..auth.sessions import end_all_sessions
+from ..direct import service as direct
 from ..errors import NotAllowed  # noqa: F401  (re-exported for the views and the CLI)
 from ..extensions import db
 from ..forms import create_once
@@ -62,7 +63,7 @@ def _leave_seat(member: User) -> None:
 
 def change_role(member: User, choice: str, by: User) -> None:
     """Give a member the role chosen in the form ("chair" and "deputy" are the chair role in one of its
-    two seats; see models.role_from_choice). Taking a seat hands it over: its holder becomes a neighbour.
+    two seats; see models.role_from_choice). Taking a seat hands it over: its holder becomes a neighbour, and consent to "the chair" on the direct line lapses.
     Any other role leaves the chair seat the member held. Writes an audit line for each member changed.
     The member's sessions go on (the new role counts from their next request). Leaving the resident
     role takes the residents'-representative mark away: on anyone else it would tell that they lived at
@@ -80,6 +81,7 @@ def change_role(member: User, choice: str, by: User) -> None:
     if new_role != Role.RESIDENT:
         member.is_residents_rep = False
     audit("role_changed", actor=by, target=member, detail=f"{old} -> {choice}")
+    direct.lapse_chair_consents()  # consent to "the chair" names the seat holders: a new one is asked again
     db.session.commit()
 
 
@@ -94,6 +96,8 @@ def deactivate(member: User, by: User) -> None:
     member.is_active_member = False
     if member.chair_seat:
         _leave_seat(member)
+    direct.end_for_leaving(member)  # reachable by nobody, at once
+    direct.lapse_chair_consents()
     end_all_sessions(member)
     audit("deactivated", actor=by, target=member)
     db.session.commit()

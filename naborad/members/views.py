@@ -7,6 +7,7 @@ from sqlalchemy import case, select
 
 from ..access import MEMBERS, STAFF, allow, get_invitation_or_404, get_member_or_404
 from ..auth.sessions import keep_secret, shown_secret
+from ..direct import service as direct
 from ..extensions import db
 from ..forms import form_status, with_token
 from ..htmx import invalid, redirect_to, render
@@ -37,7 +38,8 @@ def index():
     if not current_user.is_staff:
         stmt = stmt.where(User.is_active_member.is_(True))
     members = db.session.scalars(stmt).all()
-    return render("members/index.html", members=members)
+    # Only members who chose to be reached by this visitor show a way to reach them (the direct line).
+    return render("members/index.html", members=members, reach=direct.contact_options(current_user))
 
 
 @bp.route("/<int:user_id>")

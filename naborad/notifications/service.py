@@ -22,6 +22,7 @@ from ..access import (
     is_moderator,
     is_staff,
     visible_action_items,
+    visible_conversations,
     visible_events,
     visible_issues,
     visible_meetings,
@@ -34,6 +35,7 @@ from ..mail import queue_mail
 from ..models import (
     ActionItem,
     AgendaItem,
+    Conversation,
     Event,
     Issue,
     Meeting,
@@ -77,6 +79,10 @@ KINDS = [
     Kind("invitation_accepted", _l("An invitation is accepted (staff)"), DIGEST),
     Kind("reminder", _l("Reminder the day before a meeting or event you said yes to"), INSTANT),
     Kind("second_factor_reset", _l("Staff reset your two-factor sign-in"), INSTANT, always_instant=True),
+    Kind("direct_message", _l("A friendly word or an answer for you (the direct line)"), INSTANT),
+    Kind("direct_consent", _l("The chair changed: whether to extend your direct-line choice"), INSTANT,
+         always_instant=True),
+    Kind("direct_reported", _l("A direct-line conversation is reported (staff)"), INSTANT),
 ]
 KIND_BY_NAME = {k.name: k for k in KINDS}
 # Kinds told under another kind's setting (and not offered on their own): a newly planned pre-meeting
@@ -84,7 +90,10 @@ KIND_BY_NAME = {k.name: k for k in KINDS}
 KIND_BY_NAME["premeeting_planned"] = KIND_BY_NAME["premeeting"]
 
 # Kinds that are about things only some roles may ever see: only offered to them in the settings.
-ROLE_KINDS = {"premeeting": PREMEETING, "report_new": STAFF, "invitation_accepted": STAFF}
+ROLE_KINDS = {"premeeting": PREMEETING, "report_new": STAFF, "invitation_accepted": STAFF, "direct_reported": STAFF}
+# The direct line's notifications: mail about them is always neutral (it may be read by someone else, and
+# that two members talk, or what about, is theirs), and it links to the notification list only.
+ALWAYS_NEUTRAL = frozenset({"conversation", "direct_consent"})
 
 
 def unread_count(user) -> int:
@@ -152,7 +161,7 @@ def set_mail_wording(user, named: bool) -> None:
 
 
 def _neutral(notification, named: bool) -> bool:
-    return notification.subject_type == "premeeting" and not named
+    return (notification.subject_type == "premeeting" and not named) or notification.subject_type in ALWAYS_NEUTRAL
 
 
 def active_members(*roles):
@@ -196,6 +205,11 @@ def _visible_ids(user, subject_type: str, ids) -> dict[int, str]:
         stmt = select(User.id, User.display_name).where(User.id.in_(ids))
     elif subject_type == "account":  # the member's own account (sign-in): nobody else's
         return {user.id: user.display_name} if user.id in ids else {}
+    elif subject_type == "direct_consent":  # the member's own choice on the direct line
+        return {user.id: ""} if user.id in ids else {}
+    elif subject_type == "conversation":  # never the other person's name or any text
+        stmt = visible_conversations(user).where(Conversation.id.in_(ids)).with_only_columns(
+            Conversation.id, Conversation.id)
     else:
         return {}
     return {row[0]: row[1] for row in db.session.execute(stmt)}
@@ -259,6 +273,9 @@ def describe(notification, title) -> str:
         "report_response": lambda: _("You have an answer to your report"),
         "invitation_accepted": lambda: _("%(name)s accepted an invitation", name=title),
         "second_factor_reset": lambda: _("Staff reset your two-factor sign-in. Set it up again from your profile."),
+        "direct_message": lambda: _("A friendly word for you"),
+        "direct_consent": lambda: _("The chair has changed: do you want the new chair to be able to reach you?"),
+        "direct_reported": lambda: _("A direct-line conversation was reported to the staff"),
     }
     return texts.get(kind, lambda: _("Something new"))()
 

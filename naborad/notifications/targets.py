@@ -25,6 +25,10 @@ def target_url(notification, external: bool = False) -> str:
         return url_for("reports.show", report_id=sid, _external=external)
     if kind == "user":
         return url_for("members.show", user_id=sid, _external=external)
+    if kind == "conversation":
+        return url_for("direct.show", conversation_id=sid, _external=external)
+    if kind == "direct_consent":
+        return url_for("direct.consent", _external=external)
     if kind == "account":
         return url_for("auth.two_factor", _external=external)
     return url_for("notifications.index", _external=external)
