@@ -293,24 +293,34 @@ def member_problems(details: dict, member: RotaMember | None) -> dict[str, str]:
     return {}
 
 
+def _save_row(model, row, details: dict, by, what: str):
+    """Add a row of `model` (`row` None) or change `row` from a form's details; audited as `what`_added or
+    `what`_changed; commits."""
+    added = row is None
+    if added:
+        row = model()
+        db.session.add(row)
+    for name, value in details.items():
+        setattr(row, name, value)
+    audit(f"{what}_added" if added else f"{what}_changed", actor=by)
+    db.session.commit()
+    return row
+
+
+def _delete_row(row, by, what: str) -> None:
+    db.session.delete(row)
+    audit(f"{what}_removed", actor=by)
+    db.session.commit()
+
+
 def save_member(member: RotaMember | None, details: dict, by) -> RotaMember:
     """Add a contact point to the chain (`member` None) or change it. Audited; commits."""
-    added = member is None
-    if added:
-        member = RotaMember()
-        db.session.add(member)
-    for name, value in details.items():
-        setattr(member, name, value)
-    audit("rota_member_added" if added else "rota_member_changed", actor=by)
-    db.session.commit()
-    return member
+    return _save_row(RotaMember, member, details, by, "rota_member")
 
 
 def delete_member(member: RotaMember, by) -> None:
     """Its slots go with it (then a gap shows until someone covers them). Audited; commits."""
-    db.session.delete(member)
-    audit("rota_member_removed", actor=by)
-    db.session.commit()
+    _delete_row(member, by, "rota_member")
 
 
 def slot_problems(details: dict, slot: RotaSlot | None) -> dict[str, str]:
@@ -332,21 +342,11 @@ def slot_problems(details: dict, slot: RotaSlot | None) -> dict[str, str]:
 
 def save_slot(slot: RotaSlot | None, details: dict, by) -> RotaSlot:
     """Add a slot (`slot` None) or change one. Audited; commits."""
-    added = slot is None
-    if added:
-        slot = RotaSlot()
-        db.session.add(slot)
-    for name, value in details.items():
-        setattr(slot, name, value)
-    audit("rota_slot_added" if added else "rota_slot_changed", actor=by)
-    db.session.commit()
-    return slot
+    return _save_row(RotaSlot, slot, details, by, "rota_slot")
 
 
 def delete_slot(slot: RotaSlot, by) -> None:
-    db.session.delete(slot)
-    audit("rota_slot_removed", actor=by)
-    db.session.commit()
+    _delete_row(slot, by, "rota_slot")
 
 
 def in_rota(point: ContactPoint) -> bool:
