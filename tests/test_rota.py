@@ -304,3 +304,13 @@ def test_staff_see_a_broken_rota_on_their_overview_and_members_do_not(client_for
     member(point("Driftsleder"), 9, is_manager=True)
     db.session.commit()
     assert 'id="rota-warning"' not in staff.get("/").get_data(as_text=True)
+
+
+def test_an_empty_rota_page_says_what_to_add_first(client, login_as):
+    login_as(Role.STAFF)
+    page = client.get("/kontakt/vaktliste").get_data(as_text=True)
+    assert "Ingen er i vaktkjeden ennå" in page and "Legg først til et kontaktpunkt i vaktkjeden" in page
+    member(point("Dagvakt"), 1)
+    db.session.commit()
+    page = client.get("/kontakt/vaktliste").get_data(as_text=True)
+    assert "Ingen er i vaktkjeden ennå" not in page and "Ingen vakttider ennå" in page
