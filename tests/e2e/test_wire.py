@@ -9,7 +9,6 @@ from playwright.sync_api import expect
 from ..conftest import csrf_from
 from .conftest import DEMO_PASSWORD, check_page
 
-
 # Polls that pages of other tests, still open on the same live server, may send at any moment.
 BACKGROUND = {"/varsler/antall"}
 
