@@ -3,7 +3,8 @@
 BREACH guesses a secret in a compressed page one character at a time, from how the length of the page changes
 with what it reflects. So the token never appears twice the same: every time it goes into HTML (the hidden
 `csrf_token` fields, the `X-CSRFToken` header on <body> that htmx sends) it is Flask-WTF's signed token XOR a
-fresh random one-time pad, written as url-safe base64 of pad + masked. A token that comes back is unmasked
+fresh random one-time pad (one per response: every place of a page carries the same string), written as
+url-safe base64 of pad + masked. A token that comes back is unmasked
 before Flask-WTF's own `validate_csrf` judges it, in CSRFProtect (forms and htmx headers) and in the forms'
 CSRF field alike.
 
@@ -14,6 +15,7 @@ import base64
 import binascii
 import os
 
+from flask import g
 from flask_wtf.csrf import CSRFProtect, _FlaskFormCSRF, generate_csrf
 from markupsafe import Markup, escape
 
@@ -45,9 +47,19 @@ def unmask(value: str | None) -> str | None:
         return value
 
 
+def masked_for_this_response(signed: str) -> str:
+    """`signed`, masked once per request: every place of one page carries the same string (a page with forty
+    forms compresses as well as before), and the next response another. BREACH compares many responses;
+    a secret that differs in each of them gives it nothing to converge on."""
+    cached = g.get("_masked_csrf")
+    if cached is None or cached[0] != signed:
+        cached = g._masked_csrf = (signed, mask(signed))
+    return cached[1]
+
+
 def masked_csrf_token() -> str:
-    """What templates call `csrf_token()`: the session's signed token, masked afresh on every call."""
-    return mask(generate_csrf())
+    """What templates call `csrf_token()`: the session's signed token, masked for this response."""
+    return masked_for_this_response(generate_csrf())
 
 
 def masked_csrf_meta_tag(name: str = "csrf-token") -> Markup:
@@ -73,7 +85,7 @@ class MaskedFormCSRF(_FlaskFormCSRF):
     """The forms' CSRF field (BaseForm's Meta.csrf_class): renders a masked token and unmasks what it gets."""
 
     def generate_csrf_token(self, csrf_token_field):
-        return mask(super().generate_csrf_token(csrf_token_field))
+        return masked_for_this_response(super().generate_csrf_token(csrf_token_field))
 
     def validate_csrf_token(self, form, field):
         # The field renders current_token, never data: holding the unmasked token here shows nowhere.
