@@ -4,7 +4,7 @@ whatever the number of rows."""
 import re
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from naborad.extensions import db
 from naborad.models import (
@@ -17,13 +17,14 @@ from naborad.models import (
     MeetingStatus,
     Notification,
     PreMeeting,
+    Reply,
     ReportStatus,
     Role,
     SituationReport,
     search_key,
     utcnow,
 )
-from naborad.paging import PAGE_SIZE
+from naborad.paging import PAGE_SIZE, first_with_total
 
 from .helpers import HX, count_queries
 
@@ -261,3 +262,18 @@ def test_the_queue_and_its_pages_stay_staff_only(client_for):
         for url in ("/meld-fra/ko", "/meld-fra/ko?lukket_side=2"):
             assert client.get(url).status_code == 404
             assert client.get(url, headers=HX).status_code == 404
+
+
+def test_the_first_few_and_how_many_come_in_one_query(make_issue, make_user):
+    """first_with_total: a box's first rows and its whole count from one statement (a window count taken
+    before the LIMIT), and nothing and 0 for an empty box."""
+    issue, author = make_issue(), make_user(Role.NEIGHBOUR)
+    db.session.execute(insert(Reply), [{"issue_id": issue.id, "author_id": author.id, "body": f"svar {n}",
+                                        "created_at": utcnow()} for n in range(7)])
+    db.session.commit()
+    replies = select(Reply).where(Reply.issue_id == issue.id).order_by(Reply.id)
+    with count_queries() as statements:
+        shown, total = first_with_total(replies, 5)
+    assert [r.body for r in shown] == [f"svar {n}" for n in range(5)] and total == 7
+    assert len([s for s in statements if not s.upper().startswith("BEGIN")]) == 1
+    assert first_with_total(replies.where(Reply.id < 0), 5) == ([], 0)

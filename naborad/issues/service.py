@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -34,7 +34,7 @@ from ..models import (
     utcnow,
 )
 from ..notifications.service import notify
-from ..paging import Page, paginate
+from ..paging import Page, first_with_total, paginate
 from ..search import matches, word_variants
 
 EDIT_WINDOW = timedelta(minutes=15)
@@ -259,11 +259,9 @@ def thread(issue: Issue, everything: bool = False) -> tuple[list, int]:
     if everything:
         replies, earlier = db.session.scalars(stmt.order_by(Reply.created_at, Reply.id)).all(), 0
     else:
-        # The thread's whole length comes with its last replies (a window count, taken before the LIMIT).
-        rows = db.session.execute(stmt.add_columns(func.count().over())
-                                  .order_by(Reply.created_at.desc(), Reply.id.desc()).limit(SHOWN_REPLIES)).all()
-        replies = [reply for reply, _total in reversed(rows)]
-        earlier = rows[0][1] - len(rows) if rows else 0
+        # The thread's whole length comes with its last replies (one query).
+        latest, total = first_with_total(stmt.order_by(Reply.created_at.desc(), Reply.id.desc()), SHOWN_REPLIES)
+        replies, earlier = latest[::-1], total - len(latest)
     events = select(IssueEvent).where(IssueEvent.issue_id == issue.id)
     if earlier:
         events = events.where(IssueEvent.created_at >= replies[0].created_at)

@@ -36,6 +36,7 @@ from ..models import (
     utcnow,
 )
 from ..models.meetings import OPEN_FOR_PROPOSALS
+from ..paging import first_with_total
 
 SHOWN = 5  # of each list (the rest is one tap away on its own page)
 EVENTS_SHOWN = 3
@@ -61,12 +62,10 @@ def overview(user) -> dict:
 
 
 def my_actions(user) -> dict:
-    """This member's open action items, the ones due first (two queries: the first few and how many)."""
+    """This member's open action items, the ones due first, and how many (one query)."""
     mine = visible_action_items(user).where(ActionItem.assignee_id == user.id, ActionItem.done_at.is_(None))
-    count = db.session.scalar(mine.with_only_columns(func.count(ActionItem.id)))
-    shown = db.session.scalars(mine.order_by(ActionItem.due.is_(None), ActionItem.due, ActionItem.id)
-                               .limit(SHOWN)).all()
-    return dict(my_actions=count or 0, my_action_list=shown)
+    shown, count = first_with_total(mine.order_by(ActionItem.due.is_(None), ActionItem.due, ActionItem.id), SHOWN)
+    return dict(my_actions=count, my_action_list=shown)
 
 
 def events(user, now) -> dict:
@@ -94,9 +93,7 @@ def waiting_proposals(now) -> list[tuple[int, object, int]]:
 
 
 def waiting_reports(user) -> dict:
-    """Staff: reports nobody has acknowledged yet, the longest waiting first (two queries)."""
+    """Staff: reports nobody has acknowledged yet, the longest waiting first, and how many (one query)."""
     new = visible_reports(user).where(SituationReport.status == ReportStatus.NEW)
-    count = db.session.scalar(new.with_only_columns(func.count(SituationReport.id)))
-    shown = db.session.scalars(new.order_by(SituationReport.created_at, SituationReport.id)
-                               .limit(SHOWN)).all()
-    return dict(waiting_reports=shown, waiting_report_count=count or 0)
+    shown, count = first_with_total(new.order_by(SituationReport.created_at, SituationReport.id), SHOWN)
+    return dict(waiting_reports=shown, waiting_report_count=count)
