@@ -382,3 +382,22 @@ def test_deleting_the_account_deletes_its_conversations_and_consent(council):
     assert db.session.scalar(select(func.count(Conversation.id))) == 0
     assert db.session.scalar(select(func.count(DirectMessage.id))) == 0
     assert db.session.get(DirectConsent, resident_id) is None
+
+
+def test_an_answer_sent_twice_is_one_message(council):
+    """A double click or a retried answer carries the same one-time token: one message, one notification."""
+    resident_client, resident = council["resident"]
+    opt_in(resident_client)
+    chair, chair_user = council["chair"]
+    _send(chair, resident.id, "Hei! Kan du skru ned musikken litt etter klokka elleve?", form_token="t1")
+    conversation = db.session.scalar(select(Conversation))
+    url = f"/direkte/{conversation.id}"
+    page = resident_client.get(url).get_data(as_text=True)
+    assert 'name="form_token"' in page
+    for _ in range(2):
+        assert resident_client.post(f"{url}/svar", data={"body": "Beklager, det skal jeg!",
+                                                       "form_token": "a1"}).status_code == 303
+    bodies = db.session.scalars(select(DirectMessage.body).where(DirectMessage.conversation_id == conversation.id)
+                                .order_by(DirectMessage.id)).all()
+    assert bodies == ["Hei! Kan du skru ned musikken litt etter klokka elleve?", "Beklager, det skal jeg!"]
+    assert db.session.scalar(select(func.count(Notification.id)).where(Notification.user_id == chair_user.id)) == 1

@@ -64,9 +64,11 @@ def upgrade():
     sa.Column('author_id', sa.Integer(), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('form_token', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_direct_message_author_id_user'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['conversation_id'], ['conversation.id'], name=op.f('fk_direct_message_conversation_id_conversation'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_direct_message'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_direct_message')),
+    sa.UniqueConstraint('form_token', name=op.f('uq_direct_message_form_token'))
     )
     with op.batch_alter_table('direct_message', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_direct_message_conversation_id'), ['conversation_id'], unique=False)

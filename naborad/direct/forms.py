@@ -28,11 +28,8 @@ class MessageForm(BaseForm):
 
 
 class AnswerForm(BaseForm):
+    form_token = HiddenField()
     body = TextAreaField(_l("Your answer"), filters=[strip],
                          validators=[READ_BY_OTHERS, DataRequired(_l("Write something before you send.")),
                                      Length(max=MESSAGE_MAX, message=_l("At most 500 characters."))],
                          render_kw={"maxlength": MESSAGE_MAX, "rows": 3})
-
-
-class EmptyForm(BaseForm):
-    pass

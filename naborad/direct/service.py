@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..access import holds_chair_seat
 from ..errors import NotAllowed
 from ..extensions import db
-from ..forms import create_once
+from ..forms import by_token, create_once
 from ..models import (
     SCOPE_CHAIR,
     SCOPE_COUNCIL,
@@ -189,8 +189,8 @@ def start(sender, receiver_id: int, text: str, form_token: str | None = None) ->
     option = reach(sender, receiver_id)
     if option is None or not option.message:
         raise NotAllowed
-    if started_today(sender) >= current_app.config["DIRECT_DAILY_CONVERSATIONS"] and not (
-            form_token and db.session.scalar(select(Conversation.id).where(Conversation.form_token == form_token))):
+    if started_today(sender) >= current_app.config["DIRECT_DAILY_CONVERSATIONS"] and \
+            by_token(Conversation, form_token) is None:
         raise DailyLimit
     now = utcnow()
     conversation, created = create_once(Conversation, form_token, lambda: Conversation(
@@ -203,19 +203,21 @@ def start(sender, receiver_id: int, text: str, form_token: str | None = None) ->
     return conversation
 
 
-def answer(conversation, by, text: str) -> DirectMessage:
-    """An answer in the conversation by one of the two; the other is told, unless they blocked the writer
-    (who is not told). The conversation is open again if it was marked done. Commits."""
+def answer(conversation, by, text: str, form_token: str | None = None) -> DirectMessage:
+    """An answer in the conversation by one of the two, once per form token (a double submit gives back the
+    first); the other is told, unless they blocked the writer (who is not told). The conversation is open
+    again if it was marked done. Commits."""
     if not conversation.has(by):
         raise NotAllowed
     now = utcnow()
-    message = DirectMessage(conversation_id=conversation.id, author_id=by.id, body=text, created_at=now)
-    db.session.add(message)
-    conversation.last_message_at, conversation.done_at = now, None
-    other = conversation.other(by)
-    if not _blocked(other.id, by.id):
-        notify([other], "direct_message", "conversation", conversation.id)
-    db.session.commit()
+    message, created = create_once(DirectMessage, form_token, lambda: DirectMessage(
+        conversation_id=conversation.id, author_id=by.id, body=text, created_at=now, form_token=form_token))
+    if created:
+        conversation.last_message_at, conversation.done_at = now, None
+        other = conversation.other(by)
+        if not _blocked(other.id, by.id):
+            notify([other], "direct_message", "conversation", conversation.id)
+        db.session.commit()
     return message
 
 

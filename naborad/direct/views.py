@@ -1,6 +1,6 @@
 """The direct line's pages: the consent in the profile, reaching a member, and the conversations (HTTP only;
 the rules are in service.py)."""
-from flask import abort, url_for
+from flask import abort, current_app, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +11,7 @@ from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, redirect_to, render
 from ..models import SCOPE_CHAIR, User
 from . import bp, service
-from .forms import AnswerForm, ConsentForm, EmptyForm, MessageForm
+from .forms import AnswerForm, ConsentForm, MessageForm
 
 
 def _me():
@@ -63,22 +63,23 @@ def member(user_id):
         try:
             conversation = service.start(_me(), user_id, form.body.data, form_token=form.form_token.data or None)
         except service.DailyLimit:
-            form.body.errors.append(_("You can start at most 3 new conversations a day. Try again tomorrow, or "
-                                      "contact the staff on duty."))
+            form.body.errors.append(_("You can start at most %(num)d new conversations a day. Try again tomorrow, "
+                                      "or contact the staff on duty.",
+                                      num=current_app.config["DIRECT_DAILY_CONVERSATIONS"]))
             return invalid("direct/member.html", "direct/_message_form.html", status=429, form=form,
-                           member=member, option=option, on_duty=on_duty())
+                           member=member, option=option)
         return redirect_to(url_for("direct.show", conversation_id=conversation.id))
     if form.is_submitted() and not option.message:
         abort(404)
     with_token(form)
     return render("direct/member.html", "direct/_message_form.html", form=form, member=member, option=option,
-                  on_duty=on_duty(), status=form_status())
+                  status=form_status())
 
 
 def _conversation_ctx(conversation, form=None) -> dict:
     me = _me()
     return dict(conversation=conversation, messages=service.load_messages(conversation),
-                form=form or AnswerForm(formdata=None), action_form=EmptyForm(),
+                form=form or with_token(AnswerForm(formdata=None)),
                 mine=conversation.has(me), blocked=conversation.has(me) and service.is_blocked_by(conversation, me))
 
 
@@ -96,7 +97,7 @@ def answer(conversation_id):
     form = AnswerForm()
     if not form.validate_on_submit():
         return invalid("direct/show.html", "direct/_conversation.html", **_conversation_ctx(conversation, form))
-    service.answer(conversation, _me(), form.body.data)
+    service.answer(conversation, _me(), form.body.data, form_token=form.form_token.data or None)
     return after_change("direct/_conversation.html", url_for("direct.show", conversation_id=conversation.id),
                         _("Your answer is sent."), context=lambda: _conversation_ctx(conversation))
 

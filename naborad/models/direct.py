@@ -77,6 +77,7 @@ class DirectMessage(db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    form_token: Mapped[str | None] = mapped_column(String(64), unique=True)  # one message per submitted form
 
     conversation = relationship(Conversation, back_populates="messages")
     author = relationship("User")
