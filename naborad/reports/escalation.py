@@ -82,16 +82,18 @@ def _alert_in_app(member: RotaMember, report: SituationReport, now: datetime) ->
 
 
 def alert_step(report: SituationReport, step: int, member: RotaMember, now: datetime,
-               minutes: dict | None = None) -> bool:
+               minutes: dict | None = None, in_app: bool = True) -> bool:
     """Alert `member` as step `step` of the report's escalation, once: False if that step was alerted
-    before (the unique step per report decides, also between two processes). No commit."""
+    before (the unique step per report decides, also between two processes). `in_app=False` where the
+    staff's in-app alerts are already made (as a report is filed). No commit."""
     try:
         with db.session.begin_nested():
             db.session.add(ReportEscalation(report_id=report.id, step=step, member_id=member.id,
                                             label=member.contact_point.label, alerted_at=now))
     except IntegrityError:
         return False
-    _alert_in_app(member, report, now)
+    if in_app:
+        _alert_in_app(member, report, now)
     if member.alert_email:
         queue_mail(member.alert_email, "report_escalated", report_id=report.id,
                    category=ReportCategory(report.category).value, step=step,
@@ -108,12 +110,12 @@ def _due_steps(report: SituationReport, loaded: LoadedRota, done: set[int], now:
 
 
 def alert_on_duty(report: SituationReport, now: datetime | None = None) -> None:
-    """Step 0, as the report is filed: the contact on duty then. No commit (in the report's transaction)."""
+    """Step 0, as the report is filed: the contact on duty then, recorded and mailed at its alert address
+    (the staff's in-app alerts come from reports.service.alert_staff in the same transaction). No commit."""
     now = now or utcnow()
-    minutes = waits()
-    for step, member in _due_steps(report, load_rota(), set(), now, minutes):
-        if step == 0:
-            alert_step(report, 0, member, now, minutes)
+    chain = load_rota().chain(report.created_at)
+    if chain:
+        alert_step(report, 0, chain[0], now, waits(), in_app=False)
 
 
 def escalate_due(now: datetime | None = None) -> int:

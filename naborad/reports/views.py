@@ -70,13 +70,15 @@ def mine():
 # -- one report: staff and the reporter only ------------------------------------------------
 
 def _handling_ctx(report, respond_form=None, close_form=None) -> dict:
-    """What the handling region (_handling.html) needs; a form passed in comes back with its errors.
-    Staff also see how many reports wait in the queue (one query)."""
+    """What the report's page and its handling region (_handling.html) need; a form passed in comes back with
+    its errors. Staff also see how many reports wait in the queue and which steps of the on-duty chain were
+    alerted (a query each), on every rendering of the page."""
     staff = current_user.is_staff
     return dict(report=report, respond_form=respond_form or RespondForm(formdata=None, response=report.response),
                 close_form=close_form or CloseForm(formdata=None),
                 alert_unseen=staff and service.has_unseen_alert(current_user.id, report.id),
-                queue=service.queue_counts() if staff else None)
+                queue=service.queue_counts() if staff else None,
+                escalations=escalation.escalations_of(report) if staff else [])
 
 
 # A change to a report answers htmx with the handling region and, out of band, the regions the change
@@ -88,9 +90,7 @@ HANDLED = "reports/_handled.html"
 @allow(MEMBERS)
 def show(report_id):
     """Reading a report changes nothing (a GET never writes): staff mark their alert seen with a button."""
-    report = get_report_or_404(report_id)
-    escalations = escalation.escalations_of(report) if current_user.is_staff else []
-    return render("reports/show.html", escalations=escalations, **_handling_ctx(report))
+    return render("reports/show.html", **_handling_ctx(get_report_or_404(report_id)))
 
 
 @bp.route("/<int:report_id>/status")
