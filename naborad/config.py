@@ -105,7 +105,7 @@ def defaults(instance_path: str) -> dict:
         # The chair and staff must sign in with a second factor (TOTP); `make run`'s demo turns it off.
         "TWO_FACTOR_REQUIRED": True,
         # The supported-housing facility the council is around: the "talk with, not about" prompt
-        # (naborad/issues/wording.py) asks before "han fra <name>" or "hun i <address>" is posted.
+        # (naborad/wording.py) asks before "han fra <name>" or "hun i <address>" is posted.
         "FACILITY_NAME": "Eksempeltunet",
         "FACILITY_ADDRESS": "Eksempelveien 12",
     }

@@ -20,6 +20,7 @@ from .extensions import db
 from .i18n import from_local, to_local_naive
 from .models import audit, utcnow
 from .tokens import new_token
+from .wording import check as check_wording
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Line breaks of any kind (CR, LF, NEL, the Unicode line and paragraph separators; CONTROL takes the
@@ -134,7 +135,6 @@ class BaseForm(FlaskForm):
         with findings stops the post (False) unless the writer chose "post anyway", which is recorded in
         the audit log without a name or the text; a field staff read gets a hint and never stops it. A
         tapped replacement is applied first (the suggestion the check gives now, never one from the client)."""
-        from .issues.wording import check as check_wording  # cycle: naborad.issues imports its views, which import this
 
         data = self.submitted_data
         replace = data.get(REPLACE, "") if data is not None else ""

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from naborad.issues import wording
-from naborad.issues.wording import DEFAULT_FACILITY_ADDRESS, DEFAULT_FACILITY_NAME, check, rules
+from naborad import wording
+from naborad.wording import DEFAULT_FACILITY_ADDRESS, DEFAULT_FACILITY_NAME, check, rules
 
 CASES = Path(__file__).parent / "data" / "wording_cases.tsv"
 EXPECTS = ("label", "point", "plain")

@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from naborad.extensions import db
 from naborad.forms import replace_words
-from naborad.issues.wording import check
 from naborad.models import (
     AuditEvent,
     Issue,
@@ -20,6 +19,7 @@ from naborad.models import (
     SituationReport,
     User,
 )
+from naborad.wording import check
 
 from .helpers import HX, count
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flask import current_app, has_app_context
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "wording.json"
+DATA = Path(__file__).resolve().parent / "data" / "wording.json"
 
 # Used when there is no app (the corpus tests) and as the config defaults (naborad/config.py).
 DEFAULT_FACILITY_NAME = "Eksempeltunet"
