@@ -61,14 +61,19 @@ class ReasonNeeded(Exception):
         self.items = items
 
 
+def needs_reason(item: AgendaItem, decision: str | None) -> bool:
+    """The rule: recording `decision` on this item needs a reason why the residents were not heard."""
+    return bool(decision) and item.residents_unheard
+
+
 def reason_missing(item: AgendaItem, decision: str | None, unheard_reason: str | None) -> bool:
     """Recording `decision` on this item needs a reason why the residents were not heard, and none is given."""
-    return bool(decision) and item.residents_unheard and not unheard_reason
+    return needs_reason(item, decision) and not unheard_reason
 
 
 def unreasoned_decisions(items) -> list[AgendaItem]:
     """Of these items, those with a decision made without the residents heard and no reason why."""
-    return [i for i in items if i.decision and i.residents_unheard and not i.unheard_reason]
+    return [i for i in items if reason_missing(i, i.decision, i.unheard_reason)]
 
 
 class NotStartedYet(NotAllowed):
@@ -429,9 +434,8 @@ def _set_minutes(item: AgendaItem, notes: str | None, decision: str | None, unhe
     without a reason why; the reason is kept only while it is needed."""
     if reason_missing(item, decision, unheard_reason):
         raise ReasonNeeded([item])
-    needed = bool(decision) and item.residents_unheard
     item.notes, item.decision = notes, decision
-    item.unheard_reason = unheard_reason if needed else None
+    item.unheard_reason = unheard_reason if needs_reason(item, decision) else None
     refresh_search_text(item)
 
 
