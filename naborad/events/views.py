@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from ..access import MEMBERS, ORGANISERS, allow, get_event_or_404, require, visible_events
 from ..extensions import db
 from ..forms import form_status, with_token
-from ..htmx import after_change, invalid, redirect_to, render
+from ..htmx import after_change, invalid, redirect_to, render, wants_fragment
 from ..models import Event, Signup, TaskSlot, VolunteerTask, utcnow
 from ..paging import page_number, paginate
 from . import bp, export, service
@@ -26,10 +26,11 @@ from .forms import EventForm, GuestsForm, ParticipantForm, SignupForm, TaskForm
 @allow(MEMBERS)
 def index():
     now = utcnow()
-    upcoming = db.session.scalars(visible_events(current_user).where(Event.ends_at >= now)
-                                  .order_by(Event.starts_at, Event.id)).all()
     past = paginate(visible_events(current_user).where(Event.ends_at < now)
                     .order_by(Event.starts_at.desc(), Event.id.desc()), page_number())
+    rows_only = not past.first and wants_fragment()  # "show more" of the past events: their rows alone
+    upcoming = [] if rows_only else db.session.scalars(visible_events(current_user).where(Event.ends_at >= now)
+                                                       .order_by(Event.starts_at, Event.id)).all()
     ids = [e.id for e in upcoming + past.rows]
     counts = service.counts_for(ids)
     mine = {s.event_id: s for s in db.session.scalars(

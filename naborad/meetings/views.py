@@ -19,7 +19,7 @@ from ..access import (
 )
 from ..calendar import meeting_calendar
 from ..forms import form_status, with_token
-from ..htmx import after_change, invalid, redirect_to, render
+from ..htmx import after_change, invalid, redirect_to, render, wants_fragment
 from ..models import RsvpAnswer, next_open_meeting
 from ..paging import fragment, kept_args, page_number
 from ..premeeting import outflows
@@ -49,7 +49,8 @@ def index():
     form = SearchForm(request.args)
     page = service.archive(current_user, form.q.data if form.validate() else None, page_number())
     return render("meetings/index.html", fragment(page, "meetings/_archive.html", "meetings/_archive_rows.html"),
-                  upcoming=service.upcoming(current_user), archive=page, form=form, args=kept_args("q"))
+                  upcoming=[] if wants_fragment() else service.upcoming(current_user),  # htmx: the archive alone
+                  archive=page, form=form, args=kept_args("q"))
 
 
 # -- schedule, edit, cancel --------------------------------------------------------
