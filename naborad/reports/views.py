@@ -163,12 +163,13 @@ QUEUE = {"new": ("ny_side", ReportStatus.NEW, SituationReport.created_at.asc()),
 @bp.route("/ko")
 @allow(STAFF)
 def queue():
+    # "Show more" of one list asks for its next rows alone (and with htmx only that list is read).
+    more = next((kind for kind, (arg, *_) in QUEUE.items() if page_number(name=arg) > 1), None)
+    kinds = [more] if more and wants_fragment() else list(QUEUE)
     pages = {kind: paginate(select(SituationReport).where(SituationReport.status == status)
                             .options(joinedload(SituationReport.reporter)).order_by(order, SituationReport.id),
                             page_number(name=arg))
-             for kind, (arg, status, order) in QUEUE.items()}
-    # "Show more" of one list asks for its next rows alone.
-    more = next((kind for kind, page in pages.items() if not page.first), None)
+             for kind, (arg, status, order) in QUEUE.items() if kind in kinds}
     ctx = {"pages": pages, "args": {kind: arg for kind, (arg, *_) in QUEUE.items()}, "now": utcnow()}
     return render("reports/queue.html", more and "reports/_queue_rows.html", kind=more, **ctx)
 
