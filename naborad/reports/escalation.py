@@ -32,6 +32,7 @@ from ..models import (
     audit,
     utcnow,
 )
+from ..notifications.service import active_members
 
 # Minutes without an acknowledgement before the next step: "something is happening now" sooner than litter.
 # The app config ESCALATION_MINUTES ({category: minutes}) changes them.
@@ -71,8 +72,7 @@ def _alert_in_app(member: RotaMember, report: SituationReport, now: datetime) ->
     if user is not None and user.is_active_member and user.role == Role.STAFF:
         user_ids = [user.id]
     else:  # nobody named, or no longer staff: every active staff member, never nobody
-        user_ids = db.session.scalars(select(User.id).where(User.role == Role.STAFF,
-                                                            User.is_active_member.is_(True))).all()
+        user_ids = [staff.id for staff in active_members(Role.STAFF)]
     for user_id in user_ids:
         raised = db.session.execute(update(StaffAlert).where(StaffAlert.user_id == user_id,
                                                              StaffAlert.report_id == report.id)

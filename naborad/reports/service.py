@@ -57,10 +57,8 @@ def onduty_mail() -> str:
 def alert_staff(report: SituationReport) -> None:
     """In the report's own transaction: an alert row per active staff member and one mail to on-duty,
     with only what `onduty_mail()` says it carries."""
-    staff_ids = db.session.scalars(select(User.id).where(User.role == Role.STAFF,
-                                                         User.is_active_member.is_(True))).all()
-    for user_id in staff_ids:
-        db.session.add(StaffAlert(user_id=user_id, report_id=report.id))
+    for user in active_members(Role.STAFF):
+        db.session.add(StaffAlert(user_id=user.id, report_id=report.id))
     carries = onduty_mail()
     if carries == "none":
         return
