@@ -131,33 +131,27 @@ def _reachable_by(viewer):
                 User.is_active_member.is_(True), ~blocked)
 
 
-def contact_options(viewer, user_ids=None) -> dict[int, Reach]:
-    """{member id: Reach} of the members who chose to be reached by `viewer` (one query)."""
+def reachable_members(viewer, user_ids=None) -> list[tuple[User, Reach]]:
+    """The members who chose to be reached by `viewer` (of `user_ids`, when given), each with how, by display
+    name (one query). The one place that says who is reachable and by what."""
     if not viewer.is_authenticated or not viewer.is_active_member:
-        return {}
-    stmt = (select(DirectConsent.user_id, DirectConsent.by_message, DirectConsent.by_phone, User.phone)
-            .join(User, User.id == DirectConsent.user_id).where(_reachable_by(viewer)))
+        return []
+    stmt = (select(User, DirectConsent.by_message, DirectConsent.by_phone)
+            .join(DirectConsent, DirectConsent.user_id == User.id).where(_reachable_by(viewer))
+            .order_by(User.display_name, User.id))
     if user_ids is not None:
         stmt = stmt.where(DirectConsent.user_id.in_(list(user_ids)) if user_ids else false())
-    return {uid: Reach(message, (phone if by_phone else None) or None)
-            for uid, message, by_phone, phone in db.session.execute(stmt)
-            if message or (by_phone and phone)}
+    return [(user, Reach(message, user.phone if by_phone and user.phone else None))
+            for user, message, by_phone in db.session.execute(stmt) if message or (by_phone and user.phone)]
+
+
+def contact_options(viewer, user_ids=None) -> dict[int, Reach]:
+    """{member id: Reach} of the members who chose to be reached by `viewer` (one query)."""
+    return {user.id: how for user, how in reachable_members(viewer, user_ids)}
 
 
 def reach(viewer, user_id: int) -> Reach | None:
     return contact_options(viewer, [user_id]).get(user_id)
-
-
-def reachable_members(viewer) -> list[tuple[User, Reach]]:
-    """The members who chose to be reached by `viewer`, by display name (one query)."""
-    if not viewer.is_authenticated or not viewer.is_active_member:
-        return []
-    rows = db.session.execute(
-        select(User, DirectConsent.by_message, DirectConsent.by_phone)
-        .join(DirectConsent, DirectConsent.user_id == User.id).where(_reachable_by(viewer))
-        .order_by(User.display_name, User.id)).all()
-    return [(user, Reach(message, user.phone if by_phone and user.phone else None))
-            for user, message, by_phone in rows if message or (by_phone and user.phone)]
 
 
 # -- conversations -----------------------------------------------------------------------------
