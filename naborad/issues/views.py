@@ -7,7 +7,7 @@ from ..access import MEMBERS, MODERATORS, allow, get_issue_or_404, get_reply_or_
 from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, redirect_to, render
 from ..models import IssueStatus, Reply
-from ..paging import page_number
+from ..paging import fragment, kept_args, page_number
 from . import bp, service
 from .forms import EditReplyForm, FilterForm, IssueForm, ReasonForm, ReplyForm, StatusForm
 
@@ -19,11 +19,9 @@ def index():
     form = FilterForm(request.args)
     filters = {"status": form.status.data, "category": form.category.data, "q": form.q.data} if form.validate() else {}
     issues = service.issue_page(current_user, **filters, page=page_number())
-    ctx = {"issues": issues.rows, "has_more": issues.has_more, "page": issues.number, "form": form,
-           "args": {k: v for k, v in request.args.items() if k in ("q", "status", "category") and v}}
-    # "Load more" asks for the next page's items alone; a search or filter gets the whole list region.
-    fragment = "issues/_items.html" if issues.number > 1 else "issues/_list.html"
-    return render("issues/index.html", fragment, **ctx)
+    # "Show more" asks for the next page's items alone; a search or filter gets the whole list region.
+    return render("issues/index.html", fragment(issues, "issues/_list.html", "issues/_items.html"),
+                  issues=issues, form=form, args=kept_args("q", "status", "category"))
 
 
 # -- new issue ------------------------------------------------------------------
