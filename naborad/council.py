@@ -1,0 +1,31 @@
+"""Council-wide settings (one per key): read with `setting(KEY)`, change with `set_setting(KEY, value)`.
+
+Each feature declares its keys here with their defaults, so a reader finds every council setting in one
+place. Values are JSON (a bool, a string, a small dict). The caller commits.
+"""
+from __future__ import annotations
+
+from .extensions import db
+from .models.council import CouncilSetting
+
+# key -> default. A feature adds its keys below with a comment saying what they mean.
+DEFAULTS: dict[str, object] = {}
+
+
+def setting(key: str):
+    """The setting's value, or its default when it was never set."""
+    if key not in DEFAULTS:
+        raise KeyError(f"unknown council setting {key!r}: declare it in naborad/council.py")
+    row = db.session.get(CouncilSetting, key)
+    return DEFAULTS[key] if row is None else row.value
+
+
+def set_setting(key: str, value) -> None:
+    """Store a setting's value (added to the session; the caller commits)."""
+    if key not in DEFAULTS:
+        raise KeyError(f"unknown council setting {key!r}: declare it in naborad/council.py")
+    row = db.session.get(CouncilSetting, key)
+    if row is None:
+        db.session.add(CouncilSetting(key=key, value=value))
+    else:
+        row.value = value
