@@ -17,7 +17,7 @@ from wtforms.validators import ValidationError
 
 from .csrf_mask import MaskedFormCSRF
 from .extensions import db
-from .i18n import from_local, to_local_naive
+from .i18n import from_local, to_local_naive, wtforms_translations
 from .models import audit, utcnow
 from .tokens import new_token
 from .wording import check as check_wording
@@ -98,6 +98,9 @@ def replace_words(text: str, words: str, suggestion: str) -> str:
 class BaseForm(FlaskForm):
     class Meta:
         csrf_class = MaskedFormCSRF  # the token masked per response (against BREACH)
+
+        def get_translations(self, form):
+            return wtforms_translations
 
         def bind_field(self, form, unbound_field, options):
             # PostgreSQL refuses NUL in text; nobody types the others; single-line fields lose their line

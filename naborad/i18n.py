@@ -45,6 +45,27 @@ def translations():
     return found
 
 
+@lru_cache(maxsize=8)
+def _wtforms_catalogue(locale: str):
+    from babel import support
+    from wtforms.i18n import messages_path
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class WTFormsTranslations:
+    """WTForms' own messages ("Not a valid choice") in the request's language, each language's catalogue read
+    once per process (Flask-WTF's reads the file again on every request)."""
+
+    def gettext(self, string):
+        return _wtforms_catalogue(str(get_locale())).ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return _wtforms_catalogue(str(get_locale())).ungettext(singular, plural, n)
+
+
+wtforms_translations = WTFormsTranslations()
+
+
 def install_template_gettext(env) -> None:
     """Templates translate through translations() (the same catalogue Flask-Babel's own callables use)."""
     env.install_gettext_callables(

@@ -50,3 +50,21 @@ def test_templates_translate_in_the_locale_in_force(app):
         with force_locale("en"):
             assert render_template_string(template) == "Hide 3 days ago"
         assert render_template_string(template) == "Skjul for 3 dager siden"
+
+
+def test_wtforms_own_messages_follow_the_locale_and_are_read_once(app):
+    from flask_babel import force_locale
+
+    from naborad.i18n import _wtforms_catalogue, wtforms_translations
+
+    with app.test_request_context("/"):
+        _wtforms_catalogue.cache_clear()
+        with force_locale("nb"):
+            norwegian = wtforms_translations.gettext("Not a valid choice.")
+            wtforms_translations.gettext("Invalid email address.")
+        with force_locale("en"):
+            english = wtforms_translations.gettext("Not a valid choice.")
+        assert english == "Not a valid choice."
+        assert norwegian != english
+        info = _wtforms_catalogue.cache_info()
+        assert (info.misses, info.hits) == (2, 1)  # one read per language, whatever the number of lookups
