@@ -47,6 +47,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..preloaded import recall
 from .targets import target_url
 
 INSTANT, DIGEST, OFF = "instant", "digest", "off"
@@ -96,11 +97,20 @@ ROLE_KINDS = {"premeeting": PREMEETING, "report_new": STAFF, "invitation_accepte
 ALWAYS_NEUTRAL = frozenset({"conversation", "direct_consent"})
 
 
+def unread_count_of(user_id):
+    """The count of a member's unread notifications, as a scalar subquery (the login's query selects it)."""
+    return (select(func.count(Notification.id))
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery())
+
+
 def unread_count(user) -> int:
     """How many of the member's notifications are unread: the header's badge, sent with every page (the
-    badge's poll follows later), so a first view needs no request of its own for it."""
-    return db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    badge's poll follows later), so a first view needs no request of its own for it. Read with the login
+    when nothing was committed since (naborad/preloaded.py)."""
+    remembered = recall(user.id, "unread")
+    if remembered is not None:
+        return remembered
+    return db.session.scalar(select(unread_count_of(user.id))) or 0
 
 
 def kinds_for(user) -> list[Kind]:

@@ -18,6 +18,7 @@ from ..i18n import OSLO
 from ..mail import queue_mail
 from ..models import ReportCategory, ReportStatus, Role, SituationReport, StaffAlert, User, utcnow
 from ..notifications.service import active_members, notify
+from ..preloaded import recall
 from . import escalation
 
 SMALL = 3  # cells under this are shown as "<3"
@@ -93,9 +94,18 @@ def has_unseen_alert(user_id: int, report_id: int) -> bool:
                                                          StaffAlert.seen.is_(False))) is not None
 
 
+def unseen_alert_count_of(user_id):
+    """The count of a staff member's unseen report alerts, as a scalar subquery (the login's query selects it)."""
+    return (select(func.count(StaffAlert.id))
+            .where(StaffAlert.user_id == user_id, StaffAlert.seen.is_(False)).scalar_subquery())
+
+
 def unseen_alert_count(user_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(StaffAlert)
-                             .where(StaffAlert.user_id == user_id, StaffAlert.seen.is_(False))) or 0
+    """A staff member's new reports (alerts not yet seen); read with the login when nothing was committed since."""
+    remembered = recall(user_id, "alerts")
+    if remembered is not None:
+        return remembered
+    return db.session.scalar(select(unseen_alert_count_of(user_id))) or 0
 
 
 # -- handling (staff) --------------------------------------------------------------
