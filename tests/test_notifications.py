@@ -415,3 +415,33 @@ def test_a_newly_planned_premeeting_follows_the_members_premeeting_setting(app, 
                                               "form_token": "plan"}).status_code == 303
     assert db.session.scalar(select(Notification.mail_mode).where(Notification.user_id == quiet.id)) == "off"
     assert db.session.scalar(select(func.count()).select_from(OutboxMail)) == 0
+
+
+def test_notification_list_of_every_kind_of_thing_costs_the_same_queries(app, client_for, make_issue):
+    """Issues, meetings (shown by their time), events, reports and the member's own account: one query
+    finds what the member may still read of all of them, so the count does not grow with the kinds."""
+    from naborad.i18n import OSLO
+    from naborad.models import Event, Meeting, MeetingStatus, ReportCategory, SituationReport, utcnow
+
+    client, user = client_for(Role.STAFF)
+    issue = make_issue(user, "Støy om natta", follow=True)
+    db.session.add(Notification(user_id=user.id, kind="issue_reply", subject_type="issue", subject_id=issue.id))
+    db.session.commit()
+    one_kind = queries_for(client, "/varsler/")
+    starts = utcnow() + timedelta(days=3)
+    meeting = Meeting(starts_at=starts, place="Fellesrommet", status=MeetingStatus.PUBLISHED)
+    event = Event(title="Julebord", description="Grøt", place="Stua", starts_at=starts,
+                  ends_at=starts + timedelta(hours=2), max_guests=0)
+    report = SituationReport(category=ReportCategory.NOISE, text="Høy musikk", reporter_id=user.id)
+    db.session.add_all([meeting, event, report])
+    db.session.flush()
+    db.session.add_all([
+        Notification(user_id=user.id, kind="agenda_published", subject_type="meeting", subject_id=meeting.id),
+        Notification(user_id=user.id, kind="event_new", subject_type="event", subject_id=event.id),
+        Notification(user_id=user.id, kind="report_new", subject_type="report", subject_id=report.id),
+        Notification(user_id=user.id, kind="second_factor_reset", subject_type="account", subject_id=user.id)])
+    db.session.commit()
+    page = client.get("/varsler/").get_data(as_text=True)
+    assert "Julebord" in page and "Støy om natta" in page
+    assert str(starts.astimezone(OSLO).day) in page  # the meeting's line names its day
+    assert queries_for(client, "/varsler/") == one_kind

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import DateTime, String, cast, func, literal, null, select, union_all, update
 
 from ..access import (
     PREMEETING,
@@ -45,6 +45,7 @@ from ..models import (
     Role,
     SituationReport,
     User,
+    UTCDateTime,
     utcnow,
 )
 from ..preloaded import recall
@@ -183,46 +184,66 @@ def active_members(*roles):
 
 # -- what a member may read, checked again when shown or mailed -------------------------
 
-def _visible_ids(user, subject_type: str, ids) -> dict[int, str]:
-    """{id: title} of the things of one type this member may read now (one query)."""
-    if not ids:
-        return {}
+def _visible(user, subject_type: str, ids):
+    """The select of (id, title) of the things of one type this member may read now, or a ready dict where
+    no query is needed (the member's own account), or None (nothing of this type for this member)."""
     ids = list(ids)
     if subject_type == "issue":
-        stmt = visible_issues(user).where(Issue.id.in_(ids)).with_only_columns(Issue.id, Issue.title)
-    elif subject_type == "meeting":
-        stmt = visible_meetings(user).where(Meeting.id.in_(ids)).with_only_columns(Meeting.id, Meeting.starts_at)
-    elif subject_type == "event":
-        stmt = visible_events(user).where(Event.id.in_(ids)).with_only_columns(Event.id, Event.title)
-    elif subject_type == "premeeting":
+        return visible_issues(user).where(Issue.id.in_(ids)).with_only_columns(Issue.id, Issue.title)
+    if subject_type == "meeting":
+        return visible_meetings(user).where(Meeting.id.in_(ids)).with_only_columns(Meeting.id, Meeting.starts_at)
+    if subject_type == "event":
+        return visible_events(user).where(Event.id.in_(ids)).with_only_columns(Event.id, Event.title)
+    if subject_type == "premeeting":
         if not in_premeeting(user):
-            return {}
-        stmt = visible_premeetings(user).where(PreMeeting.id.in_(ids)).with_only_columns(PreMeeting.id,
-                                                                                       PreMeeting.starts_at)
-    elif subject_type == "action":
-        stmt = visible_action_items(user).where(ActionItem.id.in_(ids)).with_only_columns(ActionItem.id,
-                                                                                         ActionItem.what)
-    elif subject_type == "proposal":
+            return None
+        return visible_premeetings(user).where(PreMeeting.id.in_(ids)).with_only_columns(PreMeeting.id,
+                                                                                         PreMeeting.starts_at)
+    if subject_type == "action":
+        return visible_action_items(user).where(ActionItem.id.in_(ids)).with_only_columns(ActionItem.id,
+                                                                                           ActionItem.what)
+    if subject_type == "proposal":
         stmt = select(AgendaItem.id, AgendaItem.title).where(AgendaItem.id.in_(ids))
         if not is_moderator(user):  # a proposal's answer is its proposer's
             stmt = stmt.where(AgendaItem.proposer_id == user.id)
-    elif subject_type == "report":
-        stmt = visible_reports(user).where(SituationReport.id.in_(ids)).with_only_columns(
+        return stmt
+    if subject_type == "report":
+        return visible_reports(user).where(SituationReport.id.in_(ids)).with_only_columns(
             SituationReport.id, SituationReport.category)
-    elif subject_type == "user":
+    if subject_type == "user":
         if not is_staff(user):
-            return {}
-        stmt = select(User.id, User.display_name).where(User.id.in_(ids))
-    elif subject_type == "account":  # the member's own account (sign-in): nobody else's
-        return {user.id: user.display_name} if user.id in ids else {}
-    elif subject_type == "direct_consent":  # the member's own choice on the direct line
-        return {user.id: ""} if user.id in ids else {}
-    elif subject_type == "conversation":  # never the other person's name or any text
-        stmt = visible_conversations(user).where(Conversation.id.in_(ids)).with_only_columns(
-            Conversation.id, Conversation.id)
-    else:
-        return {}
-    return {row[0]: row[1] for row in db.session.execute(stmt)}
+            return None
+        return select(User.id, User.display_name).where(User.id.in_(ids))
+    if subject_type == "account":  # the member's own account (sign-in): nobody else's
+        return {user.id: user.display_name} if user.id in ids else None
+    if subject_type == "direct_consent":  # the member's own choice on the direct line
+        return {user.id: ""} if user.id in ids else None
+    if subject_type == "conversation":  # never the other person's name or any text
+        return visible_conversations(user).where(Conversation.id.in_(ids)).with_only_columns(
+            Conversation.id, literal(""))
+    return None
+
+
+def _visible_titles(user, by_type: dict[str, set[int]]) -> dict[str, dict[int, object]]:
+    """{type: {id: title}} of the things this member may read now, for every type at once: one UNION ALL
+    query whatever the types and the number of things (a title is text, or a time for meetings)."""
+    found: dict[str, dict[int, object]] = {t: {} for t in by_type}
+    parts = []
+    for subject_type, ids in by_type.items():
+        visible = _visible(user, subject_type, ids)
+        if isinstance(visible, dict):
+            found[subject_type] = visible
+        elif visible is not None:
+            id_column, title = visible.selected_columns
+            is_time = isinstance(title.type, (UTCDateTime, DateTime))
+            parts.append(visible.order_by(None).with_only_columns(
+                literal(subject_type).label("kind"), id_column.label("id"),
+                (null() if is_time else cast(title, String)).label("text"),
+                (title if is_time else cast(null(), UTCDateTime())).label("at")))
+    if parts:
+        for kind, thing_id, text, at in db.session.execute(union_all(*parts) if len(parts) > 1 else parts[0]):
+            found[kind][thing_id] = at if at is not None else text
+    return found
 
 
 def listed(user):
@@ -244,7 +265,7 @@ def readable(user, notifications) -> list[tuple[Notification, object]]:
     by_type: dict[str, set[int]] = {}
     for n in notifications:
         by_type.setdefault(n.subject_type, set()).add(n.subject_id)
-    titles = {t: _visible_ids(user, t, ids) for t, ids in by_type.items()}
+    titles = _visible_titles(user, by_type)
     return [(n, titles[n.subject_type][n.subject_id]) for n in notifications
             if n.subject_id in titles.get(n.subject_type, {})]
 
