@@ -11,6 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import brotli
+import rcssmin
+import rjsmin
 from flask import current_app, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 
@@ -52,17 +54,60 @@ class SessionInterface(SecureCookieSessionInterface):
         return super().save_session(app, session, response)
 
 
+# Our own stylesheet and script are written to be read (comments, indentation); they are served minified, by
+# the well-kept rcssmin and rjsmin, as they are at the first load of every page (2.8 KB less of 23 in gzip).
+# Vendored files come minified already.
+MINIFIERS = {"text/css": rcssmin.cssmin, "text/javascript": rjsmin.jsmin}
+
+
+@lru_cache(maxsize=16)
+def _minified(path: Path, version: str, mimetype: str) -> bytes:
+    return MINIFIERS[mimetype](path.read_text(encoding="utf-8")).encode("utf-8")
+
+
+def served_bytes(filename: str, data: bytes | None = None, mimetype: str | None = None) -> bytes:
+    """What a static file's answer carries: our own CSS and JavaScript minified (once per content), the
+    rest as it is on disk."""
+    path = Path(current_app.static_folder) / filename
+    if data is None:
+        data = path.read_bytes()
+    if mimetype is None:
+        mimetype = {".css": "text/css", ".js": "text/javascript"}.get(path.suffix)
+    if _minifiable(filename, mimetype):
+        return _minified(path, hashlib.sha256(data).hexdigest()[:12], mimetype)
+    return data
+
+
+def _minifiable(filename: str, mimetype: str | None) -> bool:
+    return mimetype in MINIFIERS and not filename.startswith("vendor/")
+
+
 def readable_for_compression(response):
     """after_request: a static file's answer is a stream (Flask sends the file as it reads it), which
     Flask-Compress leaves alone (COMPRESS_STREAMS off: it would drop gzip and its cache); a whole file (200,
-    not a range) of a type worth compressing is read into the answer so it is compressed, or taken from the cache, as a whole."""
-    if (request.endpoint == "static" and response.status_code == 200 and response.is_streamed
+    not a range) of a type worth compressing is read into the answer so it is compressed, or taken from the
+    cache, as a whole. Our own CSS and JavaScript go out minified, always whole: a range of them would be a
+    range of the readable file under the same ETag, so a Range request gets the whole minified file (200)."""
+    if request.endpoint != "static":
+        return response
+    filename = request.view_args["filename"]
+    if response.status_code == 206 and _minifiable(filename, response.mimetype):
+        if hasattr(response.response, "close"):
+            response.response.close()  # the file's stream, not sent
+        response.status_code = 200
+        response.headers.pop("Content-Range", None)
+        response.direct_passthrough = False
+        response.set_data(served_bytes(filename))
+        return response
+    if (response.status_code == 200 and response.is_streamed
             and response.mimetype in current_app.config["COMPRESS_MIMETYPES"]):
         stream = response.response
         response.direct_passthrough = False
-        response.get_data()  # makes the body a list of bytes: no longer streamed
+        data = response.get_data()  # makes the body a list of bytes: no longer streamed
         if hasattr(stream, "close"):
             stream.close()  # the file: the answer no longer holds it, so would not close it
+        if _minifiable(filename, response.mimetype):
+            response.set_data(served_bytes(filename, data, response.mimetype))
     return response
 
 
@@ -95,7 +140,7 @@ class CompressedFiles:
             data = (Path(current_app.static_folder) / filename).read_bytes()
             if hashlib.sha256(data).hexdigest()[:12] != version:
                 return None  # changed since it was answered: Flask-Compress compresses what it has
-            self.data[key] = BEST[encoding](data)
+            self.data[key] = BEST[encoding](served_bytes(filename, data))
         return self.data[key]
 
     def set(self, key: str, value: bytes) -> None:

@@ -120,7 +120,7 @@ def test_the_current_static_files_are_compressed_once_and_pages_never_kept(app, 
     version = url.split("?", 1)[1]
     first = client.get(url, headers={"Accept-Encoding": "br"})
     assert compress.cache.data[f"br;app.css?{version}"] == first.data
-    raw = (ROOT / "static" / "app.css").read_bytes()
+    raw = client.get(url).data  # minified (see the test below)
     assert first.data == brotli.compress(raw, quality=11)  # once, so at the best ratio
     assert client.get(url, headers={"Accept-Encoding": "gzip"}).data == gzip.compress(raw, 9, mtime=0)
     assert client.get(url, headers={"Accept-Encoding": "br"}).data == first.data
@@ -132,9 +132,25 @@ def test_the_current_static_files_are_compressed_once_and_pages_never_kept(app, 
 
 
 def test_a_range_of_a_static_file_is_sent_as_it_is(app, client):
-    with client.get(static(app, "app.css"), headers={"Accept-Encoding": "gzip, br", "Range": "bytes=0-99"}) as part:
+    with client.get(static(app, "vendor/htmx-4.0.1.min.js"),
+                    headers={"Accept-Encoding": "gzip, br", "Range": "bytes=0-99"}) as part:
         assert part.status_code == 206 and len(part.data) == 100
         assert "Content-Encoding" not in part.headers
+
+
+@pytest.mark.parametrize("filename, comment", [("app.css", b"/*"), ("app.js", b"\n//")])
+def test_our_own_css_and_javascript_go_out_minified_and_whole(app, client, filename, comment):
+    source = (ROOT / "static" / filename).read_bytes()
+    url = static(app, filename)
+    whole = client.get(url)
+    assert whole.status_code == 200 and comment in source and comment not in whole.data
+    assert len(whole.data) < 0.85 * len(source)
+    with client.get(url, headers={"Range": "bytes=0-99"}) as part:  # never a range of the readable file
+        assert part.status_code == 200 and part.data == whole.data and "Content-Range" not in part.headers
+    with client.get(url, headers={"If-None-Match": whole.headers["ETag"]}) as again:
+        assert again.status_code == 304
+    vendor = static(app, "vendor/htmx-4.0.1.min.js")
+    assert client.get(vendor).data == (ROOT / "static" / "vendor/htmx-4.0.1.min.js").read_bytes()
 
 
 def test_a_data_export_is_compressed_too(client, login_as):
