@@ -46,3 +46,18 @@ def write_lock_first():
     finally:
         g.write_lock_first = False
 
+
+
+def commit_and_keep() -> None:
+    """Commit without expiring what the session holds: for a change whose response shows the same rows
+    at once (a posted reply, a moved agenda item, a sign-up). A plain commit expires every loaded object,
+    so rendering the answer would read the member, the issue and the rows just written again, a query each.
+    What is kept is what this transaction read and wrote; nothing outlives the request's session."""
+    from .extensions import db
+
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..access import is_organiser
+from ..database import commit_and_keep
 from ..errors import Gone, NotAllowed  # noqa: F401  (re-exported for the views and the CLI)
 from ..extensions import db
 from ..forms import create_once
@@ -226,7 +227,7 @@ def sign_up(event: Event, *, by, guests: int = 0, dietary_note: str | None = Non
     except GuestsDoNotFit:
         db.session.rollback()
         raise
-    db.session.commit()
+    commit_and_keep()  # the answer shows the event and the sign-up as just written
     return signup, changed
 
 
@@ -237,7 +238,7 @@ def cancel_signup(event: Event, *, by) -> None:
     signup = signup_of(event, by)
     if signup is not None:
         _remove(event, signup)
-    db.session.commit()
+    commit_and_keep()  # the answer shows the event as just changed
 
 
 def add_participant(event: Event, *, by, name: str, guests: int = 0, dietary_note: str | None = None,

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..access import may_change_reply, may_reply, visible_issues
+from ..database import commit_and_keep
 from ..errors import NotAllowed  # noqa: F401  (re-exported for the views and the CLI)
 from ..extensions import db
 from ..forms import by_token, create_once
@@ -162,7 +163,7 @@ def post_reply(issue: Issue, by: User, body: str, *, form_token: str | None = No
         if not is_following(issue, by):
             db.session.add(IssueFollow(issue_id=issue.id, user_id=by.id))
         notify(followers(issue), "issue_reply", "issue", issue.id, exclude=by)
-        db.session.commit()
+        commit_and_keep()  # the answer shows the reply, its writer and the issue as just written
     return Posted(reply, created)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..access import is_moderator, minutes_visible, visible_action_items, visible_agenda_items, visible_meetings
+from ..database import commit_and_keep
 from ..errors import NotAllowed  # re-exported for the views and the CLI
 from ..extensions import db
 from ..forms import create_once, move_in_order
@@ -279,7 +280,7 @@ def answer_rsvp(meeting: Meeting, user, answer: str) -> None:
         db.session.add(row)
     row.answer, row.updated_at = RsvpAnswer(answer), utcnow()
     try:
-        db.session.commit()
+        commit_and_keep()  # the answer shows the member's choice and the meeting as they are
     except IntegrityError:  # answered twice at once: keep the one that is there
         db.session.rollback()
 
@@ -356,7 +357,7 @@ def swap(item: AgendaItem, direction: int) -> bool:
         .order_by(AgendaItem.position, AgendaItem.id)).all()
     if not move_in_order(rows, item, direction):
         return False
-    db.session.commit()
+    commit_and_keep()  # the answer is the agenda as just reordered
     return True
 
 
