@@ -208,5 +208,9 @@ def gunicorn(database_url: str, *, workers: int, threads: int = 1):
         yield base
     finally:
         server.terminate()
-        server.wait(10)
+        try:
+            server.wait(30)  # a loaded machine takes its time to stop the workers of a big app
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(10)
 
