@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Flask, g
 from flask_babel import get_locale
+from flask_login import current_user
 from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -35,6 +36,7 @@ from .markdown import stored_html
 from .models import Role
 from .notifications.service import describe, unread_count
 from .premeeting.forms import new_comment_form
+from .row_cache import cached_row, reply_row_key
 from .search import include_in_autogenerate
 from .security import add_headers, check_csrf, page_draft_owner
 from .static_files import (
@@ -109,6 +111,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.globals["new_comment_form"] = new_comment_form
     app.jinja_env.globals["draft_owner"] = page_draft_owner
     app.jinja_env.globals["stored_html"] = stored_html
+    app.jinja_env.globals["cached_row"] = cached_row
+    app.jinja_env.globals["reply_row_key"] = lambda reply, issue: reply_row_key(reply, issue, current_user, can_edit)
     app.jinja_env.globals["static_url"] = static_url
 
     @app.context_processor
