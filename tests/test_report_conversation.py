@@ -329,3 +329,20 @@ def test_sms_is_offered_only_with_a_gateway(app, client, login_as, gateway, offe
     assert client.post("/meld-fra/", data=data).status_code == (303 if offered else 422)
     if offered:
         assert db.session.scalar(select(SituationReport.contact_way)) == ContactWay.SMS
+
+
+def test_the_data_export_holds_the_conversation_and_contact_details(app, make_user, make_report):
+    import json
+
+    from naborad.auth.account import export_data
+    reporter, staff = make_user(Role.RESIDENT), make_user(Role.STAFF, display_name="Hanne Ansatt")
+    report = make_report(reporter, contact_way="email", contact_detail="kari@example.org")
+    say(report, staff, "question", "Hvor da?")
+    say(report, reporter, "message", "Ved porten.")
+    make_report(make_user(Role.NEIGHBOUR), text="Noen andres")
+    data = json.loads(export_data(reporter))
+    (mine,) = data["situation_report_conversations"]
+    assert mine["report_id"] == report.id and mine["contact_detail"] == "kari@example.org"
+    assert [(m["from"], m["kind"], m["text"]) for m in mine["messages"]] == [
+        ("staff", "question", "Hvor da?"), ("you", "message", "Ved porten.")]
+    assert "Hanne" not in json.dumps(data)

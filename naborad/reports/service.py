@@ -454,3 +454,20 @@ def reopened_per_month(now: datetime | None = None, months: int = 12) -> dict[st
         key = at.astimezone(OSLO).strftime("%Y-%m")
         counts[key] = counts.get(key, 0) + 1
     return counts
+
+
+def export(user: User) -> list[dict]:
+    """For the member's data export: each report they filed, with how they chose to hear about answers, the
+    contact details they gave and the conversation on it (the staff's messages without names). One query
+    for the reports and one for the messages."""
+    reports = db.session.scalars(select(SituationReport).where(SituationReport.reporter_id == user.id)
+                                 .order_by(SituationReport.id)).all()
+    messages: dict[int, list[dict]] = {}
+    if reports:
+        for m in db.session.scalars(select(ReportMessage).where(ReportMessage.report_id.in_([r.id for r in reports]))
+                                    .order_by(ReportMessage.created_at, ReportMessage.id)):
+            messages.setdefault(m.report_id, []).append({
+                "from": "staff" if m.from_staff else "you", "kind": m.kind.value, "text": m.text,
+                "created_at": m.created_at.isoformat()})
+    return [{"report_id": r.id, "contact_way": ContactWay(r.contact_way).value, "contact_detail": r.contact_detail,
+             "messages": messages.get(r.id, [])} for r in reports]
