@@ -39,6 +39,7 @@ ENV_SETTINGS = {
     "TWO_FACTOR_REQUIRED": _bool,
     "FACILITY_NAME": str,
     "FACILITY_ADDRESS": str,
+    "REPORT_SMS_GATEWAY": str,
 }
 
 
@@ -108,6 +109,10 @@ def defaults(instance_path: str) -> dict:
         # (naborad/wording.py) asks before "han fra <name>" or "hun i <address>" is posted.
         "FACILITY_NAME": "Eksempeltunet",
         "FACILITY_ADDRESS": "Eksempelveien 12",
+        # Issue 19, item 4: an email-to-SMS gateway's address pattern, e.g. "{number}@sms.example.no". Set, a
+        # reporter may choose to hear about answers by SMS (a mail to that address, number, category and a
+        # link only); empty, the choice is not offered.
+        "REPORT_SMS_GATEWAY": "",
     }
 
 

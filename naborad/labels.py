@@ -71,7 +71,8 @@ _report_statuses = _per_locale(lambda: {
 
 _contact_ways = _per_locale(lambda: {
     ContactWay.NONE: _("No, I do not need to be contacted"), ContactWay.IN_APP: _("Answer me here in the app"),
-    ContactWay.PHONE: _("Call or text me"), ContactWay.EMAIL: _("Email me")})
+    ContactWay.PHONE: _("Call or text me"), ContactWay.EMAIL: _("Email me"),
+    ContactWay.SMS: _("Send me a text message (SMS)")})
 
 _roles = _per_locale(lambda: {
     Role.RESIDENT: _("Resident"), Role.NEIGHBOUR: _("Neighbour"), Role.CHAIR: _("Chair"), Role.STAFF: _("Staff")})

@@ -280,6 +280,11 @@ MATRIX = {
     ("direct.done", "POST"): ("/direkte/{conversation}/ferdig", NOBODY_ELSE, None),
     ("direct.block", "POST"): ("/direkte/{conversation}/blokker", NOBODY_ELSE, None),
     ("direct.report", "POST"): ("/direkte/{conversation}/rapporter", NOBODY_ELSE, None),
+    # Issue 19, item 4: the conversation on a report. The reporter writes on their own report alone (the sample's
+    # reporter is nobody visiting): staff read it but write with their own form (403), the rest get 404.
+    ("reports.reply", "POST"): ("/meld-fra/{report}/melding", {"anon": LOGIN, "deactivated": LOGIN, "resident": E404,
+                                                              "neighbour": E404, "chair": E404, "staff": E403}, None),
+    ("reports.call_done", "POST"): ("/meld-fra/{report}/ringt", STAFF, OK303_SWAP),
 }
 
 

@@ -64,6 +64,9 @@ INCLUDED_ONLY = {
     "premeeting/_item.html": "one agenda item of premeeting/show.html",
     "reports/_dashboard.html": "the report box of pages/dashboard.html",
     "reports/_status.html": "a report's status inside reports/show.html and mine.html",
+    "reports/_conversation.html": "a report's timeline and messages inside _handling.html and _staff_news.html",
+    "reports/_staff_actions.html": "the staff's forms on a report inside _handling.html (out of band in _staff_news.html)",
+    "reports/_queue_counts.html": "the queue counts inside _handling.html (out of band in _staff_news.html)",
 }
 
 
@@ -333,6 +336,20 @@ CASES = {
                                             ['id="message-form"', 'id="body-error"']),
     "reports/_handling.html": lambda w: (w.client("staff").post(f"/meld-fra/{w.report.id}/varsel-sett", headers=HX),
                                          ['id="report-handling"', "!hx-swap-oob"]),
+    # Issue 19, item 4: the conversation on a report.
+    "reports/_staff_news.html": lambda w: (w.client("staff").get(f"/meld-fra/{w.report.id}/status?apen=0",
+                                                                 headers=HX),
+                                           ['id="report-conversation"', 'hx-trigger="every',
+                                            f'id="report-status-{w.report.id}" hx-swap-oob="true"',
+                                            'id="report-queue-counts" hx-swap-oob="true"',
+                                            'id="staff-actions" class="card staff-actions" hx-swap-oob="true"']),
+    "reports/_reply.html": lambda w: (w.client("resident").post(f"/meld-fra/{w.report.id}/melding",
+                                                                data={"kind": "message", "text": " "}, headers=HX),
+                                      ['id="report-reply"', 'id="text-error"', 'id="still-happening"']),
+    "reports/_replied.html": lambda w: (w.client("resident").post(
+        f"/meld-fra/{w.report.id}/melding", data={"kind": "message", "text": "Det holder på ennå", "form_token": "m1"},
+        headers=HX), ['id="report-reply"', 'id="report-progress" class="report-progress" hx-swap-oob="true"',
+                      "Det holder på ennå", "autofocus"]),
 }
 # The root element each fragment must start with (its stable id), where it has one.
 ROOTS = {
@@ -348,6 +365,8 @@ ROOTS = {
     "reports/_handling.html": "report-handling", "reports/_progress.html": "report-progress",
     "reports/_text_hint.html": "text-wording-live",
     "direct/_conversation.html": "conversation", "direct/_message_form.html": "message-form",
+    "reports/_staff_news.html": "report-conversation", "reports/_reply.html": "report-reply",
+    "reports/_replied.html": "report-reply",
 }
 
 
@@ -430,6 +449,8 @@ HTMX_FORMS = {
                                 "direct/_conversation.html", "body"),
     "direct.member": lambda w: ("chair", f"/direkte/medlem/{w.resident.id}", {"body": ""},
                                 "direct/_message_form.html", "body"),
+    "reports.reply": lambda w: ("resident", f"/meld-fra/{w.report.id}/melding", {"kind": "message", "text": ""},
+                                "reports/_reply.html", "text"),
 }
 
 

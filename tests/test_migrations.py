@@ -52,3 +52,25 @@ def test_the_search_keys_are_folded(tmp_path):
             key = conn.execute(text("SELECT search_text FROM issue")).scalar()
         db.engine.dispose()
     assert key == "soppel lokket er odelagt bakgarden"
+
+
+def test_the_answers_given_become_the_first_staff_messages(tmp_path):
+    """0086: each staff answer saved before the conversation existed is its report's first staff message, from
+    whoever acknowledged it, at the time it was given (issue 19, item 4); the answer itself stays too."""
+    app = create_app({**BASE_CONFIG, "DATABASE_URL": f"sqlite:///{tmp_path / 'm.sqlite3'}"})
+    with app.app_context():
+        upgrade(revision="0085")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO \"user\" (username, display_name, role, is_active_member, "
+                              "is_residents_rep, created_at) VALUES ('s', 'S', 'staff', true, false, '2026-01-01')"))
+            for text_, response in (("Bråk", "Vi kommer."), ("Søppel", None)):
+                conn.execute(text("INSERT INTO situation_report (category, text, happened_at, contact_way, status, "
+                                  "created_at, acknowledged_by_id, response, responded_at) VALUES ('noise', :t, "
+                                  "'2026-01-01', 'none', 'acknowledged', '2026-01-01', 1, :r, '2026-01-02')"),
+                             {"t": text_, "r": response})
+        upgrade(revision="0086")
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT report_id, author_id, from_staff, kind, text FROM report_message")).all()
+            kept = conn.execute(text("SELECT response FROM situation_report WHERE id = 1")).scalar()
+        db.engine.dispose()
+    assert [tuple(r) for r in rows] == [(1, 1, True, "message", "Vi kommer.")] and kept == "Vi kommer."

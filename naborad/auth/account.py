@@ -22,6 +22,7 @@ from ..models import (
     audit,
     utcnow,
 )
+from ..reports.service import export as report_export
 from .email_change import request_change
 
 
@@ -56,6 +57,7 @@ def export_data(user: User) -> bytes:
         "direct_line_conversations": direct_export(user),
         "email_change_waiting": rows(select(EmailChange).where(EmailChange.user_id == user.id), "new_email",
                                      "created_at", "expires_at"),
+        "situation_report_conversations": report_export(user),
     }
     return json.dumps(data, ensure_ascii=False, indent=2).encode()
 

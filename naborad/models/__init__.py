@@ -42,8 +42,10 @@ from .premeeting import PreItemState, PreMeeting, PreMeetingComment, PreMeetingI
 from .reports import (  # noqa: F401
                    ContactWay,
                    EscalationWait,
+                   MessageKind,
                    ReportCategory,
                    ReportEscalation,
+                   ReportMessage,
                    ReportStatus,
                    SituationReport,
                    StaffAlert,

@@ -31,6 +31,8 @@ class ContactWay(enum.StrEnum):
     PHONE = "phone"
     EMAIL = "email"
     IN_APP = "in_app"
+    # A text message through the council's email-to-SMS gateway (REPORT_SMS_GATEWAY); offered only when set.
+    SMS = "sms"
 
 
 class SituationReport(db.Model):
@@ -61,10 +63,46 @@ class SituationReport(db.Model):
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # One-time token of the form that created it: a double submit makes one report.
     form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Issue 19, item 4: the reporter said "still happening" after staff were on it or had closed it. The last
+    # time, and how many times (each reopening starts a new round of the escalation, escalation.py).
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reopen_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The reporter wants a phone call (contact_way "phone") and one is owed: a task for staff, shown on the
+    # report and in the queue until a staff member says they called.
+    call_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     reporter = relationship("User", foreign_keys=[reporter_id])
     acknowledged_by = relationship("User", foreign_keys=[acknowledged_by_id])
     closed_by = relationship("User", foreign_keys=[closed_by_id])
+
+
+class MessageKind(enum.StrEnum):
+    """What a message on a report says besides its text; stored so the numbers can count them (for example
+    "still happening" reopenings per month)."""
+    MESSAGE = "message"
+    QUESTION = "question"  # staff ask the reporter something
+    STILL_HAPPENING = "still_happening"  # the reporter: it goes on (reopens the report, alerts the on-duty staff)
+    RESOLVED_FOR_ME = "resolved_for_me"  # the reporter: it is over for them (closes the report)
+
+
+class ReportMessage(db.Model):
+    """One message of the conversation on a report, between its reporter and the staff (issue 19, item 4).
+    Its text and author are personal: removed with the report's details by the retention purge."""
+    __tablename__ = "report_message"
+    __table_args__ = (Index("ix_report_message_report_created", "report_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("situation_report.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    from_staff: Mapped[bool] = mapped_column(Boolean, default=False)
+    kind: Mapped[MessageKind] = mapped_column(enum_column(MessageKind, "report_message_kind"),
+                                              default=MessageKind.MESSAGE, index=True)
+    text: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # One-time token of the form that wrote it: a double submit makes one message.
+    form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    author = relationship("User", foreign_keys=[author_id])
 
 
 class StaffAlert(db.Model):

@@ -96,6 +96,9 @@ ROLE_KINDS = {"premeeting": PREMEETING, "report_new": STAFF, "invitation_accepte
 # The direct line's notifications: mail about them is always neutral (it may be read by someone else, and
 # that two members talk, or what about, is theirs), and it links to the notification list only.
 ALWAYS_NEUTRAL = frozenset({"conversation", "direct_consent"})
+# Kinds whose mail is always neutral too: an answer on a member's situation report (that they reported
+# something is theirs; issue 19, item 4).
+NEUTRAL_KINDS = frozenset({"report_response"})
 
 
 def unread_count_of(user_id):
@@ -124,8 +127,9 @@ def modes_for(user_ids) -> dict[tuple[int, str], str]:
     return {(user_id, kind): mode for user_id, kind, mode in rows}
 
 
-def notify(users, kind: str, subject_type: str, subject_id: int, *, exclude=None) -> int:
-    """Tell these members; mail at once or in the digest as each has chosen. Returns how many."""
+def notify(users, kind: str, subject_type: str, subject_id: int, *, exclude=None, mail: bool = True) -> int:
+    """Tell these members; mail at once or in the digest as each has chosen (`mail=False`: in the app only,
+    where the feature tells them another way). Returns how many."""
     spec = KIND_BY_NAME[kind]
     recipients = {u.id: u for u in users if u is not None and u.is_active_member
                   and (exclude is None or u.id != exclude.id)}
@@ -133,7 +137,7 @@ def notify(users, kind: str, subject_type: str, subject_id: int, *, exclude=None
     rows = []
     for user in recipients.values():
         mode = INSTANT if spec.always_instant else chosen.get((user.id, spec.name), spec.default)
-        if not user.email:
+        if not user.email or not mail:
             mode = OFF  # members without email are told in the app only
         rows.append((user, Notification(user_id=user.id, kind=kind, subject_type=subject_type,
                                         subject_id=subject_id, mail_mode=mode)))
@@ -172,7 +176,8 @@ def set_mail_wording(user, named: bool) -> None:
 
 
 def _neutral(notification, named: bool) -> bool:
-    return (notification.subject_type == "premeeting" and not named) or notification.subject_type in ALWAYS_NEUTRAL
+    return ((notification.subject_type == "premeeting" and not named) or notification.subject_type in ALWAYS_NEUTRAL
+            or notification.kind in NEUTRAL_KINDS)
 
 
 def active_members(*roles):

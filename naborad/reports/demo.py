@@ -2,7 +2,16 @@
 from datetime import timedelta
 
 from ..extensions import db
-from ..models import ContactWay, ReportCategory, ReportStatus, SituationReport, StaffAlert, utcnow
+from ..models import (
+    ContactWay,
+    MessageKind,
+    ReportCategory,
+    ReportMessage,
+    ReportStatus,
+    SituationReport,
+    StaffAlert,
+    utcnow,
+)
 
 REPORTS = [
     # category, text, place
@@ -38,6 +47,10 @@ def load_demo(users):
                                  closed_at=created + timedelta(hours=3), closed_by_id=staff[0].id,
                                  outcome="Vakta snakket med de det gjaldt, og det ble roligere.")
         db.session.add(report)
+        db.session.flush()
+        # The answer is the first staff message of the report's conversation (issue 19, item 4).
+        db.session.add(ReportMessage(report_id=report.id, author_id=report.acknowledged_by_id, from_staff=True,
+                                     kind=MessageKind.MESSAGE, text=report.response, created_at=report.responded_at))
     # Two open ones: one new and waiting, one acknowledged.
     waiting = SituationReport(category=ReportCategory.NOISE, text="Det smeller i dører i oppgangen nå.",
                               place="Oppgang B", reporter_id=reporters[0].id, happened_at=now - timedelta(minutes=20),
@@ -52,4 +65,10 @@ def load_demo(users):
     db.session.flush()
     for member in staff:
         db.session.add(StaffAlert(user_id=member.id, report_id=waiting.id))
+    # The acknowledged one is a conversation: the staff asked, the reporter answered.
+    db.session.add_all([
+        ReportMessage(report_id=seen.id, author_id=staff[0].id, from_staff=True, kind=MessageKind.QUESTION,
+                      text="Ligger eskene der fortsatt, eller har noen ryddet?", created_at=now - timedelta(hours=4, minutes=45)),
+        ReportMessage(report_id=seen.id, author_id=seen.reporter_id, from_staff=False, kind=MessageKind.MESSAGE,
+                      text="De ligger der fortsatt, ved den grønne benken.", created_at=now - timedelta(hours=4, minutes=30))])
     db.session.flush()

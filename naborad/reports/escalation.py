@@ -7,13 +7,18 @@ active staff member when the member names none or that person is deactivated) an
 alert address, which may be an email-to-SMS gateway: the mail carries the report's number, category and a
 link only (the mail rule in PERMISSIONS.md). Acknowledging the report stops it: only reports nobody has
 acknowledged are looked at. The `escalate` job (naborad/jobs.py) runs escalate_due() every minute.
+
+A reopened report (the reporter said "still happening", issue 19 item 4) is escalated again as a new round:
+its steps are numbered from ROUND times the reopening's number (100, 101, ... for the first reopening), step
+one of the round is the contact on duty at the reopening (alert_reopened), and the waits count from the
+reopening. Acknowledging it again stops the round.
 """
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..contact.service import LoadedRota, load_rota
@@ -41,6 +46,8 @@ WAIT = {ReportCategory.THREAT: 10, ReportCategory.UNWELL: 10, ReportCategory.NOI
 DEFAULT_WAIT = 15
 # Reports older than this are not escalated further (a chain is walked within hours, not days).
 HORIZON = timedelta(days=2)
+# Steps of a reopened report's round start at ROUND * its reopen count (a chain is never this long).
+ROUND = 100
 
 
 def waits() -> dict[ReportCategory, int]:
@@ -96,17 +103,25 @@ def alert_step(report: SituationReport, step: int, member: RotaMember, now: date
         _alert_in_app(member, report, now)
     if member.alert_email:
         queue_mail(member.alert_email, "report_escalated", report_id=report.id,
-                   category=ReportCategory(report.category).value, step=step,
+                   category=ReportCategory(report.category).value, step=step % ROUND, reopened=step >= ROUND,
                    minutes=int(wait_for(report.category, minutes).total_seconds() // 60))
     return True
 
 
+def _base(report: SituationReport) -> tuple[datetime, int]:
+    """When the report's present round of escalation started, and its first step's number."""
+    if report.reopened_at is not None and report.reopen_count:
+        return report.reopened_at, ROUND * report.reopen_count
+    return report.created_at, 0
+
+
 def _due_steps(report: SituationReport, loaded: LoadedRota, done: set[int], now: datetime, minutes: dict):
-    chain = loaded.chain(report.created_at)
+    since, first = _base(report)
+    chain = loaded.chain(since)
     wait = wait_for(report.category, minutes)
     for step, member in enumerate(chain):
-        if step not in done and now >= report.created_at + step * wait:
-            yield step, member
+        if first + step not in done and now >= since + step * wait:
+            yield first + step, member
 
 
 def alert_on_duty(report: SituationReport, now: datetime | None = None) -> None:
@@ -118,12 +133,33 @@ def alert_on_duty(report: SituationReport, now: datetime | None = None) -> None:
         alert_step(report, 0, chain[0], now, waits(), in_app=False)
 
 
+def alert_reopened(report: SituationReport, now: datetime | None = None) -> None:
+    """The first step of a reopened report's new round: the contact on duty now, in the app and at their
+    alert address; with nobody on duty, every active staff member in the app (never nobody). No commit."""
+    now = now or utcnow()
+    chain = load_rota().chain(now)
+    _, first = _base(report)
+    if chain:
+        alert_step(report, first, chain[0], now, waits())
+        return
+    for user in active_members(Role.STAFF):
+        raised = db.session.execute(update(StaffAlert).where(StaffAlert.user_id == user.id,
+                                                             StaffAlert.report_id == report.id)
+                                    .values(seen=False, created_at=now)).rowcount
+        if not raised:
+            db.session.add(StaffAlert(user_id=user.id, report_id=report.id, created_at=now))
+
+
 def escalate_due(now: datetime | None = None) -> int:
-    """Every step now due of every report nobody has acknowledged; -> how many alerts went out. Commits."""
+    """Every step now due of every report nobody has acknowledged (since it was filed, or since it was
+    reopened); -> how many alerts went out. Commits."""
     now = now or utcnow()
     reports = db.session.scalars(select(SituationReport).where(
-        SituationReport.status == ReportStatus.NEW, SituationReport.acknowledged_at.is_(None),
-        SituationReport.created_at > now - HORIZON, SituationReport.created_at <= now)).all()
+        SituationReport.status == ReportStatus.NEW,
+        or_(and_(SituationReport.acknowledged_at.is_(None), SituationReport.created_at > now - HORIZON,
+                 SituationReport.created_at <= now),
+            and_(SituationReport.reopened_at.is_not(None), SituationReport.reopened_at > now - HORIZON,
+                 SituationReport.reopened_at <= now)))).all()
     if not reports:
         return 0
     done: dict[int, set[int]] = {}

@@ -11,12 +11,25 @@ from datetime import datetime, timedelta
 
 from flask import current_app, url_for
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import joinedload
 
+from ..errors import NotAllowed
 from ..extensions import db
-from ..forms import create_once
+from ..forms import by_token, create_once
 from ..i18n import OSLO
 from ..mail import queue_mail
-from ..models import ReportCategory, ReportStatus, Role, SituationReport, StaffAlert, User, utcnow
+from ..models import (
+    ContactWay,
+    MessageKind,
+    ReportCategory,
+    ReportMessage,
+    ReportStatus,
+    Role,
+    SituationReport,
+    StaffAlert,
+    User,
+    utcnow,
+)
 from ..notifications.service import active_members, notify
 from ..preloaded import recall
 from . import escalation
@@ -120,23 +133,23 @@ def acknowledge(report: SituationReport, by: User, *, now: datetime | None = Non
         report.acknowledged_at, report.acknowledged_by_id = now or utcnow(), by.id
         mark_alerts_seen(by.id, report.id)
         changed = True
-    if report.status == ReportStatus.NEW:
+    if report.status == ReportStatus.NEW:  # also a report opened again ("still happening")
         report.status = ReportStatus.ACKNOWLEDGED
+        mark_alerts_seen(by.id, report.id)
         changed = True
     if changed and commit:
         db.session.commit()
     return changed
 
 
-def respond(report: SituationReport, by: User, response: str) -> None:
-    """Answer the reporter: writes the answer and its time (a new answer replaces the old), acknowledges
-    the report first if nobody had, and tells the reporter. Commits."""
-    now = utcnow()
-    acknowledge(report, by, now=now, commit=False)
-    report.response, report.responded_at = response, now
-    if report.reporter_id:
-        notify([db.session.get(User, report.reporter_id)], "report_response", "report", report.id, exclude=by)
-    db.session.commit()
+def respond(report: SituationReport, by: User, response: str, *, kind: str = "message",
+            form_token: str | None = None) -> bool:
+    """Answer the reporter (or, `kind="question"`, ask them something): a staff message in the report's
+    conversation, once per form token; the report keeps the latest answer and its time (`response`), is
+    acknowledged first if nobody had, and the reporter hears of it the way they chose (tell_reporter). A
+    closed report takes no message (ReportClosed). Returns whether a message was written. Commits."""
+    message, created = add_message(report, by, kind=kind, text=response, form_token=form_token)
+    return created
 
 
 def close(report: SituationReport, by: User, outcome: str) -> bool:
@@ -166,9 +179,12 @@ def queue_counts() -> dict[str, int]:
 # -- statistics (numbers only, never content) --------------------------------------
 
 def progress_version(report: SituationReport) -> str:
-    """A short mark of what the reporter sees of the handling (status, answer, closing): it changes when they do."""
+    """A short mark of what both sides see of the handling (status, answer, closing, reopening, the
+    conversation's messages, a call owed): it changes when they do. One query (the messages' count and last id)."""
+    count, last = db.session.execute(select(func.count(ReportMessage.id), func.max(ReportMessage.id))
+                                     .where(ReportMessage.report_id == report.id)).one()
     parts = (report.status.value, report.acknowledged_at, report.responded_at, report.response, report.closed_at,
-             report.outcome, report.purged_at)
+             report.outcome, report.purged_at, report.reopened_at, report.call_due_at, count, last)
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
@@ -266,7 +282,8 @@ def subtract_months(value: datetime, months: int) -> datetime:
 
 
 def purge_closed_reports(now: datetime | None = None, months: int | None = None) -> int:
-    """Remove personal details of reports closed before the retention period; keep category and times."""
+    """Remove personal details of reports closed before the retention period (text, place, reporter, contact
+    details, answers, the conversation's texts and authors); keep category, times and the kinds of messages."""
     now = now or utcnow()
     months = current_app.config["REPORT_RETENTION_MONTHS"] if months is None else months
     cutoff = subtract_months(now, months)
@@ -278,5 +295,189 @@ def purge_closed_reports(now: datetime | None = None, months: int | None = None)
             text=None, place=None, reporter_id=None, contact_detail=None, response=None, outcome=None,
             acknowledged_by_id=None, closed_by_id=None, form_token=None, purged_at=now))
         db.session.execute(delete(StaffAlert).where(StaffAlert.report_id.in_(ids)))
+        # The conversation goes with the details: the messages stay as rows of their kind and time (the
+        # numbers count "still happening" reopenings), without text, author or token.
+        db.session.execute(update(ReportMessage).where(ReportMessage.report_id.in_(ids)).values(
+            text=None, author_id=None, form_token=None))
+        db.session.execute(update(SituationReport).where(SituationReport.id.in_(ids)).values(call_due_at=None))
     db.session.commit()
     return len(ids)
+
+
+# -- the conversation (issue 19, item 4) --------------------------------------------------------------
+
+class ReportClosed(NotAllowed):
+    """The report is closed (or its details purged): it takes no new message. The reporter may still say
+    "still happening" on a closed report that is not purged (it opens again)."""
+
+
+REPORTER_KINDS = (MessageKind.MESSAGE, MessageKind.STILL_HAPPENING, MessageKind.RESOLVED_FOR_ME)
+STAFF_KINDS = (MessageKind.MESSAGE, MessageKind.QUESTION)
+
+
+def sms_address(number: str | None) -> str | None:
+    """The email-to-SMS gateway's address for a phone number (config REPORT_SMS_GATEWAY, a pattern such as
+    "{number}@sms.example.no"; the number's digits, with a leading + kept), or None without a gateway or
+    number."""
+    pattern = current_app.config.get("REPORT_SMS_GATEWAY") or ""
+    digits = "".join(c for c in (number or "") if c.isdigit())
+    if "{number}" not in pattern or not digits:
+        return None
+    return pattern.replace("{number}", ("+" if (number or "").strip().startswith("+") else "") + digits)
+
+
+def messages_of(report: SituationReport) -> list[ReportMessage]:
+    """The report's conversation, oldest first, with the authors: one query."""
+    return db.session.scalars(select(ReportMessage).where(ReportMessage.report_id == report.id)
+                              .options(joinedload(ReportMessage.author))
+                              .order_by(ReportMessage.created_at, ReportMessage.id)).all()
+
+
+def timeline(report: SituationReport, messages: list[ReportMessage]) -> list[tuple[str, datetime, object]]:
+    """What happened to the report, oldest first, as (what, when, message or None): "received",
+    "acknowledged", "response" (an answer saved before the conversation existed and not among its
+    messages), "message" (each message) and "closed"."""
+    entries = [("received", report.created_at, None)]
+    if report.acknowledged_at:
+        entries.append(("acknowledged", report.acknowledged_at, None))
+    if report.response and not any(m.from_staff for m in messages):
+        entries.append(("response", report.responded_at or report.acknowledged_at or report.created_at, None))
+    entries += [("message", m.created_at, m) for m in messages]
+    if report.closed_at and report.status == ReportStatus.CLOSED:
+        entries.append(("closed", report.closed_at, None))
+    return sorted(entries, key=lambda e: e[1])  # stable: at the same moment, the order above
+
+
+def add_message(report: SituationReport, by: User, *, kind: str, text: str | None,
+                form_token: str | None = None, now: datetime | None = None) -> tuple[ReportMessage, bool]:
+    """Write one message of the report's conversation, once per form token (a repeated token gives back the
+    first message and changes nothing). Returns (message, created). Commits.
+
+    Staff (kinds "message" and "question"): the report is acknowledged first if nobody had, keeps the text as
+    its latest answer, and the reporter hears of it the way they chose (tell_reporter).
+    The reporter (their own report only):
+    - "message": a message to the staff (an answered question too). Staff see it on the report, which
+      updates by itself; nobody is alerted.
+    - "still_happening": if the staff were on it or had closed it, the report opens again ("new"): it waits
+      for an acknowledgement in the queue, the staff are alerted and the escalation starts over from the
+      contact on duty now (reopen). If nobody had acknowledged it yet, the running escalation goes on and
+      nobody is alerted twice.
+    - "resolved_for_me": it is over for them: the report is closed, by the reporter, without an outcome
+      (the escalation stops, no call is owed).
+    A closed or purged report takes nothing but the reporter's "still happening" (not when purged):
+    ReportClosed."""
+    now = now or utcnow()
+    kind = MessageKind(kind)
+    staff = by.role == Role.STAFF
+    if (staff and kind not in STAFF_KINDS) or (not staff and (kind not in REPORTER_KINDS
+                                                              or report.reporter_id != by.id)):
+        raise NotAllowed
+    existing = by_token(ReportMessage, form_token)
+    if existing is not None:
+        return existing, False
+    if report.purged_at is not None or (report.status == ReportStatus.CLOSED
+                                        and not (kind == MessageKind.STILL_HAPPENING and not staff)):
+        raise ReportClosed
+    message, created = create_once(ReportMessage, form_token, lambda: ReportMessage(
+        report_id=report.id, author_id=by.id, from_staff=staff, kind=kind, text=text or None, created_at=now))
+    if not created:
+        return message, False
+    if staff:
+        acknowledge(report, by, now=now, commit=False)
+        report.response, report.responded_at = text, now
+        tell_reporter(report, by, now)
+    elif kind == MessageKind.STILL_HAPPENING:
+        reopen(report, now)
+    elif kind == MessageKind.RESOLVED_FOR_ME:
+        report.status, report.closed_at, report.closed_by_id = ReportStatus.CLOSED, now, by.id
+        report.call_due_at = None
+    db.session.commit()
+    return message, True
+
+
+def reopen(report: SituationReport, now: datetime) -> bool:
+    """The reporter says it is still happening: a report the staff were on (or had closed) is "new" again,
+    counted (reopen_count, reopened_at; the message of kind "still_happening" dates it for the numbers),
+    and the on-duty staff are alerted as a new round of the escalation (escalation.alert_reopened: the
+    contact on duty now, in the app and at their alert address; every active staff member in the app if
+    nobody is on duty) and at the on-duty address (ONDUTY_EMAIL, number, category and a link only). An
+    earlier closing's outcome stays in the conversation as a staff message; the report's acknowledgement
+    time stays (the numbers measure the first one). A report nobody acknowledged yet is left as it is:
+    its escalation is still running. Returns whether it was reopened. No commit."""
+    if report.status == ReportStatus.NEW:
+        return False
+    if report.status == ReportStatus.CLOSED and report.outcome:
+        db.session.add(ReportMessage(report_id=report.id, author_id=report.closed_by_id, from_staff=True,
+                                     kind=MessageKind.MESSAGE, text=report.outcome, created_at=report.closed_at))
+    report.status, report.reopened_at = ReportStatus.NEW, now
+    report.reopen_count = (report.reopen_count or 0) + 1
+    report.closed_at = report.closed_by_id = report.outcome = None
+    if report.contact_way == ContactWay.PHONE:
+        report.call_due_at = now
+    db.session.flush()
+    escalation.alert_reopened(report, now)
+    if onduty_mail() != "none":
+        queue_mail(current_app.config["ONDUTY_EMAIL"], "report_reopened", report_id=report.id,
+                   category=ReportCategory(report.category).value)
+    return True
+
+
+def tell_reporter(report: SituationReport, by: User, now: datetime) -> None:
+    """The reporter hears of a staff message the way they chose on the report (contact_way): always in the
+    app (a notification); "in_app" (and "none") also by mail as their notification settings say; "email"
+    and "sms" by one mail to the address given on the report, or through the SMS gateway
+    (REPORT_SMS_GATEWAY) to the number given, saying only "News from the neighbourhood council", the
+    report's number and category and a link (the mail rule: a family inbox or an SMS gateway may read it);
+    "phone": a call is owed, a task for staff on the report and in the queue (call_due_at). No commit."""
+    reporter = db.session.get(User, report.reporter_id) if report.reporter_id else None
+    way = ContactWay(report.contact_way)
+    address = (report.contact_detail if way == ContactWay.EMAIL
+               else sms_address(report.contact_detail) if way == ContactWay.SMS else None)
+    if reporter is not None:
+        notify([reporter], "report_response", "report", report.id, exclude=by,
+               mail=way in (ContactWay.IN_APP, ContactWay.NONE) or (way != ContactWay.PHONE and not address))
+    if address:
+        queue_mail(address, "report_news", locale=reporter.locale if reporter else None, report_id=report.id,
+                   category=ReportCategory(report.category).value)
+    if way == ContactWay.PHONE:
+        report.call_due_at = now
+
+
+def call_done(report: SituationReport, by: User) -> bool:
+    """A staff member called the reporter: the call task is done. Returns whether one was owed. Commits."""
+    if report.call_due_at is None:
+        return False
+    report.call_due_at = None
+    db.session.commit()
+    return True
+
+
+def reopened_per_month(now: datetime | None = None, months: int = 12) -> dict[str, int]:
+    """How many times reporters said "still happening" per month (Oslo), e.g. {"2026-11": 2}: for the
+    numbers (counts only). One query."""
+    now = now or utcnow()
+    start = month_starts(now, months)[0]
+    rows = db.session.scalars(select(ReportMessage.created_at).where(
+        ReportMessage.kind == MessageKind.STILL_HAPPENING, ReportMessage.created_at >= start)).all()
+    counts: dict[str, int] = {}
+    for at in rows:
+        key = at.astimezone(OSLO).strftime("%Y-%m")
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def export(user: User) -> list[dict]:
+    """For the member's data export: each report they filed, with how they chose to hear about answers, the
+    contact details they gave and the conversation on it (the staff's messages without names). One query
+    for the reports and one for the messages."""
+    reports = db.session.scalars(select(SituationReport).where(SituationReport.reporter_id == user.id)
+                                 .order_by(SituationReport.id)).all()
+    messages: dict[int, list[dict]] = {}
+    if reports:
+        for m in db.session.scalars(select(ReportMessage).where(ReportMessage.report_id.in_([r.id for r in reports]))
+                                    .order_by(ReportMessage.created_at, ReportMessage.id)):
+            messages.setdefault(m.report_id, []).append({
+                "from": "staff" if m.from_staff else "you", "kind": m.kind.value, "text": m.text,
+                "created_at": m.created_at.isoformat()})
+    return [{"report_id": r.id, "contact_way": ContactWay(r.contact_way).value, "contact_detail": r.contact_detail,
+             "messages": messages.get(r.id, [])} for r in reports]

@@ -1,5 +1,5 @@
 """Filing a report, the reporter's own view, the staff queue and handling, and the council's numbers."""
-from flask import current_app, flash, request, url_for
+from flask import abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from ..htmx import after_change, invalid, poll, redirect_to, render, wants_fragm
 from ..models import ReportStatus, SituationReport, utcnow
 from ..paging import page_number, paginate
 from . import bp, escalation, service
-from .forms import CloseForm, EscalationForm, ReportForm, RespondForm
+from .forms import CloseForm, EscalationForm, ReporterMessageForm, ReportForm, RespondForm
 from .service import chart, statistics, unseen_alert_count
 
 
@@ -69,16 +69,20 @@ def mine():
 
 # -- one report: staff and the reporter only ------------------------------------------------
 
-def _handling_ctx(report, respond_form=None, close_form=None) -> dict:
+def _handling_ctx(report, respond_form=None, close_form=None, reply_form=None, refused=None) -> dict:
     """What the report's page and its handling region (_handling.html) need; a form passed in comes back with
     its errors. Staff also see how many reports wait in the queue and which steps of the on-duty chain were
-    alerted (a query each), on every rendering of the page."""
+    alerted (a query each), on every rendering of the page. The conversation's messages: one query."""
     staff = current_user.is_staff
-    return dict(report=report, respond_form=respond_form or RespondForm(formdata=None, response=report.response),
+    messages = service.messages_of(report)
+    respond = respond_form or with_token(RespondForm(formdata=None))
+    reply = reply_form or (None if staff else with_token(ReporterMessageForm(formdata=None)))
+    return dict(report=report, respond_form=respond,
                 close_form=close_form or CloseForm(formdata=None),
                 alert_unseen=staff and service.has_unseen_alert(current_user.id, report.id),
                 queue=service.queue_counts() if staff else None,
-                escalations=escalation.escalations_of(report) if staff else [])
+                escalations=escalation.escalations_of(report) if staff else [],
+                messages=messages, timeline=service.timeline(report, messages), reply_form=reply, refused=refused)
 
 
 # A change to a report answers htmx with the handling region and, out of band, the regions the change
@@ -96,12 +100,18 @@ def show(report_id):
 @bp.route("/<int:report_id>/status")
 @allow(MEMBERS)
 def progress(report_id):
-    """The reporter's view of what the staff have done, asked for every few seconds while the report is open:
-    "204 No Content" (htmx swaps nothing) while it is as the page shows it (`versjon`), else the region."""
+    """What the staff and the reporter have done, asked for every few seconds while the report's page is open:
+    "204 No Content" (htmx swaps nothing) while it is as the page shows it (`versjon`), else the region: the
+    reporter's status and handling; for staff the conversation, and out of band the status badge, the queue
+    counts and, when the report was closed or opened again since (`apen`), the staff's forms."""
     report = get_report_or_404(report_id)
-    return poll("reports/show.html", "reports/_progress.html",
+    fragment = "reports/_staff_news.html" if current_user.is_staff else "reports/_progress.html"
+    was_open = request.args.get("apen")
+    return poll("reports/show.html", fragment,
                 unchanged=request.args.get("versjon") == service.progress_version(report),
-                context=lambda: _handling_ctx(report))
+                context=lambda: {**_handling_ctx(report),
+                                 "actions_changed": was_open is not None
+                                 and was_open != str(int(report.status != ReportStatus.CLOSED))})
 
 
 def _report_url(report) -> str:
@@ -130,12 +140,57 @@ def mark_seen(report_id):
 @bp.route("/<int:report_id>/svar", methods=["POST"])
 @allow(STAFF, form_csrf=True)
 def respond(report_id):
+    """A staff message in the report's conversation: an answer, or a question (the button pressed)."""
     report = get_report_or_404(report_id)
     form = RespondForm()
     if not form.validate_on_submit():
         return invalid("reports/show.html", "reports/_handling.html", **_handling_ctx(report, respond_form=form))
-    service.respond(report, current_user, form.response.data)
-    return after_change(HANDLED, _report_url(report), _("The answer is saved; the reporter sees it."),
+    try:
+        service.respond(report, current_user, form.response.data, kind=form.kind.data or "message",
+                        form_token=form.form_token.data or None)
+    except service.ReportClosed:
+        db.session.rollback()
+        return invalid("reports/show.html", "reports/_handling.html", status=409,
+                       **_handling_ctx(report, respond_form=form, refused=_("The report is closed: it takes no new messages.")))
+    message = (_("The question is sent; the reporter sees it.") if form.kind.data == "question"
+               else _("The answer is saved; the reporter sees it."))
+    return after_change(HANDLED, _report_url(report), message, context=lambda: _handling_ctx(report))
+
+
+@bp.route("/<int:report_id>/melding", methods=["POST"])
+@allow(MEMBERS, acts=MEMBERS - STAFF, form_csrf=True)
+def reply(report_id):
+    """The reporter writes on their own report: a message, "still happening" or "resolved for me" (the button
+    pressed). Staff read the report but write with their own form (403 here); others get 404. htmx gets a
+    fresh form and, out of band, the report's progress region."""
+    report = get_report_or_404(report_id)
+    if report.reporter_id != current_user.id:  # (a member reads only their own reports: never reached)
+        abort(403)
+    form = ReporterMessageForm()
+    if not form.validate_on_submit():
+        return invalid("reports/show.html", "reports/_reply.html", **_handling_ctx(report, reply_form=form))
+    try:
+        _message, created = service.add_message(report, current_user, kind=form.kind.data,
+                                                text=form.text.data, form_token=form.form_token.data or None)
+    except service.ReportClosed:
+        db.session.rollback()
+        return invalid("reports/show.html", "reports/_reply.html", status=409, **_handling_ctx(
+            report, reply_form=form, refused=_("The report is closed, so it takes no new messages. "
+                                               "If it is still happening, say so: the report opens again.")))
+    said = {"still_happening": _("Thank you. The report is open again and the staff on duty have been told."),
+            "resolved_for_me": _("Thank you. The report is closed; if it starts again, say so here.")}
+    return after_change("reports/_replied.html", _report_url(report),
+                        created and said.get(form.kind.data, _("Your message is sent to the staff.")),
+                        context=lambda: _handling_ctx(report))
+
+
+@bp.route("/<int:report_id>/ringt", methods=["POST"])
+@allow(STAFF)
+def call_done(report_id):
+    """The reporter wanted a call, and a staff member has called them: the task is done."""
+    report = get_report_or_404(report_id)
+    changed = service.call_done(report, current_user)
+    return after_change(HANDLED, _report_url(report), changed and _("Marked as called."),
                         context=lambda: _handling_ctx(report))
 
 
