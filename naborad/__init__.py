@@ -20,6 +20,7 @@ from . import (
     notifications,
     pages,
     premeeting,
+    pulse,
     reports,
 )
 from . import config as config_module
@@ -84,7 +85,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.login_view = None
 
     for module in (auth, pages, members, audit, issues, meetings, events, contact, reports, premeeting, notifications,
-                   direct):
+                   direct, pulse):
         app.register_blueprint(module.bp)
 
     app.before_request(enforce_policy)

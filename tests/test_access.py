@@ -280,6 +280,12 @@ MATRIX = {
     ("direct.done", "POST"): ("/direkte/{conversation}/ferdig", NOBODY_ELSE, None),
     ("direct.block", "POST"): ("/direkte/{conversation}/blokker", NOBODY_ELSE, None),
     ("direct.report", "POST"): ("/direkte/{conversation}/rapporter", NOBODY_ELSE, None),
+    # The neighbourhood pulse (issue 20): every member answers (no round open in the sample: the POST goes back
+    # to the page) and reads the results; the free-text lines are staff's alone.
+    ("pulse.answer", "GET"): ("/puls", MEMBERS, OK200),
+    ("pulse.answer", "POST"): ("/puls", MEMBERS, OK303),
+    ("pulse.results", "GET"): ("/puls/resultater", MEMBERS, OK200),
+    ("pulse.comments", "GET"): ("/puls/kommentarer", STAFF, OK200),
 }
 
 
