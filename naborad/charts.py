@@ -23,7 +23,7 @@ class Point:
 
 
 def geometry(points: list[Point], *, kind: str = "bar", target: float | None = None, peak: float | None = None,
-             width: int = 640, height: int = 240) -> dict:
+             width: int = 480, height: int = 220) -> dict:
     """Coordinates for the chart macro. `peak` fixes the top of the scale (100 for a share in per cent);
     else the largest value (or the target) with a little room above. `target` draws a dashed line."""
     assert kind in KINDS, kind
@@ -35,6 +35,7 @@ def geometry(points: list[Point], *, kind: str = "bar", target: float | None = N
     scale = plot_h / peak
     base = top + plot_h
     slot = plot_w / max(1, len(points))
+    lift = 6 if kind == "bar" else 10  # the figure above its bar, or above its dot (r=4)
     marks = []
     for i, p in enumerate(points):
         cx = round(left + i * slot + slot / 2, 1)
@@ -43,7 +44,7 @@ def geometry(points: list[Point], *, kind: str = "bar", target: float | None = N
         marks.append({"label": p.label, "name": p.name, "value": p.value, "shown": p.shown,
                       "short": p.short if p.short is not None else p.shown,
                       "cx": cx, "x": round(left + i * slot + slot * 0.15, 1), "w": round(slot * 0.7, 1),
-                      "y": y, "h": h, "ty": round(y - 6, 1) if p.value is not None else round(base - 6, 1)})
+                      "y": y, "h": h, "ty": round(y - lift, 1) if p.value is not None else round(base - 6, 1)})
     # A line is broken where a value is missing: one polyline per unbroken run.
     runs, run = [], []
     for m in marks:

@@ -34,10 +34,10 @@ def answer():
 @allow(MEMBERS)
 def results():
     """Results of the closed rounds, per group only where every answering group has enough answers."""
-    rounds = service.results()
+    rounds, current = service.results(), service.open_round()
     return render("pulse/results.html", rounds=rounds, charts=service.trend(rounds), minimum=service.MIN_ANSWERS,
-                  average=service.average, current=service.open_round(),
-                  group_labels=GROUP_LABELS)
+                  average=service.average, current=current, group_labels=GROUP_LABELS,
+                  answered=current is not None and service.has_answered(current, current_user))
 
 
 @bp.route("/kommentarer")
