@@ -3,6 +3,7 @@ no last-seen, audit or log trace of answering, the free text for staff, retentio
 import json
 import logging
 import re
+import threading
 from datetime import timedelta
 
 import pytest
@@ -29,6 +30,7 @@ from naborad.models import (
 )
 from naborad.pulse import service
 
+from .conftest import log_in
 from .helpers import count, queries_for
 
 ANSWER = {"safe": "4", "heard": "0", "relations": "5"}
@@ -306,3 +308,31 @@ def test_results_take_the_same_queries_whatever_the_data(client, login_as, make_
         answer_as(make_user, round_, Role.RESIDENT, n=5)
     assert queries_for(client, "/puls/resultater") == few
     assert db.session.scalar(select(func.count()).select_from(PulseRound)) == 4
+
+
+def test_members_answering_at_once_and_double_clicking_leave_one_answer_each(app, make_user):
+    """Six members post their answer twice each, all at the same moment, each request in a thread of its own
+    on the real database (SQLite file or PostgreSQL): each is answered once (the lock on the round, the unique
+    mark), never a 500, and the round's answers stay whole while each answer writes them anew."""
+    make_round()
+    clients = []
+    for role in (Role.RESIDENT, Role.NEIGHBOUR, Role.STAFF) * 2:
+        client = app.test_client()
+        assert log_in(client, make_user(role).username).status_code == 303
+        clients.append(client)
+    db.session.commit()  # the test holds no SQLite write lock while the requests run
+    barrier = threading.Barrier(len(clients) * 2)
+    statuses = []
+
+    def post(client):
+        with app.app_context():  # a thread of its own: its own app context and database session
+            barrier.wait(30)
+            statuses.append(client.post("/puls", data={**ANSWER, "comment": "Hei"}).status_code)
+    threads = [threading.Thread(target=post, args=(c,)) for c in clients for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert statuses == [303] * len(threads)
+    db.session.expire_all()
+    assert count(PulseAnswered) == count(PulseAnswer) == count(PulseComment) == len(clients)
