@@ -21,12 +21,14 @@ from . import (
     notifications,
     pages,
     premeeting,
+    pulse,
     reports,
 )
 from . import config as config_module
 from .access import MODERATORS, STAFF, enforce_policy
 from .auth import sessions  # noqa: F401  (the user loader)
 from .cli import register_cli
+from .counts import small_count
 from .errors import register_error_handlers
 from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from .i18n import ago_filter, date_filter, datetime_filter, install_template_gettext, select_locale
@@ -85,7 +87,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.login_view = None
 
     for module in (auth, pages, members, audit, issues, meetings, events, contact, reports, premeeting, notifications,
-                   direct):
+                   direct, pulse):
         app.register_blueprint(module.bp)
 
     app.before_request(enforce_policy)
@@ -114,6 +116,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.globals["cached_row"] = cached_row
     app.jinja_env.globals["reply_row_key"] = lambda reply, issue: reply_row_key(reply, issue, current_user, can_edit)
     app.jinja_env.globals["static_url"] = static_url
+    app.jinja_env.globals["small_count"] = small_count
 
     @app.context_processor
     def inject():

@@ -27,6 +27,8 @@ from .extensions import db
 from .i18n import OSLO
 from .models import JobRun, utcnow
 from .notifications.jobs import send_digests, send_reminders
+from .pulse.service import purge as purge_pulse
+from .pulse.service import quarterly as quarterly_pulse
 from .reports.escalation import escalate_due
 from .reports.service import purge_closed_reports
 
@@ -79,6 +81,15 @@ def _purge_conversations(now):
     return f"{purge_conversations(now)} direct-line conversation(s) deleted"
 
 
+def _pulse_round(now):
+    return "a pulse round opened" if quarterly_pulse(now) else "no pulse round needed"
+
+
+def _purge_pulse(now):
+    marks, lines = purge_pulse(now)
+    return f"{marks} pulse answered mark(s) and {lines} free-text line(s) deleted"
+
+
 MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 
 JOBS: list[Job] = [
@@ -92,6 +103,10 @@ JOBS: list[Job] = [
         "removes personal details of reports closed longer ago than NABORAD_REPORT_RETENTION_MONTHS", at=time(3)),
     Job("purge-conversations", DAY, _purge_conversations,
         "deletes direct-line conversations NABORAD_DIRECT_RETENTION_MONTHS after their last message", at=time(3)),
+    Job("pulse-round", DAY, _pulse_round,
+        "opens a round of the neighbourhood pulse when none opened in the last three months", at=time(10)),
+    Job("purge-pulse", DAY, _purge_pulse,
+        "deletes the pulse's answered marks of closed rounds and its free-text lines after 12 months", at=time(3)),
 ]
 
 

@@ -285,6 +285,12 @@ MATRIX = {
     ("reports.reply", "POST"): ("/meld-fra/{report}/melding", {"anon": LOGIN, "deactivated": LOGIN, "resident": E404,
                                                               "neighbour": E404, "chair": E404, "staff": E403}, None),
     ("reports.call_done", "POST"): ("/meld-fra/{report}/ringt", STAFF, OK303_SWAP),
+    # The neighbourhood pulse (issue 20): every member answers (no round open in the sample: the POST goes back
+    # to the page) and reads the results; the free-text lines are staff's alone.
+    ("pulse.answer", "GET"): ("/puls", MEMBERS, OK200),
+    ("pulse.answer", "POST"): ("/puls", MEMBERS, OK303),
+    ("pulse.results", "GET"): ("/puls/resultater", MEMBERS, OK200),
+    ("pulse.comments", "GET"): ("/puls/kommentarer", STAFF, OK200),
 }
 
 

@@ -80,7 +80,8 @@ def test_still_happening_reopens_and_alerts_the_on_duty_staff_once(app, make_use
     assert service.acknowledge(report, people["Eva"], now=later + timedelta(minutes=20))
     assert report.status == ReportStatus.ACKNOWLEDGED and report.acknowledged_at == filed + timedelta(minutes=3)
     assert escalation.escalate_due(later + timedelta(hours=2)) == 0
-    assert service.reopened_per_month(later) == {"2026-12": 2}
+    assert service.reopenings(filed) == {report.id: 1}  # the second "still happening" found it new: no reopening
+    assert service.statistics(later)["all"].reopenings == 1
 
 
 def test_still_happening_on_a_new_report_only_adds_the_message(app, make_user, make_report):

@@ -22,6 +22,7 @@ from ..models import (
     audit,
     utcnow,
 )
+from ..pulse.service import export as pulse_export
 from ..reports.service import export as report_export
 from .email_change import request_change
 
@@ -55,6 +56,7 @@ def export_data(user: User) -> bytes:
         "direct_line_consent": rows(select(DirectConsent).where(DirectConsent.user_id == user.id), "by_message",
                                     "by_phone", "scope", "given_at", "lapsed_at"),
         "direct_line_conversations": direct_export(user),
+        "neighbourhood_pulse": pulse_export(user),
         "email_change_waiting": rows(select(EmailChange).where(EmailChange.user_id == user.id), "new_email",
                                      "created_at", "expires_at"),
         "situation_report_conversations": report_export(user),

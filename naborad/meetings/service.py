@@ -41,6 +41,7 @@ from ..models import (
 from ..models.meetings import refresh_search_text, standing_items
 from ..notifications.service import active_members, notify
 from ..paging import Page, paginate
+from ..pulse import service as pulse
 from ..search import matches
 
 
@@ -421,12 +422,14 @@ def publish(meeting: Meeting, by, *, confirmed: bool = False) -> None:
 
 def mark_held(meeting: Meeting) -> None:
     """planned/published -> held: the minutes are written per item now; an agenda never published
-    counts as published now. Refused (`NotStartedYet`) for a meeting that has not started."""
+    counts as published now; a round of the neighbourhood pulse opens (pulse.service.after_meeting). Refused
+    (`NotStartedYet`) for a meeting that has not started."""
     if meeting.can_cancel() and not meeting.has_started:
         raise NotStartedYet
     _allow(meeting.can_mark_held())
     meeting.status = MeetingStatus.HELD
     meeting.published_at = meeting.published_at or utcnow()
+    pulse.after_meeting(meeting)  # a round of the neighbourhood pulse opens (issue 20)
     db.session.commit()
 
 

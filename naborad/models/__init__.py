@@ -39,6 +39,7 @@ from .meetings import (  # noqa: F401
 )
 from .notifications import CalendarFeed, Notification, NotificationSetting, ReminderSent  # noqa: F401
 from .premeeting import PreItemState, PreMeeting, PreMeetingComment, PreMeetingItem, PreMeetingResponse  # noqa: F401
+from .pulse import PulseAnswer, PulseAnswered, PulseComment, PulseGroup, PulseRound  # noqa: F401
 from .reports import (  # noqa: F401
                    ContactWay,
                    EscalationWait,

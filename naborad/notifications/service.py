@@ -85,6 +85,8 @@ KINDS = [
     Kind("direct_consent", _l("The chair changed: whether to extend your direct-line choice"), INSTANT,
          always_instant=True),
     Kind("direct_reported", _l("A direct-line conversation is reported (staff)"), INSTANT),
+    # issue 20: the pulse. In the app only unless the member chooses mail; the line names no meeting.
+    Kind("pulse_round", _l("The neighbourhood pulse: three quick questions"), OFF),
 ]
 KIND_BY_NAME = {k.name: k for k in KINDS}
 # Kinds told under another kind's setting (and not offered on their own): a newly planned pre-meeting
@@ -223,6 +225,8 @@ def _visible(user, subject_type: str, ids):
         return {user.id: user.display_name} if user.id in ids else None
     if subject_type == "direct_consent":  # the member's own choice on the direct line
         return {user.id: ""} if user.id in ids else None
+    if subject_type == "pulse":  # every member answers the pulse; the line carries nothing of it
+        return {i: "" for i in ids}
     if subject_type == "conversation":  # never the other person's name or any text
         return visible_conversations(user).where(Conversation.id.in_(ids)).with_only_columns(
             Conversation.id, literal(""))
@@ -312,6 +316,7 @@ def describe(notification, title) -> str:
         "direct_message": lambda: _("A friendly word for you"),
         "direct_consent": lambda: _("The chair has changed: do you want the new chair to be able to reach you?"),
         "direct_reported": lambda: _("A direct-line conversation was reported to the staff"),
+        "pulse_round": lambda: _("The neighbourhood pulse: how are things? Three quick questions"),
     }
     return texts.get(kind, lambda: _("Something new"))()
 

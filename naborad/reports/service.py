@@ -13,15 +13,18 @@ from flask import current_app, url_for
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
+from ..charts import Point, geometry
+from ..counts import is_small, shown_value, small_count
 from ..errors import NotAllowed
 from ..extensions import db
 from ..forms import by_token, create_once
-from ..i18n import OSLO
+from ..i18n import OSLO, datetime_filter
 from ..mail import queue_mail
 from ..models import (
     ContactWay,
     MessageKind,
     ReportCategory,
+    ReportEscalation,
     ReportMessage,
     ReportStatus,
     Role,
@@ -33,9 +36,6 @@ from ..models import (
 from ..notifications.service import active_members, notify
 from ..preloaded import recall
 from . import escalation
-
-SMALL = 3  # cells under this are shown as "<3"
-FAST = timedelta(minutes=15)
 
 
 def file_report(by: User, *, category: str, text: str, place: str | None = None,
@@ -197,19 +197,34 @@ def percentile(values: list[float], p: float) -> float | None:
 
 
 def cell(n: int) -> str:
-    """A count as shown to the council: 1 and 2 become "<3" so no single incident can be recognised."""
-    return "<3" if 0 < n < SMALL else str(n)
+    """A count as shown to the council; the rule is naborad/counts.py small_count (kept under this name for
+    callers of the reports module)."""
+    return small_count(n)
 
 
 @dataclass
 class Month:
+    """The figures of one month (or of the whole period: `key` "all"). Times and the share are None where
+    fewer than three reports stand behind them; `reopenings` is None until the report conversation exists."""
     key: str  # "2026-11"
-    start: datetime
+    start: datetime | None
     counts: dict
     total: int
-    median_minutes: float | None
+    median_minutes: float | None  # to acknowledge
     p90_minutes: float | None
-    share_fast: float | None
+    share_fast: float | None  # acknowledged within the target (see target_for)
+    median_close_minutes: float | None = None
+    escalations: int = 0  # reports that went on along the on-duty chain (a step after the first)
+    reopenings: int | None = None  # "still happening" after a response
+
+
+@dataclass
+class ContactFigures:
+    """The same figures for the reports filed on one contact point's watch (staff only)."""
+    member_id: int | None  # rota_member.id; None: nobody was on duty
+    name: str | None  # the contact point's name when its latest report was filed
+    months: list[Month]
+    all: Month
 
 
 def month_starts(now: datetime, months: int) -> list[datetime]:
@@ -222,53 +237,106 @@ def month_starts(now: datetime, months: int) -> list[datetime]:
     return list(reversed(starts))
 
 
-def _times(rows, now):
-    ack = [(r.acknowledged_at - r.created_at).total_seconds() / 60 for r in rows if r.acknowledged_at]
-    # A report still waiting counts as "not within 15 minutes" once 15 minutes have passed.
-    decided = [r for r in rows if r.acknowledged_at or now - r.created_at > FAST]
-    fast = [r for r in decided if r.acknowledged_at and r.acknowledged_at - r.created_at <= FAST]
-    share = len(fast) / len(decided) if decided else None
-    return percentile(ack, 0.5), percentile(ack, 0.9), share
+def target_for(category, waits: dict) -> timedelta:
+    """The one target for "acknowledged at once": the report's category's escalation wait (escalation.waits()),
+    i.e. acknowledged before the report would go on to the next in the on-duty chain."""
+    return escalation.wait_for(category, waits)
 
 
-def statistics(now: datetime | None = None, months: int = 12) -> dict:
-    """Reports per month and category, and times to acknowledge: one query, whatever the data."""
-    now = now or utcnow()
-    starts = month_starts(now, months)
-    rows = db.session.execute(
-        select(SituationReport.category, SituationReport.created_at, SituationReport.acknowledged_at)
-        .where(SituationReport.created_at >= starts[0])).all()
+def _minutes(delta: timedelta) -> float:
+    return delta.total_seconds() / 60
+
+
+def _figures(key: str, start: datetime | None, rows: list, now: datetime, waits: dict, escalated: set,
+             reopened: dict | None) -> Month:
+    counts = {c: sum(1 for r in rows if r.category == c) for c in ReportCategory}
+    reopenings = None if reopened is None else sum(reopened.get(r.id, 0) for r in rows)
+    month = Month(key, start, counts, len(rows), None, None, None,
+                  escalations=sum(1 for r in rows if r.id in escalated), reopenings=reopenings)
+    # Times for fewer than three reports would describe single incidents: left out.
+    if not is_small(len(rows)) and rows:
+        ack = [_minutes(r.acknowledged_at - r.created_at) for r in rows if r.acknowledged_at]
+        closed = [_minutes(r.closed_at - r.created_at) for r in rows if r.closed_at]
+        # A report still waiting counts as "not within the target" once its target has passed.
+        decided = [r for r in rows if r.acknowledged_at or now - r.created_at > target_for(r.category, waits)]
+        fast = [r for r in decided if r.acknowledged_at and
+                r.acknowledged_at - r.created_at <= target_for(r.category, waits)]
+        month.median_minutes, month.p90_minutes = percentile(ack, 0.5), percentile(ack, 0.9)
+        month.median_close_minutes = percentile(closed, 0.5)
+        month.share_fast = len(fast) / len(decided) if decided else None
+    return month
+
+
+def reopenings(since: datetime) -> dict[int, int]:
+    """"Still happening" reopenings per report filed since `since` ({report id: times reopened}): a reporter's
+    "still happening" that sent a handled report back to "new" (reopen_count; one on a report nobody has
+    acknowledged yet only adds its message). One query."""
+    return dict(db.session.execute(select(SituationReport.id, SituationReport.reopen_count).where(
+        SituationReport.created_at >= since, SituationReport.reopen_count > 0)).all())
+
+
+def _monthly(starts: list[datetime], rows: list, now: datetime, waits: dict, escalated: set,
+             reopened: dict | None) -> list[Month]:
     result = []
     for i, start in enumerate(starts):
         end = starts[i + 1] if i + 1 < len(starts) else None
         in_month = [r for r in rows if r.created_at >= start and (end is None or r.created_at < end)]
-        counts = {c: sum(1 for r in in_month if r.category == c) for c in ReportCategory}
-        # Times for a month with fewer than three reports would describe single incidents: left out.
-        median, p90, share = _times(in_month, now) if len(in_month) >= SMALL else (None, None, None)
-        result.append(Month(start.strftime("%Y-%m"), start, counts, len(in_month), median, p90, share))
-    median, p90, share = _times(rows, now) if len(rows) >= SMALL else (None, None, None)
-    return {"months": result, "total": len(rows), "median_minutes": median, "p90_minutes": p90,
-            "share_fast": share}
+        result.append(_figures(start.strftime("%Y-%m"), start, in_month, now, waits, escalated, reopened))
+    return result
 
 
-def chart(months: list[Month], width: int = 640, height: int = 240) -> dict:
-    """Bar geometry for the server-rendered SVG: median minutes to acknowledge per month."""
-    left, bottom, top = 40, 30, 10
-    plot_h = height - bottom - top
-    values = [m.median_minutes for m in months]
-    peak = max([v for v in values if v is not None] + [15])
-    scale = plot_h / (peak * 1.1)
-    slot = (width - left) / max(1, len(months))
-    bars = []
-    for i, m in enumerate(months):
-        v = m.median_minutes
-        h = round(v * scale, 1) if v is not None else 0
-        bars.append({"x": round(left + i * slot + slot * 0.15, 1), "w": round(slot * 0.7, 1),
-                     "y": round(top + plot_h - h, 1), "h": h, "label": m.start.strftime("%m"),
-                     "lx": round(left + i * slot + slot / 2, 1), "value": v, "fast": v is not None and v <= 15})
-    target_y = round(top + plot_h - 15 * scale, 1)
-    return {"width": width, "height": height, "left": left, "base": top + plot_h, "bars": bars,
-            "target_y": target_y, "top": top}
+def statistics(now: datetime | None = None, months: int = 12) -> dict:
+    """Per month: reports (per category), the share acknowledged within the target, median (and 90th
+    percentile) minutes to acknowledge, median minutes to close, escalations and "still happening"
+    reopenings; the same for the whole period, and per contact point for staff (`contacts`).
+
+    A report belongs to the contact point on duty when it was filed (step 0 of its escalation), whoever
+    acknowledged it: the figures say how reports on that watch went, escalations included. Reports filed
+    with nobody on duty are one group (member_id None). Three queries whatever the data."""
+    now = now or utcnow()
+    starts = month_starts(now, months)
+    rows = db.session.execute(
+        select(SituationReport.id, SituationReport.category, SituationReport.created_at,
+               SituationReport.acknowledged_at, SituationReport.closed_at)
+        .where(SituationReport.created_at >= starts[0])).all()
+    steps = db.session.execute(
+        select(ReportEscalation.report_id, ReportEscalation.step, ReportEscalation.member_id, ReportEscalation.label)
+        .join(SituationReport, SituationReport.id == ReportEscalation.report_id)
+        .where(SituationReport.created_at >= starts[0])).all()
+    waits = escalation.waits()
+    reopened = reopenings(starts[0])
+    escalated = {s.report_id for s in steps if s.step > 0}
+    on_watch = {s.report_id: s for s in steps if s.step == 0}
+
+    groups: dict[int | None, list] = {}
+    for r in sorted(rows, key=lambda r: r.created_at):
+        groups.setdefault(on_watch[r.id].member_id if r.id in on_watch else None, []).append(r)
+    contacts = []
+    for member_id, own in groups.items():
+        names = [on_watch[r.id].label for r in own if r.id in on_watch]
+        contacts.append(ContactFigures(member_id, names[-1] if names else None,
+                                       _monthly(starts, own, now, waits, escalated, reopened),
+                                       _figures("all", None, own, now, waits, escalated, reopened)))
+    contacts.sort(key=lambda c: (c.name is None, (c.name or "").casefold()))
+    whole = _figures("all", None, rows, now, waits, escalated, reopened)
+    return {"months": _monthly(starts, rows, now, waits, escalated, reopened), "all": whole, "total": whole.total,
+            "median_minutes": whole.median_minutes, "p90_minutes": whole.p90_minutes,
+            "share_fast": whole.share_fast, "median_close_minutes": whole.median_close_minutes,
+            "contacts": contacts}
+
+
+def charts(months: list[Month]) -> dict:
+    """The page's two charts (naborad/charts.py): reports per month as bars (a count the small-count rule
+    hides draws no bar), and the share acknowledged within the target as a line (0-100 %)."""
+    def label(m: Month) -> tuple[str, str]:
+        return m.start.strftime("%m"), datetime_filter(m.start, "MMM y")
+    reports = [Point(*label(m), shown_value(m.total), small_count(m.total), small_count(m.total, short=True))
+               for m in months]
+    share = [Point(*label(m), None if m.share_fast is None else round(m.share_fast * 100),
+                   "–" if m.share_fast is None else f"{m.share_fast * 100:.0f} %",
+                   "–" if m.share_fast is None else f"{m.share_fast * 100:.0f}")
+             for m in months]
+    return {"reports": geometry(reports, kind="bar"), "share": geometry(share, kind="line", peak=110, target=None)}
 
 
 # -- retention ----------------------------------------------------------------------
@@ -450,20 +518,6 @@ def call_done(report: SituationReport, by: User) -> bool:
     report.call_due_at = None
     db.session.commit()
     return True
-
-
-def reopened_per_month(now: datetime | None = None, months: int = 12) -> dict[str, int]:
-    """How many times reporters said "still happening" per month (Oslo), e.g. {"2026-11": 2}: for the
-    numbers (counts only). One query."""
-    now = now or utcnow()
-    start = month_starts(now, months)[0]
-    rows = db.session.scalars(select(ReportMessage.created_at).where(
-        ReportMessage.kind == MessageKind.STILL_HAPPENING, ReportMessage.created_at >= start)).all()
-    counts: dict[str, int] = {}
-    for at in rows:
-        key = at.astimezone(OSLO).strftime("%Y-%m")
-        counts[key] = counts.get(key, 0) + 1
-    return counts
 
 
 def export(user: User) -> list[dict]:

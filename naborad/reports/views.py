@@ -14,7 +14,7 @@ from ..models import ReportStatus, SituationReport, utcnow
 from ..paging import page_number, paginate
 from . import bp, escalation, service
 from .forms import CloseForm, EscalationForm, ReporterMessageForm, ReportForm, RespondForm
-from .service import chart, statistics, unseen_alert_count
+from .service import charts, statistics, unseen_alert_count
 
 
 @bp.app_context_processor
@@ -235,7 +235,8 @@ def queue():
 @allow(MEMBERS)
 def stats():
     data = statistics()
-    return render("reports/stats.html", stats=data, chart=chart(data["months"]))
+    return render("reports/stats.html", stats=data, charts=charts(data["months"]),
+                  contacts=data["contacts"] if current_user.is_staff else None)
 
 
 @bp.route("/eskalering", methods=["GET", "POST"])
