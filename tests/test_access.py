@@ -280,6 +280,15 @@ MATRIX = {
     ("direct.done", "POST"): ("/direkte/{conversation}/ferdig", NOBODY_ELSE, None),
     ("direct.block", "POST"): ("/direkte/{conversation}/blokker", NOBODY_ELSE, None),
     ("direct.report", "POST"): ("/direkte/{conversation}/rapporter", NOBODY_ELSE, None),
+    # Council health (issue 20): the handover checklist for the chair and staff; the good-neighbour agreement read
+    # by every member, changed (only through a linked decision) by the chair and staff, 404 for everyone else.
+    ("council_health.handover", "GET"): ("/overlevering", MODERATORS_ONLY, OK200),
+    ("council_health.agreement", "GET"): ("/naboavtale/", MEMBERS, OK200),
+    ("council_health.agreement_item", "GET"): ("/naboavtale/{agreement_item}", MEMBERS, OK200),
+    ("council_health.new_item", "GET"): ("/naboavtale/ny", MODERATORS_ONLY, OK200),
+    ("council_health.new_item", "POST"): ("/naboavtale/ny", MODERATORS_ONLY, OK422),
+    ("council_health.change_item", "GET"): ("/naboavtale/{agreement_item}/endre", MODERATORS_ONLY, OK200),
+    ("council_health.change_item", "POST"): ("/naboavtale/{agreement_item}/endre", MODERATORS_ONLY, OK422),
 }
 
 
