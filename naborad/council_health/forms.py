@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import READ_BY_OTHERS, BaseForm, empty_to_none, strip
 from ..i18n import date_filter
@@ -25,7 +25,7 @@ class AgreementItemForm(BaseForm):
     text = StringField(_l("The commitment"), filters=[strip],
                        validators=[READ_BY_OTHERS, DataRequired(_l("Write the commitment.")), Length(max=300)],
                        description=_l("For example “Quiet after 22 on weekdays”."))
-    responsible = SelectField(_l("Who is responsible"), validators=[InputRequired(_l("Choose who keeps it."))],
+    responsible = SelectField(_l("Who is responsible"), default=Responsible.EVERYONE.value,
                               choices=lambda: [SelectChoice(r.value, responsible_label(r)) for r in Responsible],
                               description=_l("A group or a role, never a person by name."))
     review_date = DateField(_l("Review date"), validators=[DataRequired(_l("Choose when the council reviews it."))],
@@ -43,5 +43,5 @@ class NewAgreementItemForm(AgreementItemForm):
 
 
 class ChangeAgreementItemForm(AgreementItemForm):
-    status = SelectField(_l("Status"), validators=[InputRequired(_l("Choose a status."))],
+    status = SelectField(_l("Status"), default=AgreementStatus.KEPT.value,
                          choices=lambda: [SelectChoice(s.value, agreement_status_label(s)) for s in AgreementStatus])
