@@ -168,6 +168,14 @@ def test_staff_alone_are_told_of_no_pre_meeting_before_the_last_two_council_meet
     assert "no-premeeting" not in keys(app, council["staff"])
 
 
+def test_the_chairs_warnings_never_read_the_pre_meeting(app, council):
+    a_meeting(-40, MeetingStatus.APPROVED)
+    for who, reads in (("chair", False), ("deputy", False), ("staff", True)):
+        with app.test_request_context(), count_queries() as ran:
+            warnings_for(council[who])
+        assert any("premeeting" in q for q in ran) == reads, who
+
+
 def test_the_warnings_take_a_fixed_number_of_queries(app, council, make_user):
     def queries():
         with app.test_request_context(), count_queries() as ran:
