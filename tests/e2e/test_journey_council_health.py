@@ -54,6 +54,14 @@ def test_chair_follows_a_warning_fixes_it_and_changes_the_agreement_through_a_de
     expect(page.locator("#warning-no-meeting")).to_have_count(0)
     expect(page.locator("#no-key-warnings")).to_be_visible()
 
+    # The handover checklist, one tap from the overview, printable.
+    page.locator("#key-warnings").get_by_role("link", name="Sjekkliste for overlevering").click()
+    expect(page.locator("h1")).to_have_text("Sjekkliste for overlevering")
+    expect(page.locator("#handover-reviews")).to_contain_text("Ro etter klokka 22")
+    check_page(page)
+    page.screenshot(path="/tmp/keypeople-handover.png", full_page=True)
+    page.goto("/")
+
     # The agreement: every commitment, printable; one needs work.
     page.locator("#key-warnings").get_by_role("link", name="Naboavtale").click()
     expect(page.locator("h1")).to_have_text("Naboavtale")
