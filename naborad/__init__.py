@@ -12,6 +12,7 @@ from . import (
     audit,
     auth,
     contact,
+    council_health,
     database,  # noqa: F401  (its engine event listeners: SQLite pragmas, BEGIN IMMEDIATE)
     direct,
     events,
@@ -87,7 +88,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.login_view = None
 
     for module in (auth, pages, members, audit, issues, meetings, events, contact, reports, premeeting, notifications,
-                   direct, pulse):
+                   direct, pulse, council_health):
         app.register_blueprint(module.bp)
 
     app.before_request(enforce_policy)

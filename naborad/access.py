@@ -30,6 +30,7 @@ from .htmx import redirect_to
 from .models import (
     ActionItem,
     AgendaItem,
+    AgreementItem,
     ChairSeat,
     Conversation,
     Event,
@@ -441,3 +442,14 @@ def get_conversation_or_404(conversation_id: int, *, act: bool = False) -> Conve
     if act:
         require(conversation.has(current_user))
     return conversation
+
+
+# -- the good-neighbour agreement (issue 20) ----------------------------------------------
+
+def visible_agreement_items(user):
+    """Every member reads the whole agreement (PERMISSIONS.md); chair and staff change it, by the policy."""
+    return select(AgreementItem)
+
+
+def get_agreement_item_or_404(item_id: int) -> AgreementItem:
+    return _found(db.session.scalar(visible_agreement_items(current_user).where(AgreementItem.id == item_id)))

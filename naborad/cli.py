@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from . import bench_data
 from .contact import demo as contact_demo
+from .council_health import demo as council_health_demo
 from .events import demo as events_demo
 from .extensions import db
 from .issues import demo as issues_demo
@@ -93,5 +94,6 @@ def load_demo_data(password: str) -> None:
     premeeting_demo.load_demo(users)  # the residents' pre-meeting before it (issue 6)
     reports_demo.load_demo(users)  # months of situation reports (issue 8)
     events_demo.load_demo(users)  # summer party, Christmas party, dugnad (issue 7)
+    council_health_demo.load_demo(users)  # the good-neighbour agreement, linked to a decision (issue 20)
     audit("demo_data_loaded")
     db.session.commit()

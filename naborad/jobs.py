@@ -21,6 +21,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from .council_health.service import remind_reviews
 from .direct.service import purge_conversations
 from .events.service import purge_dietary_notes
 from .extensions import db
@@ -88,6 +89,8 @@ def _pulse_round(now):
 def _purge_pulse(now):
     marks, lines = purge_pulse(now)
     return f"{marks} pulse answered mark(s) and {lines} free-text line(s) deleted"
+def _agreement_reviews(now):
+    return f"{remind_reviews(now)} agreement review reminder(s)"
 
 
 MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
@@ -107,6 +110,9 @@ JOBS: list[Job] = [
         "opens a round of the neighbourhood pulse when none opened in the last three months", at=time(10)),
     Job("purge-pulse", DAY, _purge_pulse,
         "deletes the pulse's answered marks of closed rounds and its free-text lines after 12 months", at=time(3)),
+    Job("remind-agreement-reviews", DAY, _agreement_reviews,
+        "tells the chair and deputy a month before each review date of the good-neighbour agreement, once per date",
+        at=time(7)),
 ]
 
 

@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from .models import (
+    AgreementStatus,
     ChairSeat,
     ContactWay,
     IssueCategory,
@@ -16,6 +17,7 @@ from .models import (
     MeetingStatus,
     ReportCategory,
     ReportStatus,
+    Responsible,
     Role,
     RsvpAnswer,
     StandingKind,
@@ -135,7 +137,27 @@ def invitation_state(state: str) -> str:
     return _invitation_states().get(state, state)
 
 
+# issue 20: the good-neighbour agreement
+_agreement_statuses = _per_locale(lambda: {
+    AgreementStatus.KEPT: _("Kept"), AgreementStatus.NEEDS_WORK: _("Needs work"),
+    AgreementStatus.DROPPED: _("Dropped")})
+_responsibles = _per_locale(lambda: {
+    Responsible.EVERYONE: _("Everyone"), Responsible.NEIGHBOURS: _("The neighbours"),
+    Responsible.RESIDENTS: _("The residents"), Responsible.STAFF: _("The staff"),
+    Responsible.COUNCIL: _("The council"), Responsible.CHAIR: _("The chair")})
+
+
+def agreement_status_label(status) -> str:
+    return _agreement_statuses()[AgreementStatus(status)]
+
+
+def responsible_label(responsible) -> str:
+    """Who keeps a commitment of the good-neighbour agreement: a group or a role."""
+    return _responsibles()[Responsible(responsible)]
+
+
 # The template globals, by the names the templates use.
 TEMPLATE_GLOBALS = {f.__name__: f for f in (
     category_label, status_label, meeting_status_label, phase_label, rsvp_label, standing_label,
-    report_category_label, report_status_label, report_contact_way_label, role_label, invitation_state)}
+    report_category_label, report_status_label, report_contact_way_label, role_label, invitation_state,
+    agreement_status_label, responsible_label)}

@@ -9,8 +9,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
+from datetime import date, timedelta
 from datetime import time as clock
-from datetime import timedelta
 
 from sqlalchemy import event, func, select
 
@@ -18,6 +18,8 @@ from naborad.extensions import db
 from naborad.models import (
     ActionItem,
     AgendaItem,
+    AgreementChange,
+    AgreementItem,
     CalendarFeed,
     ContactPoint,
     Conversation,
@@ -150,6 +152,12 @@ def build_samples(make_user) -> dict:
     db.session.add(conversation)
     db.session.flush()
     db.session.add(DirectMessage(conversation_id=conversation.id, author_id=member.id, body="x"))
+    decision = AgendaItem(meeting_id=approved.id, title="Agreement", state=ItemState.ACCEPTED, decision="x")
+    agreement_item = AgreementItem(text="Sample", responsible="council", review_date=date(2030, 1, 1))
+    db.session.add_all([decision, agreement_item])  # the good-neighbour agreement (issue 20)
+    db.session.flush()
+    db.session.add(AgreementChange(item_id=agreement_item.id, decision_id=decision.id, proposed=True, text="Sample",
+                                   responsible="council", status="kept", review_date=date(2030, 1, 1)))
     db.session.commit()
     return {"meeting": meeting.id, "item": item.id, "held": held.id, "action": action.id,
             "notification": notification.id,
@@ -157,7 +165,8 @@ def build_samples(make_user) -> dict:
             "event": event.id, "task": event_task.id, "signup": event_signup.id,
             "member": member.id, "invitation": invitation.id, "issue": issue.id, "reply": reply.id,
             "contact_point": contact_point.id, "guidance": guidance.id, "report": report.id,
-            "rota_member": rota_member.id, "rota_slot": rota_slot.id, "conversation": conversation.id}
+            "rota_member": rota_member.id, "rota_slot": rota_slot.id, "conversation": conversation.id,
+            "agreement_item": agreement_item.id}
 
 
 # -- a real server: gunicorn with several worker processes, and a client that keeps cookies -------------

@@ -291,6 +291,15 @@ MATRIX = {
     ("pulse.answer", "POST"): ("/puls", MEMBERS, OK303),
     ("pulse.results", "GET"): ("/puls/resultater", MEMBERS, OK200),
     ("pulse.comments", "GET"): ("/puls/kommentarer", STAFF, OK200),
+    # Council health (issue 20): the handover checklist for the chair and staff; the good-neighbour agreement read
+    # by every member, changed (only through a linked decision) by the chair and staff, 404 for everyone else.
+    ("council_health.handover", "GET"): ("/overlevering", MODERATORS_ONLY, OK200),
+    ("council_health.agreement", "GET"): ("/naboavtale/", MEMBERS, OK200),
+    ("council_health.agreement_item", "GET"): ("/naboavtale/{agreement_item}", MEMBERS, OK200),
+    ("council_health.new_item", "GET"): ("/naboavtale/ny", MODERATORS_ONLY, OK200),
+    ("council_health.new_item", "POST"): ("/naboavtale/ny", MODERATORS_ONLY, OK422),
+    ("council_health.change_item", "GET"): ("/naboavtale/{agreement_item}/endre", MODERATORS_ONLY, OK200),
+    ("council_health.change_item", "POST"): ("/naboavtale/{agreement_item}/endre", MODERATORS_ONLY, OK422),
 }
 
 

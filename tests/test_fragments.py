@@ -48,6 +48,8 @@ TEMPLATES = ROOT / "templates"
 # Partials that are only ever included in a page or another fragment, never the answer to a request.
 INCLUDED_ONLY = {
     "contact/_point.html": "one card of the contact lists, included by contact/index.html",
+    "council_health/_public_agreement.html": "the public good-neighbour agreement on contact/index.html",
+    "council_health/_warnings.html": "the key-person warnings box of pages/dashboard.html",
     "events/_attendees.html": "\"Who is coming\" in events/show.html, and out of band in _signup_changed.html",
     "events/_count.html": "the numbers line inside events/_item.html and events/_signup.html",
     "events/_form_fields.html": "the fields of events/new.html and events/edit.html",

@@ -78,6 +78,8 @@ READ_ONLY = {
     "naborad.pages.service": "the dashboard: next council meeting and next pre-meeting",
     "naborad.premeeting.service": "imports the council agenda and offers the council meetings to prepare",
     "naborad.premeeting.demo": "demo data: prepares the demo council meeting's items",
+    "naborad.council_health.warnings": "staff's key-person warning: no pre-meeting before the last two council "
+                                       "meetings (reads only; never computed for the chair)",
 }
 # The notifications feature itself tells members about every kind of thing (not from pre-meeting data).
 NOTIFIERS = {"naborad.notifications.jobs", "naborad.notifications.service"}

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import STAFF, allow, public
+from ..council_health import service as agreement
 from ..extensions import db
 from ..forms import form_status
 from ..htmx import redirect_to, render
@@ -21,7 +22,7 @@ def index():
     points, loaded = service.ordered_points(), service.load_rota()
     return render("contact/index.html", on_duty=loaded.on_duty(), rota_lines=loaded.lines(), regular=[p for p in points if not p.is_emergency],
                   emergency=[p for p in points if p.is_emergency], chairs=service.visible_chair_contacts(),
-                  guidance=service.guidance())
+                  guidance=service.guidance(), agreement=agreement.public_items())
 
 
 @bp.route("/kort")

@@ -7,6 +7,7 @@ from sqlalchemy import case, select
 
 from ..access import MEMBERS, STAFF, allow, get_invitation_or_404, get_member_or_404
 from ..auth.sessions import keep_secret, shown_secret
+from ..council_health import handover
 from ..direct import service as direct
 from ..extensions import db
 from ..forms import form_status, with_token
@@ -69,8 +70,12 @@ def change_role(user_id):
         # Handing over the chair (or deputy seat) is confirmed on its own page.
         return render("members/confirm_role.html", member=member, form=form, seat=seat,
                       previous=service.seat_holder(seat, other_than=member))
+    offers_handover = handover.concerns(member, form.role.data)
     service.change_role(member, form.role.data, by=current_user)
     flash(_("The role of %(name)s is changed.", name=member.display_name), "success")
+    if offers_handover:
+        flash(_("Go through the handover checklist with the one taking over: the link is under “Change role”."),
+              "success")
     return redirect_to(url_for("members.show", user_id=member.id))
 
 

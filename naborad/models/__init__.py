@@ -1,4 +1,5 @@
 """The data model: SQLAlchemy 2 typed models, one module per feature, all importable from here."""
+from .agreement import AgreementChange, AgreementItem, AgreementStatus, Responsible  # noqa: F401
 from .base import UTCDateTime, enum_column, utcnow  # noqa: F401
 from .contact import ChairContact, ContactPoint, Guidance, RotaDays, RotaMember, RotaSlot  # noqa: F401
 from .core import (  # noqa: F401

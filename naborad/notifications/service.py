@@ -35,6 +35,7 @@ from ..mail import queue_mail
 from ..models import (
     ActionItem,
     AgendaItem,
+    AgreementItem,
     Conversation,
     Event,
     Issue,
@@ -87,6 +88,7 @@ KINDS = [
     Kind("direct_reported", _l("A direct-line conversation is reported (staff)"), INSTANT),
     # issue 20: the pulse. In the app only unless the member chooses mail; the line names no meeting.
     Kind("pulse_round", _l("The neighbourhood pulse: three quick questions"), OFF),
+    Kind("agreement_review", _l("An item of the good-neighbour agreement is due for review (chair)"), INSTANT),
 ]
 KIND_BY_NAME = {k.name: k for k in KINDS}
 # Kinds told under another kind's setting (and not offered on their own): a newly planned pre-meeting
@@ -94,7 +96,8 @@ KIND_BY_NAME = {k.name: k for k in KINDS}
 KIND_BY_NAME["premeeting_planned"] = KIND_BY_NAME["premeeting"]
 
 # Kinds that are about things only some roles may ever see: only offered to them in the settings.
-ROLE_KINDS = {"premeeting": PREMEETING, "report_new": STAFF, "invitation_accepted": STAFF, "direct_reported": STAFF}
+ROLE_KINDS = {"premeeting": PREMEETING, "report_new": STAFF, "invitation_accepted": STAFF, "direct_reported": STAFF,
+              "agreement_review": frozenset({Role.CHAIR})}
 # The direct line's notifications: mail about them is always neutral (it may be read by someone else, and
 # that two members talk, or what about, is theirs), and it links to the notification list only.
 ALWAYS_NEUTRAL = frozenset({"conversation", "direct_consent"})
@@ -227,6 +230,8 @@ def _visible(user, subject_type: str, ids):
         return {user.id: ""} if user.id in ids else None
     if subject_type == "pulse":  # every member answers the pulse; the line carries nothing of it
         return {i: "" for i in ids}
+    if subject_type == "agreement":  # the good-neighbour agreement: every member reads it
+        return select(AgreementItem.id, AgreementItem.text).where(AgreementItem.id.in_(ids))
     if subject_type == "conversation":  # never the other person's name or any text
         return visible_conversations(user).where(Conversation.id.in_(ids)).with_only_columns(
             Conversation.id, literal(""))
@@ -317,6 +322,7 @@ def describe(notification, title) -> str:
         "direct_consent": lambda: _("The chair has changed: do you want the new chair to be able to reach you?"),
         "direct_reported": lambda: _("A direct-line conversation was reported to the staff"),
         "pulse_round": lambda: _("The neighbourhood pulse: how are things? Three quick questions"),
+        "agreement_review": lambda: _("Time to review the good-neighbour agreement: “%(title)s”", title=title),
     }
     return texts.get(kind, lambda: _("Something new"))()
 

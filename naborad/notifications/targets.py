@@ -31,6 +31,8 @@ def target_url(notification, external: bool = False) -> str:
         return url_for("direct.consent", _external=external)
     if kind == "pulse":
         return url_for("pulse.answer", _external=external)
+    if kind == "agreement":
+        return url_for("council_health.agreement_item", item_id=sid, _external=external)
     if kind == "account":
         return url_for("auth.two_factor", _external=external)
     return url_for("notifications.index", _external=external)

@@ -19,6 +19,7 @@ from ..access import (
     visible_reports,
 )
 from ..contact.service import load_rota
+from ..council_health.warnings import warnings_for
 from ..extensions import db
 from ..models import (
     STILL_UPCOMING,
@@ -56,6 +57,7 @@ def overview(user) -> dict:
     rota = load_rota()  # the number on duty now; staff also see what is wrong with the rota until it is fixed
     return dict(next_meeting=next_meeting, recent=recent, next_premeeting=next_premeeting, on_duty=rota.on_duty(now),
                 rota_warnings=rota.warnings() if is_staff(user) else [],
+                key_warnings=warnings_for(user, rota, now) if is_moderator(user) else None,
                 **my_actions(user), **events(user, now),
                 waiting_proposals=waiting_proposals(now) if is_moderator(user) else [],
                 **(waiting_reports(user) if is_staff(user) else dict(waiting_reports=[], waiting_report_count=0)))

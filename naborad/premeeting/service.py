@@ -8,6 +8,7 @@ something commits; a refused change raises `NotAllowed` before writing (the view
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -127,6 +128,26 @@ def is_frozen(council_item: AgendaItem | None) -> bool:
         return False
     status = db.session.scalar(select(Meeting.status).where(Meeting.id == council_item.meeting_id))
     return status == MeetingStatus.APPROVED
+
+
+# How long before a council meeting a residents' pre-meeting counts as preparing it (when not linked to it).
+PREPARES_WITHIN = timedelta(days=30)
+
+
+def unprepared_meetings(meetings) -> set[int]:
+    """Staff's key-person warning (issue 20): of the council meetings given as (id, starts_at), the ids of those
+    no residents' pre-meeting came before: none linked to it, and none held in the 30 days before it (cancelled
+    ones do not count). One query. Only ever asked for staff: nothing the chair sees may depend on it."""
+    meetings = list(meetings)
+    if not meetings:
+        return set()
+    starts = [s for _, s in meetings]
+    rows = db.session.execute(select(PreMeeting.meeting_id, PreMeeting.starts_at).where(
+        PreMeeting.cancelled_at.is_(None), PreMeeting.starts_at <= max(starts),
+        PreMeeting.starts_at >= min(starts) - PREPARES_WITHIN)).all()
+    prepared = {meeting_id for meeting_id, starts_at in meetings for linked, at in rows
+                if at <= starts_at and (linked == meeting_id or (linked is None and at >= starts_at - PREPARES_WITHIN))}
+    return {meeting_id for meeting_id, _ in meetings} - prepared
 
 
 # -- the pre-meeting ----------------------------------------------------------------------

@@ -1,0 +1,153 @@
+"""Key-person warnings (issue 20): what makes the council hang on one person, shown on the chair's and the
+staff's overview with what to do about it. One function per warning, each one query at most;
+`warnings_for(user)` asks them all for a fixed number of queries.
+
+No warning names a person (a resident must never be identifiable from one). The chair's warnings never read
+pre-meeting data: the one warning about the residents' pre-meeting is computed for staff alone, and reads the
+pre-meeting only through premeeting.service.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, func, select
+
+from ..access import is_moderator, is_staff
+from ..contact.service import LoadedRota, load_rota
+from ..extensions import db
+from ..models import (
+    STILL_UPCOMING,
+    ActionItem,
+    AuditEvent,
+    ChairSeat,
+    Meeting,
+    MeetingStatus,
+    Role,
+    User,
+    UserSession,
+    utcnow,
+)
+from ..premeeting.service import unprepared_meetings
+
+AWAY = timedelta(days=60)  # the chair or deputy has not logged in for this long
+QUIET = timedelta(days=90)  # no council meeting held for this long
+MIN_ACTIONS = 3  # "one person holds more than half" only says something with at least this many open items
+HELD = (MeetingStatus.HELD, MeetingStatus.APPROVED)
+PLANNED = (MeetingStatus.PLANNED, MeetingStatus.PUBLISHED)
+
+
+@dataclass(frozen=True)
+class KeyWarning:
+    key: str  # stable, for tests and the element's id
+    message: str
+    action: str  # what to do, as the link's text
+    url: str
+
+
+def _for(user, staff_text, chair_text):
+    return staff_text if is_staff(user) else chair_text
+
+
+def seats(now: datetime) -> dict[ChairSeat, datetime]:
+    """The chair seats held by an active member, each with when its holder last logged in or was seen (their
+    account's creation if never). One query."""
+    last_login = select(func.max(AuditEvent.at)).where(AuditEvent.actor_id == User.id,
+                                                       AuditEvent.action == "login").scalar_subquery()
+    last_seen = select(func.max(UserSession.last_seen_at)).where(
+        UserSession.user_id == User.id, UserSession.second_factor_pending.is_(False)).scalar_subquery()
+    rows = db.session.execute(select(User.chair_seat, User.created_at, last_login, last_seen).where(
+        User.chair_seat.is_not(None), User.is_active_member.is_(True))).all()
+    return {seat: max(t for t in (created, login, seen) if t is not None) for seat, created, login, seen in rows}
+
+
+def no_deputy(user, held: dict) -> KeyWarning | None:
+    if ChairSeat.DEPUTY in held:
+        return None
+    return KeyWarning("no-deputy", _l("The council has no deputy chair: if the chair is away, nobody can lead."),
+                   _for(user, _l("Give a council member the deputy chair role"),
+                        _l("Agree on a deputy at the next meeting, then ask the staff to give them the role")),
+                   url_for("members.index"))
+
+
+def seat_away(user, held: dict, now: datetime) -> list[KeyWarning]:
+    found = []
+    for seat, key, text in ((ChairSeat.CHAIR, "chair-away", _l("The chair has not logged in for 60 days.")),
+                            (ChairSeat.DEPUTY, "deputy-away", _l("The deputy chair has not logged in for 60 days."))):
+        if seat in held and now - held[seat] > AWAY:
+            found.append(KeyWarning(key, text, _l("Check in, and if needed hand over with the checklist"),
+                                 url_for("council_health.handover")))
+    return found
+
+
+def one_staff(user) -> KeyWarning | None:
+    """At most one active member with the staff role (one query)."""
+    staff = db.session.scalar(select(func.count(User.id)).where(User.role == Role.STAFF,
+                                                                User.is_active_member.is_(True)))
+    if staff > 1:
+        return None
+    return KeyWarning("one-staff", _l("Only one staff member has the staff role: the council's administration "
+                                   "hangs on one person."),
+                   _for(user, _l("Invite a second staff member"), _l("Ask the facility for a second staff contact")),
+                   url_for("members.invite") if is_staff(user) else url_for("members.index"))
+
+
+def action_load(user) -> KeyWarning | None:
+    """One person holds more than half of the open action items (one query). Nobody is named."""
+    rows = db.session.execute(select(ActionItem.assignee_id, func.count(ActionItem.id))
+                              .where(ActionItem.done_at.is_(None)).group_by(ActionItem.assignee_id)).all()
+    total = sum(n for _, n in rows)
+    most = max((n for who, n in rows if who is not None), default=0)
+    if total < MIN_ACTIONS or most * 2 <= total:
+        return None
+    return KeyWarning("action-load", _l("One person holds %(most)d of the %(total)d open action items.", most=most,
+                                     total=total),
+                   _l("Share them out at the next meeting"), url_for("meetings.actions", status="open"))
+
+
+def no_meeting(user, now: datetime) -> KeyWarning | None:
+    """No council meeting held in 90 days and none planned (one query)."""
+    held = exists().where(Meeting.status.in_(HELD), Meeting.starts_at >= now - QUIET)
+    planned = exists().where(Meeting.status.in_(PLANNED), Meeting.starts_at >= now - STILL_UPCOMING)
+    if db.session.scalar(select(held | planned)):
+        return None
+    return KeyWarning("no-meeting", _l("No council meeting has been held in 90 days, and none is planned."),
+                   _l("Plan the next meeting"), url_for("meetings.new"))
+
+
+def rota_gaps(user, rota: LoadedRota) -> KeyWarning | None:
+    """The on-duty rota leaves hours nobody can be called (the rota's own gap check; no rota yet: no warning)."""
+    if not rota.slots or not rota.rules.gaps():
+        return None
+    return KeyWarning("rota-gaps", _l("The on-duty rota has gaps: at some hours nobody can be called."),
+                   _for(user, _l("Fill the gaps in the rota"), _l("Ask the staff to fill the gaps")),
+                   url_for("contact.rota") if is_staff(user) else url_for("contact.index"))
+
+
+def no_premeeting(user) -> KeyWarning | None:
+    """Staff only: no residents' pre-meeting before either of the last two council meetings held (two
+    queries; never asked for the chair)."""
+    if not is_staff(user):  # the chair's warnings never depend on pre-meeting data
+        return None
+    last_two = db.session.execute(select(Meeting.id, Meeting.starts_at).where(
+        Meeting.status.in_(HELD)).order_by(Meeting.starts_at.desc()).limit(2)).all()
+    if len(last_two) < 2 or len(unprepared_meetings(last_two)) < 2:
+        return None
+    return KeyWarning("no-premeeting", _l("No residents' meeting was held before the last two council meetings."),
+                   _l("Plan a residents' meeting"), url_for("premeeting.new"))
+
+
+def warnings_for(user, rota: LoadedRota | None = None, now: datetime | None = None) -> list[KeyWarning]:
+    """The key-person warnings this member sees: the chair (and deputy) and staff the shared ones, staff also
+    the pre-meeting one; nobody else any. A fixed number of queries (the rota is loaded unless given)."""
+    if not is_moderator(user):
+        return []
+    now = now or utcnow()
+    held = seats(now)
+    found = [no_deputy(user, held), *seat_away(user, held, now), one_staff(user), action_load(user),
+             no_meeting(user, now), rota_gaps(user, rota if rota is not None else load_rota())]
+    if is_staff(user):
+        found.append(no_premeeting(user))
+    return [w for w in found if w is not None]
