@@ -12,6 +12,7 @@ from . import (
     auth,
     contact,
     database,  # noqa: F401  (its engine event listeners: SQLite pragmas, BEGIN IMMEDIATE)
+    dialogue,
     direct,
     events,
     issues,
@@ -83,7 +84,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.login_view = None
 
     for module in (auth, pages, members, audit, issues, meetings, events, contact, reports, premeeting, notifications,
-                   direct):
+                   direct, dialogue):
         app.register_blueprint(module.bp)
 
     app.before_request(enforce_policy)

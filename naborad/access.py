@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 from flask import abort, current_app, g, has_request_context, request, url_for
 from flask_login import current_user
 from sqlalchemy import event, false, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .extensions import db
 from .htmx import redirect_to
@@ -32,6 +32,8 @@ from .models import (
     AgendaItem,
     ChairSeat,
     Conversation,
+    DialogueInvitee,
+    DialogueMeeting,
     Event,
     Invitation,
     Issue,
@@ -441,3 +443,19 @@ def get_conversation_or_404(conversation_id: int, *, act: bool = False) -> Conve
     if act:
         require(conversation.has(current_user))
     return conversation
+
+
+def visible_dialogues(user):
+    """A dialogue meeting (issue 19): staff see every one; a member the ones they are invited to. To anyone
+    else it does not exist (404), and no council list, feed or statistic reads this model."""
+    stmt = select(DialogueMeeting)
+    if is_staff(user):
+        return stmt
+    return stmt.where(DialogueMeeting.id.in_(select(DialogueInvitee.dialogue_id)
+                                             .where(DialogueInvitee.user_id == user.id)))
+
+
+def get_dialogue_or_404(dialogue_id: int) -> DialogueMeeting:
+    """An invitee reads it, staff change it (403 to an invitee who tries), 404 to everyone else."""
+    return _found(db.session.scalar(visible_dialogues(current_user).where(DialogueMeeting.id == dialogue_id)
+                                    .options(selectinload(DialogueMeeting.invitees))))

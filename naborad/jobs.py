@@ -21,6 +21,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from .dialogue.service import purge_dialogues
 from .direct.service import purge_conversations
 from .events.service import purge_dietary_notes
 from .extensions import db
@@ -79,6 +80,10 @@ def _purge_conversations(now):
     return f"{purge_conversations(now)} direct-line conversation(s) deleted"
 
 
+def _purge_dialogues(now):
+    return f"{purge_dialogues(now)} dialogue meeting(s) deleted"
+
+
 MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 
 JOBS: list[Job] = [
@@ -92,6 +97,8 @@ JOBS: list[Job] = [
         "removes personal details of reports closed longer ago than NABORAD_REPORT_RETENTION_MONTHS", at=time(3)),
     Job("purge-conversations", DAY, _purge_conversations,
         "deletes direct-line conversations NABORAD_DIRECT_RETENTION_MONTHS after their last message", at=time(3)),
+    Job("purge-dialogues", DAY, _purge_dialogues,
+        "deletes dialogue meetings NABORAD_DIALOGUE_RETENTION_MONTHS after they were held", at=time(3)),
 ]
 
 

@@ -280,6 +280,19 @@ MATRIX = {
     ("direct.done", "POST"): ("/direkte/{conversation}/ferdig", NOBODY_ELSE, None),
     ("direct.block", "POST"): ("/direkte/{conversation}/blokker", NOBODY_ELSE, None),
     ("direct.report", "POST"): ("/direkte/{conversation}/rapporter", NOBODY_ELSE, None),
+    # Report patterns (issue 19): staff put one on the council agenda (the sample has a planned meeting; the empty
+    # form comes back) or plan a dialogue meeting from it. A dialogue meeting is its invitees' and staff's: the
+    # sample invites nobody visiting, so 404 to every member but staff (an invitee who may read gets 403 on
+    # the staff's actions: tests/test_patterns.py); the list shows each member their own.
+    ("reports.pattern_agenda", "GET"): ("/meld-fra/monster/{pattern}/saksliste", STAFF, OK200),
+    ("reports.pattern_agenda", "POST"): ("/meld-fra/monster/{pattern}/saksliste", STAFF, OK422),
+    ("dialogue.index", "GET"): ("/dialogmote/", MEMBERS, OK200),
+    ("dialogue.new", "GET"): ("/dialogmote/ny?monster={pattern}", STAFF, OK200),
+    ("dialogue.new", "POST"): ("/dialogmote/ny", STAFF, OK422),
+    ("dialogue.show", "GET"): ("/dialogmote/{dialogue}", STAFF, OK200),
+    ("dialogue.edit", "GET"): ("/dialogmote/{dialogue}/endre", STAFF, OK200),
+    ("dialogue.edit", "POST"): ("/dialogmote/{dialogue}/endre", STAFF, OK303),
+    ("dialogue.minutes", "POST"): ("/dialogmote/{dialogue}/referat", STAFF, OK303),
 }
 
 

@@ -4,6 +4,7 @@ import json
 from flask import Response
 from sqlalchemy import select
 
+from ..dialogue.service import export as dialogue_export
 from ..direct.service import export as direct_export
 from ..extensions import db
 from ..models import (
@@ -54,6 +55,7 @@ def export_data(user: User) -> bytes:
         "direct_line_consent": rows(select(DirectConsent).where(DirectConsent.user_id == user.id), "by_message",
                                     "by_phone", "scope", "given_at", "lapsed_at"),
         "direct_line_conversations": direct_export(user),
+        "dialogue_meetings": dialogue_export(user),
         "email_change_waiting": rows(select(EmailChange).where(EmailChange.user_id == user.id), "new_email",
                                      "created_at", "expires_at"),
     }

@@ -23,6 +23,7 @@ from ..access import (
     is_staff,
     visible_action_items,
     visible_conversations,
+    visible_dialogues,
     visible_events,
     visible_issues,
     visible_meetings,
@@ -36,6 +37,7 @@ from ..models import (
     ActionItem,
     AgendaItem,
     Conversation,
+    DialogueMeeting,
     Event,
     Issue,
     Meeting,
@@ -83,6 +85,7 @@ KINDS = [
     Kind("direct_consent", _l("The chair changed: whether to extend your direct-line choice"), INSTANT,
          always_instant=True),
     Kind("direct_reported", _l("A direct-line conversation is reported (staff)"), INSTANT),
+    Kind("dialogue", _l("You are invited to a dialogue meeting"), INSTANT),
 ]
 KIND_BY_NAME = {k.name: k for k in KINDS}
 # Kinds told under another kind's setting (and not offered on their own): a newly planned pre-meeting
@@ -94,6 +97,8 @@ ROLE_KINDS = {"premeeting": PREMEETING, "report_new": STAFF, "invitation_accepte
 # The direct line's notifications: mail about them is always neutral (it may be read by someone else, and
 # that two members talk, or what about, is theirs), and it links to the notification list only.
 ALWAYS_NEUTRAL = frozenset({"conversation", "direct_consent"})
+# Dialogue meetings (issue 19): who is invited, and about what, is for the invitees and staff alone.
+ALWAYS_NEUTRAL |= {"dialogue"}
 
 
 def unread_count(user) -> int:
@@ -207,6 +212,9 @@ def _visible_ids(user, subject_type: str, ids) -> dict[int, str]:
         return {user.id: user.display_name} if user.id in ids else {}
     elif subject_type == "direct_consent":  # the member's own choice on the direct line
         return {user.id: ""} if user.id in ids else {}
+    elif subject_type == "dialogue":  # the invitees' and staff's; no title in the list (neutral)
+        stmt = visible_dialogues(user).where(DialogueMeeting.id.in_(ids)).with_only_columns(
+            DialogueMeeting.id, DialogueMeeting.id)
     elif subject_type == "conversation":  # never the other person's name or any text
         stmt = visible_conversations(user).where(Conversation.id.in_(ids)).with_only_columns(
             Conversation.id, Conversation.id)
@@ -276,6 +284,7 @@ def describe(notification, title) -> str:
         "direct_message": lambda: _("A friendly word for you"),
         "direct_consent": lambda: _("The chair has changed: do you want the new chair to be able to reach you?"),
         "direct_reported": lambda: _("A direct-line conversation was reported to the staff"),
+        "dialogue": lambda: _("You are invited to a small meeting. Open it to see when and where."),
     }
     return texts.get(kind, lambda: _("Something new"))()
 

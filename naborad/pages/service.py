@@ -19,6 +19,7 @@ from ..access import (
     visible_reports,
 )
 from ..contact.service import load_rota
+from ..dialogue.service import upcoming_for as upcoming_dialogues
 from ..extensions import db
 from ..models import (
     STILL_UPCOMING,
@@ -58,7 +59,8 @@ def overview(user) -> dict:
                 rota_warnings=rota.warnings() if is_staff(user) else [],
                 **my_actions(user), **events(user, now),
                 waiting_proposals=waiting_proposals(now) if is_moderator(user) else [],
-                **(waiting_reports(user) if is_staff(user) else dict(waiting_reports=[], waiting_report_count=0)))
+                **(waiting_reports(user) if is_staff(user) else dict(waiting_reports=[], waiting_report_count=0)),
+                my_dialogues=upcoming_dialogues(user, since))
 
 
 def my_actions(user) -> dict:
