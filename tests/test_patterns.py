@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from naborad.dialogue import service as dialogue_service
 from naborad.extensions import db
+from naborad.mail import send_due
 from naborad.models import (
     AgendaItem,
     ChairSeat,
@@ -22,6 +23,7 @@ from naborad.models import (
 )
 from naborad.reports import patterns
 
+from .conftest import PASSWORD
 from .helpers import HX, count_queries, queries_for
 
 SECRET_TEXT = "Naboen Kari i 2B spiller trommer"
@@ -322,6 +324,18 @@ def test_the_dialogue_list_and_page_cost_the_same_however_many(client_for, make_
     assert queries_for(staff, f"/dialogmote/{meeting.id}") == few_page
 
 
+def test_the_mail_about_an_invitation_is_neutral(client_for, make_user, smtp, app):
+    staff, _ = client_for(Role.STAFF)
+    invitee = make_user(Role.RESIDENT, email="kari@example.org")
+    plan(staff, [invitee], title="Dialogmøte PLANT-7Q om støy")
+    assert send_due() == 1
+    (rcpt, message), = smtp.messages
+    assert rcpt == ["kari@example.org"] and message["Subject"] == "Nytt fra naborådet"
+    everything = message.as_string()
+    for leak in ("PLANT-", "dialogmote", "Dialogm", "Møterommet"):
+        assert leak not in everything, leak
+
+
 # -- personal data ------------------------------------------------------------------
 
 def test_retention_deletes_dialogues_24_months_after_and_old_marks(app, make_user):
@@ -361,3 +375,12 @@ def test_the_privacy_notice_tells_about_dialogue_meetings(client):
     html = client.get("/personvern").get_data(as_text=True)
     assert "dialogmøte" in html.lower() and "24 måneder" in html
 
+
+
+def test_deleting_an_account_takes_the_member_off_their_dialogue_meetings(client_for, app):
+    staff, _ = client_for(Role.STAFF)
+    client, member = client_for(Role.NEIGHBOUR)
+    meeting = plan(staff, [member])
+    assert client.post("/profil/slett", data={"password": PASSWORD}).status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(DialogueInvitee)) == 0
+    assert db.session.get(DialogueMeeting, meeting.id) is not None
