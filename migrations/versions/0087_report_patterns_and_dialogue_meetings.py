@@ -23,13 +23,10 @@ def upgrade():
     sa.Column('starts_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('place', sa.String(length=160), nullable=False),
     sa.Column('agenda', sa.Text(), nullable=True),
-    sa.Column('agenda_html', sa.Text(), nullable=True),
     sa.Column('minutes', sa.Text(), nullable=True),
-    sa.Column('minutes_html', sa.Text(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('form_token', sa.String(length=64), nullable=True),
-    sa.Column('html_version', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_dialogue_meeting_created_by_id_user'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_dialogue_meeting')),
     sa.UniqueConstraint('form_token', name=op.f('uq_dialogue_meeting_form_token'))

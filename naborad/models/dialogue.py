@@ -16,7 +16,6 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..markdown import RenderedText
 from .base import UTCDateTime, utcnow
 from .core import User
 
@@ -29,19 +28,17 @@ class DialogueInvitee(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True)
 
 
-class DialogueMeeting(RenderedText, db.Model):
-    """A dialogue meeting: title, time, place, agenda and minutes; staff write it, its invitees read it."""
+class DialogueMeeting(db.Model):
+    """A dialogue meeting: title, time, place, agenda and minutes (plain text, shown with its line breaks);
+    staff write it, its invitees read it."""
     __tablename__ = "dialogue_meeting"
-    __rendered__ = ("agenda", "minutes")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(160))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     place: Mapped[str] = mapped_column(String(160))
     agenda: Mapped[str | None] = mapped_column(Text)
-    agenda_html: Mapped[str | None] = mapped_column(Text)
     minutes: Mapped[str | None] = mapped_column(Text)
-    minutes_html: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
