@@ -287,7 +287,7 @@ MATRIX = {
     ("reports.pattern_agenda", "GET"): ("/meld-fra/monster/{pattern}/saksliste", STAFF, OK200),
     ("reports.pattern_agenda", "POST"): ("/meld-fra/monster/{pattern}/saksliste", STAFF, OK422),
     ("dialogue.index", "GET"): ("/dialogmote/", MEMBERS, OK200),
-    ("dialogue.new", "GET"): ("/dialogmote/ny?monster={pattern}", STAFF, OK200),
+    ("dialogue.new", "GET"): ("/dialogmote/ny", STAFF, OK200),
     ("dialogue.new", "POST"): ("/dialogmote/ny", STAFF, OK422),
     ("dialogue.show", "GET"): ("/dialogmote/{dialogue}", STAFF, OK200),
     ("dialogue.edit", "GET"): ("/dialogmote/{dialogue}/endre", STAFF, OK200),
