@@ -14,6 +14,7 @@ from . import (
     contact,
     council_health,
     database,  # noqa: F401  (its engine event listeners: SQLite pragmas, BEGIN IMMEDIATE)
+    dialogue,
     direct,
     events,
     issues,
@@ -88,7 +89,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.login_view = None
 
     for module in (auth, pages, members, audit, issues, meetings, events, contact, reports, premeeting, notifications,
-                   direct, pulse, council_health):
+                   direct, pulse, council_health, dialogue):
         app.register_blueprint(module.bp)
 
     app.before_request(enforce_policy)

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 from flask import abort, current_app, g, has_request_context, request, url_for
 from flask_login import current_user
 from sqlalchemy import event, false, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .extensions import db
 from .htmx import redirect_to
@@ -33,6 +33,8 @@ from .models import (
     AgreementItem,
     ChairSeat,
     Conversation,
+    DialogueInvitee,
+    DialogueMeeting,
     Event,
     Invitation,
     Issue,
@@ -453,3 +455,19 @@ def visible_agreement_items(user):
 
 def get_agreement_item_or_404(item_id: int) -> AgreementItem:
     return _found(db.session.scalar(visible_agreement_items(current_user).where(AgreementItem.id == item_id)))
+
+
+def visible_dialogues(user):
+    """A dialogue meeting (issue 19): staff see every one; a member the ones they are invited to. To anyone
+    else it does not exist (404), and no council list, feed or statistic reads this model."""
+    stmt = select(DialogueMeeting)
+    if is_staff(user):
+        return stmt
+    return stmt.where(DialogueMeeting.id.in_(select(DialogueInvitee.dialogue_id)
+                                             .where(DialogueInvitee.user_id == user.id)))
+
+
+def get_dialogue_or_404(dialogue_id: int) -> DialogueMeeting:
+    """An invitee reads it, staff change it (403 to an invitee who tries), 404 to everyone else."""
+    return _found(db.session.scalar(visible_dialogues(current_user).where(DialogueMeeting.id == dialogue_id)
+                                    .options(selectinload(DialogueMeeting.invitees))))

@@ -36,6 +36,7 @@ ENV_SETTINGS = {
     "ONDUTY_EMAIL_PRIVATE": _bool,
     "REPORT_RETENTION_MONTHS": _int,
     "DIRECT_RETENTION_MONTHS": _int,
+    "DIALOGUE_RETENTION_MONTHS": _int,
     "TWO_FACTOR_REQUIRED": _bool,
     "FACILITY_NAME": str,
     "FACILITY_ADDRESS": str,
@@ -102,6 +103,8 @@ def defaults(instance_path: str) -> dict:
         # member starts at most this many new ones a day.
         "DIRECT_RETENTION_MONTHS": 12,
         "DIRECT_DAILY_CONVERSATIONS": 3,
+        # Dialogue meetings (issue 19): deleted with their invitees and minutes this long after the meeting.
+        "DIALOGUE_RETENTION_MONTHS": 24,
         "JINJA_STRICT": False,  # tests: an undefined variable in a template raises instead of printing ""
         # The chair and staff must sign in with a second factor (TOTP); `make run`'s demo turns it off.
         "TWO_FACTOR_REQUIRED": True,

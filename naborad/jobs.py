@@ -22,6 +22,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .council_health.service import remind_reviews
+from .dialogue.service import purge_dialogues
 from .direct.service import purge_conversations
 from .events.service import purge_dietary_notes
 from .extensions import db
@@ -89,8 +90,14 @@ def _pulse_round(now):
 def _purge_pulse(now):
     marks, lines = purge_pulse(now)
     return f"{marks} pulse answered mark(s) and {lines} free-text line(s) deleted"
+
+
 def _agreement_reviews(now):
     return f"{remind_reviews(now)} agreement review reminder(s)"
+
+
+def _purge_dialogues(now):
+    return f"{purge_dialogues(now)} dialogue meeting(s) deleted"
 
 
 MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
@@ -113,6 +120,8 @@ JOBS: list[Job] = [
     Job("remind-agreement-reviews", DAY, _agreement_reviews,
         "tells the chair and deputy a month before each review date of the good-neighbour agreement, once per date",
         at=time(7)),
+    Job("purge-dialogues", DAY, _purge_dialogues,
+        "deletes dialogue meetings NABORAD_DIALOGUE_RETENTION_MONTHS after they were held", at=time(3)),
 ]
 
 

@@ -23,6 +23,7 @@ from naborad.models import (
     CalendarFeed,
     ContactPoint,
     Conversation,
+    DialogueMeeting,
     DirectMessage,
     EmailChange,
     Event,
@@ -48,6 +49,7 @@ from naborad.models import (
     VolunteerTask,
     utcnow,
 )
+from naborad.reports.patterns import pattern_key
 from naborad.tokens import code_hash, sha256
 
 HX = {"HX-Request": "true"}  # an htmx request that swaps part of the page
@@ -158,6 +160,13 @@ def build_samples(make_user) -> dict:
     db.session.flush()
     db.session.add(AgreementChange(item_id=agreement_item.id, decision_id=decision.id, proposed=True, text="Sample",
                                    responsible="council", status="kept", review_date=date(2030, 1, 1)))
+    # Issue 19: a pattern of repeated reports (three of one category at one place), and a dialogue meeting that
+    # invites nobody visiting (so only staff may read it).
+    db.session.add_all([SituationReport(category="litter", text="x", place="Sample", reporter_id=member.id)
+                        for _ in range(3)])
+    dialogue = DialogueMeeting(title="Sample", starts_at=utcnow() + timedelta(days=3), place="Sample",
+                               invitees=[member])
+    db.session.add(dialogue)
     db.session.commit()
     return {"meeting": meeting.id, "item": item.id, "held": held.id, "action": action.id,
             "notification": notification.id,
@@ -166,7 +175,8 @@ def build_samples(make_user) -> dict:
             "member": member.id, "invitation": invitation.id, "issue": issue.id, "reply": reply.id,
             "contact_point": contact_point.id, "guidance": guidance.id, "report": report.id,
             "rota_member": rota_member.id, "rota_slot": rota_slot.id, "conversation": conversation.id,
-            "agreement_item": agreement_item.id}
+            "agreement_item": agreement_item.id,
+            "dialogue": dialogue.id, "pattern": pattern_key("litter", "sample")}
 
 
 # -- a real server: gunicorn with several worker processes, and a client that keeps cookies -------------

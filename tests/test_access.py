@@ -300,6 +300,19 @@ MATRIX = {
     ("council_health.new_item", "POST"): ("/naboavtale/ny", MODERATORS_ONLY, OK422),
     ("council_health.change_item", "GET"): ("/naboavtale/{agreement_item}/endre", MODERATORS_ONLY, OK200),
     ("council_health.change_item", "POST"): ("/naboavtale/{agreement_item}/endre", MODERATORS_ONLY, OK422),
+    # Report patterns (issue 19): staff put one on the council agenda (the sample has a planned meeting; the empty
+    # form comes back) or plan a dialogue meeting from it. A dialogue meeting is its invitees' and staff's: the
+    # sample invites nobody visiting, so 404 to every member but staff (an invitee who may read gets 403 on
+    # the staff's actions: tests/test_patterns.py); the list shows each member their own.
+    ("reports.pattern_agenda", "GET"): ("/meld-fra/monster/{pattern}/saksliste", STAFF, OK200),
+    ("reports.pattern_agenda", "POST"): ("/meld-fra/monster/{pattern}/saksliste", STAFF, OK422),
+    ("dialogue.index", "GET"): ("/dialogmote/", MEMBERS, OK200),
+    ("dialogue.new", "GET"): ("/dialogmote/ny", STAFF, OK200),
+    ("dialogue.new", "POST"): ("/dialogmote/ny", STAFF, OK422),
+    ("dialogue.show", "GET"): ("/dialogmote/{dialogue}", STAFF, OK200),
+    ("dialogue.edit", "GET"): ("/dialogmote/{dialogue}/endre", STAFF, OK200),
+    ("dialogue.edit", "POST"): ("/dialogmote/{dialogue}/endre", STAFF, OK303),
+    ("dialogue.minutes", "POST"): ("/dialogmote/{dialogue}/referat", STAFF, OK303),
 }
 
 

@@ -19,6 +19,7 @@ from naborad.models import (
     ActionItem,
     AgendaItem,
     Conversation,
+    DialogueMeeting,
     DirectConsent,
     DirectMessage,
     Event,
@@ -69,6 +70,7 @@ INCLUDED_ONLY = {
     "reports/_conversation.html": "a report's timeline and messages inside _handling.html and _staff_news.html",
     "reports/_staff_actions.html": "the staff's forms on a report inside _handling.html (out of band in _staff_news.html)",
     "reports/_queue_counts.html": "the queue counts inside _handling.html (out of band in _staff_news.html)",
+    "reports/_patterns.html": "the staff's repeated-report patterns at the top of reports/queue.html (issue 19)",
 }
 
 
@@ -230,6 +232,15 @@ def _report_queue_page_two(w):
                       "!Høy musikk"]
 
 
+def _dialogues_page_two(w):
+    """issue 19: "show more" of the dialogue meetings answers with the next rows only (the staff see them all)."""
+    db.session.add_all(DialogueMeeting(title=f"Dialogmøte nummer {n}", place="Fellesrommet",
+                                       starts_at=utcnow() + timedelta(days=n)) for n in range(30))
+    db.session.commit()
+    response = w.client("staff").get("/dialogmote/?side=2", headers=HX)
+    return response, ['<li class="card" data-page-start tabindex="-1">', "Dialogmøte nummer", "!id=\"dialogues\""]
+
+
 def _notifications_read_all(w):
     db.session.add(Notification(user_id=w.resident.id, kind="issue_reply", subject_type="issue",
                                 subject_id=w.issue.id))
@@ -330,6 +341,7 @@ CASES = {
         "/meld-fra/ordlyd", data={"text": "Fyllefantene ved bussen igjen", "category": "noise"}, headers=HX),
         ['id="text-wording-live"', 'aria-live="polite"', 'id="text-wording"', "«Fyllefantene»"]),
     "reports/_queue_rows.html": _report_queue_page_two,
+    "dialogue/_rows.html": _dialogues_page_two,
     "direct/_conversation.html": lambda w: (w.client("resident").post(f"/direkte/{w.conversation.id}/ferdig",
                                                                      headers=HX),
                                             ['id="conversation"', "Ferdig, takk.", "Musikken er litt høy"]),

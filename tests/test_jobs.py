@@ -15,7 +15,8 @@ from naborad.models import JobRun, ReportCategory, ReportStatus, SituationReport
 UTC = timezone.utc
 NAMES = {"escalate", "send-reminders", "send-digests", "purge-dietary", "purge-reports", "purge-conversations",
          "pulse-round", "purge-pulse",  # issue 20: the neighbourhood pulse
-         "remind-agreement-reviews"}
+         "remind-agreement-reviews",
+         "purge-dialogues"}
 
 
 def utc(*args) -> datetime:

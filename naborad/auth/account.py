@@ -4,6 +4,7 @@ import json
 from flask import Response
 from sqlalchemy import select
 
+from ..dialogue.service import export as dialogue_export
 from ..direct.service import export as direct_export
 from ..extensions import db
 from ..models import (
@@ -57,6 +58,7 @@ def export_data(user: User) -> bytes:
                                     "by_phone", "scope", "given_at", "lapsed_at"),
         "direct_line_conversations": direct_export(user),
         "neighbourhood_pulse": pulse_export(user),
+        "dialogue_meetings": dialogue_export(user),
         "email_change_waiting": rows(select(EmailChange).where(EmailChange.user_id == user.id), "new_email",
                                      "created_at", "expires_at"),
         "situation_report_conversations": report_export(user),

@@ -20,6 +20,7 @@ from .core import (  # noqa: F401
                    user_by_login,
 )
 from .council import CouncilSetting  # noqa: F401
+from .dialogue import PATTERN_AGENDA, PATTERN_DIALOGUE, DialogueInvitee, DialogueMeeting, ReportPatternMark  # noqa: F401
 from .direct import SCOPE_CHAIR, SCOPE_COUNCIL, Conversation, DirectBlock, DirectConsent, DirectMessage  # noqa: F401
 from .events import Event, Signup, SignupStatus, TaskSlot, VolunteerTask  # noqa: F401
 from .issues import Issue, IssueCategory, IssueEvent, IssueEventKind, IssueFollow, IssueStatus, Reply, search_key  # noqa: F401

@@ -23,6 +23,7 @@ from ..access import (
     is_staff,
     visible_action_items,
     visible_conversations,
+    visible_dialogues,
     visible_events,
     visible_issues,
     visible_meetings,
@@ -37,6 +38,7 @@ from ..models import (
     AgendaItem,
     AgreementItem,
     Conversation,
+    DialogueMeeting,
     Event,
     Issue,
     Meeting,
@@ -89,6 +91,7 @@ KINDS = [
     # issue 20: the pulse. In the app only unless the member chooses mail; the line names no meeting.
     Kind("pulse_round", _l("The neighbourhood pulse: three quick questions"), OFF),
     Kind("agreement_review", _l("An item of the good-neighbour agreement is due for review (chair)"), INSTANT),
+    Kind("dialogue", _l("You are invited to a dialogue meeting"), INSTANT),
 ]
 KIND_BY_NAME = {k.name: k for k in KINDS}
 # Kinds told under another kind's setting (and not offered on their own): a newly planned pre-meeting
@@ -110,6 +113,8 @@ def unread_count_of(user_id):
     """The count of a member's unread notifications, as a scalar subquery (the login's query selects it)."""
     return (select(func.count(Notification.id))
             .where(Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery())
+# Dialogue meetings (issue 19): who is invited, and about what, is for the invitees and staff alone.
+ALWAYS_NEUTRAL |= {"dialogue"}
 
 
 def unread_count(user) -> int:
@@ -232,6 +237,9 @@ def _visible(user, subject_type: str, ids):
         return {i: "" for i in ids}
     if subject_type == "agreement":  # the good-neighbour agreement: every member reads it
         return select(AgreementItem.id, AgreementItem.text).where(AgreementItem.id.in_(ids))
+    if subject_type == "dialogue":  # the invitees' and staff's; no title in the list (neutral)
+        return visible_dialogues(user).where(DialogueMeeting.id.in_(ids)).with_only_columns(
+            DialogueMeeting.id, literal(""))
     if subject_type == "conversation":  # never the other person's name or any text
         return visible_conversations(user).where(Conversation.id.in_(ids)).with_only_columns(
             Conversation.id, literal(""))
@@ -323,6 +331,7 @@ def describe(notification, title) -> str:
         "direct_reported": lambda: _("A direct-line conversation was reported to the staff"),
         "pulse_round": lambda: _("The neighbourhood pulse: how are things? Three quick questions"),
         "agreement_review": lambda: _("Time to review the good-neighbour agreement: “%(title)s”", title=title),
+        "dialogue": lambda: _("You are invited to a small meeting. Open it to see when and where."),
     }
     return texts.get(kind, lambda: _("Something new"))()
 

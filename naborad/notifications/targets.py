@@ -27,6 +27,8 @@ def target_url(notification, external: bool = False) -> str:
         return url_for("members.show", user_id=sid, _external=external)
     if kind == "conversation":
         return url_for("direct.show", conversation_id=sid, _external=external)
+    if kind == "dialogue":
+        return url_for("dialogue.show", dialogue_id=sid, _external=external)
     if kind == "direct_consent":
         return url_for("direct.consent", _external=external)
     if kind == "pulse":

@@ -20,6 +20,7 @@ from ..access import (
 )
 from ..contact.service import load_rota
 from ..council_health.warnings import warnings_for
+from ..dialogue.service import upcoming_for as upcoming_dialogues
 from ..extensions import db
 from ..models import (
     STILL_UPCOMING,
@@ -60,7 +61,8 @@ def overview(user) -> dict:
                 key_warnings=warnings_for(user, rota, now) if is_moderator(user) else None,
                 **my_actions(user), **events(user, now),
                 waiting_proposals=waiting_proposals(now) if is_moderator(user) else [],
-                **(waiting_reports(user) if is_staff(user) else dict(waiting_reports=[], waiting_report_count=0)))
+                **(waiting_reports(user) if is_staff(user) else dict(waiting_reports=[], waiting_report_count=0)),
+                my_dialogues=upcoming_dialogues(user, since))
 
 
 def my_actions(user) -> dict:

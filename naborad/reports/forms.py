@@ -101,3 +101,15 @@ for _category in ReportCategory:
         LazyString(report_category_label, _category),
         validators=[DataRequired(_l("Give the minutes.")),
                     NumberRange(min=1, max=24 * 60, message=_l("Use 1 to 1440 minutes."))]))
+
+
+class AgendaProposalForm(BaseForm):
+    """A report pattern proposed to the council agenda, in the staff's words (pre-filled neutrally)."""
+    form_token = HiddenField()
+    title = StringField(_l("Title on the council agenda"), filters=[strip],
+                        validators=[READ_BY_OTHERS, DataRequired(_l("Give the item a title.")), Length(max=160)])
+    why = TextAreaField(_l("Text for the council"), filters=[empty_to_none],
+                        validators=[READ_BY_OTHERS, Optional(), Length(max=4000)],
+                        description=_l("Every member can read it once the agenda is published. Never quote a "
+                                       "report or name anyone."),
+                        render_kw={"rows": 5})

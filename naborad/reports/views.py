@@ -5,15 +5,15 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ..access import MEMBERS, STAFF, allow, get_report_or_404
+from ..access import MEMBERS, STAFF, allow, get_report_or_404, is_moderator
 from ..contact.service import on_duty
 from ..extensions import db, limiter
 from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, poll, redirect_to, render, wants_fragment
-from ..models import ReportStatus, SituationReport, utcnow
+from ..models import ReportStatus, SituationReport, next_open_meeting, utcnow
 from ..paging import page_number, paginate
-from . import bp, escalation, service
-from .forms import CloseForm, EscalationForm, ReporterMessageForm, ReportForm, RespondForm
+from . import bp, escalation, patterns, service
+from .forms import AgendaProposalForm, CloseForm, EscalationForm, ReporterMessageForm, ReportForm, RespondForm
 from .service import charts, statistics, unseen_alert_count
 
 
@@ -226,6 +226,8 @@ def queue():
                             page_number(name=arg))
              for kind, (arg, status, order) in QUEUE.items() if kind in kinds}
     ctx = {"pages": pages, "args": {kind: arg for kind, (arg, *_) in QUEUE.items()}, "now": utcnow()}
+    # The patterns of repeated reports (issue 19) head the page; "show more" of a list does not read them.
+    ctx["patterns"] = [] if more and wants_fragment() else patterns.find_patterns()
     return render("reports/queue.html", more and "reports/_queue_rows.html", kind=more, **ctx)
 
 
@@ -235,8 +237,10 @@ def queue():
 @allow(MEMBERS)
 def stats():
     data = statistics()
+    # Repeated reports: category and count only, for the chair and staff (PERMISSIONS.md); no place, no dates.
+    repeated = patterns.chair_view() if is_moderator(current_user) else None
     return render("reports/stats.html", stats=data, charts=charts(data["months"]),
-                  contacts=data["contacts"] if current_user.is_staff else None)
+                  contacts=data["contacts"] if current_user.is_staff else None, patterns=repeated)
 
 
 @bp.route("/eskalering", methods=["GET", "POST"])
@@ -249,3 +253,25 @@ def escalation_settings():
         flash(_("The escalation times are saved."), "success")
         return redirect_to(url_for("contact.rota"))
     return render("reports/escalation.html", form=form, status=form_status())
+
+
+# -- patterns of repeated reports (issue 19): staff only ------------------------------------------
+
+@bp.route("/monster/<key>/saksliste", methods=["GET", "POST"])
+@allow(STAFF, form_csrf=True)
+def pattern_agenda(key):
+    """Put a pattern on the next council agenda: a proposal in neutral words (from the category alone) that
+    staff may edit before it goes through the meetings service's proposal path."""
+    pattern = patterns.get_pattern(key) or abort(404)
+    meeting = next_open_meeting()
+    form = with_token(AgendaProposalForm())
+    if form.validate_on_submit():
+        if meeting is not None:
+            item = patterns.take_to_agenda(pattern, current_user, title=form.title.data, why=form.why.data,
+                                           form_token=form.form_token.data)
+            return after_change(None, url_for("meetings.show", meeting_id=item.meeting_id, _anchor="forslag"),
+                                _("Proposed to the council agenda. The chair and staff answer it as any proposal."))
+        form.form_errors.append(_("No council meeting is planned that takes proposals. Plan one first."))
+    if request.method == "GET":
+        form.title.data, form.why.data = patterns.agenda_title(pattern), patterns.agenda_text(pattern)
+    return render("reports/pattern_agenda.html", pattern=pattern, meeting=meeting, form=form, status=form_status())
