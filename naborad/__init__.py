@@ -7,13 +7,14 @@ from flask_babel import get_locale
 from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import (
+from . import (  # issue 22: guest links; starting a council
     audit,
     auth,
     contact,
     database,  # noqa: F401  (its engine event listeners: SQLite pragmas, BEGIN IMMEDIATE)
     direct,
     events,
+    guests,
     issues,
     meetings,
     members,
@@ -21,6 +22,7 @@ from . import (
     pages,
     premeeting,
     reports,
+    start,
 )
 from . import config as config_module
 from .access import MODERATORS, STAFF, enforce_policy
@@ -84,6 +86,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     for module in (auth, pages, members, audit, issues, meetings, events, contact, reports, premeeting, notifications,
                    direct):
+        app.register_blueprint(module.bp)
+    for module in (guests, start):  # issue 22
         app.register_blueprint(module.bp)
 
     app.before_request(enforce_policy)

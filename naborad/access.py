@@ -37,6 +37,7 @@ from .models import (
     Issue,
     ItemState,
     Meeting,
+    MeetingGuest,
     MeetingStatus,
     PreItemState,
     PreMeeting,
@@ -441,3 +442,8 @@ def get_conversation_or_404(conversation_id: int, *, act: bool = False) -> Conve
     if act:
         require(conversation.has(current_user))
     return conversation
+
+
+def get_guest_or_404(guest_id: int) -> MeetingGuest:
+    """A guest link of a meeting (issue 22): the chair and staff, by the endpoints' policy."""
+    return _found(db.session.get(MeetingGuest, guest_id))

@@ -24,11 +24,14 @@ from sqlalchemy.exc import IntegrityError
 from .direct.service import purge_conversations
 from .events.service import purge_dietary_notes
 from .extensions import db
+from .guests.service import purge_guests
 from .i18n import OSLO
+from .members.service import end_due_access, remind_access_ending
 from .models import JobRun, utcnow
 from .notifications.jobs import send_digests, send_reminders
 from .reports.escalation import escalate_due
 from .reports.service import purge_closed_reports
+from .start.service import purge_household_codes
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +82,15 @@ def _purge_conversations(now):
     return f"{purge_conversations(now)} direct-line conversation(s) deleted"
 
 
+def _access_end(now):
+    today = now.astimezone(OSLO).date()
+    return f"{remind_access_ending(today)} reminder(s), {end_due_access(today)} access end(s)"
+
+
+def _purge_start(now):
+    return f"{purge_guests(now)} guest link(s), {purge_household_codes(now)} household code(s) deleted"
+
+
 MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 
 JOBS: list[Job] = [
@@ -92,6 +104,10 @@ JOBS: list[Job] = [
         "removes personal details of reports closed longer ago than NABORAD_REPORT_RETENTION_MONTHS", at=time(3)),
     Job("purge-conversations", DAY, _purge_conversations,
         "deletes direct-line conversations NABORAD_DIRECT_RETENTION_MONTHS after their last message", at=time(3)),
+    Job("access-end", HOUR, _access_end,
+        "reminds staff a week before a member's access end date, and ends the access on that day"),
+    Job("purge-start", DAY, _purge_start,
+        "deletes guest links that no longer work and household codes 30 days after they expired", at=time(3)),
 ]
 
 

@@ -83,6 +83,7 @@ KINDS = [
     Kind("direct_consent", _l("The chair changed: whether to extend your direct-line choice"), INSTANT,
          always_instant=True),
     Kind("direct_reported", _l("A direct-line conversation is reported (staff)"), INSTANT),
+    Kind("access_ending", _l("A member's access ends within a week (staff)"), INSTANT),  # issue 22
 ]
 KIND_BY_NAME = {k.name: k for k in KINDS}
 # Kinds told under another kind's setting (and not offered on their own): a newly planned pre-meeting
@@ -90,7 +91,8 @@ KIND_BY_NAME = {k.name: k for k in KINDS}
 KIND_BY_NAME["premeeting_planned"] = KIND_BY_NAME["premeeting"]
 
 # Kinds that are about things only some roles may ever see: only offered to them in the settings.
-ROLE_KINDS = {"premeeting": PREMEETING, "report_new": STAFF, "invitation_accepted": STAFF, "direct_reported": STAFF}
+ROLE_KINDS = {"premeeting": PREMEETING, "report_new": STAFF, "invitation_accepted": STAFF, "direct_reported": STAFF,
+              "access_ending": STAFF}
 # The direct line's notifications: mail about them is always neutral (it may be read by someone else, and
 # that two members talk, or what about, is theirs), and it links to the notification list only.
 ALWAYS_NEUTRAL = frozenset({"conversation", "direct_consent"})
@@ -276,6 +278,8 @@ def describe(notification, title) -> str:
         "direct_message": lambda: _("A friendly word for you"),
         "direct_consent": lambda: _("The chair has changed: do you want the new chair to be able to reach you?"),
         "direct_reported": lambda: _("A direct-line conversation was reported to the staff"),
+        "access_ending": lambda: _("The access of %(name)s ends within a week: extend it or let it end",
+                                   name=title),
     }
     return texts.get(kind, lambda: _("Something new"))()
 
