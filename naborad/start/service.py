@@ -328,7 +328,7 @@ def challenges() -> list[Issue]:
 
 def add_proposal(meeting: Meeting, by: User, *, issue: Issue, title: str, why: str | None) -> AgendaItem:
     """A proposal at the proposals meeting, linked to one of the mapped challenges. Commits."""
-    if not meeting.agenda_editable or issue not in challenges():
+    if not meeting.agenda_editable or issue is None or issue.id not in {i.id for i in challenges()}:
         raise NotAllowed
     item = _add_item(meeting, title=title, why=why, issue=issue, phase=ItemPhase.PROPOSE, by=by)
     db.session.commit()
@@ -369,9 +369,9 @@ def form_council(by: User, *, chair: User, deputy: User | None, reps: list[User]
     may not be elected, a deputy who is the chair, or when the proposals meeting is missing or closed.
     Commits."""
     meeting = meeting_of("proposals")
-    candidates = chair_candidates()
-    if (meeting is None or not meeting.agenda_editable or chair not in candidates
-            or (deputy is not None and (deputy is chair or deputy not in candidates))
+    candidates = {u.id for u in chair_candidates()}  # by id: UserMixin compares members by their session token
+    if (meeting is None or not meeting.agenda_editable or chair.id not in candidates
+            or (deputy is not None and (deputy.id == chair.id or deputy.id not in candidates))
             or rhythm not in RHYTHMS or any(rep.role != Role.RESIDENT for rep in reps)):
         raise NotAllowed
     members.change_role(chair, "chair", by=by)

@@ -214,7 +214,8 @@ def form():
     meeting = service.meeting_of("proposals")
     if meeting is not None and council_form.validate_on_submit():
         chosen = {u.id: u for u in candidates + residents}
-        if council_form.chair.data not in chosen or council_form.deputy.data == council_form.chair.data:
+        if (council_form.chair.data not in {u.id for u in candidates}
+                or council_form.deputy.data == council_form.chair.data):
             council_form.chair.errors.append(_("Choose a neighbour as chair, and someone else as deputy."))
         else:
             service.form_council(current_user, chair=chosen[council_form.chair.data],
