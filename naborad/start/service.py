@@ -410,5 +410,5 @@ def steps() -> list[tuple[str, str, bool]]:
         ("start.letters", _("Invite every household"), letters_printed()),
         ("start.mapping", _("The mapping meeting"), bool(challenges())),
         ("start.proposals", _("The proposals meeting"), bool(proposals())),
-        ("start.form", _("The council is formed"), bool(done.get("formed"))),
+        ("start.form", _("Form the council"), bool(done.get("formed"))),
     ]
