@@ -306,6 +306,7 @@ MATRIX = {
     ("start.add_proposal", "POST"): ("/start/forslag/nytt", STAFF, OK422),
     ("start.form", "GET"): ("/start/radet", STAFF, OK200),
     ("start.form", "POST"): ("/start/radet", STAFF, OK422),
+    ("start.chair_rule", "POST"): ("/start/radet/leder-regel", STAFF, OK303),  # empty: off, as by default
 }
 
 

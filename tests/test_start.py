@@ -252,3 +252,17 @@ def test_a_running_council_skips_the_guided_start(client, login_as):
     login_as(Role.STAFF)
     assert client.post("/start/hopp-over").status_code == 303
     assert "Naborådet er i gang" in client.get("/start/").get_data(as_text=True)
+
+
+def test_staff_allow_a_resident_as_chair_through_the_council_setting(client, login_as, make_user):
+    login_as(Role.STAFF)
+    resident = make_user(Role.RESIDENT, display_name="Rita Beboer")
+    client.post("/start/forslag/mote", data={"starts_at": (utcnow() + timedelta(days=3)).strftime("%Y-%m-%dT18:00"),
+                                             "place": "Stua"})
+    assert "Rita Beboer" not in client.get("/start/radet").get_data(as_text=True).split("</select>")[0]
+    assert client.post("/start/radet/leder-regel", data={"allow_non_neighbour": "y"}).status_code == 303
+    assert council.setting("allow_non_neighbour_chair") is True
+    assert "Rita Beboer" in client.get("/start/radet").get_data(as_text=True).split("</select>")[0]
+    client.post("/start/radet/leder-regel")
+    assert council.setting("allow_non_neighbour_chair") is False
+    assert resident.is_active_member

@@ -91,3 +91,7 @@ class CouncilForm(BaseForm):
         return self
 
 
+
+
+class ChairRuleForm(BaseForm):
+    allow_non_neighbour = BooleanField(_l("A resident may be elected chair too"))

@@ -352,6 +352,14 @@ def chair_candidates() -> list[User]:
                               .order_by(User.display_name)).all()
 
 
+def set_chair_rule(by: User, *, allow_non_neighbour: bool) -> None:
+    """The council setting: may a member who is not a neighbour (a resident) be elected chair? Off by default.
+    An audit line. Commits."""
+    council.set_setting(ALLOW_NON_NEIGHBOUR_CHAIR, allow_non_neighbour)
+    audit("chair_rule_changed", actor=by, detail=str(allow_non_neighbour).lower())
+    db.session.commit()
+
+
 def residents() -> list[User]:
     return db.session.scalars(select(User).where(User.is_active_member.is_(True), User.role == Role.RESIDENT)
                               .order_by(User.display_name)).all()

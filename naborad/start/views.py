@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from .. import council
 from ..access import STAFF, allow, get_meeting_or_404, public
 from ..compression import send_uncompressed
 from ..contact.service import on_duty
@@ -15,6 +16,7 @@ from ..models import Issue, LetterRun
 from ..qr import qr_svg
 from . import bp, service
 from .forms import (
+    ChairRuleForm,
     ChallengeForm,
     CouncilForm,
     LettersForm,
@@ -226,6 +228,18 @@ def form():
             return redirect_to(url_for("start.index"))
     status = 422 if council_form.is_submitted() else 200
     return render("start/form.html", form=council_form, meeting=meeting, formed=service.state().get("formed"),
+                  rule_form=ChairRuleForm(allow_non_neighbour=council.setting(service.ALLOW_NON_NEIGHBOUR_CHAIR)),
                   status=status)
+
+
+@bp.route("/start/radet/leder-regel", methods=["POST"])
+@allow(STAFF)
+def chair_rule():
+    """The council setting that lets a member who is not a neighbour be elected chair (off by default)."""
+    form = ChairRuleForm()
+    form.validate()
+    service.set_chair_rule(current_user, allow_non_neighbour=bool(form.allow_non_neighbour.data))
+    flash(_("The rule for electing the chair is saved."), "success")
+    return redirect_to(url_for("start.form"))
 
 
