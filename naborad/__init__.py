@@ -8,7 +8,7 @@ from flask_login import current_user
 from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import (
+from . import (  # issue 22: guest links; starting a council
     audit,
     auth,
     contact,
@@ -17,6 +17,7 @@ from . import (
     dialogue,
     direct,
     events,
+    guests,
     issues,
     meetings,
     members,
@@ -25,6 +26,7 @@ from . import (
     premeeting,
     pulse,
     reports,
+    start,
 )
 from . import config as config_module
 from .access import MODERATORS, STAFF, enforce_policy
@@ -90,6 +92,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     for module in (auth, pages, members, audit, issues, meetings, events, contact, reports, premeeting, notifications,
                    direct, pulse, council_health, dialogue):
+        app.register_blueprint(module.bp)
+    for module in (guests, start):  # issue 22
         app.register_blueprint(module.bp)
 
     app.before_request(enforce_policy)

@@ -40,6 +40,7 @@ from .models import (
     Issue,
     ItemState,
     Meeting,
+    MeetingGuest,
     MeetingStatus,
     PreItemState,
     PreMeeting,
@@ -471,3 +472,8 @@ def get_dialogue_or_404(dialogue_id: int) -> DialogueMeeting:
     """An invitee reads it, staff change it (403 to an invitee who tries), 404 to everyone else."""
     return _found(db.session.scalar(visible_dialogues(current_user).where(DialogueMeeting.id == dialogue_id)
                                     .options(selectinload(DialogueMeeting.invitees))))
+
+
+def get_guest_or_404(guest_id: int) -> MeetingGuest:
+    """A guest link of a meeting (issue 22): the chair and staff, by the endpoints' policy."""
+    return _found(db.session.get(MeetingGuest, guest_id))

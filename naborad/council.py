@@ -10,6 +10,13 @@ from .models.council import CouncilSetting
 
 # key -> default. A feature adds its keys below with a comment saying what they mean.
 DEFAULTS: dict[str, object] = {}
+# Starting a council (issue 22, naborad/start/service.py): the guided start's state (its meetings, the steps
+# done), whether the council is already running (the guided start is skipped), the public page's texts, and
+# whether a member who is not a neighbour may be elected chair (off: the chair is elected among the neighbours).
+DEFAULTS["start"] = {}
+DEFAULTS["council_running"] = False
+DEFAULTS["public_page"] = {}
+DEFAULTS["allow_non_neighbour_chair"] = False
 
 
 def setting(key: str):

@@ -26,13 +26,16 @@ from .dialogue.service import purge_dialogues
 from .direct.service import purge_conversations
 from .events.service import purge_dietary_notes
 from .extensions import db
+from .guests.service import purge_guests
 from .i18n import OSLO
+from .members.service import end_due_access, remind_access_ending
 from .models import JobRun, utcnow
 from .notifications.jobs import send_digests, send_reminders
 from .pulse.service import purge as purge_pulse
 from .pulse.service import quarterly as quarterly_pulse
 from .reports.escalation import escalate_due
 from .reports.service import purge_closed_reports
+from .start.service import purge_household_codes
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +103,15 @@ def _purge_dialogues(now):
     return f"{purge_dialogues(now)} dialogue meeting(s) deleted"
 
 
+def _access_end(now):
+    today = now.astimezone(OSLO).date()
+    return f"{remind_access_ending(today)} reminder(s), {end_due_access(today)} access end(s)"
+
+
+def _purge_start(now):
+    return f"{purge_guests(now)} guest link(s), {purge_household_codes(now)} household code(s) deleted"
+
+
 MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 
 JOBS: list[Job] = [
@@ -122,6 +134,10 @@ JOBS: list[Job] = [
         at=time(7)),
     Job("purge-dialogues", DAY, _purge_dialogues,
         "deletes dialogue meetings NABORAD_DIALOGUE_RETENTION_MONTHS after they were held", at=time(3)),
+    Job("access-end", HOUR, _access_end,
+        "reminds staff a week before a member's access end date, and ends the access on that day"),
+    Job("purge-start", DAY, _purge_start,
+        "deletes guest links that no longer work and household codes 30 days after they expired", at=time(3)),
 ]
 
 

@@ -23,6 +23,7 @@ from naborad.models import (
     CalendarFeed,
     ContactPoint,
     Conversation,
+    CouncilSetting,
     DialogueMeeting,
     DirectMessage,
     EmailChange,
@@ -31,7 +32,9 @@ from naborad.models import (
     Invitation,
     Issue,
     ItemState,
+    LetterRun,
     Meeting,
+    MeetingGuest,
     MeetingStatus,
     Notification,
     PasswordReset,
@@ -59,6 +62,7 @@ INVITE_CODE = "ABCDE-FGHJK"
 RESET_TOKEN = "r" * 43
 FEED_TOKEN = "f" * 43
 EMAIL_TOKEN = "e" * 43  # the sample member's waiting email change
+GUEST_TOKEN = "g" * 43  # the sample guest link for one meeting (issue 22)
 
 
 def count(model, *where) -> int:
@@ -167,8 +171,15 @@ def build_samples(make_user) -> dict:
     dialogue = DialogueMeeting(title="Sample", starts_at=utcnow() + timedelta(days=3), place="Sample",
                                invitees=[member])
     db.session.add(dialogue)
+    # Starting a council (issue 22): a guest link, a letter run, the guided start's two meetings.
+    guest = MeetingGuest(meeting_id=meeting.id, token_hash=sha256(GUEST_TOKEN), label="Sample")
+    letter_run = LetterRun(letters=1)
+    db.session.add_all([guest, letter_run, CouncilSetting(key="start", value={"mapping": meeting.id,
+                                                                             "proposals": meeting.id})])
+    db.session.flush()
     db.session.commit()
-    return {"meeting": meeting.id, "item": item.id, "held": held.id, "action": action.id,
+    return {"guest": guest.id, "letter_run": letter_run.id,
+            "meeting": meeting.id, "item": item.id, "held": held.id, "action": action.id,
             "notification": notification.id,
             "resident": resident.id, "premeeting": premeeting.id, "pitem": pitem.id, "pcomment": pcomment.id,
             "event": event.id, "task": event_task.id, "signup": event_signup.id,

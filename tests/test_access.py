@@ -9,7 +9,7 @@ from naborad.access import policy_for
 from naborad.extensions import db
 from naborad.models import Issue, Role
 
-from .helpers import EMAIL_TOKEN, FEED_TOKEN, INVITE_CODE, RESET_TOKEN
+from .helpers import EMAIL_TOKEN, FEED_TOKEN, GUEST_TOKEN, INVITE_CODE, RESET_TOKEN
 
 VISITORS = ["anon", "resident", "neighbour", "chair", "staff", "deactivated"]
 OK, LOGIN, E403, E404 = "ok", "login", 403, 404
@@ -313,6 +313,33 @@ MATRIX = {
     ("dialogue.edit", "GET"): ("/dialogmote/{dialogue}/endre", STAFF, OK200),
     ("dialogue.edit", "POST"): ("/dialogmote/{dialogue}/endre", STAFF, OK303),
     ("dialogue.minutes", "POST"): ("/dialogmote/{dialogue}/referat", STAFF, OK303),
+    # members over time (issue 22): an access end date (empty: none), moving out
+    ("members.set_access_end", "POST"): ("/medlemmer/{member}/tilgang-slutter", STAFF, OK303),
+    ("members.move_out", "POST"): ("/medlemmer/{member}/flytter", STAFF, OK303),
+    # guests for one meeting (issue 22): the chair and staff invite and withdraw; the guest's secret link
+    ("guests.manage", "GET"): ("/moter/{meeting}/gjester", MODERATORS_ONLY, OK200),
+    ("guests.manage", "POST"): ("/moter/{meeting}/gjester", MODERATORS_ONLY, OK422),
+    ("guests.withdraw", "POST"): ("/moter/gjester/{guest}/trekk-tilbake", MODERATORS_ONLY, OK303),
+    ("guests.show", "GET"): (f"/gjest/{GUEST_TOKEN}", EVERYONE, OK200),  # secret link: the token decides
+    # starting a council (issue 22): the public page for everyone; the guided start and the letters for staff
+    ("start.public_page", "GET"): ("/nabolaget", EVERYONE, OK200),
+    ("start.index", "GET"): ("/start/", STAFF, OK200),
+    ("start.skip", "POST"): ("/start/hopp-over", STAFF, OK303),
+    ("start.edit_public_page", "GET"): ("/start/offentlig-side", STAFF, OK200),
+    ("start.edit_public_page", "POST"): ("/start/offentlig-side", STAFF, OK422),
+    ("start.letters", "GET"): ("/start/brev", STAFF, OK200),
+    ("start.letters", "POST"): ("/start/brev", STAFF, OK422),  # no addresses
+    ("start.print_letters", "POST"): ("/start/brev/skriv-ut", STAFF, OK422),
+    ("start.public_letter", "GET"): ("/start/brev/uten-kode", STAFF, OK200),
+    ("start.reprint", "POST"): ("/start/brev/{letter_run}/skriv-ut-igjen", STAFF, OK422),  # no letter number
+    ("start.mapping", "GET"): ("/start/kartlegging", STAFF, OK200),
+    ("start.proposals", "GET"): ("/start/forslag", STAFF, OK200),
+    ("start.schedule", "POST"): ("/start/kartlegging/mote", STAFF, OK422),
+    ("start.add_challenge", "POST"): ("/start/kartlegging/utfordring", STAFF, OK422),
+    ("start.add_proposal", "POST"): ("/start/forslag/nytt", STAFF, OK422),
+    ("start.form", "GET"): ("/start/radet", STAFF, OK200),
+    ("start.form", "POST"): ("/start/radet", STAFF, OK422),
+    ("start.chair_rule", "POST"): ("/start/radet/leder-regel", STAFF, OK303),  # empty: off, as by default
 }
 
 

@@ -16,7 +16,8 @@ UTC = timezone.utc
 NAMES = {"escalate", "send-reminders", "send-digests", "purge-dietary", "purge-reports", "purge-conversations",
          "pulse-round", "purge-pulse",  # issue 20: the neighbourhood pulse
          "remind-agreement-reviews",
-         "purge-dialogues"}
+         "purge-dialogues",
+         "access-end", "purge-start"}
 
 
 def utc(*args) -> datetime:

@@ -62,6 +62,8 @@ def export_data(user: User) -> bytes:
         "email_change_waiting": rows(select(EmailChange).where(EmailChange.user_id == user.id), "new_email",
                                      "created_at", "expires_at"),
         "situation_report_conversations": report_export(user),
+        # Members over time (issue 22): the day access ends, and the role held before a chair seat.
+        "membership": {f: _plain(getattr(user, f)) for f in ("access_ends_on", "role_before_chair")},
     }
     return json.dumps(data, ensure_ascii=False, indent=2).encode()
 

@@ -10,6 +10,8 @@ from ..access import MEMBERS, allow, public, safe_next
 from ..extensions import client_ip, db, limiter
 from ..forms import form_status
 from ..htmx import redirect_to, render
+from ..models import HouseholdCode
+from ..start import service as households
 from ..tokens import display_code
 from . import bp, email_change, service
 from .account import export_download, save_profile
@@ -113,7 +115,7 @@ def invitation():
 @public(form_csrf=True)
 @limiter.limit(lambda: current_app.config["ACCEPT_INVITATION_LIMIT"])
 def accept_invitation(code):
-    invitation = service.open_invitation(code)
+    invitation = service.open_invitation(code) or households.open_household(code)  # a household letter's code
     if invitation is None:
         return render("auth/link_invalid.html", invitation=True, status=404)
     if current_user.is_authenticated:
@@ -121,9 +123,9 @@ def accept_invitation(code):
         return redirect_to(url_for("pages.dashboard"))
     form = AcceptInvitationForm()
     if form.validate_on_submit():
-        user = service.accept_invitation(invitation, username=form.username.data,
-                                         display_name=form.display_name.data, password=form.password.data,
-                                         locale=str(get_locale()))
+        accept = households.accept_household if isinstance(invitation, HouseholdCode) else service.accept_invitation
+        user = accept(invitation, username=form.username.data, display_name=form.display_name.data,
+                      password=form.password.data, locale=str(get_locale()))
         if user is None:
             return render("auth/link_invalid.html", invitation=True, status=404)
         flash(_("Welcome to the neighbourhood council, %(name)s!", name=user.display_name), "success")

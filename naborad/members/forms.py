@@ -1,6 +1,6 @@
 """Forms for member administration."""
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, HiddenField, SelectField, StringField
+from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, Length, Optional
 
@@ -52,3 +52,15 @@ class EmptyForm(BaseForm):
 
 
 
+
+
+class AccessEndForm(BaseForm):
+    """The day a member's access ends (a temporary home, an emergency place); empty: no end."""
+    ends_on = DateField(_l("Access ends on"), validators=[Optional()],
+                        description=_l("For a temporary home or an emergency place. Staff are reminded a week "
+                                       "before and can extend it. Leave empty for no end."))
+
+
+class MoveOutForm(BaseForm):
+    """Moving out: one staff action (members.service.move_out)."""
+    anonymise = BooleanField(_l("They asked for their posts to be anonymised"))

@@ -6,10 +6,10 @@ its audit log lines, and commits.
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from ..auth.service import RESET_VALID
 from ..auth.sessions import end_all_sessions
@@ -19,6 +19,7 @@ from ..extensions import db
 from ..forms import create_once
 from ..mail import queue_mail
 from ..models import ChairSeat, Invitation, PasswordReset, Role, User, audit, role_from_choice, utcnow
+from ..notifications.service import active_members, notify
 from ..tokens import code_hash, new_code, new_token, sha256
 
 INVITATION_VALID = timedelta(days=14)
@@ -57,8 +58,10 @@ def create_member(*, username: str, display_name: str, email: str | None, choice
 
 
 def _leave_seat(member: User) -> None:
-    """Off the chair role: the member is a neighbour again, and the seat is free at once."""
-    member.role, member.chair_seat = Role.NEIGHBOUR, None
+    """Off the chair role: the member returns to the role held before the seat (a neighbour when none is
+    recorded), and the seat is free at once."""
+    member.role, member.chair_seat = member.role_before_chair or Role.NEIGHBOUR, None
+    member.role_before_chair = None
 
 
 def change_role(member: User, choice: str, by: User) -> None:
@@ -74,9 +77,10 @@ def change_role(member: User, choice: str, by: User) -> None:
     previous = seat_holder(seat, other_than=member) if seat else None
     if previous is not None:
         _leave_seat(previous)
-        audit("role_changed", actor=by, target=previous, detail=f"{seat.value} -> neighbour (handover)")
+        audit("role_changed", actor=by, target=previous, detail=f"{seat.value} -> {previous.role.value} (handover)")
         db.session.flush()  # the seat is unique: free it before it is taken
     old = member.role_choice
+    _remember_role_before_chair(member, new_role)
     member.role, member.chair_seat = new_role, seat
     if new_role != Role.RESIDENT:
         member.is_residents_rep = False
@@ -184,3 +188,86 @@ def renew_invitation(invitation: Invitation, by: User) -> str:
     audit("invitation_renewed", actor=by, detail=f"#{invitation.id}")
     db.session.commit()
     return code
+
+
+# -- members over time (issue 22) ----------------------------------------------------------
+
+ACCESS_REMINDER = timedelta(days=7)  # staff are reminded this long before a member's access ends
+
+
+def _remember_role_before_chair(member: User, new_role: Role) -> None:
+    """Taking a chair seat keeps the role held before it, for the day the seat is handed over; any other
+    role forgets it."""
+    if new_role != Role.CHAIR:
+        member.role_before_chair = None
+    elif member.role != Role.CHAIR:
+        member.role_before_chair = member.role
+
+
+def set_access_end(member: User, ends_on: date | None, by: User) -> None:
+    """The day a member's access ends (a temporary home, an emergency place), or no end (None). A new day
+    means staff are reminded again a week before it. An audit line. Raises NotAllowed for one's own, or
+    for a member who has left. Commits."""
+    if not may_administer(by, member) or not member.is_active_member:
+        raise NotAllowed
+    member.access_ends_on = ends_on
+    member.access_end_reminded = False
+    audit("access_end_set", actor=by, target=member, detail=ends_on.isoformat() if ends_on else "none")
+    db.session.commit()
+
+
+def _end_access(member: User) -> None:
+    """The account ends: every session ends, a chair seat is free, the residents'-representative mark goes,
+    nobody can reach the member on the direct line. The caller audits and commits."""
+    member.is_active_member = False
+    member.is_residents_rep = False
+    member.access_ends_on = None
+    if member.chair_seat:
+        _leave_seat(member)
+        direct.lapse_chair_consents()
+    direct.end_for_leaving(member)
+    end_all_sessions(member)
+
+
+def move_out(member: User, by: User, *, anonymise: bool = False) -> None:
+    """A resident or neighbour moves away (one staff action): the account ends (sessions, the chair seat,
+    the residents'-representative mark), and what they wrote stays, shown as by "a former member"; their
+    pre-meeting comments stay in the pre-meeting, attributed to nobody. On request (`anonymise`) the account
+    itself is deleted, so nothing they wrote can be traced to them any more. An audit line without a name.
+    Raises NotAllowed for oneself. Commits."""
+    if not may_administer(by, member):
+        raise NotAllowed
+    _end_access(member)
+    member.moved_out_at = utcnow()
+    if anonymise:
+        audit("moved_out", actor=by, detail="anonymised")
+        db.session.execute(delete(User).where(User.id == member.id))
+    else:
+        audit("moved_out", actor=by, target=member)
+    db.session.commit()
+
+
+def remind_access_ending(today: date) -> int:
+    """Tell the staff, once, about each member whose access ends within a week (they may extend it).
+    Returns how many members. Commits."""
+    due = db.session.scalars(select(User).where(
+        User.is_active_member.is_(True), User.access_ends_on.is_not(None),
+        User.access_ends_on <= today + ACCESS_REMINDER, User.access_end_reminded.is_(False))).all()
+    staff = active_members(Role.STAFF)
+    for member in due:
+        member.access_end_reminded = True
+        notify(staff, "access_ending", "user", member.id, exclude=member)
+    db.session.commit()
+    return len(due)
+
+
+def end_due_access(today: date) -> int:
+    """End the accounts whose access end date has come (as moving out does, but the account is kept for staff
+    to see). An audit line each. Returns how many. Commits."""
+    due = db.session.scalars(select(User).where(User.is_active_member.is_(True), User.access_ends_on.is_not(None),
+                                                User.access_ends_on <= today)).all()
+    for member in due:
+        _end_access(member)
+        audit("access_ended", target=member)
+    db.session.commit()
+    return len(due)

@@ -15,7 +15,7 @@ from ..htmx import invalid, redirect_to, render
 from ..models import Invitation, Role, User, role_from_choice
 from ..qr import qr_svg
 from . import bp, service
-from .forms import EmptyForm, InvitationForm, RoleForm
+from .forms import AccessEndForm, EmptyForm, InvitationForm, MoveOutForm, RoleForm
 
 ROLE_ORDER = case({Role.CHAIR.value: 0, Role.STAFF.value: 1, Role.NEIGHBOUR.value: 2, Role.RESIDENT.value: 3},
                   value=User.role)
@@ -48,11 +48,18 @@ def index():
 def show(user_id):
     member = get_member_or_404(user_id)
     return render("members/show.html", member=member, role_form=RoleForm(role=member.role_choice),
-                  action_form=EmptyForm())
+                  action_form=EmptyForm(), **_over_time_forms(member))
+
+
+def _over_time_forms(member, **forms):
+    """The access-end and moving-out forms of the member page (issue 22)."""
+    return {"access_form": forms.get("access_form") or AccessEndForm(ends_on=member.access_ends_on),
+            "move_form": MoveOutForm()}
 
 
 def _role_refused(member, form):
-    return invalid("members/show.html", member=member, role_form=form, action_form=EmptyForm())
+    return invalid("members/show.html", member=member, role_form=form, action_form=EmptyForm(),
+                   **_over_time_forms(member))
 
 
 @bp.route("/<int:user_id>/rolle", methods=["POST"])
@@ -178,3 +185,35 @@ def renew_invitation(invitation_id):
     _remember_printable(invitation, code)
     flash(_("The invitation has a new code; the old one no longer works."), "success")
     return redirect_to(url_for("members.invitation", invitation_id=invitation.id))
+
+
+# -- members over time (issue 22) -------------------------------------------------------------
+
+@bp.route("/<int:user_id>/tilgang-slutter", methods=["POST"])
+@allow(STAFF, form_csrf=True)
+def set_access_end(user_id):
+    """The day a member's access ends, extended, or taken away."""
+    member = get_member_or_404(user_id)
+    form = AccessEndForm()
+    if not form.validate_on_submit():
+        return invalid("members/show.html", member=member, role_form=RoleForm(role=member.role_choice),
+                       action_form=EmptyForm(), **_over_time_forms(member, access_form=form))
+    service.set_access_end(member, form.ends_on.data, by=current_user)  # NotAllowed answers 403
+    flash(_("The access end date is saved.") if form.ends_on.data else _("The access has no end date now."),
+          "success")
+    return redirect_to(url_for("members.show", user_id=member.id))
+
+
+@bp.route("/<int:user_id>/flytter", methods=["POST"])
+@allow(STAFF)
+def move_out(user_id):
+    """The member moves away: the account ends, their posts stay (as by a former member)."""
+    member = get_member_or_404(user_id)
+    form = MoveOutForm()
+    form.validate()
+    name = member.display_name
+    service.move_out(member, by=current_user, anonymise=bool(form.anonymise.data))  # NotAllowed answers 403
+    flash(_("%(name)s has moved out: the account is ended.", name=name), "success")
+    if form.anonymise.data:
+        return redirect_to(url_for("members.index"))
+    return redirect_to(url_for("members.show", user_id=member.id))

@@ -53,4 +53,5 @@ from .reports import (  # noqa: F401
                    SituationReport,
                    StaffAlert,
 )
+from .start import GUEST_AFTER_APPROVAL, HouseholdCode, LetterRun, MeetingGuest  # noqa: F401
 from .two_factor import RecoveryCode, SecondFactor  # noqa: F401

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false, select
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -51,6 +51,12 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Members over time (issue 22): the day access ends (a temporary home, an emergency place), whether
+    # staff were reminded of it, when the member moved out, and the role held before a chair seat.
+    access_ends_on: Mapped[date | None] = mapped_column(Date, index=True)
+    access_end_reminded: Mapped[bool] = mapped_column(default=False, server_default=false())
+    moved_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    role_before_chair: Mapped[Role | None] = mapped_column(_enum(Role, "role_before_chair"))
 
     sessions: Mapped[list[UserSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True)

@@ -5,7 +5,7 @@ import enum
 import unicodedata
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -65,6 +65,8 @@ class Issue(RenderedText, db.Model):
     reply_count: Mapped[int] = mapped_column(default=0)  # visible replies, kept in step by issues.service
     search_text: Mapped[str] = mapped_column(Text, default="")
     form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Typed in by staff from paper notes (the mapping meeting of the guided start, issue 22).
+    from_paper: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     author: Mapped[User | None] = relationship()
 

@@ -92,6 +92,7 @@ KINDS = [
     Kind("pulse_round", _l("The neighbourhood pulse: three quick questions"), OFF),
     Kind("agreement_review", _l("An item of the good-neighbour agreement is due for review (chair)"), INSTANT),
     Kind("dialogue", _l("You are invited to a dialogue meeting"), INSTANT),
+    Kind("access_ending", _l("A member's access ends within a week (staff)"), INSTANT),  # issue 22
 ]
 KIND_BY_NAME = {k.name: k for k in KINDS}
 # Kinds told under another kind's setting (and not offered on their own): a newly planned pre-meeting
@@ -100,7 +101,8 @@ KIND_BY_NAME["premeeting_planned"] = KIND_BY_NAME["premeeting"]
 
 # Kinds that are about things only some roles may ever see: only offered to them in the settings.
 ROLE_KINDS = {"premeeting": PREMEETING, "report_new": STAFF, "invitation_accepted": STAFF, "direct_reported": STAFF,
-              "agreement_review": frozenset({Role.CHAIR})}
+              "agreement_review": frozenset({Role.CHAIR}),
+              "access_ending": STAFF}
 # The direct line's notifications: mail about them is always neutral (it may be read by someone else, and
 # that two members talk, or what about, is theirs), and it links to the notification list only.
 ALWAYS_NEUTRAL = frozenset({"conversation", "direct_consent"})
@@ -332,6 +334,8 @@ def describe(notification, title) -> str:
         "pulse_round": lambda: _("The neighbourhood pulse: how are things? Three quick questions"),
         "agreement_review": lambda: _("Time to review the good-neighbour agreement: “%(title)s”", title=title),
         "dialogue": lambda: _("You are invited to a small meeting. Open it to see when and where."),
+        "access_ending": lambda: _("The access of %(name)s ends within a week: extend it or let it end",
+                                   name=title),
     }
     return texts.get(kind, lambda: _("Something new"))()
 
