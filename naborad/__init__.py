@@ -18,6 +18,7 @@ from . import (
     meetings,
     members,
     notifications,
+    ops,
     pages,
     premeeting,
     reports,
@@ -34,6 +35,7 @@ from .labels import TEMPLATE_GLOBALS as LABELS
 from .markdown import stored_html
 from .models import Role
 from .notifications.service import describe, unread_count
+from .ops import request_log
 from .premeeting.forms import new_comment_form
 from .search import include_in_autogenerate
 from .security import add_headers, check_csrf, page_draft_owner
@@ -62,7 +64,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.from_mapping(config_module.load(app.instance_path, overrides))
     app.session_interface = SessionInterface()
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.INFO)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     if app.config["TRUST_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
@@ -85,6 +87,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     for module in (auth, pages, members, audit, issues, meetings, events, contact, reports, premeeting, notifications,
                    direct):
         app.register_blueprint(module.bp)
+
+    app.register_blueprint(ops.bp)  # /healthz (issue 23)
+    request_log.init_app(app)  # one log line per request, without names, ids, paths or query strings
 
     app.before_request(enforce_policy)
     app.before_request(check_csrf)

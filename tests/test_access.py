@@ -280,6 +280,8 @@ MATRIX = {
     ("direct.done", "POST"): ("/direkte/{conversation}/ferdig", NOBODY_ELSE, None),
     ("direct.block", "POST"): ("/direkte/{conversation}/blokker", NOBODY_ELSE, None),
     ("direct.report", "POST"): ("/direkte/{conversation}/rapporter", NOBODY_ELSE, None),
+    # The health check (issue 23): for the load balancer and monitoring, status fields only.
+    ("ops.healthz", "GET"): ("/healthz", EVERYONE, OK200),
 }
 
 
