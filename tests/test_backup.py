@@ -5,8 +5,7 @@ import json
 import stat
 import tarfile
 
-import pytest
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import inspect, select
 
 from naborad import create_app
 from naborad.cli import load_demo_data
@@ -34,25 +33,6 @@ CHANGED_BY_RESTORE = {"user_session", "session_secret", "password_reset", "email
                       "audit_event"}
 
 
-@pytest.fixture
-def fresh_url(database_url, tmp_path):
-    """An empty database of the same kind as the suite's: a new SQLite file, or a new PostgreSQL database."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
-        return
-    base, name = database_url.rsplit("/", 1)
-    own = f"{name}_restore"
-    admin = create_engine(f"{base}/postgres".replace("postgresql://", "postgresql+psycopg://", 1),
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{own}"'))
-    yield f"{base}/{own}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def _rows(model, limit=25):
     """A sample of rows: every column of the first `limit` by primary key."""
     columns = model.__table__.columns
@@ -68,7 +48,7 @@ def _purge_now():
 
 
 def test_the_demo_council_is_backed_up_and_restored_into_a_fresh_database(app, client, make_user, runner,
-                                                                          fresh_url, tmp_path):
+                                                                          fresh_database_url, tmp_path):
     load_demo_data("demo-password-123")
     build_samples(make_user)  # a session secret, a reset link, an invitation, a calendar feed, ...
     log_in(client, "nabo", "demo-password-123")
@@ -86,7 +66,7 @@ def test_the_demo_council_is_backed_up_and_restored_into_a_fresh_database(app, c
     assert manifest["row_counts"]["issue"] == db.session.scalar(select(db.func.count()).select_from(Issue)) > 0
     assert runner.invoke(args=["backup", str(path)]).exit_code != 0  # never overwrites a file
 
-    target = create_app({**BASE_CONFIG, "DATABASE_URL": fresh_url})
+    target = create_app({**BASE_CONFIG, "DATABASE_URL": fresh_database_url})
     with target.app_context():  # (a CLI runner runs in the app context already pushed, if any)
         result = target.test_cli_runner().invoke(args=["restore", str(path)])
         assert result.exit_code == 0, result.output
@@ -117,7 +97,7 @@ def test_the_demo_council_is_backed_up_and_restored_into_a_fresh_database(app, c
         db.engine.dispose()
 
 
-def test_restore_refuses_a_backup_of_a_newer_schema(app, runner, fresh_url, tmp_path):
+def test_restore_refuses_a_backup_of_a_newer_schema(app, runner, fresh_database_url, tmp_path):
     path = tmp_path / "b.backup"
     assert runner.invoke(args=["backup", str(path)]).exit_code == 0
     # The same backup, as a newer version would have written it: a migration this code does not know.
@@ -131,7 +111,7 @@ def test_restore_refuses_a_backup_of_a_newer_schema(app, runner, fresh_url, tmp_
                 data = json.dumps(manifest).encode()
                 member.size = len(data)
             new.addfile(member, io.BytesIO(data))
-    target = create_app({**BASE_CONFIG, "DATABASE_URL": fresh_url})
+    target = create_app({**BASE_CONFIG, "DATABASE_URL": fresh_database_url})
     with target.app_context():
         result = target.test_cli_runner().invoke(args=["restore", str(newer)])
         assert result.exit_code != 0 and "newer" in result.output
