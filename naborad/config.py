@@ -39,6 +39,7 @@ ENV_SETTINGS = {
     "TWO_FACTOR_REQUIRED": _bool,
     "FACILITY_NAME": str,
     "FACILITY_ADDRESS": str,
+    "LOGIN_IP_LIMIT": str,  # issue 23: behind one NAT (a facility, a municipality's network) it may need raising
 }
 
 
