@@ -14,6 +14,19 @@ fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
+class _Chatter(logging.Filter):
+    """`flask db upgrade` says which migrations ran, not how Alembic set itself up (issue 23: `make run`)."""
+    QUIET = ("Context impl ", "Will assume ", "setup plugin ", "setting up autogenerate plugin ")
+
+    def filter(self, record):
+        return not record.getMessage().startswith(self.QUIET)
+
+
+for _name in ("alembic.runtime.migration", "alembic.runtime.plugins"):
+    if not any(isinstance(f, _Chatter) for f in logging.getLogger(_name).filters):
+        logging.getLogger(_name).addFilter(_Chatter())
+
+
 def get_engine():
     return current_app.extensions['migrate'].db.engine
 
