@@ -222,3 +222,8 @@ def test_two_instances_two_mail_workers_and_two_schedulers_share_one_database_an
             log.close()
     for name in logs:
         assert "Traceback" not in (tmp_path / f"{name}.log").read_text(), name
+    # gunicorn's access lines and the app's request lines follow the log rule: no path, no name, no address.
+    web = (tmp_path / "web1.log").read_text() + (tmp_path / "web2.log").read_text()
+    assert " POST 303 " in web and "rid=" in web and "endpoint=auth.login status=303" in web
+    for leak in ("/logg-inn", "/logg-ut", "kari", "Kari", "127.0.0.1 -", "nobody", "Mozilla", "Python-urllib"):
+        assert leak not in web, leak
