@@ -69,23 +69,19 @@ def fresh_database(url: str) -> None:
     admin.dispose()
 
 
-def flask(env: dict, *args: str) -> None:
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "naborad", *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True)
-    if result.returncode:
-        raise SystemExit(f"flask {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
-
-
 def prepare(env: dict, members: int) -> dict:
     """The demo council, `members` more neighbours, an event to sign up for; -> {"logins", "event"}."""
-    flask(env, "db", "upgrade")
-    flask(env, "demo-data", "--password", PASSWORD)
+    from flask_migrate import upgrade
+
     from naborad import create_app
+    from naborad.cli import load_demo_data
     from naborad.extensions import db
     from naborad.models import Event, Role, User, utcnow
     from naborad.passwords import hash_password
     app = create_app({"DATABASE_URL": env["NABORAD_DATABASE_URL"], "SECRET_KEY": env["NABORAD_SECRET_KEY"]})
     with app.app_context():
+        upgrade(revision="heads")
+        load_demo_data(PASSWORD)
         password = hash_password(PASSWORD)
         for i in range(members):
             db.session.add(User(username=f"soak{i}", display_name=f"Nabo {i}", role=Role.NEIGHBOUR,
