@@ -2,6 +2,7 @@
 import logging
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import text
 
 from naborad.extensions import db
@@ -79,3 +80,23 @@ def test_the_pseudonym_changes_daily_and_is_neither_id_nor_name(app):
 def test_the_response_carries_the_request_id(client):
     assert len(client.get("/healthz").headers["X-Request-ID"]) == 16
     assert client.get("/healthz", headers={"X-Request-ID": "a b;c=d"}).headers["X-Request-ID"] != "a b;c=d"
+
+
+@pytest.mark.config(OPS_PROBE="error")  # an app of its own: a route can be added before its first request
+def test_an_error_is_logged_with_its_traceback_and_the_request_id(app, client, caplog):
+    from naborad.access import public
+
+    @public
+    def fails():
+        raise RuntimeError("the probe failed")
+
+    app.add_url_rule("/probe/fails", view_func=fails)
+    caplog.set_level(logging.INFO)
+    response = client.get("/probe/fails?token=abc123secret")
+    assert response.status_code == 500
+    rid = response.headers["X-Request-ID"]
+    error = next(r for r in caplog.records if r.levelno == logging.ERROR)
+    assert error.exc_info and "the probe failed" in str(error.exc_info[1])
+    assert f"request id={rid}" in error.getMessage() and "endpoint=fails" in error.getMessage()
+    assert f"request id={rid} method=GET endpoint=fails status=500" in caplog.text
+    assert "abc123secret" not in caplog.text and "/probe/fails" not in caplog.text
