@@ -81,9 +81,10 @@ def _named_in(script) -> set[str]:
 
 
 def _untouched(before: dict, after: dict, named: set[str]) -> dict:
-    """Tables in both states that the revision names nowhere (nor their FTS index): -> {table: (before, after)}."""
+    """Tables in both states that the revision names nowhere (nor their search index, `<table>_search` on
+    SQLite): -> {table: (before, after)}."""
     return {t: (before[t], after[t]) for t in before.keys() & after.keys()
-            if t not in named and not any(t.startswith(n + "_") for n in named)}
+            if t not in named and not any(t == f"{n}_search" for n in named)}
 
 
 def test_every_migration_goes_down_and_up_again_with_the_demo_council(fresh_database_url):

@@ -32,6 +32,7 @@ from sqlalchemy import create_engine, delete, func, inspect, select, text, updat
 from sqlalchemy.engine import make_url
 
 from ..extensions import db
+from ..jobs import JOBS
 from ..models import (
     CalendarFeed,
     EmailChange,
@@ -271,7 +272,6 @@ def end_outstanding(now: datetime | None = None) -> dict[str, int]:
 
 def run_purges(now: datetime | None = None) -> dict[str, str]:
     """Every retention purge of naborad/jobs.py (the jobs named purge-...), at once; -> {job: what it did}."""
-    from ..jobs import JOBS
     now = now or utcnow()
     done = {}
     for job in JOBS:
