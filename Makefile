@@ -8,7 +8,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PO     := $(wildcard naborad/translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: run test test-postgres install install-dev translations browser vnu extract-messages screenshots bench load clean
+.PHONY: run test test-postgres install install-dev translations browser vnu pg-client extract-messages screenshots bench load soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,7 +50,7 @@ run: install translations instance/secret_key
 	$(FLASK) send-mail --loop & worker=$$!; \
 	$(FLASK) run-jobs --loop & jobs=$$!; \
 	trap 'kill $$worker $$jobs 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - wsgi:app
+	$(BIN)/gunicorn -c deploy/gunicorn.conf.py --workers 2 --bind 127.0.0.1:5000 wsgi:app
 
 # Debian's chromium for the browser tests: installed when missing and we are root.
 browser:
@@ -71,14 +71,24 @@ vnu:
 	  npm install --ignore-scripts --no-save --no-audit --no-fund vnu-jar >/dev/null; \
 	else echo "NOTE: npm is missing: the HTML validity test will be skipped (outside CI)."; fi
 
-test: install-dev translations browser vnu
+# pg_dump and pg_restore for `backup`/`restore` on PostgreSQL and their test: Debian's postgresql-client,
+# installed when missing and we are root (it must be the server's major version or newer).
+pg-client:
+	@if command -v pg_dump >/dev/null && command -v pg_restore >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian postgresql-client for backup and restore..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-client >/dev/null; \
+	else echo "NOTE: pg_dump is missing and we are not root: backups of PostgreSQL will fail." \
+	  "Install it with: sudo apt-get install postgresql-client"; fi
+
+test: install-dev translations browser vnu pg-client
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 -m "not e2e and not screenshots"
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest -m e2e tests/e2e
 	@$(MAKE) --no-print-directory test-postgres
 
 # The non-browser tests again on PostgreSQL. CI must have it; elsewhere it is optional.
-test-postgres: install-dev translations
+test-postgres: install-dev translations pg-client
 	@if pg_isready -q -d "$(PG_URL)" 2>/dev/null; then \
 	  echo "== the suite again on PostgreSQL ($(PG_URL))"; \
 	  NABORAD_TEST_DATABASE_URL="$(PG_URL)" $(BIN)/pytest -n 2 -m "not e2e and not screenshots"; \
@@ -113,6 +123,14 @@ load: install translations
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
 	  { echo "wrk is missing: install it (apt-get install wrk)" >&2; exit 1; }
 	BENCH_PG_URL="$(BENCH_PG_URL)" $(BIN)/python scripts/load.py $(LOAD_ARGS)
+
+# Issue 23's soak: members reading, replying, signing up and reporting against gunicorn on PostgreSQL (at
+# SOAK_PG_URL) for SOAK_SECONDS; prints the errors (must be 0), p50/p99 and each worker's memory at the start
+# and the end, and exits non-zero on an error (or, with --max-growth, on memory growth past it).
+SOAK_SECONDS ?= 600
+SOAK_PG_URL ?= postgresql://postgres@127.0.0.1:5432/naborad_soak
+soak: install translations
+	$(BIN)/python scripts/soak.py --seconds $(SOAK_SECONDS) --database "$(SOAK_PG_URL)" $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/naborad.sqlite3* instance/bench-* $(MO)

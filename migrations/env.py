@@ -14,6 +14,19 @@ fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
+class _Chatter(logging.Filter):
+    """`flask db upgrade` says which migrations ran, not how Alembic set itself up (issue 23: `make run`)."""
+    QUIET = ("Context impl ", "Will assume ", "setup plugin ", "setting up autogenerate plugin ")
+
+    def filter(self, record):
+        return not record.getMessage().startswith(self.QUIET)
+
+
+for _name in ("alembic.runtime.migration", "alembic.runtime.plugins"):
+    if not any(isinstance(f, _Chatter) for f in logging.getLogger(_name).filters):
+        logging.getLogger(_name).addFilter(_Chatter())
+
+
 def get_engine():
     return current_app.extensions['migrate'].db.engine
 
@@ -91,14 +104,29 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # SQLite: a batch migration copies a table, drops the old one and renames the copy; with foreign keys
+        # on, that DROP deletes (ON DELETE CASCADE) or empties (SET NULL) every row that refers to it, e.g.
+        # every member's rows when a column of "user" goes. Off for the migration (the pragma is ignored
+        # inside a transaction, so it is set on the DBAPI connection before one begins), then checked and on.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"the migration left rows that refer to nothing: {broken[:10]}")
+        finally:
+            if sqlite:
+                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

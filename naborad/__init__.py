@@ -22,6 +22,7 @@ from . import (  # issue 22: guest links; starting a council
     meetings,
     members,
     notifications,
+    ops,
     pages,
     premeeting,
     pulse,
@@ -41,6 +42,7 @@ from .labels import TEMPLATE_GLOBALS as LABELS
 from .markdown import stored_html
 from .models import Role
 from .notifications.service import describe, unread_count
+from .ops import request_log
 from .premeeting.forms import new_comment_form
 from .row_cache import cached_row, reply_row_key
 from .search import include_in_autogenerate
@@ -70,7 +72,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.from_mapping(config_module.load(app.instance_path, overrides))
     app.session_interface = SessionInterface()
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.INFO)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     if app.config["TRUST_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
@@ -95,6 +97,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.register_blueprint(module.bp)
     for module in (guests, start):  # issue 22
         app.register_blueprint(module.bp)
+
+    app.register_blueprint(ops.bp)  # /healthz (issue 23)
+    request_log.init_app(app)  # one log line per request, without names, ids, paths or query strings
 
     app.before_request(enforce_policy)
     app.before_request(check_csrf)

@@ -20,6 +20,7 @@ from .markdown import RENDERER_VERSION, rerender_stale
 from .meetings import demo as meetings_demo
 from .members import demo as members_demo
 from .models import User, audit
+from .ops import backup
 from .premeeting import demo as premeeting_demo
 from .reports import demo as reports_demo
 
@@ -83,6 +84,37 @@ def register_cli(app):
             click.echo(f"{table}: {done} of {rows} rendered anew")
         total = sum(done for done, _ in counts.values())
         click.echo(f"{total} rows rendered anew, renderer version {RENDERER_VERSION}.")
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False))
+    def backup_command(path):
+        """Write a backup of the database to PATH (a new file, mode 600): SQLite's online backup or pg_dump,
+        with a manifest (app version, migration head, rows per table, time)."""
+        try:
+            manifest = backup.backup(path)
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from error
+        rows = sum(manifest["row_counts"].values())
+        click.echo(f"Backup written to {path}: {rows:,} rows in {len(manifest['row_counts'])} tables, schema "
+                   f"{', '.join(manifest['migration_heads'])}, app {manifest['app_version']}.")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    def restore_command(path):
+        """Restore a backup into the (empty) database; ends every session and outstanding token, and runs the
+        retention purges."""
+        try:
+            result = backup.restore(path)
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from error
+        manifest = result["manifest"]
+        click.echo(f"Restored the backup of {manifest['created_at']} (app {manifest['app_version']}, schema "
+                   f"{', '.join(manifest['migration_heads'])}).")
+        for what, rows in result["ended"].items():
+            click.echo(f"  {what}: {rows}")
+        for job, did in result["purged"].items():
+            click.echo(f"  {job}: {did}")
+        click.echo("Members log in again; invitation codes, reset links and calendar links must be made anew.")
 
 
 def load_demo_data(password: str) -> None:

@@ -41,6 +41,7 @@ ENV_SETTINGS = {
     "FACILITY_NAME": str,
     "FACILITY_ADDRESS": str,
     "REPORT_SMS_GATEWAY": str,
+    "LOGIN_IP_LIMIT": str,  # issue 23: behind one NAT (a facility, a municipality's network) it may need raising
 }
 
 

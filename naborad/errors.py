@@ -1,13 +1,14 @@
 """Error pages in the layout; for htmx, a small alert retargeted to the page's alert region."""
 import logging
 
-from flask import render_template
+from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
 from .htmx import is_htmx
+from .ops.request_log import request_id
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,8 @@ def register_error_handlers(app):
     def unhandled(error):
         if isinstance(error, HTTPException):
             return http_error(error)
-        log.exception("Unhandled error", exc_info=error)
+        log.exception("Unhandled error (request id=%s, endpoint=%s)", request_id(), request.endpoint,
+                      exc_info=error)
         db.session.rollback()
         return error_response(500)
 

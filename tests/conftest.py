@@ -247,3 +247,25 @@ def csrf_from(html: bytes | str) -> str:
         re.search(r'name="csrf_token" value="([^"]+)"', text_)
     assert match, "no CSRF token in page"
     return match.group(1)
+
+
+@pytest.fixture
+def fresh_database_url(database_url, tmp_path):
+    """An empty database of the suite's kind, for a test that builds or tears down a whole schema (issue 23):
+    a new SQLite file, or a new PostgreSQL database beside the worker's (dropped afterwards)."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+        return
+    base, name = database_url.rsplit("/", 1)
+    own = f"{name}_fresh"
+    admin = create_engine(f"{base}/postgres".replace("postgresql://", "postgresql+psycopg://", 1),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{own}"'))
+    try:
+        yield f"{base}/{own}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
+        admin.dispose()

@@ -340,6 +340,8 @@ MATRIX = {
     ("start.form", "GET"): ("/start/radet", STAFF, OK200),
     ("start.form", "POST"): ("/start/radet", STAFF, OK422),
     ("start.chair_rule", "POST"): ("/start/radet/leder-regel", STAFF, OK303),  # empty: off, as by default
+    # The health check (issue 23): for the load balancer and monitoring, status fields only.
+    ("ops.healthz", "GET"): ("/healthz", EVERYONE, OK200),
 }
 
 
