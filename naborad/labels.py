@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from .models import (
     ChairSeat,
     ContactWay,
+    CycleResult,
     IssueCategory,
     IssueStatus,
     ItemPhase,
@@ -52,6 +53,10 @@ _meeting_statuses = _per_locale(lambda: {
 _phases = _per_locale(lambda: {
     ItemPhase.MAP: _("Map the challenge"), ItemPhase.PROPOSE: _("Propose solutions"),
     ItemPhase.DECIDE: _("Decide"), ItemPhase.FOLLOW_UP: _("Follow up")})
+
+_cycle_results = _per_locale(lambda: {  # issue 21: "did it work?"
+    CycleResult.WORKED: _("It worked"), CycleResult.PARTLY: _("It partly worked"),
+    CycleResult.DID_NOT: _("It did not work")})
 
 _rsvp_answers = _per_locale(lambda: {
     RsvpAnswer.YES: _("Coming"), RsvpAnswer.NO: _("Not coming"), RsvpAnswer.MAYBE: _("Maybe")})
@@ -100,6 +105,11 @@ def phase_label(phase) -> str:
     return _phases()[ItemPhase(phase)]
 
 
+def cycle_result_label(result) -> str:
+    """The answer to "did it work?" at a follow-up."""
+    return _cycle_results()[CycleResult(result)]
+
+
 def rsvp_label(answer) -> str:
     return _rsvp_answers()[RsvpAnswer(answer)]
 
@@ -137,4 +147,5 @@ def invitation_state(state: str) -> str:
 # The template globals, by the names the templates use.
 TEMPLATE_GLOBALS = {f.__name__: f for f in (
     category_label, status_label, meeting_status_label, phase_label, rsvp_label, standing_label,
-    report_category_label, report_status_label, report_contact_way_label, role_label, invitation_state)}
+    report_category_label, report_status_label, report_contact_way_label, role_label, invitation_state,
+    cycle_result_label)}

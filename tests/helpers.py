@@ -157,7 +157,8 @@ def build_samples(make_user) -> dict:
             "event": event.id, "task": event_task.id, "signup": event_signup.id,
             "member": member.id, "invitation": invitation.id, "issue": issue.id, "reply": reply.id,
             "contact_point": contact_point.id, "guidance": guidance.id, "report": report.id,
-            "rota_member": rota_member.id, "rota_slot": rota_slot.id, "conversation": conversation.id}
+            "rota_member": rota_member.id, "rota_slot": rota_slot.id, "conversation": conversation.id,
+            "old_item": old_item.id}
 
 
 # -- a real server: gunicorn with several worker processes, and a client that keeps cookies -------------

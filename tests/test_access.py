@@ -280,6 +280,8 @@ MATRIX = {
     ("direct.done", "POST"): ("/direkte/{conversation}/ferdig", NOBODY_ELSE, None),
     ("direct.block", "POST"): ("/direkte/{conversation}/blokker", NOBODY_ELSE, None),
     ("direct.report", "POST"): ("/direkte/{conversation}/rapporter", NOBODY_ELSE, None),
+    # The council's rhythm (issue 21): an unfinished item of a held meeting dropped from carry-over.
+    ("meetings.drop", "POST"): ("/moter/{meeting}/videreforing/{old_item}/slipp", MODERATE, OK422),
 }
 
 

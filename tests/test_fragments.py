@@ -64,6 +64,7 @@ INCLUDED_ONLY = {
     "premeeting/_item.html": "one agenda item of premeeting/show.html",
     "reports/_dashboard.html": "the report box of pages/dashboard.html",
     "reports/_status.html": "a report's status inside reports/show.html and mine.html",
+    "issues/_cycle.html": "where the issue is in the council's cycle, inside issues/show.html (issue 21)",
 }
 
 
@@ -461,6 +462,8 @@ PAGE_FORMS = {
     "events.add_participant": lambda w: ("staff", f"/arrangementer/{w.event.id}/deltakere", {"name": ""}, "name"),
     "premeeting.propose": lambda w: ("resident", f"/beboermote/{w.premeeting.id}/foresla", {"title": ""}, "title"),
     "reports.new": lambda w: ("resident", "/meld-fra/", {"category": "noise", "text": ""}, "text"),
+    "meetings.drop": lambda w: ("chair", f"/moter/{w.meeting.id}/videreforing/{w.decided.id}/slipp", {"reason": ""},
+                                "reason"),
 }
 
 

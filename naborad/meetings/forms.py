@@ -1,13 +1,13 @@
 """Forms for meetings, agenda items, minutes and action items."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
 from ..forms import NOT_READ_BY_OTHERS, READ_BY_OTHERS, BaseForm, LocalDateTimeField, empty_to_none, strip
-from ..labels import phase_label, rsvp_label
-from ..models import ItemPhase, RsvpAnswer
+from ..labels import cycle_result_label, phase_label, rsvp_label
+from ..models import CycleResult, ItemPhase, RsvpAnswer
 from ..search import parse_id
 from .service import member_names
 
@@ -68,6 +68,11 @@ class MinutesForm(BaseForm):
                                  description=_l("This item concerns the residents, and they have not been heard "
                                                 "in their pre-meeting. If the council decides now, say why; "
                                                 "the minutes and the decision log show it."))
+    # Shown on follow-up items (issue 21): "did it work?"; "did not" sends the issue back to solutions.
+    followup_result = RadioField(_l("Did it work?"), validators=[Optional()],
+                                 choices=lambda: [SelectChoice(r.value, cycle_result_label(r)) for r in CycleResult],
+                                 description=_l("If it did not work, the issue is proposed for solutions at the "
+                                                "next meeting."))
 
 
 def _member_choices():

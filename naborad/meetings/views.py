@@ -275,8 +275,7 @@ def carry_over(meeting_id, item_id):
     source = get_agenda_item_or_404(item_id)
     meeting = get_meeting_or_404(meeting_id)
     require(meeting.open_for_proposals)
-    require(source.issue_id is not None, visible=False)  # only an item about an issue is carried over
-    service.carry_over(meeting, source, current_user)
+    service.carry_over(meeting, source, current_user)  # any unfinished item, with or without an issue (issue 21)
     return after_change(None, _meeting_url(meeting.id, "saksliste"))
 
 
