@@ -26,6 +26,7 @@ from . import config as config_module
 from .access import MODERATORS, STAFF, enforce_policy
 from .auth import sessions  # noqa: F401  (the user loader)
 from .cli import register_cli
+from .council import meetings_paused
 from .errors import register_error_handlers
 from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from .i18n import ago_filter, date_filter, datetime_filter, install_template_gettext, select_locale
@@ -110,6 +111,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.globals["draft_owner"] = page_draft_owner
     app.jinja_env.globals["stored_html"] = stored_html
     app.jinja_env.globals["static_url"] = static_url
+    app.jinja_env.globals["meetings_paused"] = meetings_paused  # issue 21: the banner of a paused council
 
     @app.context_processor
     def inject():

@@ -37,6 +37,7 @@ from .models import (
     Issue,
     ItemState,
     Meeting,
+    MeetingSeries,
     MeetingStatus,
     PreItemState,
     PreMeeting,
@@ -441,3 +442,9 @@ def get_conversation_or_404(conversation_id: int, *, act: bool = False) -> Conve
     if act:
         require(conversation.has(current_user))
     return conversation
+
+
+def get_series_or_404(series_id: int) -> MeetingSeries:
+    """A meeting series (issue 21): the chair and staff manage them; the view's @allow(MODERATORS) keeps
+    everyone else out before this runs."""
+    return _found(db.session.get(MeetingSeries, series_id))

@@ -25,8 +25,10 @@ from .direct.service import purge_conversations
 from .events.service import purge_dietary_notes
 from .extensions import db
 from .i18n import OSLO
+from .meetings.series import make_ahead
 from .models import JobRun, utcnow
 from .notifications.jobs import send_digests, send_reminders
+from .premeeting.service import premeetings_from_series
 from .reports.escalation import escalate_due
 from .reports.service import purge_closed_reports
 
@@ -75,6 +77,14 @@ def _purge_reports(now):
     return f"personal details removed from {purge_closed_reports(now)} closed report(s)"
 
 
+def _series_meetings(now):
+    return f"{make_ahead(now)} planned meeting(s) made by the meeting series"
+
+
+def _series_premeetings(now):
+    return f"{premeetings_from_series(now)} residents' pre-meeting(s) made for series meetings"
+
+
 def _purge_conversations(now):
     return f"{purge_conversations(now)} direct-line conversation(s) deleted"
 
@@ -92,6 +102,11 @@ JOBS: list[Job] = [
         "removes personal details of reports closed longer ago than NABORAD_REPORT_RETENTION_MONTHS", at=time(3)),
     Job("purge-conversations", DAY, _purge_conversations,
         "deletes direct-line conversations NABORAD_DIRECT_RETENTION_MONTHS after their last message", at=time(3)),
+    Job("series-meetings", DAY, _series_meetings,
+        "makes the planned meetings of each meeting series within its look-ahead (never more than 12 ahead; "
+        "none while the council is paused)", at=time(4)),
+    Job("series-premeetings", DAY, _series_premeetings,
+        "makes the residents' pre-meetings staff planned for the meetings of a series", at=time(4, 5)),
 ]
 
 

@@ -9,8 +9,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
+from datetime import date, timedelta
 from datetime import time as clock
-from datetime import timedelta
 
 from sqlalchemy import event, func, select
 
@@ -29,6 +29,7 @@ from naborad.models import (
     Issue,
     ItemState,
     Meeting,
+    MeetingSeries,
     MeetingStatus,
     Notification,
     PasswordReset,
@@ -150,6 +151,8 @@ def build_samples(make_user) -> dict:
     db.session.add(conversation)
     db.session.flush()
     db.session.add(DirectMessage(conversation_id=conversation.id, author_id=member.id, body="x"))
+    series = MeetingSeries(rule="weeks", interval=6, weekday=1, at="18:00", starts_on=date.today(), place="Sample")
+    db.session.add(series)  # a meeting series (issue 21), with no meetings made
     db.session.commit()
     return {"meeting": meeting.id, "item": item.id, "held": held.id, "action": action.id,
             "notification": notification.id,
@@ -158,7 +161,7 @@ def build_samples(make_user) -> dict:
             "member": member.id, "invitation": invitation.id, "issue": issue.id, "reply": reply.id,
             "contact_point": contact_point.id, "guidance": guidance.id, "report": report.id,
             "rota_member": rota_member.id, "rota_slot": rota_slot.id, "conversation": conversation.id,
-            "old_item": old_item.id}
+            "old_item": old_item.id, "series": series.id}
 
 
 # -- a real server: gunicorn with several worker processes, and a client that keeps cookies -------------

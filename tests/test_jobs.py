@@ -13,7 +13,8 @@ from naborad.jobs import DAY, HOUR, JOBS, MINUTE, Job, run_due
 from naborad.models import JobRun, ReportCategory, ReportStatus, SituationReport, utcnow
 
 UTC = timezone.utc
-NAMES = {"escalate", "send-reminders", "send-digests", "purge-dietary", "purge-reports", "purge-conversations"}
+NAMES = {"escalate", "send-reminders", "send-digests", "purge-dietary", "purge-reports", "purge-conversations",
+         "series-meetings", "series-premeetings"}  # the series: issue 21
 
 
 def utc(*args) -> datetime:

@@ -15,6 +15,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
+from .. import council
 from ..access import is_moderator, minutes_visible, visible_action_items, visible_agenda_items, visible_meetings
 from ..errors import NotAllowed  # re-exported for the views and the CLI
 from ..extensions import db
@@ -33,6 +34,7 @@ from ..models import (
     ItemState,
     Meeting,
     MeetingResponse,
+    MeetingSeries,
     MeetingStatus,
     RsvpAnswer,
     StandingKind,
@@ -644,3 +646,31 @@ def mark_done(action: ActionItem, by, note: str | None = None) -> None:
     if action.done_at is None:
         action.done_at, action.done_note, action.done_by_id = utcnow(), note, by.id
         db.session.commit()
+
+
+# -- pause and resume the council's meetings (issue 21) ----------------------------------
+
+def pause(by, message: str) -> None:
+    """The chair or staff pause the council's meetings (as in 2020), with a message to the members, who are
+    told. While paused the overview, the meetings page and the public contact page say so, no meeting
+    reminders go out (notifications.jobs) and the series make no meetings (series.make_ahead). Situation
+    reports, their alerts and escalation are not touched. Pausing again changes the message only."""
+    was = council.meetings_paused()
+    council.set_setting(council.MEETINGS_PAUSED, {"message": message,  # no member id: no personal data kept
+                                                  "since": was["since"] if was else utcnow().isoformat()})
+    if was is None:
+        notify(active_members(), "council_paused", "council", 0, exclude=by)
+    db.session.commit()
+
+
+def resume(by, *, series_continue: bool) -> None:
+    """The council meets again: the pause ends and the members are told. `series_continue`: the meeting series
+    go on making meetings; else they are stopped (the chair or staff start them again from their page).
+    Refused when the council is not paused."""
+    _allow(council.meetings_paused() is not None)
+    council.set_setting(council.MEETINGS_PAUSED, None)
+    if not series_continue:
+        db.session.execute(update(MeetingSeries).values(active=False))
+    notify(active_members(), "council_resumed", "council", 0, exclude=by)
+    db.session.commit()
+

@@ -83,11 +83,13 @@ KINDS = [
     Kind("direct_consent", _l("The chair changed: whether to extend your direct-line choice"), INSTANT,
          always_instant=True),
     Kind("direct_reported", _l("A direct-line conversation is reported (staff)"), INSTANT),
+    Kind("council_paused", _l("The council pauses its meetings, or starts them again"), INSTANT),
 ]
 KIND_BY_NAME = {k.name: k for k in KINDS}
 # Kinds told under another kind's setting (and not offered on their own): a newly planned pre-meeting
 # follows "premeeting".
 KIND_BY_NAME["premeeting_planned"] = KIND_BY_NAME["premeeting"]
+KIND_BY_NAME["council_resumed"] = KIND_BY_NAME["council_paused"]
 
 # Kinds that are about things only some roles may ever see: only offered to them in the settings.
 ROLE_KINDS = {"premeeting": PREMEETING, "report_new": STAFF, "invitation_accepted": STAFF, "direct_reported": STAFF}
@@ -205,6 +207,8 @@ def _visible_ids(user, subject_type: str, ids) -> dict[int, str]:
         stmt = select(User.id, User.display_name).where(User.id.in_(ids))
     elif subject_type == "account":  # the member's own account (sign-in): nobody else's
         return {user.id: user.display_name} if user.id in ids else {}
+    elif subject_type == "council":  # the council as a whole (its meetings paused or resumed): every member
+        return {i: "" for i in ids}
     elif subject_type == "direct_consent":  # the member's own choice on the direct line
         return {user.id: ""} if user.id in ids else {}
     elif subject_type == "conversation":  # never the other person's name or any text
@@ -276,6 +280,8 @@ def describe(notification, title) -> str:
         "direct_message": lambda: _("A friendly word for you"),
         "direct_consent": lambda: _("The chair has changed: do you want the new chair to be able to reach you?"),
         "direct_reported": lambda: _("A direct-line conversation was reported to the staff"),
+        "council_paused": lambda: _("The council pauses its meetings for now"),
+        "council_resumed": lambda: _("The council starts its meetings again"),
     }
     return texts.get(kind, lambda: _("Something new"))()
 

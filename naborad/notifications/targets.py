@@ -29,6 +29,8 @@ def target_url(notification, external: bool = False) -> str:
         return url_for("direct.show", conversation_id=sid, _external=external)
     if kind == "direct_consent":
         return url_for("direct.consent", _external=external)
+    if kind == "council":  # the council's meetings paused or resumed (issue 21)
+        return url_for("meetings.index", _external=external)
     if kind == "account":
         return url_for("auth.two_factor", _external=external)
     return url_for("notifications.index", _external=external)
