@@ -512,7 +512,8 @@ def cycle_of(issue: Issue) -> Cycle | None:
         return None
     approved = item.meeting.minutes_public
     if approved and item.phase == ItemPhase.FOLLOW_UP and item.followup_result:
-        return Cycle(ItemPhase.FOLLOW_UP, item.meeting, result=item.followup_result)
+        back = item.followup_result == CycleResult.DID_NOT  # back to solutions
+        return Cycle(ItemPhase.PROPOSE if back else ItemPhase.FOLLOW_UP, item.meeting, result=item.followup_result)
     if approved and item.decision:
         return Cycle(ItemPhase.DECIDE, item.meeting, decided=True)
     return Cycle(item.phase, item.meeting)
