@@ -464,6 +464,7 @@ PAGE_FORMS = {
     "reports.new": lambda w: ("resident", "/meld-fra/", {"category": "noise", "text": ""}, "text"),
     "meetings.drop": lambda w: ("chair", f"/moter/{w.meeting.id}/videreforing/{w.decided.id}/slipp", {"reason": ""},
                                 "reason"),
+    "meetings.pause": lambda w: ("staff", "/moter/pause", {"message": ""}, "message"),
 }
 
 

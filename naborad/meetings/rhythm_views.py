@@ -67,10 +67,12 @@ def describe(series) -> str:
     """The rule in words: "Every 6 weeks on Tuesday at 18:00", "The first Monday of the month at 18:00"."""
     day = str(WEEKDAYS[series.weekday])
     if series.rule == SeriesRule.EVERY_N_WEEKS:
-        return ngettext("Every week on %(day)s at %(at)s", "Every %(num)d weeks on %(day)s at %(at)s",
+        text = ngettext("Every week on %(day)s at %(at)s", "Every %(num)d weeks on %(day)s at %(at)s",
                         series.interval, day=day, at=series.at)
-    return _("The %(nth)s %(day)s of the month at %(at)s", nth=str(dict(NTH).get(series.nth, "")), day=day,
-             at=series.at)
+    else:
+        text = _("The %(nth)s %(day)s of the month at %(at)s", nth=str(dict(NTH).get(series.nth, "")), day=day,
+                 at=series.at)
+    return text[:1].upper() + text[1:]  # "første mandag …" heads a page as "Første mandag …"
 
 
 @bp.route("/serier")

@@ -139,3 +139,50 @@ def test_chair_takes_an_issue_from_mapping_to_did_it_work(journey):
     back = journey.db(lambda: db.session.scalar(
         db.select(AgendaItem.phase).where(AgendaItem.issue_id == ids["issue"], AgendaItem.state == ItemState.PROPOSED)))
     assert back is not None and back.value == "propose"
+
+
+@ON_PHONES
+def test_chair_sets_up_a_series_pauses_and_resumes(journey):
+    page = journey.open("leder")
+    page.goto("/moter/")
+    page.get_by_role("link", name="Møteserier").click()
+    page.get_by_role("link", name="Ny serie").click()
+    page.get_by_label("En ukedag i måneden (for eksempel første mandag)").check()
+    page.get_by_label("Hvilken i måneden").select_option(label="første")
+    page.get_by_label("Ukedag", exact=True).select_option(label="mandag")
+    page.get_by_label("Sted", exact=True).fill("Fellesrommet")
+    check_page(page)
+    journey.shot(page, "new-series")
+    page.get_by_role("button", name="Lagre serien").click()
+    expect(page.locator("#flash")).to_contain_text("Serien er lagret")
+    expect(page.locator("h1")).to_have_text("Første mandag i måneden kl. 18:00")
+    expect(page.locator(".series-dates li").first).to_contain_text("kl. 18:00")
+    expect(page.locator("main")).not_to_contain_text("beboermøte")  # the chair never sees the pre-meeting option
+    check_page(page)
+    journey.shot(page, "series")
+
+    # The council pauses: the overview says so; the public contact page only that it is paused.
+    page.goto("/moter/serier")
+    page.get_by_role("link", name="Sett møtene på pause").click()
+    page.get_by_label("Beskjed til medlemmene").fill("Vi tar pause til over nyttår. God jul!")
+    page.get_by_role("button", name="Sett møtene på pause").click()
+    expect(page.locator("#council-paused")).to_contain_text("Vi tar pause til over nyttår.")
+    page.goto("/")
+    expect(page.locator("#council-paused")).to_contain_text("God jul!")
+    journey.shot(page, "paused-overview")
+    public = journey.open()
+    public.goto("/kontakt")
+    expect(public.locator("#council-paused")).to_contain_text("Naborådet holder ingen møter for tiden")
+    expect(public.locator("main")).not_to_contain_text("God jul!")
+    check_page(public)
+
+    # Resuming asks whether the series continue, then proposes the first meeting.
+    page.goto("/moter/")
+    page.get_by_role("link", name="Start møtene igjen").click()
+    expect(page.get_by_text("Skal møteseriene fortsette?")).to_be_visible()
+    journey.shot(page, "resume")
+    page.get_by_role("button", name="Start møtene igjen").click()
+    expect(page.locator("#flash")).to_contain_text("Her er et forslag til det første møtet")
+    expect(page.get_by_label("Sted", exact=True)).to_have_value("Fellesrommet")
+    expect(page.locator("#council-paused")).to_have_count(0)
+    journey.shot(page, "first-meeting")
