@@ -33,6 +33,7 @@ from . import config as config_module
 from .access import MODERATORS, STAFF, enforce_policy
 from .auth import sessions  # noqa: F401  (the user loader)
 from .cli import register_cli
+from .council import meetings_paused
 from .counts import small_count
 from .errors import register_error_handlers
 from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
@@ -128,6 +129,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.globals["reply_row_key"] = lambda reply, issue: reply_row_key(reply, issue, current_user, can_edit)
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["small_count"] = small_count
+    app.jinja_env.globals["meetings_paused"] = meetings_paused  # issue 21: the banner of a paused council
 
     @app.context_processor
     def inject():

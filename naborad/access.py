@@ -41,6 +41,7 @@ from .models import (
     ItemState,
     Meeting,
     MeetingGuest,
+    MeetingSeries,
     MeetingStatus,
     PreItemState,
     PreMeeting,
@@ -477,3 +478,9 @@ def get_dialogue_or_404(dialogue_id: int) -> DialogueMeeting:
 def get_guest_or_404(guest_id: int) -> MeetingGuest:
     """A guest link of a meeting (issue 22): the chair and staff, by the endpoints' policy."""
     return _found(db.session.get(MeetingGuest, guest_id))
+
+
+def get_series_or_404(series_id: int) -> MeetingSeries:
+    """A meeting series (issue 21): the chair and staff manage them; the view's @allow(MODERATORS) keeps
+    everyone else out before this runs."""
+    return _found(db.session.get(MeetingSeries, series_id))

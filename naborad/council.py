@@ -18,6 +18,11 @@ DEFAULTS["council_running"] = False
 DEFAULTS["public_page"] = {}
 DEFAULTS["allow_non_neighbour_chair"] = False
 
+# issue 21: while the chair or staff have paused the council's meetings (as in 2020), {"message": the
+# message to members, "since": ISO time (UTC)}; None when the council meets.
+MEETINGS_PAUSED = "meetings_paused"
+DEFAULTS[MEETINGS_PAUSED] = None
+
 
 def setting(key: str):
     """The setting's value, or its default when it was never set."""
@@ -36,3 +41,8 @@ def set_setting(key: str, value) -> None:
         db.session.add(CouncilSetting(key=key, value=value))
     else:
         row.value = value
+
+
+def meetings_paused() -> dict | None:
+    """The pause of the council's meetings ({"message", "since"}), or None (issue 21)."""
+    return setting(MEETINGS_PAUSED)

@@ -28,9 +28,11 @@ from .events.service import purge_dietary_notes
 from .extensions import db
 from .guests.service import purge_guests
 from .i18n import OSLO
+from .meetings.series import make_ahead
 from .members.service import end_due_access, remind_access_ending
 from .models import JobRun, utcnow
 from .notifications.jobs import send_digests, send_reminders
+from .premeeting.service import premeetings_from_series
 from .pulse.service import purge as purge_pulse
 from .pulse.service import quarterly as quarterly_pulse
 from .reports.escalation import escalate_due
@@ -80,6 +82,14 @@ def _purge_dietary(now):
 
 def _purge_reports(now):
     return f"personal details removed from {purge_closed_reports(now)} closed report(s)"
+
+
+def _series_meetings(now):
+    return f"{make_ahead(now)} planned meeting(s) made by the meeting series"
+
+
+def _series_premeetings(now):
+    return f"{premeetings_from_series(now)} residents' pre-meeting(s) made for series meetings"
 
 
 def _purge_conversations(now):
@@ -138,6 +148,11 @@ JOBS: list[Job] = [
         "reminds staff a week before a member's access end date, and ends the access on that day"),
     Job("purge-start", DAY, _purge_start,
         "deletes guest links that no longer work and household codes 30 days after they expired", at=time(3)),
+    Job("series-meetings", DAY, _series_meetings,
+        "makes the planned meetings of each meeting series within its look-ahead (never more than 12 ahead; "
+        "none while the council is paused)", at=time(4)),
+    Job("series-premeetings", DAY, _series_premeetings,
+        "makes the residents' pre-meetings staff planned for the meetings of a series", at=time(4, 5)),
 ]
 
 

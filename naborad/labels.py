@@ -11,6 +11,7 @@ from .models import (
     AgreementStatus,
     ChairSeat,
     ContactWay,
+    CycleResult,
     IssueCategory,
     IssueStatus,
     ItemPhase,
@@ -54,6 +55,10 @@ _meeting_statuses = _per_locale(lambda: {
 _phases = _per_locale(lambda: {
     ItemPhase.MAP: _("Map the challenge"), ItemPhase.PROPOSE: _("Propose solutions"),
     ItemPhase.DECIDE: _("Decide"), ItemPhase.FOLLOW_UP: _("Follow up")})
+
+_cycle_results = _per_locale(lambda: {  # issue 21: "did it work?"
+    CycleResult.WORKED: _("It worked"), CycleResult.PARTLY: _("It partly worked"),
+    CycleResult.DID_NOT: _("It did not work")})
 
 _rsvp_answers = _per_locale(lambda: {
     RsvpAnswer.YES: _("Coming"), RsvpAnswer.NO: _("Not coming"), RsvpAnswer.MAYBE: _("Maybe")})
@@ -101,6 +106,11 @@ def meeting_status_label(status) -> str:
 def phase_label(phase) -> str:
     """The stage of an agenda item."""
     return _phases()[ItemPhase(phase)]
+
+
+def cycle_result_label(result) -> str:
+    """The answer to "did it work?" at a follow-up."""
+    return _cycle_results()[CycleResult(result)]
 
 
 def rsvp_label(answer) -> str:
@@ -160,4 +170,4 @@ def responsible_label(responsible) -> str:
 TEMPLATE_GLOBALS = {f.__name__: f for f in (
     category_label, status_label, meeting_status_label, phase_label, rsvp_label, standing_label,
     report_category_label, report_status_label, report_contact_way_label, role_label, invitation_state,
-    agreement_status_label, responsible_label)}
+    agreement_status_label, responsible_label, cycle_result_label)}

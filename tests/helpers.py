@@ -35,6 +35,7 @@ from naborad.models import (
     LetterRun,
     Meeting,
     MeetingGuest,
+    MeetingSeries,
     MeetingStatus,
     Notification,
     PasswordReset,
@@ -177,6 +178,8 @@ def build_samples(make_user) -> dict:
     db.session.add_all([guest, letter_run, CouncilSetting(key="start", value={"mapping": meeting.id,
                                                                              "proposals": meeting.id})])
     db.session.flush()
+    series = MeetingSeries(rule="weeks", interval=6, weekday=1, at="18:00", starts_on=date.today(), place="Sample")
+    db.session.add(series)  # a meeting series (issue 21), with no meetings made
     db.session.commit()
     return {"guest": guest.id, "letter_run": letter_run.id,
             "meeting": meeting.id, "item": item.id, "held": held.id, "action": action.id,
@@ -187,7 +190,8 @@ def build_samples(make_user) -> dict:
             "contact_point": contact_point.id, "guidance": guidance.id, "report": report.id,
             "rota_member": rota_member.id, "rota_slot": rota_slot.id, "conversation": conversation.id,
             "agreement_item": agreement_item.id,
-            "dialogue": dialogue.id, "pattern": pattern_key("litter", "sample")}
+            "dialogue": dialogue.id, "pattern": pattern_key("litter", "sample"),
+            "old_item": old_item.id, "series": series.id}
 
 
 # -- a real server: gunicorn with several worker processes, and a client that keeps cookies -------------

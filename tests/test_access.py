@@ -342,6 +342,22 @@ MATRIX = {
     ("start.chair_rule", "POST"): ("/start/radet/leder-regel", STAFF, OK303),  # empty: off, as by default
     # The health check (issue 23): for the load balancer and monitoring, status fields only.
     ("ops.healthz", "GET"): ("/healthz", EVERYONE, OK200),
+    # The council's rhythm (issue 21): an unfinished item of a held meeting dropped from carry-over.
+    ("meetings.drop", "POST"): ("/moter/{meeting}/videreforing/{old_item}/slipp", MODERATE, OK422),
+    # Meeting series and pause/resume: the chair and staff (404 for the rest). Not paused: resume goes back.
+    ("meetings.series_index", "GET"): ("/moter/serier", MODERATORS_ONLY, OK200),
+    ("meetings.series_new", "GET"): ("/moter/serier/ny", MODERATORS_ONLY, OK200),
+    ("meetings.series_new", "POST"): ("/moter/serier/ny", MODERATORS_ONLY, OK422),
+    ("meetings.series_edit", "GET"): ("/moter/serier/{series}", MODERATORS_ONLY, OK200),
+    ("meetings.series_edit", "POST"): ("/moter/serier/{series}", MODERATORS_ONLY, OK422),
+    ("meetings.series_date", "POST"): ("/moter/serier/{series}/dato", MODERATORS_ONLY, OK422),
+    ("meetings.pause", "GET"): ("/moter/pause", MODERATORS_ONLY, OK200),
+    ("meetings.pause", "POST"): ("/moter/pause", MODERATORS_ONLY, OK422),
+    ("meetings.resume", "GET"): ("/moter/gjenoppta", MODERATORS_ONLY, OK303),
+    ("meetings.resume", "POST"): ("/moter/gjenoppta", MODERATORS_ONLY, OK303),
+    # Pre-meetings made for a series: staff alone; the chair never sees them (404).
+    ("premeeting.series_plans", "GET"): ("/beboermote/serier", STAFF, OK200),
+    ("premeeting.series_plan", "POST"): ("/beboermote/serier/{series}", STAFF, OK303),
 }
 
 

@@ -71,6 +71,7 @@ INCLUDED_ONLY = {
     "reports/_staff_actions.html": "the staff's forms on a report inside _handling.html (out of band in _staff_news.html)",
     "reports/_queue_counts.html": "the queue counts inside _handling.html (out of band in _staff_news.html)",
     "reports/_patterns.html": "the staff's repeated-report patterns at the top of reports/queue.html (issue 19)",
+    "issues/_cycle.html": "where the issue is in the council's cycle, inside issues/show.html (issue 21)",
 }
 
 
@@ -496,6 +497,9 @@ PAGE_FORMS = {
     "events.add_participant": lambda w: ("staff", f"/arrangementer/{w.event.id}/deltakere", {"name": ""}, "name"),
     "premeeting.propose": lambda w: ("resident", f"/beboermote/{w.premeeting.id}/foresla", {"title": ""}, "title"),
     "reports.new": lambda w: ("resident", "/meld-fra/", {"category": "noise", "text": ""}, "text"),
+    "meetings.drop": lambda w: ("chair", f"/moter/{w.meeting.id}/videreforing/{w.decided.id}/slipp", {"reason": ""},
+                                "reason"),
+    "meetings.pause": lambda w: ("staff", "/moter/pause", {"message": ""}, "message"),
 }
 
 

@@ -17,7 +17,8 @@ NAMES = {"escalate", "send-reminders", "send-digests", "purge-dietary", "purge-r
          "pulse-round", "purge-pulse",  # issue 20: the neighbourhood pulse
          "remind-agreement-reviews",
          "purge-dialogues",
-         "access-end", "purge-start"}
+         "access-end", "purge-start",
+         "series-meetings", "series-premeetings"}  # the series: issue 21
 
 
 def utc(*args) -> datetime:

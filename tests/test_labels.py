@@ -5,6 +5,7 @@ from naborad import labels
 from naborad.models import (
     ChairSeat,
     ContactWay,
+    CycleResult,
     IssueCategory,
     IssueStatus,
     ItemPhase,
@@ -21,7 +22,7 @@ LABELLED = {
     labels.meeting_status_label: MeetingStatus, labels.phase_label: ItemPhase, labels.rsvp_label: RsvpAnswer,
     labels.standing_label: StandingKind, labels.report_category_label: ReportCategory,
     labels.report_status_label: ReportStatus, labels.report_contact_way_label: ContactWay,
-    labels.role_label: Role,
+    labels.role_label: Role, labels.cycle_result_label: CycleResult,
 }
 
 

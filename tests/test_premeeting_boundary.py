@@ -54,7 +54,7 @@ OUTFLOWS = "naborad.premeeting.outflows"
 PREMEETING_MODELS = {"PreMeeting", "PreMeetingItem", "PreMeetingComment", "PreMeetingResponse"}
 # Every table of the council's meetings and issues (a test below keeps the list complete).
 COUNCIL_MODELS = {"Meeting", "AgendaItem", "ActionItem", "MeetingResponse", "Issue", "Reply", "IssueEvent",
-                  "IssueFollow"}
+                  "IssueFollow", "MeetingSeries", "SeriesException"}  # the series: issue 21
 # Helpers that create or change council rows.
 COUNCIL_WRITERS = {"standing_items", "refresh_search_text", "record_event", "on_published_agenda"}
 COUNCIL_SERVICES = ("naborad.meetings.service", "naborad.issues.service")

@@ -426,3 +426,18 @@ def _promote(event: Event) -> list[Signup]:
     members = [db.session.get(User, s.user_id) for s in promoted if s.user_id]
     notify(members, "event_promoted", "event", event.id)
     return promoted
+
+
+# Yearly events (issue 21): last year's summer party, Christmas party or dugnad, repeated with one tap.
+LAST_YEAR = (timedelta(days=300), timedelta(days=430))
+
+
+def to_repeat(now: datetime | None = None) -> list[Event]:
+    """Organisers' "repeat from last year": the events held about a year ago (300 to 430 days back), not
+    cancelled, whose title no upcoming event has yet; soonest anniversary first. "Repeat" opens the copy form
+    (title, text, capacity and volunteer tasks kept, new dates asked)."""
+    now = now or utcnow()
+    upcoming = select(Event.title).where(Event.ends_at >= now, Event.cancelled_at.is_(None))
+    return db.session.scalars(select(Event).where(
+        Event.starts_at.between(now - LAST_YEAR[1], now - LAST_YEAR[0]), Event.cancelled_at.is_(None),
+        Event.title.not_in(upcoming)).order_by(Event.starts_at).limit(10)).all()

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..access import MEMBERS, ORGANISERS, allow, get_event_or_404, require, visible_events
+from ..access import MEMBERS, ORGANISERS, allow, get_event_or_404, is_organiser, require, visible_events
 from ..extensions import db
 from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, redirect_to, render, wants_fragment
@@ -37,7 +37,8 @@ def index():
         select(Signup).where(Signup.user_id == current_user.id, Signup.event_id.in_(ids)))} if ids else {}
     # "Show more" of the past events asks for the next page's rows alone.
     return render("events/index.html", None if past.first else "events/_past_rows.html", upcoming=upcoming,
-                  past=past, counts=counts, mine=mine)
+                  past=past, counts=counts, mine=mine,
+                  yearly=service.to_repeat(now) if is_organiser(current_user) and not rows_only else [])
 
 
 # -- the event page and its sign-up region ---------------------------------------

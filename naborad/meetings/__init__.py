@@ -3,5 +3,5 @@ from flask import Blueprint
 
 bp = Blueprint("meetings", __name__, url_prefix="/moter")
 
-from . import followup_views, service, views  # noqa: E402,F401
+from . import followup_views, rhythm_views, service, views  # noqa: E402,F401
 

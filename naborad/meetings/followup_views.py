@@ -53,7 +53,7 @@ def minutes(item_id):
         valid = form.validate_on_submit()
         if _reason_given(item, form) and valid:
             service.save_minutes(item, notes=form.notes.data, decision=form.decision.data,
-                                 unheard_reason=form.unheard_reason.data)
+                                 unheard_reason=form.unheard_reason.data, followup_result=form.followup_result.data)
             return after_change(None, _item_url(item), _("The minutes for the item are saved."))
     return render("meetings/minutes.html", **_minutes_ctx(item, form, action_form), status=form_status())
 
@@ -78,7 +78,8 @@ def _add_action(item, form, action_form):
                            assignee_name=action_form.assignee_name.data, due=action_form.due.data,
                            form_token=action_form.form_token.data,
                            minutes=dict(notes=form.notes.data, decision=form.decision.data,
-                                        unheard_reason=form.unheard_reason.data) if with_minutes else None)
+                                        unheard_reason=form.unheard_reason.data,
+                                        followup_result=form.followup_result.data) if with_minutes else None)
         return after_change("meetings/_minutes_actions.html",
                             url_for("meetings.minutes", item_id=item.id, _anchor="minutes-actions"),
                             _("The action item is added."),

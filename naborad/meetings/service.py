@@ -8,22 +8,26 @@ The query helpers take the visitor (`user`) and return only what that member may
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
+from .. import council
 from ..access import is_moderator, minutes_visible, visible_action_items, visible_agenda_items, visible_meetings
 from ..database import commit_and_keep
 from ..errors import NotAllowed  # re-exported for the views and the CLI
 from ..extensions import db
 from ..forms import create_once, move_in_order
+from ..i18n import local
 from ..issues.service import on_published_agenda, record_event
 from ..models import (
     STILL_UPCOMING,
     ActionItem,
     AgendaItem,
+    CycleResult,
     Issue,
     IssueEventKind,
     IssueStatus,
@@ -31,6 +35,7 @@ from ..models import (
     ItemState,
     Meeting,
     MeetingResponse,
+    MeetingSeries,
     MeetingStatus,
     RsvpAnswer,
     StandingKind,
@@ -156,24 +161,47 @@ def agenda_context(user, meeting: Meeting) -> dict:
                 carry_over=carry_over_candidates(meeting) if moderator else [])
 
 
+HELD_STATES = (MeetingStatus.HELD, MeetingStatus.APPROVED)
+SETTLED_ISSUES = (IssueStatus.RESOLVED, IssueStatus.CLOSED)
+
+
+def _continued():
+    """Items that have a continuation: a later item carried from them (carried over, proposed by the cycle),
+    whatever became of it (accepted, declined, decided)."""
+    later = aliased(AgendaItem)
+    return select(later.id).where(later.carried_from_id == AgendaItem.id).exists()
+
+
 def carry_over_candidates(meeting: Meeting) -> list[AgendaItem]:
-    """Items of the last held meeting whose issue is not resolved and not yet on this agenda
-    (none when this meeting no longer takes new items)."""
+    """Every unfinished item of every earlier held meeting, linked to an issue or not, that is not on this
+    agenda yet (none when this meeting no longer takes new items). Unfinished: accepted, no decision, no
+    answer to "did it work?", not dropped with a reason (`drop`), not carried on already (its continuation,
+    once declined, ends it), and its issue, if any, not resolved or closed. An issue mapped at a meeting is
+    not offered: the cycle proposes it for solutions (`offer_cycle_items`). Of several items of one issue,
+    the latest. Newest meeting first. (Before issue 21: the last held meeting only, and only items with an
+    issue.)"""
     if not meeting.open_for_proposals:
-        return []
-    previous = db.session.scalar(
-        select(Meeting).where(Meeting.starts_at < meeting.starts_at,
-                              Meeting.status.in_([MeetingStatus.HELD, MeetingStatus.APPROVED]))
-        .order_by(Meeting.starts_at.desc()).limit(1))
-    if previous is None:
         return []
     on_agenda = select(AgendaItem.issue_id).where(AgendaItem.meeting_id == meeting.id,
                                                   AgendaItem.issue_id.is_not(None))
-    return db.session.scalars(
-        select(AgendaItem).join(AgendaItem.issue).options(joinedload(AgendaItem.issue))
-        .where(AgendaItem.meeting_id == previous.id, AgendaItem.state == ItemState.ACCEPTED,
-               Issue.status.not_in([IssueStatus.RESOLVED, IssueStatus.CLOSED]),
-               AgendaItem.issue_id.not_in(on_agenda))).all()
+    rows = db.session.scalars(
+        select(AgendaItem).join(AgendaItem.meeting).outerjoin(AgendaItem.issue)
+        .options(joinedload(AgendaItem.issue), joinedload(AgendaItem.meeting))
+        .where(Meeting.starts_at < meeting.starts_at, Meeting.status.in_(HELD_STATES),
+               AgendaItem.state == ItemState.ACCEPTED, AgendaItem.standing.is_(None),
+               AgendaItem.decision.is_(None), AgendaItem.followup_result.is_(None),
+               AgendaItem.dropped_reason.is_(None), ~_continued(),
+               or_(AgendaItem.issue_id.is_(None),
+                   and_(Issue.status.not_in(SETTLED_ISSUES), AgendaItem.issue_id.not_in(on_agenda))),
+               or_(AgendaItem.issue_id.is_(None), AgendaItem.phase.is_(None), AgendaItem.phase != ItemPhase.MAP))
+        .order_by(Meeting.starts_at.desc(), AgendaItem.position, AgendaItem.id)).all()
+    seen, candidates = set(), []
+    for item in rows:
+        if item.issue_id is not None and item.issue_id in seen:
+            continue
+        seen.add(item.issue_id)
+        candidates.append(item)
+    return candidates
 
 
 def rsvp_summary(user, meeting: Meeting):
@@ -255,6 +283,7 @@ def schedule(*, starts_at: datetime, place: str, video_url: str | None = None,
     if created:
         db.session.add_all(standing_items(meeting))
         db.session.commit()
+        offer_cycle_items()  # issue 21: what the cycle has waiting for a meeting that did not exist yet
     return meeting, created
 
 
@@ -370,21 +399,126 @@ def change_settings(item: AgendaItem, *, minutes_planned: int | None, phase: Ite
 
 
 def carry_over(meeting: Meeting, source: AgendaItem, by) -> AgendaItem:
-    """Put the issue of an earlier item on this agenda (accepted, "follow up"), once per issue and meeting.
-    On a published agenda the issue gets its timeline line."""
-    _allow(meeting.open_for_proposals and source.issue_id is not None)
-    item = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
-                                                      AgendaItem.issue_id == source.issue_id))
-    if item is not None:
+    """Put an unfinished item of an earlier held meeting on this agenda (accepted, in the stage it was in),
+    once per source item and meeting, and once per issue and meeting. On a published agenda the issue gets
+    its timeline line. (Before issue 21 only an item with an issue, and always as "follow up", which now
+    means the cycle's "did it work?".)"""
+    _allow(meeting.open_for_proposals)
+    same = [AgendaItem.carried_from_id == source.id]
+    if source.issue_id is not None:
+        same.append(AgendaItem.issue_id == source.issue_id)
+    item = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id, or_(*same)).limit(1))
+    if item is not None:  # on this agenda already: a second tap changes nothing
         return item
+    _allow(source.meeting.status in HELD_STATES and source.meeting.starts_at < meeting.starts_at)
     item = AgendaItem(meeting=meeting, title=source.title, issue_id=source.issue_id, state=ItemState.ACCEPTED,
-                      phase=ItemPhase.FOLLOW_UP, carried_from_id=source.id, position=append_position(meeting.id),
-                      search_text=source.search_text)
+                      phase=source.phase, carried_from_id=source.id, position=append_position(meeting.id),
+                      why=source.why, search_text=source.search_text)
     db.session.add(item)
     db.session.flush()
     _on_agenda(item, by)
     db.session.commit()
     return item
+
+
+def drop(item: AgendaItem, reason: str) -> None:
+    """An unfinished item of a held meeting is no longer offered for carry-over; the reason stays on it."""
+    _allow(item.meeting.status in HELD_STATES and item.standing is None)
+    item.dropped_reason = reason
+    db.session.commit()
+
+
+# -- the council's two-meeting cycle (issue 21) -----------------------------------------
+#
+# mapping (a held meeting maps the challenge) -> solutions (proposed for the next meeting) -> a decision
+# -> follow-up "did it work?" (at the first meeting after the action items' due dates) -> worked / partly,
+# or "did not" and back to solutions. Each step is a proposal the chair accepts, or declines with a reason.
+
+def _cycle_sources():
+    """Items of held meetings whose issue's next step in the cycle is due and not proposed yet."""
+    return (select(AgendaItem).join(AgendaItem.meeting).join(AgendaItem.issue)
+            .options(joinedload(AgendaItem.meeting))
+            .where(Meeting.status.in_(HELD_STATES), AgendaItem.state == ItemState.ACCEPTED,
+                   AgendaItem.standing.is_(None), AgendaItem.dropped_reason.is_(None),
+                   Issue.status.not_in(SETTLED_ISSUES), ~_continued(),
+                   or_(and_(AgendaItem.phase == ItemPhase.MAP, AgendaItem.decision.is_(None)),
+                       and_(AgendaItem.phase == ItemPhase.FOLLOW_UP,
+                            AgendaItem.followup_result == CycleResult.DID_NOT),
+                       and_(AgendaItem.decision.is_not(None), Meeting.status == MeetingStatus.APPROVED,
+                            or_(AgendaItem.phase.is_(None), AgendaItem.phase != ItemPhase.FOLLOW_UP))))
+            .order_by(Meeting.starts_at, AgendaItem.position, AgendaItem.id))
+
+
+def next_step(item: AgendaItem) -> ItemPhase:
+    """The stage an issue goes on to after this item: solutions after mapping or after a follow-up that did not
+    work, else (after a decision) the follow-up."""
+    if item.phase == ItemPhase.MAP or (item.phase == ItemPhase.FOLLOW_UP
+                                       and item.followup_result == CycleResult.DID_NOT):
+        return ItemPhase.PROPOSE
+    return ItemPhase.FOLLOW_UP
+
+
+def offer_cycle_items(now: datetime | None = None) -> list[AgendaItem]:
+    """Propose each issue's next step in the cycle for the meeting it is due at, among the meetings that take
+    items: "solutions" at the next meeting after one that mapped the issue (or after a follow-up whose answer
+    was "did not work"); after a decision in approved minutes, a "follow-up" ("did it work?") at the first
+    meeting after the day its action items are due (the next meeting when none has a date). Each is a
+    proposal carried from its source item, once (an item with a continuation is never proposed again, also
+    when the chair declined it). Called whenever the answer may change: a meeting held, scheduled or made
+    by a series, minutes saved or approved. Notifies nobody; commits. -> the new proposals."""
+    now = now or utcnow()
+    sources = db.session.scalars(_cycle_sources()).unique().all()
+    if not sources:
+        return []
+    meetings = open_meetings(after=now)
+    due = dict(db.session.execute(select(ActionItem.agenda_item_id, func.max(ActionItem.due))
+                                  .where(ActionItem.agenda_item_id.in_([s.id for s in sources]))
+                                  .group_by(ActionItem.agenda_item_id)).all())
+    made = []
+    for source in sources:
+        step = next_step(source)
+        after = due.get(source.id) if step == ItemPhase.FOLLOW_UP else None
+        target = next((m for m in meetings if m.starts_at > source.meeting.starts_at
+                       and (after is None or local(m.starts_at).date() > after)), None)
+        if target is None:
+            continue
+        item = AgendaItem(meeting_id=target.id, title=source.title, issue_id=source.issue_id, phase=step,
+                          state=ItemState.PROPOSED, carried_from_id=source.id, position=0)
+        refresh_search_text(item)
+        db.session.add(item)
+        made.append(item)
+    db.session.commit()
+    return made
+
+
+@dataclass
+class Cycle:
+    """Where an issue is in the council's cycle, as every member may read it: `step` (an ItemPhase, or None
+    when the issue is on an agenda without a stage), the `meeting` of that step, `decided` (a decision in
+    approved minutes) and `result` (the answer to "did it work?", once approved)."""
+    step: ItemPhase | None
+    meeting: Meeting
+    decided: bool = False
+    result: CycleResult | None = None
+
+
+def cycle_of(issue: Issue) -> Cycle | None:
+    """The issue's place in the cycle, from its latest item on a published agenda (decisions and answers only
+    from approved minutes); None when it has been on no published agenda."""
+    item = db.session.scalar(
+        select(AgendaItem).join(AgendaItem.meeting).options(joinedload(AgendaItem.meeting))
+        .where(AgendaItem.issue_id == issue.id, AgendaItem.state == ItemState.ACCEPTED,
+               Meeting.status.in_([MeetingStatus.PUBLISHED, *HELD_STATES]))
+        .order_by(Meeting.starts_at.desc(), AgendaItem.id.desc()).limit(1))
+    if item is None:
+        return None
+    approved = item.meeting.minutes_public
+    if approved and item.phase == ItemPhase.FOLLOW_UP and item.followup_result:
+        back = item.followup_result == CycleResult.DID_NOT  # back to solutions
+        return Cycle(ItemPhase.PROPOSE if back else ItemPhase.FOLLOW_UP, item.meeting, result=item.followup_result)
+    if approved and item.decision:
+        return Cycle(ItemPhase.DECIDE, item.meeting, decided=True)
+    return Cycle(item.phase, item.meeting)
 
 
 def toggle_concerns_residents(item: AgendaItem) -> None:
@@ -431,26 +565,35 @@ def mark_held(meeting: Meeting) -> None:
     meeting.published_at = meeting.published_at or utcnow()
     pulse.after_meeting(meeting)  # a round of the neighbourhood pulse opens (issue 20)
     db.session.commit()
+    offer_cycle_items()  # issue 21: what it mapped goes on to solutions at the next meeting
 
 
-def _set_minutes(item: AgendaItem, notes: str | None, decision: str | None, unheard_reason: str | None) -> None:
+def _set_minutes(item: AgendaItem, notes: str | None, decision: str | None, unheard_reason: str | None,
+                 result: CycleResult | str | None = None) -> None:
     """Raises `ReasonNeeded` for a decision on an item that concerns the residents, who were not heard,
-    without a reason why; the reason is kept only while it is needed."""
+    without a reason why; the reason is kept only while it is needed. `result`: the answer to "did it work?"
+    on a follow-up item (kept when none is given)."""
     if reason_missing(item, decision, unheard_reason):
         raise ReasonNeeded([item])
+    if result and item.phase == ItemPhase.FOLLOW_UP:
+        item.followup_result = CycleResult(result)
     item.notes, item.decision = notes, decision
     item.unheard_reason = unheard_reason if needs_reason(item, decision) else None
     refresh_search_text(item)
 
 
 def save_minutes(item: AgendaItem, *, notes: str | None, decision: str | None,
-                 unheard_reason: str | None = None) -> None:
+                 unheard_reason: str | None = None, followup_result: CycleResult | str | None = None) -> None:
     """The notes and the decision of one item (the decision becomes searchable). A decision on an item
     that concerns the residents, who were not heard, needs `unheard_reason` (else `ReasonNeeded`, nothing
-    saved): the minutes and the decision log show it."""
+    saved): the minutes and the decision log show it. On a follow-up item, `followup_result` answers "did it
+    work?" (issue 21): "did not" proposes the issue for solutions at the next meeting; the issue's timeline
+    gets the answer when the minutes are approved."""
     _allow(item.meeting.agenda_editable)
-    _set_minutes(item, notes, decision, unheard_reason)
+    _set_minutes(item, notes, decision, unheard_reason, followup_result)
     db.session.commit()
+    if item.followup_result == CycleResult.DID_NOT and item.meeting.status in HELD_STATES:
+        offer_cycle_items()
 
 
 def add_action(item: AgendaItem, by, *, what: str, assignee_id: int | None = None, assignee_name: str | None = None,
@@ -462,7 +605,8 @@ def add_action(item: AgendaItem, by, *, what: str, assignee_id: int | None = Non
     never loses them (`ReasonNeeded` as in save_minutes, and then nothing is saved)."""
     _allow(item.meeting.agenda_editable)
     if minutes is not None:
-        _set_minutes(item, minutes["notes"], minutes["decision"], minutes.get("unheard_reason"))
+        _set_minutes(item, minutes["notes"], minutes["decision"], minutes.get("unheard_reason"),
+                     minutes.get("followup_result"))
     assignee = db.session.get(User, assignee_id) if assignee_id else None
     action, created = create_once(ActionItem, form_token, lambda: ActionItem(
         agenda_item_id=item.id, meeting_id=item.meeting_id, what=what, assignee_id=assignee.id if assignee else None,
@@ -491,12 +635,15 @@ def approve(meeting: Meeting, by) -> None:
     for item in linked:
         if item.decision:
             record_event(item.issue_id, IssueEventKind.DECISION, by.id, value=str(meeting.id), reason=item.decision)
+        if item.followup_result and item.phase == ItemPhase.FOLLOW_UP:  # issue 21: "did it work?"
+            record_event(item.issue_id, IssueEventKind.FOLLOW_UP, by.id, value=item.followup_result.value)
         for action in actions:
             if action.agenda_item_id == item.id:
                 record_event(item.issue_id, IssueEventKind.ACTION, by.id, value=str(meeting.id), reason=action.what)
         db.session.execute(update(Issue).where(Issue.id == item.issue_id).values(last_activity_at=utcnow()))
     notify(active_members(), "minutes_approved", "meeting", meeting.id, exclude=by)
     db.session.commit()
+    offer_cycle_items()  # issue 21: each decision's follow-up, "did it work?"
 
 
 def mark_done(action: ActionItem, by, note: str | None = None) -> None:
@@ -504,3 +651,31 @@ def mark_done(action: ActionItem, by, note: str | None = None) -> None:
     if action.done_at is None:
         action.done_at, action.done_note, action.done_by_id = utcnow(), note, by.id
         db.session.commit()
+
+
+# -- pause and resume the council's meetings (issue 21) ----------------------------------
+
+def pause(by, message: str) -> None:
+    """The chair or staff pause the council's meetings (as in 2020), with a message to the members, who are
+    told. While paused the overview, the meetings page and the public contact page say so, no meeting
+    reminders go out (notifications.jobs) and the series make no meetings (series.make_ahead). Situation
+    reports, their alerts and escalation are not touched. Pausing again changes the message only."""
+    was = council.meetings_paused()
+    council.set_setting(council.MEETINGS_PAUSED, {"message": message,  # no member id: no personal data kept
+                                                  "since": was["since"] if was else utcnow().isoformat()})
+    if was is None:
+        notify(active_members(), "council_paused", "council", 0, exclude=by)
+    db.session.commit()
+
+
+def resume(by, *, series_continue: bool) -> None:
+    """The council meets again: the pause ends and the members are told. `series_continue`: the meeting series
+    go on making meetings; else they are stopped (the chair or staff start them again from their page).
+    Refused when the council is not paused."""
+    _allow(council.meetings_paused() is not None)
+    council.set_setting(council.MEETINGS_PAUSED, None)
+    if not series_continue:
+        db.session.execute(update(MeetingSeries).values(active=False))
+    notify(active_members(), "council_resumed", "council", 0, exclude=by)
+    db.session.commit()
+

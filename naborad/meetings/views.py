@@ -35,6 +35,7 @@ from .forms import (
     RsvpForm,
     SearchForm,
 )
+from .series import proposed_first_meeting
 
 
 def _meeting_url(meeting_id, anchor=None) -> str:
@@ -59,6 +60,8 @@ def index():
 @allow(MODERATORS, form_csrf=True)
 def new():
     form = with_token(MeetingForm())
+    if request.method == "GET" and request.args.get("forslag"):  # after a pause: the first meeting (issue 21)
+        form.starts_at.data, form.place.data = proposed_first_meeting()
     if form.validate_on_submit():
         meeting, created = service.schedule(starts_at=form.starts_at.data, place=form.place.data,
                                             video_url=form.video_url.data, form_token=form.form_token.data)
@@ -275,8 +278,7 @@ def carry_over(meeting_id, item_id):
     source = get_agenda_item_or_404(item_id)
     meeting = get_meeting_or_404(meeting_id)
     require(meeting.open_for_proposals)
-    require(source.issue_id is not None, visible=False)  # only an item about an issue is carried over
-    service.carry_over(meeting, source, current_user)
+    service.carry_over(meeting, source, current_user)  # any unfinished item, with or without an issue (issue 21)
     return after_change(None, _meeting_url(meeting.id, "saksliste"))
 
 

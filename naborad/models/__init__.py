@@ -29,18 +29,29 @@ from .meetings import (  # noqa: F401
                    STILL_UPCOMING,
                    ActionItem,
                    AgendaItem,
+                   CycleResult,
                    ItemPhase,
                    ItemState,
                    Meeting,
                    MeetingResponse,
+                   MeetingSeries,
                    MeetingStatus,
                    RsvpAnswer,
+                   SeriesException,
+                   SeriesRule,
                    StandingKind,
                    next_open_meeting,
                    open_meetings,
 )
 from .notifications import CalendarFeed, Notification, NotificationSetting, ReminderSent  # noqa: F401
-from .premeeting import PreItemState, PreMeeting, PreMeetingComment, PreMeetingItem, PreMeetingResponse  # noqa: F401
+from .premeeting import (  # noqa: F401
+                   PreItemState,
+                   PreMeeting,
+                   PreMeetingComment,
+                   PreMeetingItem,
+                   PreMeetingPlan,
+                   PreMeetingResponse,
+)
 from .pulse import PulseAnswer, PulseAnswered, PulseComment, PulseGroup, PulseRound  # noqa: F401
 from .reports import (  # noqa: F401
                    ContactWay,

@@ -104,6 +104,7 @@ class IssueEventKind(enum.StrEnum):
     AGENDA = "agenda"        # value: the meeting id whose published agenda holds the issue
     DECISION = "decision"    # value: meeting id; reason: the decision (first 300 characters)
     ACTION = "action"        # value: meeting id; reason: the action item (first 300 characters)
+    FOLLOW_UP = "follow_up"  # value: the answer to "did it work?" (CycleResult), once the minutes are approved
 
 
 class IssueEvent(db.Model):

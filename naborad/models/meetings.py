@@ -36,6 +36,13 @@ class ItemPhase(enum.StrEnum):
     FOLLOW_UP = "follow_up"
 
 
+class CycleResult(enum.StrEnum):
+    """The answer to "did it work?" at a follow-up (issue 21); "did not" sends the issue back to solutions."""
+    WORKED = "worked"
+    PARTLY = "partly"
+    DID_NOT = "did_not"
+
+
 class StandingKind(enum.StrEnum):
     AGENDA = "agenda"  # approval of the agenda
     MINUTES = "minutes"  # minutes of the last meeting
@@ -45,6 +52,7 @@ class StandingKind(enum.StrEnum):
 
 class Meeting(db.Model):
     __tablename__ = "meeting"
+    __table_args__ = (UniqueConstraint("series_id", "occurs_on", name="uq_meeting_series_occurs_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -60,6 +68,9 @@ class Meeting(db.Model):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # A planned meeting of a series (issue 21): the series' date it stands for, once per series and date.
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_series.id", ondelete="SET NULL"), index=True)
+    occurs_on: Mapped[date | None] = mapped_column(Date)
 
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
 
@@ -160,6 +171,10 @@ class AgendaItem(RenderedText, db.Model):
     # Why the decision was made before the residents were heard ("decided without the residents'
     # pre-meeting, because ..."): required then, shown in the minutes and the decision log.
     unheard_reason: Mapped[str | None] = mapped_column(String(300))
+    # The cycle (issue 21): the answer to "did it work?" on a follow-up item, and why an unfinished item
+    # is no longer offered for carry-over.
+    followup_result: Mapped[CycleResult | None] = mapped_column(_enum(CycleResult, "cycle_result"))
+    dropped_reason: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
@@ -235,3 +250,41 @@ class MeetingResponse(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+class SeriesRule(enum.StrEnum):
+    EVERY_N_WEEKS = "weeks"  # every `interval` weeks on `weekday`, counted from `starts_on`
+    NTH_WEEKDAY = "monthly"  # the `nth` `weekday` of every month (nth -1: the last)
+
+
+class MeetingSeries(db.Model):
+    """A rule that makes planned council meetings ahead (issue 21; meetings/series.py holds the rules)."""
+    __tablename__ = "meeting_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule: Mapped[SeriesRule] = mapped_column(_enum(SeriesRule, "series_rule"))
+    interval: Mapped[int] = mapped_column(default=1)  # weeks, for EVERY_N_WEEKS
+    weekday: Mapped[int] = mapped_column(default=1)  # 0 Monday .. 6 Sunday
+    nth: Mapped[int] = mapped_column(default=1)  # 1..4 or -1, for NTH_WEEKDAY
+    at: Mapped[str] = mapped_column(String(5))  # "18:00", Oslo time
+    starts_on: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(160))
+    ahead_days: Mapped[int] = mapped_column(default=90)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    exceptions: Mapped[list["SeriesException"]] = relationship(order_by="SeriesException.occurs_on",
+                                                              cascade="all, delete-orphan")
+
+
+class SeriesException(db.Model):
+    """One date of a series moved (to `moved_to`) or cancelled (`moved_to` empty)."""
+    __tablename__ = "series_exception"
+    __table_args__ = (UniqueConstraint("series_id", "occurs_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("meeting_series.id", ondelete="CASCADE"))
+    occurs_on: Mapped[date] = mapped_column(Date)
+    moved_to: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -109,3 +109,17 @@ class PreMeetingResponse(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+class PreMeetingPlan(db.Model):
+    """Staff's choice that a council meeting series brings a residents' pre-meeting `days_before` each of its
+    meetings, at `at` (Oslo time) in `place` (issue 21). Kept here, never on the series: the chair's series
+    pages read nothing of it."""
+    __tablename__ = "premeeting_plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("meeting_series.id", ondelete="CASCADE"), unique=True)
+    days_before: Mapped[int] = mapped_column(default=2)
+    at: Mapped[str] = mapped_column(String(5))
+    place: Mapped[str] = mapped_column(String(160))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -4,6 +4,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..council import meetings_paused
 from ..extensions import db
 from ..mail import queue_mail
 from ..models import (
@@ -38,11 +39,12 @@ def _once(user_id: int, kind: str, subject_type: str, subject_id: int) -> bool:
 
 def send_reminders(now=None) -> int:
     """The day before a meeting, event or pre-meeting the member said yes to; action items due in
-    three days, and overdue ones."""
+    three days, and overdue ones. No meeting reminders while the council's meetings are paused."""
     now = now or utcnow()
     soon = (now + timedelta(hours=12), now + timedelta(hours=36))
     sent = 0
-    meetings = db.session.execute(
+    paused = meetings_paused() is not None  # issue 21: a paused council sends no meeting reminders
+    meetings = [] if paused else db.session.execute(
         select(MeetingResponse.user_id, Meeting.id).join(Meeting, Meeting.id == MeetingResponse.meeting_id)
         .where(Meeting.starts_at.between(*soon), Meeting.status != MeetingStatus.CANCELLED,
                MeetingResponse.answer == RsvpAnswer.YES)).all()

@@ -93,11 +93,13 @@ KINDS = [
     Kind("agreement_review", _l("An item of the good-neighbour agreement is due for review (chair)"), INSTANT),
     Kind("dialogue", _l("You are invited to a dialogue meeting"), INSTANT),
     Kind("access_ending", _l("A member's access ends within a week (staff)"), INSTANT),  # issue 22
+    Kind("council_paused", _l("The council pauses its meetings, or starts them again"), INSTANT),
 ]
 KIND_BY_NAME = {k.name: k for k in KINDS}
 # Kinds told under another kind's setting (and not offered on their own): a newly planned pre-meeting
 # follows "premeeting".
 KIND_BY_NAME["premeeting_planned"] = KIND_BY_NAME["premeeting"]
+KIND_BY_NAME["council_resumed"] = KIND_BY_NAME["council_paused"]
 
 # Kinds that are about things only some roles may ever see: only offered to them in the settings.
 ROLE_KINDS = {"premeeting": PREMEETING, "report_new": STAFF, "invitation_accepted": STAFF, "direct_reported": STAFF,
@@ -233,6 +235,8 @@ def _visible(user, subject_type: str, ids):
         return select(User.id, User.display_name).where(User.id.in_(ids))
     if subject_type == "account":  # the member's own account (sign-in): nobody else's
         return {user.id: user.display_name} if user.id in ids else None
+    if subject_type == "council":  # the council as a whole (its meetings paused or resumed): every member
+        return {i: "" for i in ids}
     if subject_type == "direct_consent":  # the member's own choice on the direct line
         return {user.id: ""} if user.id in ids else None
     if subject_type == "pulse":  # every member answers the pulse; the line carries nothing of it
@@ -336,6 +340,8 @@ def describe(notification, title) -> str:
         "dialogue": lambda: _("You are invited to a small meeting. Open it to see when and where."),
         "access_ending": lambda: _("The access of %(name)s ends within a week: extend it or let it end",
                                    name=title),
+        "council_paused": lambda: _("The council pauses its meetings for now"),
+        "council_resumed": lambda: _("The council starts its meetings again"),
     }
     return texts.get(kind, lambda: _("Something new"))()
 

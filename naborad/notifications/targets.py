@@ -35,6 +35,8 @@ def target_url(notification, external: bool = False) -> str:
         return url_for("pulse.answer", _external=external)
     if kind == "agreement":
         return url_for("council_health.agreement_item", item_id=sid, _external=external)
+    if kind == "council":  # the council's meetings paused or resumed (issue 21)
+        return url_for("meetings.index", _external=external)
     if kind == "account":
         return url_for("auth.two_factor", _external=external)
     return url_for("notifications.index", _external=external)

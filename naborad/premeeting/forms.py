@@ -1,7 +1,9 @@
 """Forms for the residents' pre-meeting."""
+from datetime import time
+
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..forms import READ_BY_OTHERS, BaseForm, LocalDateTimeField, empty_to_none, strip, with_token
 from ..search import parse_id
@@ -60,3 +62,22 @@ class RaiseForm(BaseForm):
     why = TextAreaField(_l("Text for the council"), filters=[empty_to_none], validators=[READ_BY_OTHERS,
                                                                                          Optional(), Length(max=4000)],
                         description=_l("Shown as proposed by the residents' pre-meeting, never by a person."))
+
+
+class SeriesPlanForm(BaseForm):
+    """Staff: a residents' pre-meeting before each meeting of a council meeting series (issue 21)."""
+    enabled = BooleanField(_l("A pre-meeting before each meeting of this series"))
+    days_before = IntegerField(_l("Days before the council meeting"), default=2, validators=[Optional(), NumberRange(1, 14)])
+    at = TimeField(_l("Time"), default=time(18), validators=[Optional()])
+    place = StringField(_l("Place at the facility"), filters=[empty_to_none],
+                        validators=[READ_BY_OTHERS, Optional(), Length(max=160)])
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.enabled.data:
+            for field, message in ((self.days_before, _l("Give a number of days.")), (self.at, _l("Choose the time.")),
+                                   (self.place, _l("Where do you meet?"))):
+                if not field.data:
+                    field.errors.append(message)
+                    valid = False
+        return valid

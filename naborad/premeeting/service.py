@@ -8,7 +8,7 @@ something commits; a refused change raises `NotAllowed` before writing (the view
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -24,16 +24,19 @@ from ..access import (
 from ..errors import NotAllowed  # noqa: F401  (re-exported for the views and the CLI)
 from ..extensions import db
 from ..forms import create_once, move_in_order
+from ..i18n import OSLO, local
 from ..models import (
     STILL_UPCOMING,
     AgendaItem,
     ItemState,
     Meeting,
+    MeetingSeries,
     MeetingStatus,
     PreItemState,
     PreMeeting,
     PreMeetingComment,
     PreMeetingItem,
+    PreMeetingPlan,
     PreMeetingResponse,
     Role,
     audit,
@@ -313,3 +316,54 @@ def hide_comment(comment: PreMeetingComment, reason: str) -> None:
     """Staff hide a comment, with a reason. Commits."""
     comment.hidden_at, comment.hidden_reason = utcnow(), reason
     db.session.commit()
+
+
+# -- pre-meetings for a council meeting series (issue 21): staff's choice, kept here -------------
+
+def series_plans() -> list[tuple[int, str, PreMeetingPlan | None]]:
+    """Staff's page: every active council meeting series (id, place) with its pre-meeting plan, if any."""
+    plans = {p.series_id: p for p in db.session.scalars(select(PreMeetingPlan))}
+    rows = db.session.execute(select(MeetingSeries.id, MeetingSeries.place).order_by(MeetingSeries.id)).all()
+    return [(series_id, place, plans.get(series_id)) for series_id, place in rows]
+
+
+def plan_for_series(series_id: int, *, days_before: int | None, at: str | None, place: str | None) -> None:
+    """Staff choose that a council meeting series brings a residents' pre-meeting `days_before` each meeting at
+    `at` in `place`, or (`days_before` None) no longer. The pre-meetings of the series' planned meetings are
+    made at once (`premeetings_from_series`); those already made stay. Commits."""
+    plan = db.session.scalar(select(PreMeetingPlan).where(PreMeetingPlan.series_id == series_id))
+    if days_before is None:
+        if plan is not None:
+            db.session.delete(plan)
+        db.session.commit()
+        return
+    if plan is None:
+        plan = PreMeetingPlan(series_id=series_id, at=at, place=place)
+        db.session.add(plan)
+    plan.days_before, plan.at, plan.place = days_before, at, place
+    db.session.commit()
+    premeetings_from_series()
+
+
+def premeetings_from_series(now=None) -> int:
+    """For each planned (or published) future meeting of a series staff planned pre-meetings for, the
+    pre-meeting, once per council meeting (by `schedule`'s form token): residents and staff are told as when
+    staff schedule one by hand. Only pre-meeting rows are written. -> how many were made."""
+    now = now or utcnow()
+    made = 0
+    for plan in db.session.scalars(select(PreMeetingPlan)).all():
+        meetings = db.session.execute(select(Meeting.id, Meeting.starts_at).where(
+            Meeting.series_id == plan.series_id, Meeting.starts_at > now,
+            Meeting.status.in_([MeetingStatus.PLANNED, MeetingStatus.PUBLISHED]))).all()
+        have = set(db.session.scalars(select(PreMeeting.meeting_id).where(
+            PreMeeting.meeting_id.in_([m_id for m_id, _starts in meetings]))))
+        hour, minute = (int(part) for part in plan.at.split(":"))
+        for meeting_id, starts in meetings:
+            day = local(starts).date() - timedelta(days=plan.days_before)
+            when = datetime.combine(day, time(hour, minute), tzinfo=OSLO).astimezone(timezone.utc)
+            if meeting_id in have or when <= now:
+                continue
+            schedule(starts_at=when, place=plan.place, title=None, meeting_id=meeting_id,
+                     form_token=f"series-{plan.id}-{meeting_id}", by=None)
+            made += 1
+    return made

@@ -1,5 +1,7 @@
 """The residents' pre-meeting over HTTP: its pages and forms. The rules are in service.py; what leaves
 the room goes through outflows.py."""
+from datetime import time
+
 from flask import request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -22,7 +24,7 @@ from ..i18n import datetime_filter
 from ..models import open_meetings
 from ..search import int_arg
 from . import bp, outflows, service
-from .forms import CommentForm, ItemForm, PreMeetingForm, RaiseForm, ReasonForm, SummaryForm
+from .forms import CommentForm, ItemForm, PreMeetingForm, RaiseForm, ReasonForm, SeriesPlanForm, SummaryForm
 
 
 def _page_url(premeeting_id) -> str:
@@ -245,3 +247,36 @@ def ready(premeeting_id):
     premeeting = get_premeeting_or_404(premeeting_id)
     service.mark_agenda_ready(premeeting, by=current_user)
     return after_change(None, _page_url(premeeting.id), _("The residents can see that the agenda is ready."))
+
+
+# -- pre-meetings for a council meeting series (issue 21): staff only --------------------------
+
+def _plan_form(series_id, plan) -> SeriesPlanForm:
+    """The form of one series (prefixed: one page holds a form per series)."""
+    if plan is None:
+        return SeriesPlanForm(formdata=None, prefix=f"serie{series_id}")
+    hour, minute = (int(part) for part in plan.at.split(":"))
+    return SeriesPlanForm(formdata=None, prefix=f"serie{series_id}", enabled=True, days_before=plan.days_before,
+                          at=time(hour, minute), place=plan.place)
+
+
+@bp.route("/serier")
+@allow(STAFF)
+def series_plans(failed=None):
+    rows = [(series_id, place, failed[1] if failed and failed[0] == series_id else _plan_form(series_id, plan))
+            for series_id, place, plan in service.series_plans()]
+    return render("premeeting/series.html", rows=rows, status=422 if failed else 200)
+
+
+@bp.route("/serier/<int:series_id>", methods=["POST"])
+@allow(STAFF, form_csrf=True)
+def series_plan(series_id):
+    """Staff choose whether (and when) a council meeting series brings residents' pre-meetings."""
+    require(series_id in {row[0] for row in service.series_plans()}, visible=False)
+    form = SeriesPlanForm(prefix=f"serie{series_id}")
+    if not form.validate_on_submit():
+        return series_plans(failed=(series_id, form))
+    service.plan_for_series(series_id, days_before=form.days_before.data if form.enabled.data else None,
+                            at=form.at.data.strftime("%H:%M") if form.enabled.data else None, place=form.place.data)
+    return after_change(None, url_for("premeeting.series_plans", _anchor=f"serie-{series_id}"),
+                        _("Saved. The pre-meetings of the series' planned meetings are made."))
