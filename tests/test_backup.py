@@ -14,8 +14,10 @@ from naborad.jobs import JOBS
 from naborad.models import (
     AuditEvent,
     CalendarFeed,
+    HouseholdCode,
     Invitation,
     Issue,
+    MeetingGuest,
     OutboxMail,
     PasswordReset,
     Reply,
@@ -30,7 +32,7 @@ from .helpers import build_samples
 
 # What restore changes on purpose (backup.ENDED_ON_RESTORE), and the audit event it adds.
 CHANGED_BY_RESTORE = {"user_session", "session_secret", "password_reset", "email_change", "calendar_feed",
-                      "audit_event"}
+                      "audit_event", "meeting_guest", "household_code"}  # (withdrawn or expired, then purged)
 
 
 def _rows(model, limit=25):
@@ -84,6 +86,10 @@ def test_the_demo_council_is_backed_up_and_restored_into_a_fresh_database(app, c
             assert db.session.scalar(select(db.func.count()).select_from(model)) == 0, model.__tablename__
         assert db.session.scalar(select(db.func.count()).select_from(Invitation).where(
             Invitation.accepted_at.is_(None), Invitation.withdrawn_at.is_(None))) == 0
+        assert db.session.scalar(select(db.func.count()).select_from(MeetingGuest).where(
+            MeetingGuest.withdrawn_at.is_(None))) == 0  # guest links must be sent anew
+        assert db.session.scalar(select(db.func.count()).select_from(HouseholdCode).where(
+            HouseholdCode.expires_at > utcnow())) == 0  # household letters are reprinted
         assert db.session.scalar(select(db.func.count()).select_from(OutboxMail).where(
             OutboxMail.status.in_(["pending", "sending"]))) == 0
         # The restored council works: a member logs in.

@@ -36,9 +36,11 @@ from ..jobs import JOBS
 from ..models import (
     CalendarFeed,
     EmailChange,
+    HouseholdCode,
     Invitation,
     JobRun,
     MailStatus,
+    MeetingGuest,
     OutboxMail,
     PasswordReset,
     SessionSecret,
@@ -233,6 +235,19 @@ def _end_feeds(now):
     return db.session.execute(delete(CalendarFeed)).rowcount
 
 
+def _end_guest_links(now):
+    return db.session.execute(
+        update(MeetingGuest).where(MeetingGuest.withdrawn_at.is_(None)).values(withdrawn_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+
+
+def _end_household_codes(now):
+    """A letter is reprinted for a household that still needs its code (a reprint makes a new one)."""
+    return db.session.execute(
+        update(HouseholdCode).where(HouseholdCode.expires_at > now).values(expires_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+
+
 def _hold_outbox(now):
     return db.session.execute(
         update(OutboxMail).where(OutboxMail.status.in_([MailStatus.PENDING, MailStatus.SENDING]))
@@ -253,6 +268,8 @@ ENDED_ON_RESTORE: dict[str, tuple[str, Callable]] = {
     "email_change": ("email-change links ended", _end_email_changes),
     "invitation": ("open invitation codes withdrawn", _end_invitations),
     "calendar_feed": ("calendar-feed links ended", _end_feeds),
+    "meeting_guest": ("guest links of meetings withdrawn", _end_guest_links),
+    "household_code": ("household codes of letters expired (reprint a letter for a new one)", _end_household_codes),
     "outbox_mail": ("mail waiting to be sent held back", _hold_outbox),
     "job_run": ("scheduler claims let go", _free_jobs),
 }
