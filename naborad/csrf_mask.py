@@ -14,10 +14,15 @@ base64 alphabet never does) is judged as it is: no page shows one any more, so B
 import base64
 import binascii
 import os
+import secrets
 
 from flask import g
 from flask_wtf.csrf import CSRFProtect, _FlaskFormCSRF, generate_csrf
 from markupsafe import Markup, escape
+
+# What a row rendered for naborad/row_cache.py carries instead of the token; unguessable, so no text a member
+# writes can contain it.
+CSRF_PLACEHOLDER = "csrf-placeholder-" + secrets.token_hex(16)
 
 
 def mask(token: str) -> str:
@@ -52,7 +57,6 @@ def masked_for_this_response(signed: str) -> str:
     forms compresses as well as before), and the next response another. BREACH compares many responses;
     a secret that differs in each of them gives it nothing to converge on."""
     if g.get("_rendering_cached_row"):  # a row for naborad/row_cache.py: each response puts its own token in
-        from .row_cache import CSRF_PLACEHOLDER
         return CSRF_PLACEHOLDER
     cached = g.get("_masked_csrf")
     if cached is None or cached[0] != signed:

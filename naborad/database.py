@@ -6,6 +6,8 @@ from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from .extensions import db
+
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -53,8 +55,6 @@ def commit_and_keep() -> None:
     at once (a posted reply, a moved agenda item, a sign-up). A plain commit expires every loaded object,
     so rendering the answer would read the member, the issue and the rows just written again, a query each.
     What is kept is what this transaction read and wrote; nothing outlives the request's session."""
-    from .extensions import db
-
     session = db.session()
     session.expire_on_commit = False
     try:

@@ -3,12 +3,13 @@ from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel import Locale
+from babel import Locale, support
 from babel.dates import DateTimePattern, parse_pattern
 from flask import current_app, g, request, session
 from flask_babel import get_locale, get_translations, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.i18n import messages_path
 
 from .models import utcnow
 
@@ -47,8 +48,6 @@ def translations():
 
 @lru_cache(maxsize=8)
 def _wtforms_catalogue(locale: str):
-    from babel import support
-    from wtforms.i18n import messages_path
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 

@@ -10,7 +10,6 @@ cached row never holds anyone's token.
 """
 from __future__ import annotations
 
-import secrets
 import threading
 from collections import OrderedDict
 
@@ -19,11 +18,10 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from .access import MODERATORS
+from .csrf_mask import CSRF_PLACEHOLDER, masked_csrf_token
 from .i18n import ago_filter
 from .markdown import RENDERER_VERSION
 
-# Unguessable, so no text a member writes can contain it.
-CSRF_PLACEHOLDER = "csrf-placeholder-" + secrets.token_hex(16)
 MAX_ROWS = 2048
 
 
@@ -78,7 +76,6 @@ def cached_row(key: tuple, caller) -> Markup:
             g._rendering_cached_row = False
         rows.put(key, html)
     if CSRF_PLACEHOLDER in html:
-        from .csrf_mask import masked_csrf_token
         html = html.replace(CSRF_PLACEHOLDER, masked_csrf_token())
     return Markup(html)  # noqa: S704 - rendered by our own template, autoescaped, with the token put back
 

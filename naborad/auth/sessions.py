@@ -17,12 +17,10 @@ from ..notifications.service import unread_count_of
 from ..preloaded import remember
 from ..reports.service import unseen_alert_count_of
 from ..tokens import sha256 as token_hash
+from ..untraced import UNTRACED_ENDPOINTS
 
 # last_seen_at is written at most this often, so reading pages does not write on every request.
 TOUCH_EVERY = timedelta(minutes=1)
-# Requests that never write last_seen_at: answering the neighbourhood pulse leaves no time beside the member
-# (issue 20: anonymous by construction).
-UNSEEN_ENDPOINTS = frozenset({"pulse.answer"})
 # A session waiting for the second factor: the code must come this soon after the password.
 PENDING_VALID = timedelta(minutes=10)
 # A just-made secret (invitation code, reset link, calendar link) is shown again to its maker for this long.
@@ -49,7 +47,7 @@ def load_user(token: str):
             or now - user_session.last_seen_at > cfg["SESSION_IDLE_TIMEOUT"]
             or now - user_session.created_at > cfg["SESSION_ABSOLUTE_TIMEOUT"]):
         return None
-    if now - user_session.last_seen_at > TOUCH_EVERY and request.endpoint not in UNSEEN_ENDPOINTS:
+    if now - user_session.last_seen_at > TOUCH_EVERY and request.endpoint not in UNTRACED_ENDPOINTS:
         _touch(user_session, now)
     remember(user.id, unread=unread, alerts=alerts if user.is_staff else 0)
     user.session_token = token

@@ -7,6 +7,9 @@ terms). The endpoint's name stands for the path. The request id comes from the p
 looks like one, else it is made here; the response carries it, so a member's "it failed at 14:02" can be
 found, and gunicorn's access line (deploy/gunicorn.conf.py) prints the same id.
 
+Answering the neighbourhood pulse (naborad/untraced.py) writes no line at all: it is anonymous by
+construction, and a line beside the member's other lines would say when they answered.
+
 Unhandled errors are logged with their traceback by naborad/errors.py, under the same request id.
 """
 import hashlib
@@ -18,6 +21,8 @@ import time
 from datetime import date
 
 from flask import current_app, g, request
+
+from ..untraced import UNTRACED_ENDPOINTS
 
 log = logging.getLogger("naborad.request")
 
@@ -48,6 +53,8 @@ def finish(response):
     """after_request: the request's one line, and its id on the response."""
     rid = request_id()
     response.headers["X-Request-ID"] = rid
+    if request.endpoint in UNTRACED_ENDPOINTS:
+        return response  # answering the pulse leaves no trace of who or when (issue 20): no line at all
     started = g.get("request_started")
     duration = (time.perf_counter() - started) * 1000 if started is not None else 0.0
     # Only a member this request loaded anyway: loading one here would touch the session.

@@ -16,7 +16,7 @@ from .forms import GROUP_LABELS, PulseForm
 @allow(MEMBERS, form_csrf=True)
 def answer():
     """The three questions of the open round. This request writes no audit row and no log line and leaves the
-    session's last-seen time alone (auth/sessions.py UNSEEN_ENDPOINTS)."""
+    session's last-seen time alone (naborad/untraced.py)."""
     current = service.open_round()
     answered = current is not None and service.has_answered(current, current_user)
     form = PulseForm()
