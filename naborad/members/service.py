@@ -97,12 +97,7 @@ def deactivate(member: User, by: User) -> None:
         raise NotAllowed
     if not member.is_active_member:
         return
-    member.is_active_member = False
-    if member.chair_seat:
-        _leave_seat(member)
-    direct.end_for_leaving(member)  # reachable by nobody, at once
-    direct.lapse_chair_consents()
-    end_all_sessions(member)
+    _close_account(member)
     audit("deactivated", actor=by, target=member)
     db.session.commit()
 
@@ -216,17 +211,24 @@ def set_access_end(member: User, ends_on: date | None, by: User) -> None:
     db.session.commit()
 
 
-def _end_access(member: User) -> None:
-    """The account ends: every session ends, a chair seat is free, the residents'-representative mark goes,
-    nobody can reach the member on the direct line. The caller audits and commits."""
+def _close_account(member: User) -> None:
+    """The account is closed (deactivated, or access ended): every session ends at once, a chair seat is
+    free (consent to "the chair" naming them lapses), nobody can reach the member on the direct line. The
+    caller audits and commits."""
     member.is_active_member = False
-    member.is_residents_rep = False
-    member.access_ends_on = None
     if member.chair_seat:
         _leave_seat(member)
         direct.lapse_chair_consents()
-    direct.end_for_leaving(member)
+    direct.end_for_leaving(member)  # reachable by nobody, at once
     end_all_sessions(member)
+
+
+def _end_access(member: User) -> None:
+    """The account ends for good (moved out, access end date): closed, and the residents'-representative
+    mark and the end date go. The caller audits and commits."""
+    _close_account(member)
+    member.is_residents_rep = False
+    member.access_ends_on = None
 
 
 def move_out(member: User, by: User, *, anonymise: bool = False) -> None:
