@@ -1,6 +1,6 @@
 """Key-person warnings (issue 20): what makes the council hang on one person, shown on the chair's and the
-staff's overview with what to do about it. One function per warning, each one query at most;
-`warnings_for(user)` asks them all for a fixed number of queries.
+staff's overview with what to do about it. One function per warning; what they judge is read by `seats()` and
+`counts()` (a query each), so `warnings_for(user)` costs a fixed number of queries.
 
 No warning names a person (a resident must never be identifiable from one). The chair's warnings never read
 pre-meeting data: the one warning about the residents' pre-meeting is computed for staff alone, and reads the
@@ -82,11 +82,33 @@ def seat_away(user, held: dict, now: datetime) -> list[KeyWarning]:
     return found
 
 
-def one_staff(user) -> KeyWarning | None:
-    """At most one active member with the staff role (one query)."""
-    staff = db.session.scalar(select(func.count(User.id)).where(User.role == Role.STAFF,
-                                                                User.is_active_member.is_(True)))
-    if staff > 1:
+@dataclass(frozen=True)
+class Counts:
+    staff: int  # active members with the staff role
+    open_actions: int  # open action items
+    most_actions: int  # the most open action items one person holds
+    meeting_kept: bool  # a council meeting held in the last 90 days, or one planned
+
+
+def counts(now: datetime) -> Counts:
+    """What one_staff, action_load and no_meeting judge, in one query of subqueries."""
+    per_person = (select(func.count(ActionItem.id).label("n")).where(
+        ActionItem.done_at.is_(None), ActionItem.assignee_id.is_not(None)).group_by(ActionItem.assignee_id)
+        .subquery())
+    held = exists().where(Meeting.status.in_(HELD), Meeting.starts_at >= now - QUIET)
+    planned = exists().where(Meeting.status.in_(PLANNED), Meeting.starts_at >= now - STILL_UPCOMING)
+    row = db.session.execute(select(
+        select(func.count(User.id)).where(User.role == Role.STAFF, User.is_active_member.is_(True))
+        .scalar_subquery(),
+        select(func.count(ActionItem.id)).where(ActionItem.done_at.is_(None)).scalar_subquery(),
+        select(func.coalesce(func.max(per_person.c.n), 0)).scalar_subquery(),
+        select(held | planned).scalar_subquery())).one()
+    return Counts(int(row[0]), int(row[1]), int(row[2]), bool(row[3]))
+
+
+def one_staff(user, counted: Counts) -> KeyWarning | None:
+    """At most one active member with the staff role."""
+    if counted.staff > 1:
         return None
     return KeyWarning("one-staff", _l("Only one staff member has the staff role: the council's administration "
                                    "hangs on one person."),
@@ -94,12 +116,9 @@ def one_staff(user) -> KeyWarning | None:
                    url_for("members.invite") if is_staff(user) else url_for("members.index"))
 
 
-def action_load(user) -> KeyWarning | None:
-    """One person holds more than half of the open action items (one query). Nobody is named."""
-    rows = db.session.execute(select(ActionItem.assignee_id, func.count(ActionItem.id))
-                              .where(ActionItem.done_at.is_(None)).group_by(ActionItem.assignee_id)).all()
-    total = sum(n for _, n in rows)
-    most = max((n for who, n in rows if who is not None), default=0)
+def action_load(user, counted: Counts) -> KeyWarning | None:
+    """One person holds more than half of the open action items. Nobody is named."""
+    total, most = counted.open_actions, counted.most_actions
     if total < MIN_ACTIONS or most * 2 <= total:
         return None
     return KeyWarning("action-load", _l("One person holds %(most)d of the %(total)d open action items.", most=most,
@@ -107,11 +126,9 @@ def action_load(user) -> KeyWarning | None:
                    _l("Share them out at the next meeting"), url_for("meetings.actions", status="open"))
 
 
-def no_meeting(user, now: datetime) -> KeyWarning | None:
-    """No council meeting held in 90 days and none planned (one query)."""
-    held = exists().where(Meeting.status.in_(HELD), Meeting.starts_at >= now - QUIET)
-    planned = exists().where(Meeting.status.in_(PLANNED), Meeting.starts_at >= now - STILL_UPCOMING)
-    if db.session.scalar(select(held | planned)):
+def no_meeting(user, counted: Counts) -> KeyWarning | None:
+    """No council meeting held in 90 days and none planned."""
+    if counted.meeting_kept:
         return None
     return KeyWarning("no-meeting", _l("No council meeting has been held in 90 days, and none is planned."),
                    _l("Plan the next meeting"), url_for("meetings.new"))
@@ -145,9 +162,10 @@ def warnings_for(user, rota: LoadedRota | None = None, now: datetime | None = No
     if not is_moderator(user):
         return []
     now = now or utcnow()
-    held = seats(now)
-    found = [no_deputy(user, held), *seat_away(user, held, now), one_staff(user), action_load(user),
-             no_meeting(user, now), rota_gaps(user, rota if rota is not None else load_rota())]
+    held, counted = seats(now), counts(now)
+    found = [no_deputy(user, held), *seat_away(user, held, now), one_staff(user, counted),
+             action_load(user, counted), no_meeting(user, counted),
+             rota_gaps(user, rota if rota is not None else load_rota())]
     if is_staff(user):
         found.append(no_premeeting(user))
     return [w for w in found if w is not None]
