@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, insert, select
 
+from naborad.counts import small_count
 from naborad.extensions import db
 from naborad.mail import send_due
 from naborad.models import (
@@ -18,7 +19,7 @@ from naborad.models import (
     StaffAlert,
     utcnow,
 )
-from naborad.reports.service import cell, percentile, purge_closed_reports, statistics, subtract_months
+from naborad.reports.service import percentile, purge_closed_reports, statistics, subtract_months
 
 from .helpers import HX, count, free_port, queries_for
 
@@ -380,7 +381,7 @@ def test_percentile_and_cells():
     assert percentile([], 0.5) is None
     assert percentile([5, 1, 3], 0.5) == 3
     assert percentile(list(range(1, 11)), 0.9) == 9
-    assert [cell(n) for n in (0, 1, 2, 3, 10)] == ["0", "fewer than 3", "fewer than 3", "3", "10"]
+    assert [small_count(n) for n in (0, 1, 2, 3, 10)] == ["0", "fewer than 3", "fewer than 3", "3", "10"]
 
 
 def test_statistics_median_p90_and_share_within_15_minutes(app, make_report, make_user):

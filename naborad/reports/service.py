@@ -196,12 +196,6 @@ def percentile(values: list[float], p: float) -> float | None:
     return ordered[max(0, math.ceil(p * len(ordered)) - 1)]
 
 
-def cell(n: int) -> str:
-    """A count as shown to the council; the rule is naborad/counts.py small_count (kept under this name for
-    callers of the reports module)."""
-    return small_count(n)
-
-
 @dataclass
 class Month:
     """The figures of one month (or of the whole period: `key` "all"). Times and the share are None where
