@@ -28,6 +28,7 @@ from . import (  # issue 22: guest links; starting a council
     pulse,
     reports,
     start,
+    yearly,
 )
 from . import config as config_module
 from .access import MODERATORS, STAFF, enforce_policy
@@ -99,6 +100,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     for module in (guests, start):  # issue 22
         app.register_blueprint(module.bp)
 
+    app.register_blueprint(yearly.bp)  # the yearly report (issue 20)
     app.register_blueprint(ops.bp)  # /healthz (issue 23)
     request_log.init_app(app)  # one log line per request, without names, ids, paths or query strings
 

@@ -358,6 +358,15 @@ MATRIX = {
     # Pre-meetings made for a series: staff alone; the chair never sees them (404).
     ("premeeting.series_plans", "GET"): ("/beboermote/serier", STAFF, OK200),
     ("premeeting.series_plan", "POST"): ("/beboermote/serier/{series}", STAFF, OK303),
+    # The yearly report (issue 20, item 2): counts only, read by every member (PERMISSIONS.md); the chair and staff
+    # write its opening text and record attendance at a held meeting, 404 for everyone else.
+    ("yearly.index", "GET"): ("/arsrapport/", MEMBERS, OK200),
+    ("yearly.show", "GET"): ("/arsrapport/2025", MEMBERS, OK200),
+    ("yearly.csv", "GET"): ("/arsrapport/2025.csv", MEMBERS, OK200),
+    ("yearly.text", "GET"): ("/arsrapport/2025/tekst", MODERATORS_ONLY, OK200),
+    ("yearly.text", "POST"): ("/arsrapport/2025/tekst", MODERATORS_ONLY, OK303),
+    ("yearly.attendance", "GET"): ("/arsrapport/oppmote/{held}", MODERATORS_ONLY, OK200),
+    ("yearly.attendance", "POST"): ("/arsrapport/oppmote/{held}", MODERATORS_ONLY, OK422),
 }
 
 

@@ -8,6 +8,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from ..models import Event, utcnow
+from ..spreadsheet import neutralise
 
 
 def calendar_file(event: Event, link: str) -> bytes:
@@ -29,14 +30,6 @@ def calendar_file(event: Event, link: str) -> bytes:
         item.add("status", "CANCELLED")
     calendar.add_component(item)
     return calendar.to_ical()
-
-
-def neutralise(value) -> str:
-    """A spreadsheet would run a cell starting with = + - @ (or tab/CR) as a formula: make it text."""
-    text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
 
 
 def participants_csv(data: dict) -> str:

@@ -66,3 +66,4 @@ from .reports import (  # noqa: F401
 )
 from .start import GUEST_AFTER_APPROVAL, HouseholdCode, LetterRun, MeetingGuest  # noqa: F401
 from .two_factor import RecoveryCode, SecondFactor  # noqa: F401
+from .yearly import YearlyText  # noqa: F401

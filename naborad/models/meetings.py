@@ -71,6 +71,11 @@ class Meeting(db.Model):
     # A planned meeting of a series (issue 21): the series' date it stands for, once per series and date.
     series_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_series.id", ondelete="SET NULL"), index=True)
     occurs_on: Mapped[date | None] = mapped_column(Date)
+    # Who attended a held meeting, as a count per group (the chair enters it with the minutes; the yearly
+    # report adds them up). None: not recorded.
+    attended_neighbours: Mapped[int | None]
+    attended_residents: Mapped[int | None]
+    attended_staff: Mapped[int | None]
 
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
 
@@ -113,6 +118,14 @@ class Meeting(db.Model):
     def can_approve(self) -> bool:
         """The minutes of a held meeting, once."""
         return self.status == MeetingStatus.HELD
+
+    @property
+    def attendance_recorded(self) -> bool:
+        return None not in (self.attended_neighbours, self.attended_residents, self.attended_staff)
+
+    def can_record_attendance(self) -> bool:
+        """Attendance is counted at a meeting that was held (also once its minutes are approved)."""
+        return self.status in (MeetingStatus.HELD, MeetingStatus.APPROVED)
 
     def can_rsvp(self) -> bool:
         return self.status not in (MeetingStatus.CANCELLED, MeetingStatus.APPROVED)

@@ -170,12 +170,17 @@ def _figures(counts: list) -> Figures:
     return Figures(n, means)
 
 
-def results(now: datetime | None = None) -> list[RoundResult]:
-    """The last SHOWN_ROUNDS closed rounds, oldest first, with what each may show. Two queries."""
+def results(now: datetime | None = None, *, opened_from: datetime | None = None,
+            opened_before: datetime | None = None) -> list[RoundResult]:
+    """The last SHOWN_ROUNDS closed rounds, oldest first, with what each may show; or, with `opened_from` and
+    `opened_before` (the yearly report), every closed round opened between them. Two queries."""
     now = now or utcnow()
-    rounds = list(reversed(db.session.scalars(
-        select(PulseRound).where(PulseRound.closes_at <= now).order_by(PulseRound.opened_at.desc())
-        .limit(SHOWN_ROUNDS)).all()))
+    query = select(PulseRound).where(PulseRound.closes_at <= now).order_by(PulseRound.opened_at.desc())
+    if opened_from is not None and opened_before is not None:
+        query = query.where(PulseRound.opened_at >= opened_from, PulseRound.opened_at < opened_before)
+    else:
+        query = query.limit(SHOWN_ROUNDS)
+    rounds = list(reversed(db.session.scalars(query).all()))
     if not rounds:
         return []
     columns = [func.count().label("n")]

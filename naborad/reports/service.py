@@ -319,6 +319,26 @@ def statistics(now: datetime | None = None, months: int = 12) -> dict:
             "contacts": contacts}
 
 
+def months_of_year(year: int, now: datetime | None = None) -> tuple[list[Month], Month]:
+    """The twelve months of a calendar year (Oslo time) and the whole year: reports, the share acknowledged
+    within the target, the times (the yearly report). Four queries whatever the data."""
+    now = now or utcnow()
+    starts = [datetime(year, m, 1, tzinfo=OSLO) for m in range(1, 13)]
+    end = datetime(year + 1, 1, 1, tzinfo=OSLO)
+    rows = db.session.execute(
+        select(SituationReport.id, SituationReport.category, SituationReport.created_at,
+               SituationReport.acknowledged_at, SituationReport.closed_at)
+        .where(SituationReport.created_at >= starts[0], SituationReport.created_at < end)).all()
+    escalated = set(db.session.scalars(
+        select(ReportEscalation.report_id).join(SituationReport, SituationReport.id == ReportEscalation.report_id)
+        .where(SituationReport.created_at >= starts[0], SituationReport.created_at < end,
+               ReportEscalation.step > 0)).all())
+    waits = escalation.waits()
+    reopened = reopenings(starts[0])
+    return (_monthly(starts, rows, now, waits, escalated, reopened),
+            _figures("all", None, rows, now, waits, escalated, reopened))
+
+
 def charts(months: list[Month]) -> dict:
     """The page's two charts (naborad/charts.py): reports per month as bars (a count the small-count rule
     hides draws no bar), and the share acknowledged within the target as a line (0-100 %)."""
