@@ -9,11 +9,20 @@ items (4 standing, 6 with minutes and a decision, an action item each), 3,000 is
 Rows go in with bulk INSERTs (naborad.bulk), so the ORM's before_flush does not render user text here:
 each row carries its `<field>_html` from naborad.markdown.render_markdown() (the one renderer) and the
 searchable `search_text` from models.search_key(), as the services would have written them.
+
+`history=True` makes the demo council's past instead (`flask demo-data`, naborad/cli.py): years that end
+where the demo's own year begins, among the demo's members, at a smaller scale (HISTORY) so the demo loads in
+well under a second more; everything in it is over (meetings approved, action items done, reports closed),
+so nothing in it asks anyone to act. Both give held meetings their attendance per group and the pulse its
+rounds of anonymous answers (through the pulse's own tables, as pulse/service.py writes them: no "answered"
+marks, which go when a round closes). Titles are Norwegian ("Snømåking på fortauet (mars 2025)") and never
+contain a title of the demo's own issues, meetings or events.
 """
 import random
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from babel.dates import format_date
+from sqlalchemy import func, insert, select
 
 from .bulk import evening, insert_rows, rendered
 from .contact import demo as contact_demo
@@ -23,6 +32,7 @@ from .members import demo as members_demo
 from .models import (
     ActionItem,
     AgendaItem,
+    AuditEvent,
     ChairSeat,
     ContactPoint,
     Event,
@@ -32,6 +42,8 @@ from .models import (
     Meeting,
     MeetingResponse,
     Notification,
+    PulseAnswer,
+    PulseRound,
     Reply,
     Role,
     Signup,
@@ -45,11 +57,16 @@ from .models import (
     utcnow,
 )
 from .models.meetings import AOB_POSITION
+from .models.pulse import random_key
 from .passwords import hash_password
 from .premeeting import demo as premeeting_demo
 
 # Per ten years; scaled linearly by years / 10.
-TEN_YEARS = {"meetings": 120, "issues": 3000, "events": 200, "notifications": 20_000, "reports": 800}
+TEN_YEARS = {"meetings": 120, "issues": 3000, "events": 200, "notifications": 20_000, "reports": 800,
+             "pulse_rounds": 40}
+# The demo council's past (history=True), per ten years: what a small council does, and quick to load.
+HISTORY = {"meetings": 100, "issues": 300, "events": 40, "notifications": 0, "reports": 600, "pulse_rounds": 40}
+HISTORY_REPLIES = 3
 ITEMS_PER_MEETING = 10  # 4 standing items and 6 topics
 REPLIES_PER_ISSUE = 20
 SIGNUPS_PER_EVENT = 40  # every fourth with a guest; the last four on the waiting list
@@ -57,13 +74,18 @@ PLACES_TAKEN = sum(1 + (k % 4 == 0) for k in range(SIGNUPS_PER_EVENT - 4))  # th
 MEMBERS = 100
 THREAD_REPLIES = 30  # the newest issue has exactly this many: the bench's thread page
 
-TOPICS = ["Støy fra bakgården", "Parkering på snuplassen", "Lys på gangveien", "Søppel ved containeren",
-          "Sommerfesten", "Trafikk ved skolen", "Vaskerommet", "Benkene ved lekeplassen", "Snømåking",
-          "Sykkelstativet", "Hærverk på busskuret", "Nattero i helgene", "Dugnad i nabolaget", "Vakttelefonen"]
+# None of them holds (or is held in) a title of the demo's own issues, agenda items or events, ignoring case:
+# a browser test that finds a demo link by its name must find one (tests/test_bench_data.py checks it).
+TOPICS = ["Benkene ved lekeplassen", "Snømåking på fortauet", "Sykkelstativet ved porten", "Hærverk på busskuret",
+          "Nattero i helgene", "Vaskerommet i kjelleren", "Fartsdumper i boligveien", "Hundelufting i parken",
+          "Postkassene ved porten", "Grøntarealet bak blokka", "Fellesgrillen", "Gatelyset ved bussholdeplassen",
+          "Røyking ved inngangen", "Vakttelefonen om natta"]
+EVENT_TITLES = ["Grillkveld", "Nabolagsquiz", "Høstdugnad", "Juletrefest", "Loppemarked"]
 PLACES = ["Bakgården", "Snuplassen", "Gangveien mot skolen", "Containeren ved inngangen", "Lekeplassen",
           "Fellesrommet", "Sykkelstativet", None]
 CATEGORIES = ["noise", "traffic", "litter", "safety", "cooperation", "other"]
 STATUSES = ["new", "discussing", "agreed", "resolved", "closed"]
+HISTORY_STATUSES = ["resolved", "closed", "resolved", "agreed", "closed"]  # the past: mostly settled
 REPLY_TEXTS = [
     "Takk for at du tok det opp. Her er **tre** ting jeg har sett:\n\n1. Det skjer mest i helgene\n"
     "2. Det er verst etter kl. 23\n3. Vakta kommer raskt når vi ringer\n\nHilsen nabo {n}",
@@ -84,8 +106,14 @@ ISSUE_TEXTS = [
 ROLES = [Role.RESIDENT] * 34 + [Role.NEIGHBOUR] * 46 + [Role.STAFF] * 10
 
 
-def _scaled(key: str, years: int) -> int:
-    return max(1, round(TEN_YEARS[key] * years / 10))
+def _scaled(key: str, years: int, table: dict = TEN_YEARS) -> int:
+    """How many of a kind for `years` years; at least one of every kind the table has any of."""
+    return max(1 if table[key] else 0, round(table[key] * years / 10))
+
+
+def month_year(value: datetime) -> str:
+    """"mars 2025": the month in Norwegian, whatever the request's language."""
+    return format_date(value.astimezone(OSLO), "MMMM y", locale="nb")
 
 
 def has_data() -> bool:
@@ -118,12 +146,16 @@ def _members(password: str, rng: random.Random) -> list[User]:
     return db.session.scalars(select(User).order_by(User.id)).all()
 
 
-def generate(years: int, password: str, seed: int = 16) -> dict[str, int]:
-    """Add a council of `years` years to the database (committed); how many rows of each kind."""
+def generate(years: int, password: str, seed: int = 16, *, history: bool = False,
+             until: datetime | None = None) -> dict[str, int]:
+    """Add a council of `years` years to the database (committed); how many rows of each kind. With `history`,
+    the past of the council already there (its members, no new ones), ending at `until`."""
     rng = random.Random(seed)
-    now = utcnow()
+    real_now = utcnow()
+    now = until or real_now
     start = now - timedelta(days=365 * years)
-    users = _members(password, rng)
+    table = HISTORY if history else TEN_YEARS
+    users = db.session.scalars(select(User).order_by(User.id)).all() if history else _members(password, rng)
     by_name = {u.username: u for u in users}
     ids = [u.id for u in users]
     staff = [u.id for u in users if u.role == Role.STAFF]
@@ -138,16 +170,16 @@ def generate(years: int, password: str, seed: int = 16) -> dict[str, int]:
         return start + (now - start) * fraction
 
     # -- issues and replies: spread over the years; the newest one has THREAD_REPLIES replies
-    n_issues = _scaled("issues", years)
+    n_issues = _scaled("issues", years, table)
     issue_rows, issue_replies = [], []
     for n in range(n_issues):
         created = when((n + 0.5) / (n_issues + 1)) - timedelta(days=3)
         topic, place = TOPICS[n % len(TOPICS)], PLACES[n % len(PLACES)]
-        title = f"{topic} ({created.astimezone(OSLO):%B %Y}, sak {n + 1})"
+        title = f"{topic} ({month_year(created)}, sak {n + 1})"
         body = ISSUE_TEXTS[n % len(ISSUE_TEXTS)]
-        count = THREAD_REPLIES if n == n_issues - 1 else REPLIES_PER_ISSUE
+        count = HISTORY_REPLIES if history else THREAD_REPLIES if n == n_issues - 1 else REPLIES_PER_ISSUE
         last = created + timedelta(hours=3 * count)
-        status = "discussing" if n == n_issues - 1 else STATUSES[n % len(STATUSES)]
+        status = "discussing" if n == n_issues - 1 and not history else (HISTORY_STATUSES if history else STATUSES)[n % len(STATUSES)]
         issue_rows.append(rendered(Issue, {
             "title": title[:160], "body": body, "category": CATEGORIES[n % len(CATEGORIES)], "place": place,
             "happened_at": None, "status": status, "status_reason": None, "locked_reason": None,
@@ -164,10 +196,12 @@ def generate(years: int, password: str, seed: int = 16) -> dict[str, int]:
                 "created_at": created + timedelta(hours=3 * (k + 1)), "edited_at": None, "hidden_at": None,
                 "hidden_by_id": None, "hidden_reason": None, "form_token": None}))
         follow_rows.append({"issue_id": issue_id, "user_id": row["author_id"], "created_at": created})
-        if row["status"] != "new":
+        if row["status"] != "new":  # resolved (or closed) some days to weeks after it was raised
+            settled = row["status"] in ("resolved", "closed")
             event_rows.append({"issue_id": issue_id, "actor_id": chair.id, "kind": "status",
                                "value": row["status"], "reason": None,
-                               "created_at": created + timedelta(hours=3 * count + 1)})
+                               "created_at": created + (timedelta(days=3 + issue_id % 40) if settled
+                                                        else timedelta(hours=3 * count + 1))})
         if len(reply_rows) >= 2000:
             insert_rows(Reply, reply_rows)
             counts["replies"] = counts.get("replies", 0) + len(reply_rows)
@@ -180,10 +214,10 @@ def generate(years: int, password: str, seed: int = 16) -> dict[str, int]:
 
     # -- meetings: monthly, the last one planned 12 days ahead with proposals; all before it approved but the
     # latest held one
-    n_meetings = _scaled("meetings", years)
+    n_meetings = _scaled("meetings", years, table)
     meeting_rows = []
     for n in range(n_meetings):
-        upcoming, held_only = n == n_meetings - 1, n == n_meetings - 2
+        upcoming, held_only = (False, False) if history else (n == n_meetings - 1, n == n_meetings - 2)
         starts = evening(now + timedelta(days=12)) if upcoming else evening(when((n + 0.5) / n_meetings))
         status = "planned" if upcoming else "held" if held_only else "approved"
         meeting_rows.append({
@@ -192,7 +226,10 @@ def generate(years: int, password: str, seed: int = 16) -> dict[str, int]:
             "published_at": None if upcoming else starts - timedelta(days=7),
             "approved_at": starts + timedelta(days=3) if status == "approved" else None,
             "approved_by_id": chair.id if status == "approved" else None,
-            "created_at": starts - timedelta(days=20), "form_token": None})
+            "created_at": starts - timedelta(days=20), "form_token": None,
+            # Who came, per group (counted at the meeting): none recorded for one that has not been held.
+            "attended_neighbours": None if upcoming else 6 + n % 5, "attended_residents": None if upcoming else
+            2 + (n * 7) % 4, "attended_staff": None if upcoming else 1 + n % 3})
     meeting_ids = insert_rows(Meeting, meeting_rows, returning=True)
     item_rows = []
     standing = [("agenda", 0), ("minutes", 1), ("actions", 2), ("aob", AOB_POSITION)]
@@ -213,45 +250,50 @@ def generate(years: int, password: str, seed: int = 16) -> dict[str, int]:
                 minutes_planned=15, proposer_id=rng.choice(ids), decision=decision,
                 notes=None if upcoming else "Naboer og beboere fortalte hvordan de opplever det.\n\n"
                                               "- Det er **bedre** enn i fjor\n- Vakta er rask",
-                issue_id=issue_ids[(meeting_id * 25 + k) % len(issue_ids)], concerns_residents=k == 0))
+                issue_id=issue_ids[(meeting_id * 25 + k) % len(issue_ids)], concerns_residents=k == 0 and not history))
     item_ids = insert_rows(AgendaItem, item_rows, returning=True)
     action_rows = []
     for item_id, item in zip(item_ids, item_rows, strict=True):
         if item["decision"]:
             meeting_start = item["created_at"] + timedelta(days=20)
             due = meeting_start + timedelta(days=30)
-            done = due < now - timedelta(days=40) or item_id % 3 == 0
+            done = history or due < now - timedelta(days=40) or item_id % 3 == 0
+            late = item_id % 4 == 0  # a quarter done a week late
             assignee = rng.choice(ids)
             action_rows.append({
                 "agenda_item_id": item_id, "meeting_id": item["meeting_id"],
                 "what": f"Følge opp: {item['title']}", "assignee_id": assignee, "assignee_name": None,
-                "due": due.date(), "done_at": due - timedelta(days=2) if done else None,
+                "due": due.date(), "done_at": (due + timedelta(days=7) if late else due - timedelta(days=2))
+                if done else None,
                 "done_note": "Gjort." if done else None, "done_by_id": assignee if done else None,
                 "created_at": meeting_start, "form_token": None})
     insert_rows(ActionItem, action_rows)
     rsvp_rows = [{"meeting_id": meeting_id, "user_id": user_id, "answer": ["yes", "no", "maybe"][user_id % 3],
                   "updated_at": meeting["starts_at"] - timedelta(days=3)}
                  for meeting_id, meeting in zip(meeting_ids, meeting_rows, strict=True) for user_id in ids[:20]]
-    insert_rows(MeetingResponse, rsvp_rows)
+    if not history:
+        insert_rows(MeetingResponse, rsvp_rows)
     counts.update(meetings=n_meetings, agenda_items=len(item_rows), action_items=len(action_rows))
+    counts["pulse_answers"] = _pulse(meeting_rows, _scaled("pulse_rounds", years, table), users, now, rng)
 
     # -- a residents' pre-meeting five days before every meeting (written by the pre-meeting feature's own
     # generator: only outflows.py may bring pre-meeting data to council rows, and none goes here)
-    counts.update(premeeting_demo.generate(
-        [(meeting_id, meeting["starts_at"], meeting["created_at"])
-         for meeting_id, meeting in zip(meeting_ids, meeting_rows, strict=True)], residents, TOPICS, rng, now))
-    if "beboer" in by_name:
-        by_name["beboer"].is_residents_rep = True
+    if not history:
+        counts.update(premeeting_demo.generate(
+            [(meeting_id, meeting["starts_at"], meeting["created_at"])
+             for meeting_id, meeting in zip(meeting_ids, meeting_rows, strict=True)], residents, TOPICS, rng, now))
+        if "beboer" in by_name:
+            by_name["beboer"].is_residents_rep = True
 
     # -- events: spread over the years, the last two ahead; 40 sign-ups each (the last 4 on the waiting list)
-    n_events = _scaled("events", years)
+    n_events = _scaled("events", years, table)
     event_rows = []
     for n in range(n_events):
-        ahead = n >= n_events - 2
+        ahead = n >= n_events - 2 and not history
         starts = evening(now + timedelta(days=20 + 30 * (n - n_events + 2)), 15) if ahead else \
             evening(when((n + 0.5) / n_events), 15)
         event_rows.append(rendered(Event, {
-            "title": f"{['Sommerfest', 'Julefest', 'Vårdugnad', 'Grillkveld', 'Quiz'][n % 5]} {starts.year}",
+            "title": f"{EVENT_TITLES[n % len(EVENT_TITLES)]} {starts.year}",
             "description": "Grilling, kaker og leker for barna. **Alle** er velkomne!\n\nTa med noe å sitte på.",
             "place": "Bakgården ved botiltaket", "starts_at": starts, "ends_at": starts + timedelta(hours=4),
             "capacity": PLACES_TAKEN, "signup_deadline": starts - timedelta(days=2), "max_guests": 2,
@@ -262,7 +304,7 @@ def generate(years: int, password: str, seed: int = 16) -> dict[str, int]:
     event_ids = insert_rows(Event, event_rows, returning=True)
     signup_rows, task_rows = [], []
     for event_id, event in zip(event_ids, event_rows, strict=True):
-        for k, user_id in enumerate(ids[:SIGNUPS_PER_EVENT]):
+        for k, user_id in enumerate(ids[:SIGNUPS_PER_EVENT] if not history else ids[:(event_id % 5) + 4]):
             signup_rows.append({
                 "event_id": event_id, "user_id": user_id, "name": None, "guests": 1 if k % 4 == 0 else 0,
                 "dietary_note": "Vegetar" if k % 7 == 0 and event["dietary_purged_at"] is None else None,
@@ -278,7 +320,7 @@ def generate(years: int, password: str, seed: int = 16) -> dict[str, int]:
     counts.update(events=n_events, signups=len(signup_rows))
 
     # -- notifications: about issues, meetings and events, spread over every member and the years
-    n_notes = _scaled("notifications", years)
+    n_notes = _scaled("notifications", years, table)
     subjects = ([("issue_reply", "issue", i) for i in issue_ids] + [("minutes_approved", "meeting", m)
                                                                     for m in meeting_ids]
                 + [("event_new", "event", e) for e in event_ids])
@@ -294,32 +336,76 @@ def generate(years: int, password: str, seed: int = 16) -> dict[str, int]:
     counts["notifications"] = n_notes
 
     # -- situation reports: all closed but the newest two
-    n_reports = _scaled("reports", years)
+    n_reports = _scaled("reports", years, table)
     report_rows = []
     for n in range(n_reports):
         created = when((n + 0.5) / (n_reports + 1))
-        still_open = n >= n_reports - 2
+        still_open = n >= n_reports - 2 and not history
+        # Acknowledged within 15 minutes, but every seventh after an hour and a half (past the target).
+        wait = timedelta(minutes=90 if n % 7 == 0 else 15)
         report_rows.append({
             "category": ["noise", "litter", "unwell", "damage", "threat", "other"][n % 6],
             "text": "Høy musikk fra bakgården etter midnatt.", "place": PLACES[n % len(PLACES)],
-            "happened_at": created, "reporter_id": ids[n % len(ids)], "contact_way": "in_app",
+            "happened_at": created, "reporter_id": None if history else ids[n % len(ids)], "contact_way": "in_app",
             "contact_detail": None, "status": "new" if still_open else "closed", "created_at": created,
-            "acknowledged_at": None if still_open else created + timedelta(minutes=15),
+            "acknowledged_at": None if still_open else created + wait,
             "acknowledged_by_id": None if still_open else staff[n % len(staff)],
             "response": None if still_open else "Takk for at du sa fra. Vakta har vært der.",
-            "responded_at": None if still_open else created + timedelta(minutes=25),
+            "responded_at": None if still_open else created + wait + timedelta(minutes=10),
             "closed_at": None if still_open else created + timedelta(hours=3),
             "closed_by_id": None if still_open else staff[0],
             "outcome": None if still_open else "Vakta snakket med de det gjaldt.", "purged_at": None,
             "form_token": None})
     report_ids = insert_rows(SituationReport, report_rows, returning=True)
-    insert_rows(StaffAlert, [{"user_id": user_id, "report_id": report_id, "created_at": now, "seen": False}
-                         for report_id in report_ids[-2:] for user_id in staff])
+    if not history:
+        insert_rows(StaffAlert, [{"user_id": user_id, "report_id": report_id, "created_at": now, "seen": False}
+                                 for report_id in report_ids[-2:] for user_id in staff])
     counts["reports"] = n_reports
 
-    audit("bench_data_loaded", detail=f"{years} years")
+    if history:  # key people over the years: a new deputy, then a handover of the chair (no names)
+        insert_rows(AuditEvent, [
+            {"action": "role_changed", "detail": detail, "at": start + timedelta(days=days), "actor_id": None,
+             "target_user_id": None}
+            for year in range(years) for detail, days in (
+                ("neighbour -> deputy", 365 * year + 120), ("chair -> neighbour (handover)", 365 * year + 250),
+                ("deputy -> chair", 365 * year + 250))])
+    audit("demo_history_loaded" if history else "bench_data_loaded", detail=f"{years} years")
     db.session.commit()
     return counts
+
+
+def _pulse(meeting_rows: list[dict], n_rounds: int, users: list[User], now: datetime, rng) -> int:
+    """Closed pulse rounds spread over the meetings (a round after every few held meetings), each with anonymous
+    answers from part of every group: rows of the round, the group and the values under a random key, in the
+    order of their keys (pulse/service.py `_rewrite`), and no "answered" marks (deleted once a round closes).
+    The answers drift a little upwards over the years, as a council that works would hope. Returns the
+    number of answers."""
+    held = [m for m in meeting_rows if m["status"] != "planned"]
+    if not held or not n_rounds:
+        return 0
+    step = max(1, len(held) // n_rounds)
+    groups = {"neighbours": 0, "residents": 0, "staff": 0}
+    for u in users:
+        groups[{Role.RESIDENT: "residents", Role.STAFF: "staff"}.get(u.role, "neighbours")] += 1
+    answers = 0
+    for k, meeting in enumerate(held[::step][:n_rounds]):
+        opened = meeting["starts_at"] + timedelta(days=1)
+        if opened + timedelta(days=14) > now:
+            continue
+        round_id = db.session.scalar(insert(PulseRound).returning(PulseRound.id), {
+            "opened_at": opened, "closes_at": opened + timedelta(days=14), "meeting_id": None})
+        lift = k / max(1, n_rounds - 1)  # 0 .. 1 over the rounds
+        rows = []
+        for group, members in groups.items():
+            for _n in range(max(0, members - rng.randint(0, 1))):
+                def value(base):
+                    v = round(base + lift + rng.uniform(-1.2, 1.2))
+                    return None if rng.random() < 0.04 else min(5, max(1, v))
+                rows.append({"key": random_key(), "round_id": round_id, "group": group, "safe": value(3.2),
+                             "heard": value(3.0), "relations": value(2.8)})
+        db.session.execute(insert(PulseAnswer), sorted(rows, key=lambda r: r["key"]))
+        answers += len(rows)
+    return answers
 
 
 def _item(meeting_id: int, meeting: dict, *, title: str, standing: str | None = None, position: int = 0,

@@ -4,6 +4,7 @@ N years, naborad.bench_data), send-mail, run-jobs (every periodic job, naborad/j
 (members), send-reminders and send-digests (notifications), purge-dietary (events), purge-reports (reports)."""
 import os
 import time
+from datetime import timedelta
 
 import click
 from sqlalchemy import func, select
@@ -19,12 +20,13 @@ from .mail import run_worker
 from .markdown import RENDERER_VERSION, rerender_stale
 from .meetings import demo as meetings_demo
 from .members import demo as members_demo
-from .models import User, audit
+from .models import User, audit, utcnow
 from .ops import backup
 from .premeeting import demo as premeeting_demo
 from .reports import demo as reports_demo
 
 DEMO_PASSWORD = "naborad-demo-2026"
+HISTORY_BEFORE = timedelta(days=340)  # the demo's own meetings start 330 days ago (meetings/demo.py)
 
 
 def register_cli(app):
@@ -127,5 +129,8 @@ def load_demo_data(password: str) -> None:
     reports_demo.load_demo(users)  # months of situation reports (issue 8)
     events_demo.load_demo(users)  # summer party, Christmas party, dugnad (issue 7)
     council_health_demo.load_demo(users)  # the good-neighbour agreement, linked to a decision (issue 20)
+    # Two years before the demo's own year, by the bench's generator at a small scale: the yearly report and
+    # the pulse's trend have figures (issue 20).
+    bench_data.generate(2, password, history=True, until=utcnow() - HISTORY_BEFORE)
     audit("demo_data_loaded")
     db.session.commit()

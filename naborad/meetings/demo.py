@@ -57,6 +57,8 @@ def load_demo(users: dict) -> None:
                           published_at=starts - timedelta(days=7),
                           approved_at=None if held_only else starts + timedelta(days=3),
                           approved_by_id=None if held_only else users["leder"].id, created_at=starts - timedelta(days=20))
+        if not held_only:  # attendance per group, entered with the minutes (the held one waits for the chair)
+            meeting.attended_neighbours, meeting.attended_residents, meeting.attended_staff = 7 + n, 3 + n % 2, 2
         db.session.add(meeting)
         db.session.flush()
         _standing(meeting)
