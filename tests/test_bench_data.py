@@ -77,3 +77,40 @@ def test_refuses_a_database_with_data_unless_forced(runner, make_user):
     assert result.exit_code == 0, result.output
     assert count(Issue) == 300
     assert db.session.scalar(select(User.username).where(User.username == "someone")) == "someone"
+
+
+def test_the_demos_history_has_distinct_norwegian_titles(app):
+    """The demo's two years of history (issue 20) come from this generator; a browser test that finds a demo
+    issue, meeting item or event by its name (Playwright matches a part of the name, ignoring case) must find
+    exactly one, so no generated title holds a demo title, nor the other way round."""
+    from naborad.cli import load_demo_data
+    from naborad.events import demo as events_demo
+    from naborad.issues import demo as issues_demo
+    from naborad.meetings import demo as meetings_demo
+    load_demo_data("demo password 1")
+    demo = {t.casefold() for t in [i[1] for i in issues_demo.ISSUES] + [t[0] for t in meetings_demo.TOPICS]
+            + ["Sommerfest i bakgården", "Julefest i fellesrommet", "Vårdugnad i nabolaget",
+               "Julefest for hele nabolaget", "Trafikk ved skolen om morgenen"]}
+    issues = db.session.scalars(select(Issue.title)).all()
+    items = db.session.scalars(select(AgendaItem.title).where(AgendaItem.standing.is_(None))).all()
+    events = db.session.scalars(select(Event.title)).all()
+    generated = [t for t in issues + items + events if t.casefold() not in demo]
+    assert len(generated) > 50
+    for title in generated:
+        assert not any(d in title.casefold() or title.casefold() in d for d in demo), title
+    months = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
+              "november", "desember")
+    dated = [t for t in issues if "sak " in t]
+    assert dated and all(any(f"({m} " in t for m in months) for t in dated)
+    assert not any(m in " ".join(dated) for m in ("January", "March", "May", "October", "December"))
+
+
+def test_the_demos_history_has_attendance_and_anonymous_pulse_rounds(app):
+    from naborad.cli import load_demo_data
+    from naborad.models import PulseAnswer, PulseAnswered, PulseRound
+    load_demo_data("demo password 1")
+    held = db.session.scalars(select(Meeting).where(Meeting.status == MeetingStatus.APPROVED)).all()
+    assert sum(m.attendance_recorded for m in held) >= 20
+    assert count(PulseRound) >= 6 and count(PulseAnswer) >= 30
+    assert count(PulseAnswered) == 0  # the marks of closed rounds are gone, as after the pulse's purge
+    assert count(User) == 10  # the demo's members, no generated ones
