@@ -383,12 +383,13 @@ def _pulse(meeting_rows: list[dict], n_rounds: int, users: list[User], now: date
     held = [m for m in meeting_rows if m["status"] != "planned"]
     if not held or not n_rounds:
         return 0
-    step = max(1, len(held) // n_rounds)
+    n_rounds = min(n_rounds, len(held))
+    chosen = [held[round(i * (len(held) - 1) / max(1, n_rounds - 1))] for i in range(n_rounds)]  # evenly spread
     groups = {"neighbours": 0, "residents": 0, "staff": 0}
     for u in users:
         groups[{Role.RESIDENT: "residents", Role.STAFF: "staff"}.get(u.role, "neighbours")] += 1
     answers = 0
-    for k, meeting in enumerate(held[::step][:n_rounds]):
+    for k, meeting in enumerate(chosen):
         opened = meeting["starts_at"] + timedelta(days=1)
         if opened + timedelta(days=14) > now:
             continue

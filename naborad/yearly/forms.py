@@ -43,4 +43,4 @@ def _count(label):
 class AttendanceForm(BaseForm):
     neighbours = _count(_l("Neighbours (the chair included)"))
     residents = _count(_l("Residents"))
-    staff = _count(_l("Staff"))
+    staff = _count(_l("Staff members"))

@@ -121,11 +121,12 @@ def _meetings(start, end) -> tuple[list, Section, Section]:
         [_("Meetings held"), small_count(len(meetings))],
         [_("Meetings with attendance recorded"), small_count(len(recorded))],
     ])
-    rows = [[datetime_filter(m.starts_at, "d. MMMM"), small_count(m.attended_neighbours),
-             small_count(m.attended_residents), small_count(m.attended_staff)] for m in recorded]
-    rows.append([_("Total"), *[small_count(t) for t in totals]])
+    rows = [[datetime_filter(m.starts_at, "d. MMM"), small_count(m.attended_neighbours, short=True),
+             small_count(m.attended_residents, short=True), small_count(m.attended_staff, short=True)]
+            for m in recorded]
+    rows.append([_("Total"), *[small_count(t, short=True) for t in totals]])
     attendance = Section("attendance", _("Attendance by group"),
-                         [_("Meeting"), _("Neighbours"), _("Residents"), _("Staff")], rows,
+                         [_("Meeting"), _("Neighbours"), _("Residents"), _("Staff members")], rows,
                          note=_("Counted at the meeting and entered with the minutes."))
     return meetings, summary, attendance
 
@@ -172,9 +173,9 @@ def _decisions(start, end) -> Section:
 
 def _reports(year: int, now) -> tuple[Section, dict]:
     months, whole = reports.months_of_year(year, now)
-    rows = [[datetime_filter(m.start, "MMMM"), small_count(m.total),
+    rows = [[datetime_filter(m.start, "MMMM"), small_count(m.total, short=True),
              "–" if m.share_fast is None else f"{m.share_fast * 100:.0f} %"] for m in months]
-    rows.append([_("The whole year"), small_count(whole.total),
+    rows.append([_("The whole year"), small_count(whole.total, short=True),
                  "–" if whole.share_fast is None else f"{whole.share_fast * 100:.0f} %"])
     points = [Point(m.start.strftime("%m"), datetime_filter(m.start, "MMMM"), shown_value(m.total),
                     small_count(m.total), small_count(m.total, short=True)) for m in months]
@@ -200,12 +201,12 @@ def _events(start, end) -> Section:
 
 def _pulse(start, end, now) -> tuple[Section, dict]:
     rounds = pulse.results(now, opened_from=start, opened_before=end)
-    rows = [[r.name, small_count(r.all.n) if r.all else _("too few answers"),
+    rows = [[r.name, small_count(r.all.n, short=True) if r.all else "–",
              *[pulse.average(r.all.means[q] if r.all else None) for q in pulse.QUESTIONS]] for r in rounds]
     return (Section("pulse", _("The neighbourhood pulse"),
                     [_("Round"), _("Answers"), _("I feel safe"), _("I was heard"), _("Neighbours and residents")],
                     rows, note=_("Averages from 1 to 5 over every member's answer; a round with fewer than "
-                                 "%(n)d answers shows nothing.", n=pulse.MIN_ANSWERS)),
+                                 "%(n)d answers shows no figures (–).", n=pulse.MIN_ANSWERS)),
             pulse.trend(rounds) if rounds else {})
 
 
@@ -218,7 +219,7 @@ def _people(start, end) -> Section:
         return sum(1 for d in details if d.split(" (")[0].endswith(f"-> {role}"))
 
     left_staff = sum(1 for d in details if d.startswith("staff ->"))
-    return Section("people", _("Key people"), [_("Change"), _("Number")], [
+    return Section("people", _("Key people"), [_("Role change"), _("Number")], [
         [_("New chair"), small_count(took("chair"))],
         [_("New deputy chair"), small_count(took("deputy"))],
         [_("Staff who took on the staff role"), small_count(took("staff"))],

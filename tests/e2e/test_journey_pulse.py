@@ -5,7 +5,7 @@ questions and a line, and is thanked; a second answer is not offered. Then the c
 from datetime import timedelta
 
 from playwright.sync_api import expect
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from naborad.extensions import db
 from naborad.models import PulseAnswer, PulseAnswered, PulseRound, utcnow
@@ -15,9 +15,11 @@ from .journey import ON_PHONES
 
 
 def open_a_round(journey) -> None:
-    """An open round, and two closed ones with answers enough to show (for the results page)."""
+    """An open round, and two closed ones with answers enough to show (for the results page); the demo's
+    history of rounds (bench_data, history=True) is taken away, so the figures are this test's own."""
     def write():
         now = utcnow()
+        db.session.execute(delete(PulseRound))
         db.session.add(PulseRound(opened_at=now, closes_at=now + timedelta(days=14)))
         for days, base in ((100, 2), (40, 3)):
             closed = PulseRound(opened_at=now - timedelta(days=days), closes_at=now - timedelta(days=days - 14))
