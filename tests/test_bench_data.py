@@ -84,7 +84,6 @@ def test_the_demos_history_has_distinct_norwegian_titles(app):
     issue, meeting item or event by its name (Playwright matches a part of the name, ignoring case) must find
     exactly one, so no generated title holds a demo title, nor the other way round."""
     from naborad.cli import load_demo_data
-    from naborad.events import demo as events_demo
     from naborad.issues import demo as issues_demo
     from naborad.meetings import demo as meetings_demo
     load_demo_data("demo password 1")

@@ -307,7 +307,7 @@ def test_no_500_for_odd_text(client, login_as):
     for text in ("", " ", "\x00", "x" * 5000, "# heading\n\n" * 50, "<img src=x onerror=alert(1)>"):
         response = client.post(f"/arsrapport/{YEAR}/tekst", data={"text": text})
         assert response.status_code in (303, 422), text[:20]
-    assert "<img" not in client.get(f"/arsrapport/{YEAR}").get_data(as_text=True)
+    assert "<img src=x" not in client.get(f"/arsrapport/{YEAR}").get_data(as_text=True)
 
 
 def test_too_long_text_changes_nothing(client, login_as):
