@@ -20,9 +20,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('text_html', sa.Text(), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('html_version', sa.Integer(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_yearly_text')),
     sa.UniqueConstraint('year', name=op.f('uq_yearly_text_year'))
     )

@@ -10,17 +10,15 @@ from sqlalchemy import Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..markdown import RenderedText
 from .base import UTCDateTime, utcnow
 
 
-class YearlyText(RenderedText, db.Model):
-    """The short text that opens a year's report, written by the chair (Markdown, rendered on write)."""
+class YearlyText(db.Model):
+    """The short text that opens a year's report, written by the chair: Markdown, rendered (and sanitised) by
+    naborad.markdown when the report is shown; one short text per page, so it is not stored rendered."""
     __tablename__ = "yearly_text"
-    __rendered__ = ("text",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(unique=True)
     text: Mapped[str] = mapped_column(Text, default="")
-    text_html: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

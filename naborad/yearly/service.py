@@ -14,12 +14,14 @@ from datetime import date, datetime, timezone
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import and_, func, select
 
 from ..charts import Point, geometry
 from ..counts import is_small, shown_value, small_count
 from ..extensions import db
 from ..i18n import OSLO, datetime_filter
+from ..markdown import render_markdown
 from ..models import (
     ActionItem,
     AgendaItem,
@@ -79,6 +81,7 @@ class Report:
     year: int
     text: YearlyText | None
     sections: list[Section]
+    text_html: Markup | None = None  # the chair's text through the one sanitising renderer (naborad.markdown)
     charts: dict = field(default_factory=dict)  # name -> chart geometry (naborad/charts.py)
     meetings: list = field(default_factory=list)  # the held meetings (for the chair's attendance links)
 
@@ -237,7 +240,8 @@ def report(year: int, now: datetime | None = None) -> Report:
     pulse_section, pulse_charts = _pulse(start, end, now)
     sections = [summary, attendance, _issues(start, end), _decisions(start, end), reports_section,
                 _events(start, end), pulse_section, _people(start, end)]
-    return Report(year, text, sections, charts={"reports": reports_chart, **pulse_charts}, meetings=meetings)
+    return Report(year, text, sections, text_html=render_markdown(text.text) if text and text.text else None,
+                  charts={"reports": reports_chart, **pulse_charts}, meetings=meetings)
 
 
 def as_csv(rep: Report) -> str:
@@ -252,7 +256,7 @@ def as_csv(rep: Report) -> str:
 # -- what the chair writes and enters ------------------------------------------------------
 
 def save_text(year: int, text: str) -> YearlyText:
-    """The opening text of a year's report (Markdown; rendered and sanitised on write). Commits."""
+    """The opening text of a year's report (Markdown; rendered and sanitised when shown). Commits."""
     row = db.session.scalar(select(YearlyText).where(YearlyText.year == year))
     if row is None:
         row = YearlyText(year=year, text=text)
