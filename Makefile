@@ -84,7 +84,7 @@ pg-client:
 test: install-dev translations browser vnu pg-client
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 -m "not e2e and not screenshots"
-	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest -m e2e tests/e2e
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest -n 2 --dist loadscope -m e2e tests/e2e
 	@$(MAKE) --no-print-directory test-postgres
 
 # The non-browser tests again on PostgreSQL. CI must have it; elsewhere it is optional.
