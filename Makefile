@@ -8,7 +8,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PO     := $(wildcard naborad/translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: run test test-postgres install install-dev translations browser vnu pg-client extract-messages screenshots bench load soak clean
+.PHONY: run test test-browser test-postgres install install-dev translations browser vnu pg-client extract-messages screenshots bench load soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -84,8 +84,13 @@ pg-client:
 test: install-dev translations browser vnu pg-client
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 -m "not e2e and not screenshots"
-	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest -m e2e tests/e2e
-	@$(MAKE) --no-print-directory test-postgres
+	@# The browser tests wait on the browser about half of the time: the PostgreSQL pass runs beside them.
+	@echo "== the browser tests and the PostgreSQL pass side by side (each one's output when it ends)"
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-browser test-postgres
+
+# The browser tests on 2 workers; --dist loadscope keeps a test class (the walk's tests of one role) on one.
+test-browser: install-dev translations browser vnu
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest -n 2 --dist loadscope -m e2e tests/e2e
 
 # The non-browser tests again on PostgreSQL. CI must have it; elsewhere it is optional.
 test-postgres: install-dev translations pg-client

@@ -114,10 +114,22 @@ def app(request, database_url):
         finally:
             db.session.remove()
             with db.engine.begin() as conn:
-                for table in reversed(db.metadata.sorted_tables):
-                    conn.execute(table.delete())
+                empty_every_table(conn)
             app.config.clear()
             app.config.update(saved_config)
+
+
+def empty_every_table(conn) -> None:
+    """Delete every row of every table, children first. PostgreSQL takes the DELETEs as one script in one
+    round trip (its simple query protocol runs several statements); one DELETE at a time cost a third of a
+    short test's time there. SQLite's driver runs one statement a call, and a call costs little."""
+    tables = list(reversed(db.metadata.sorted_tables))
+    if conn.dialect.name == "postgresql":
+        quote = conn.dialect.identifier_preparer.format_table
+        conn.exec_driver_sql("; ".join(f"DELETE FROM {quote(table)}" for table in tables))
+    else:
+        for table in tables:
+            conn.execute(table.delete())
 
 
 @pytest.fixture

@@ -68,7 +68,7 @@ class Walker:
         return self._open(device, storage_state=self.page(role).context.storage_state())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def walker(session_page, live_server):
     return Walker(session_page, live_server)
 
@@ -77,53 +77,89 @@ def _report(problems: list[str]) -> str:
     return f"{len(problems)} page(s) with problems:\n\n" + "\n\n".join(problems)
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_walk_on_phone(walker, role):
-    """390x844 with JavaScript: status, console/CSP, axe WCAG 2.1 A/AA, one h1, main, skip link, no overflow."""
-    result = walker.walk(role)
-    print(f"walk as {role}: {len(result.urls)} pages: {' '.join(result.urls.values())}")
-    problems = list(result.problems)
-    reached = set(result.urls)
-    if missing := MUST_REACH[role] - reached:
-        problems.append(f"the walk as {role} never reached {sorted(missing)} (reached: {sorted(reached)})")
-    if leaked := MUST_NOT_REACH.get(role, set()) & reached:
-        problems.append(f"as {role} the walk followed links to {sorted(leaked)}, which {role} may not see")
-    if problems:
-        pytest.fail(_report(problems), pytrace=False)
+class WalkAs:
+    """One role's walk and what is checked on it. Each role is a class of its own (TestWalkAsAnon, ...):
+    `make test` runs the browser tests on 2 workers with --dist loadscope, which keeps a class on one
+    worker, so each role is walked once."""
+    role = ""
+
+    def test_walk_on_phone(self, walker):
+        """390x844 with JavaScript: status, console/CSP, axe WCAG 2.1 A/AA, one h1, main, skip link, no
+        overflow."""
+        role = self.role
+        result = walker.walk(role)
+        print(f"walk as {role}: {len(result.urls)} pages: {' '.join(result.urls.values())}")
+        problems = list(result.problems)
+        reached = set(result.urls)
+        if missing := MUST_REACH[role] - reached:
+            problems.append(f"the walk as {role} never reached {sorted(missing)} (reached: {sorted(reached)})")
+        if leaked := MUST_NOT_REACH.get(role, set()) & reached:
+            problems.append(f"as {role} the walk followed links to {sorted(leaked)}, which {role} may not see")
+        if problems:
+            pytest.fail(_report(problems), pytrace=False)
+
+    def test_pages_on_laptop_and_at_320px(self, walker):
+        page = walker.other_viewport(self.role, LAPTOP)
+        problems = revisit(page, walker.origin, walker.walk(self.role))
+        page.context.close()
+        if problems:
+            pytest.fail(_report(problems), pytrace=False)
+
+    def test_every_page_and_fragment_is_valid_html(self, walker, tmp_path):
+        """The Nu Html Checker on every page the role's walk rendered and the htmx fragments of its URLs."""
+        check_html(collect_documents(walker, self.role), tmp_path)
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_pages_on_laptop_and_at_320px(walker, role):
-    page = walker.other_viewport(role, LAPTOP)
-    problems = revisit(page, walker.origin, walker.walk(role))
-    page.context.close()
-    if problems:
-        pytest.fail(_report(problems), pytrace=False)
+class TestWalkAsAnon(WalkAs):
+    role = "anon"
 
 
-def test_without_javascript_the_walk_reaches_the_same_pages(walker):
-    with_js, without_js = walker.walk("nabo"), walker.walk("nabo", js=False)
-    problems = list(without_js.problems)
-    if only_js := set(with_js.urls) - set(without_js.urls):
-        problems.append(f"reached only with JavaScript: {sorted(only_js)}")
-    if only_plain := set(without_js.urls) - set(with_js.urls):
-        problems.append(f"reached only without JavaScript: {sorted(only_plain)}")
-    if problems:
-        pytest.fail(_report(problems), pytrace=False)
+class TestWalkAsBeboer(WalkAs):
+    role = "beboer"
 
 
-def test_reply_to_an_issue_without_javascript(walker):
-    page = walker.page("nabo", js=False)
-    page.goto(walker.walk("nabo").urls["issues.show"])
-    check_page(page)
-    thread = page.url
-    body = "Svar sendt uten JavaScript fra nettleseren."
-    page.locator("#reply-form textarea").fill(body)
-    page.locator("#reply-form button[type=submit]").click()
-    page.wait_for_load_state("load")
-    assert urlsplit(page.url).path == urlsplit(thread).path, f"after the reply: {page.url}, not {thread}"
-    expect(page.locator("#replies")).to_contain_text(body)
-    check_page(page)
+class TestWalkAsNabo(WalkAs):
+    role = "nabo"
+
+    def test_without_javascript_the_walk_reaches_the_same_pages(self, walker):
+        with_js, without_js = walker.walk("nabo"), walker.walk("nabo", js=False)
+        problems = list(without_js.problems)
+        if only_js := set(with_js.urls) - set(without_js.urls):
+            problems.append(f"reached only with JavaScript: {sorted(only_js)}")
+        if only_plain := set(without_js.urls) - set(with_js.urls):
+            problems.append(f"reached only without JavaScript: {sorted(only_plain)}")
+        if problems:
+            pytest.fail(_report(problems), pytrace=False)
+
+    def test_reply_to_an_issue_without_javascript(self, walker):
+        page = walker.page("nabo", js=False)
+        page.goto(walker.walk("nabo").urls["issues.show"])
+        check_page(page)
+        thread = page.url
+        body = "Svar sendt uten JavaScript fra nettleseren."
+        page.locator("#reply-form textarea").fill(body)
+        page.locator("#reply-form button[type=submit]").click()
+        page.wait_for_load_state("load")
+        assert urlsplit(page.url).path == urlsplit(thread).path, f"after the reply: {page.url}, not {thread}"
+        expect(page.locator("#replies")).to_contain_text(body)
+        check_page(page)
+
+
+    def test_the_html_check_sees_htmx_fragments(self, walker):
+        """The HTML check covers fragments too: a logged-in member's walk collects some."""
+        assert any("fragment" in label for label in collect_documents(walker, "nabo")), "no fragment collected"
+
+
+class TestWalkAsLeder(WalkAs):
+    role = "leder"
+
+
+class TestWalkAsAnsatt(WalkAs):
+    role = "ansatt"
+
+
+def test_every_role_is_walked():
+    assert sorted(cls.role for cls in WalkAs.__subclasses__()) == sorted(ROLES)
 
 
 # --- HTML validity ---------------------------------------------------------------------------------------------
@@ -153,29 +189,27 @@ def as_document(html: str) -> str:
             f"<body>{before}{html}{after}</body></html>")
 
 
-def collect_documents(walker) -> dict[str, str]:
-    """label -> HTML: every page every walk rendered, and the htmx fragments of the walked URLs."""
+def collect_documents(walker, role: str) -> dict[str, str]:
+    """label -> HTML: every page the role's walk rendered, and the htmx fragments of the walked URLs."""
     documents = {}
-    for role in ROLES:
-        result = walker.walk(role)
-        for path, html in result.sources.items():
-            documents.setdefault(f"{path} (page, as {role})", html)
-        request = walker.page(role).context.request
-        for path in sorted(set(result.urls.values()) | result.hx_gets):
-            response = request.get(path, headers={"HX-Request": "true"}, max_redirects=0)
-            text = response.text() if response.status == 200 else ""
-            if text.strip() and not re.match(r"\s*<!doctype", text, re.I):
-                documents.setdefault(f"{path} (htmx fragment, as {role})", text)
+    result = walker.walk(role)
+    for path, html in result.sources.items():
+        documents.setdefault(f"{path} (page, as {role})", html)
+    request = walker.page(role).context.request
+    for path in sorted(set(result.urls.values()) | result.hx_gets):
+        response = request.get(path, headers={"HX-Request": "true"}, max_redirects=0)
+        text = response.text() if response.status == 200 else ""
+        if text.strip() and not re.match(r"\s*<!doctype", text, re.I):
+            documents.setdefault(f"{path} (htmx fragment, as {role})", text)
     return documents
 
 
-def test_every_page_and_fragment_is_valid_html(walker, tmp_path):
+def check_html(documents: dict[str, str], tmp_path) -> None:
+    """Fail with every error the Nu Html Checker finds in `documents` (label -> HTML)."""
     if problem := _vnu_problem():
         if os.environ.get("CI"):
             pytest.fail(f"The Nu Html Checker cannot run in CI: {problem}")
         pytest.skip(f"Nu Html Checker not available: {problem}")
-    documents = collect_documents(walker)
-    assert any("fragment" in label for label in documents), "no htmx fragment was collected"
     files = {}
     for n, (label, html) in enumerate(documents.items()):
         path = tmp_path / f"{n:04d}.html"
