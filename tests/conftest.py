@@ -126,7 +126,8 @@ def empty_every_table(conn) -> None:
     tables = list(reversed(db.metadata.sorted_tables))
     if conn.dialect.name == "postgresql":
         quote = conn.dialect.identifier_preparer.format_table
-        conn.exec_driver_sql("; ".join(f"DELETE FROM {quote(table)}" for table in tables))
+        # The names are our own tables', quoted by the dialect: nothing from outside reaches this string.
+        conn.exec_driver_sql("; ".join(f"DELETE FROM {quote(table)}" for table in tables))  # noqa: S608
     else:
         for table in tables:
             conn.execute(table.delete())
