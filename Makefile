@@ -84,9 +84,7 @@ pg-client:
 test: install-dev translations browser vnu pg-client
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 -m "not e2e and not screenshots"
-	@# The browser tests wait on the browser about half of the time: the PostgreSQL pass runs beside them.
-	@echo "== the browser tests and the PostgreSQL pass side by side (each one's output when it ends)"
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-browser test-postgres
+	@$(MAKE) --no-print-directory test-browser test-postgres
 
 # The browser tests on 2 workers; --dist loadscope keeps a test class (the walk's tests of one role) on one.
 test-browser: install-dev translations browser vnu
