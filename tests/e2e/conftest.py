@@ -263,6 +263,17 @@ def laptop(new_context):
     yield from _pages(new_context, LAPTOP)
 
 
+_AXE_RUN = """options => axe.run(document, options).then(results => results.violations)"""
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's WCAG 2.1 A/AA violations on the page. As axe-playwright-python's Axe.run (the same script,
+    the same options), but only the violations come back over the wire: the whole result, with every rule
+    that passed or did not apply, took a fifth of axe's time on a page."""
+    page.evaluate(_axe.axe_script)
+    return page.evaluate(_AXE_RUN, {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
+
+
 def _describe_axe(violations) -> str:
     lines = []
     for v in violations:
@@ -300,10 +311,8 @@ def check_page(page, status: int = 200, *, axe: bool = True) -> None:
     if axe:
         if not log.js:
             page.evaluate(_TIMERS_WITHOUT_SCRIPTS)
-        results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
-                                          "resultTypes": ["violations"]})
-        if results.violations_count:
-            problems.append("axe-core WCAG 2.1 A/AA violations:\n" + _describe_axe(results.response["violations"]))
+        if violations := axe_violations(page):
+            problems.append("axe-core WCAG 2.1 A/AA violations:\n" + _describe_axe(violations))
 
     facts = page.evaluate(_PAGE_FACTS)
     if facts["h1"] != 1:
