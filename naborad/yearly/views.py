@@ -2,8 +2,9 @@
 attendance at a held meeting (the rules and figures are in service.py)."""
 from flask import abort, make_response, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from ..access import MEMBERS, MODERATORS, allow, get_meeting_or_404
+from ..access import MEMBERS, MODERATORS, allow, get_meeting_or_404, is_moderator
 from ..forms import form_status
 from ..htmx import after_change, invalid, redirect_to, render
 from ..i18n import OSLO
@@ -36,7 +37,7 @@ def index():
 @allow(MEMBERS)
 def show(year):
     rep = service.report(_year_or_404(year))
-    return render("yearly/show.html", report=rep, year=year, now=utcnow(),
+    return render("yearly/show.html", report=rep, year=year, now=utcnow(), may_edit=is_moderator(current_user),
                   missing=[m for m in rep.meetings if not m.attendance_recorded])
 
 
