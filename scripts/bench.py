@@ -357,7 +357,10 @@ def main():
     parser.add_argument("--quick", action="store_true", help="SQLite only, fewer repetitions (for development)")
     parser.add_argument("--batches", type=int, default=None)
     parser.add_argument("--reps", type=int, default=None, help="requests per batch")
+    parser.add_argument("--only", metavar="REGEX", default=None,
+                        help="measure only the pages and fragments whose name matches (e.g. 'thread|overview')")
     args = parser.parse_args()
+    rows = [row for row in ROWS if args.only is None or re.search(args.only, row.name)]
     batches = args.batches or (3 if args.quick else 5)
     reps = args.reps or (4 if args.quick else 6)
     reps += reps % 2  # even: a pair of requests (up / down) leaves the data as it was
@@ -391,7 +394,7 @@ def main():
         results[("reference", name)] = warm_up(reference, None, row, static_cache)
         plan.append((reference, None, row, ("reference", name)))
     for key, target in targets.items():
-        for index, row in enumerate(ROWS):
+        for index, row in enumerate(rows):
             for role in ROLES:
                 result = warm_up(target, role, row, static_cache)
                 if result is not None:
@@ -439,7 +442,7 @@ def main():
                 f"{'xref 1y':>8}{'xref10y':>8}{'10/1':>6}{'KB':>7}{'KB gz':>7}{'first':>7}")
         print(head)
         print("-" * len(head))
-        for index, row in enumerate(ROWS):
+        for index, row in enumerate(rows):
             for role in ROLES:
                 small = results.get(((database, 1), index, role))
                 large = results.get(((database, 10), index, role))
