@@ -37,7 +37,6 @@ def test_chair_follows_a_warning_fixes_it_and_changes_the_agreement_through_a_de
     check_page(page)
     page.locator("#key-warnings").scroll_into_view_if_needed()
     journey.shot(page, "warning")
-    page.screenshot(path="/tmp/keypeople-warning.png")
 
     # The warning says what to do; its link leads there.
     warning.get_by_role("link", name="Planlegg neste møte").click()
@@ -59,15 +58,14 @@ def test_chair_follows_a_warning_fixes_it_and_changes_the_agreement_through_a_de
     expect(page.locator("h1")).to_have_text("Sjekkliste for overlevering")
     expect(page.locator("#handover-reviews")).to_contain_text("Ro etter klokka 22")
     check_page(page)
-    page.screenshot(path="/tmp/keypeople-handover.png", full_page=True)
+    journey.shot(page, "handover", full_page=True)
     page.goto("/")
 
     # The agreement: every commitment, printable; one needs work.
     page.locator("#key-warnings").get_by_role("link", name="Naboavtale").click()
     expect(page.locator("h1")).to_have_text("Naboavtale")
     check_page(page)
-    journey.shot(page, "agreement")
-    page.screenshot(path="/tmp/keypeople-agreement.png", full_page=True)
+    journey.shot(page, "agreement", full_page=True)
     item_id = journey.db(_needs_work_item)
     page.locator(f"#avtale-{item_id} a").click()
     expect(page.locator("#agreement-status")).to_have_text("Må forbedres")
@@ -80,7 +78,7 @@ def test_chair_follows_a_warning_fixes_it_and_changes_the_agreement_through_a_de
     expect(page.locator("#decision_id-error")).to_be_visible()
     expect(page.locator("#status")).to_have_value("kept")
     check_page(page, 422)
-    page.screenshot(path="/tmp/keypeople-refused.png", full_page=True)
+    journey.shot(page, "refused", full_page=True)
     page.locator("#decision_id").select_option(index=1)
     page.get_by_role("button", name="Lagre").click()
 
@@ -90,6 +88,5 @@ def test_chair_follows_a_warning_fixes_it_and_changes_the_agreement_through_a_de
     expect(page.locator("#agreement-history li")).to_have_count(3)
     expect(page.locator("#agreement-history li").first).to_contain_text("Endret")
     check_page(page)
-    journey.shot(page, "changed")
-    page.screenshot(path="/tmp/keypeople-changed.png", full_page=True)
+    journey.shot(page, "changed", full_page=True)
     assert journey.db(lambda: db.session.get(AgreementItem, item_id).status) == AgreementStatus.KEPT

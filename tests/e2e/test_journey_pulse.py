@@ -36,13 +36,12 @@ def answer_the_pulse(journey, page) -> None:
     page.goto("/puls")
     expect(page.get_by_role("heading", level=1)).to_have_text("Nabolagspulsen")
     check_page(page)
-    journey.shot(page, "pulse-questions")
-    page.screenshot(path=f"/tmp/stats-pulse-{journey.width}.png", full_page=True)
+    journey.shot(page, "pulse-questions", full_page=True)
     page.get_by_role("button", name="Send svaret mitt").click()  # nothing chosen yet
     page.wait_for_load_state("load")
     expect(page.locator("#safe-error")).to_contain_text("Velg et svar")
     check_page(page, 422)
-    page.screenshot(path=f"/tmp/stats-pulse-errors-{journey.width}.png", full_page=True)
+    journey.shot(page, "pulse-errors", full_page=True)
     safe = page.get_by_role("group", name="Jeg føler meg trygg i nabolaget")
     safe.get_by_label("Litt enig").check()
     page.get_by_role("group", name="Jeg ble hørt i naborådet").get_by_label("Vet ikke").check()
@@ -55,8 +54,7 @@ def answer_the_pulse(journey, page) -> None:
     expect(page.locator("#pulse-state")).to_contain_text("Du har svart på denne runden")
     expect(page.locator("#pulse-form")).to_have_count(0)
     check_page(page)
-    journey.shot(page, "pulse-answered")
-    page.screenshot(path=f"/tmp/stats-pulse-answered-{journey.width}.png", full_page=True)
+    journey.shot(page, "pulse-answered", full_page=True)
     saved = journey.db(lambda: (db.session.scalar(select(func.count()).select_from(PulseAnswer)),
                                 db.session.scalar(select(func.count()).select_from(PulseAnswered))))
     assert saved == (13, 1)  # twelve answers of the closed rounds and hers
@@ -69,15 +67,15 @@ def read_the_report_figures(journey, page) -> None:
     expect(page.locator("#stats-table")).to_be_attached()
     check_page(page)
     journey.shot(page, "report-figures")
-    page.locator("#reports-chart").screenshot(path=f"/tmp/stats-reports-chart-{journey.width}.png")
-    page.locator("#share-chart").screenshot(path=f"/tmp/stats-share-chart-{journey.width}.png")
+    journey.shot(page, "reports-chart", element=page.locator("#reports-chart"))
+    journey.shot(page, "share-chart", element=page.locator("#share-chart"))
     page.goto("/puls/resultater")
     expect(page.locator("#pulse-open")).to_contain_text("Du har svart")
     expect(page.locator("#pulse-safe-figures td")).to_have_text(["2,5", "3,5"])
     check_page(page)
     journey.shot(page, "pulse-results")
-    page.locator("#pulse-safe").screenshot(path=f"/tmp/stats-pulse-trend-{journey.width}.png")
-    page.locator("#pulse-table").screenshot(path=f"/tmp/stats-pulse-table-{journey.width}.png")
+    journey.shot(page, "pulse-trend", element=page.locator("#pulse-safe"))
+    journey.shot(page, "pulse-table", element=page.locator("#pulse-table"))
 
 
 @ON_PHONES

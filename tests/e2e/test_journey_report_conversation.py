@@ -26,9 +26,7 @@ def forget_the_failures_we_caused(page, path: str) -> None:
 
 
 def shot(journey, page, step: str) -> None:
-    journey.shot(page, step)
-    if journey.width == 390:
-        page.screenshot(path=f"/tmp/conv-{step}.png", full_page=True)
+    journey.shot(page, step, full_page=True)
 
 
 @ON_PHONES
