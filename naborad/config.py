@@ -42,6 +42,11 @@ ENV_SETTINGS = {
     "FACILITY_ADDRESS": str,
     "REPORT_SMS_GATEWAY": str,
     "LOGIN_IP_LIMIT": str,  # issue 23: behind one NAT (a facility, a municipality's network) it may need raising
+    # argon2id's cost, to fit the server (OWASP: as costly as the login's time allows). A stored hash made with
+    # other figures is made anew at its member's next login.
+    "ARGON2_TIME_COST": _int,
+    "ARGON2_MEMORY_COST": _int,
+    "ARGON2_PARALLELISM": _int,
 }
 
 

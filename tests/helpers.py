@@ -57,6 +57,10 @@ from naborad.reports.patterns import pattern_key
 from naborad.tokens import code_hash, sha256
 
 HX = {"HX-Request": "true"}  # an htmx request that swaps part of the page
+# A server started as a process of its own (gunicorn, flask run-jobs) hashes passwords as cheaply as the tests'
+# own app: production's argon2 cost (about 0.3 s of CPU a login) would only slow the tests that log members in
+# there, and a test member's cheap hash would be made anew at every login.
+CHEAP_ARGON2_ENV = {"NABORAD_ARGON2_TIME_COST": "1", "NABORAD_ARGON2_MEMORY_COST": "8", "NABORAD_ARGON2_PARALLELISM": "1"}
 
 # The secrets behind the sample invitation, password reset and calendar feed (build_samples).
 INVITE_CODE = "ABCDE-FGHJK"
@@ -224,7 +228,8 @@ def gunicorn(database_url: str, *, workers: int, threads: int = 1):
     from naborad import ROOT
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "NABORAD_DATABASE_URL": database_url, "NABORAD_SECRET_KEY": "test-secret-key-for-gunicorn",
+    env = {**os.environ, **CHEAP_ARGON2_ENV, "NABORAD_DATABASE_URL": database_url,
+           "NABORAD_SECRET_KEY": "test-secret-key-for-gunicorn",
            "NABORAD_BASE_URL": base, "NABORAD_RATELIMIT_STORAGE_URL": "memory://",
            "NABORAD_TWO_FACTOR_REQUIRED": "false"}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),

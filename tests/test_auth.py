@@ -158,6 +158,17 @@ def test_password_is_rehashed_when_parameters_change(app, client, make_user):
     assert user.password_hash.startswith("$argon2id$")
 
 
+def test_argon2_cost_comes_from_the_environment(monkeypatch):
+    from naborad.config import load
+    monkeypatch.setenv("NABORAD_ARGON2_TIME_COST", "4")
+    monkeypatch.setenv("NABORAD_ARGON2_MEMORY_COST", "131072")
+    monkeypatch.setenv("NABORAD_ARGON2_PARALLELISM", "2")
+    cfg = load("/nonexistent", {"TESTING": True})
+    assert (cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_COST"], cfg["ARGON2_PARALLELISM"]) == (4, 131072, 2)
+    monkeypatch.delenv("NABORAD_ARGON2_TIME_COST")
+    assert load("/nonexistent", {"TESTING": True})["ARGON2_TIME_COST"] == 3  # the default
+
+
 # -- password reset ---------------------------------------------------------
 
 def test_forgot_password_does_not_reveal_whether_the_address_exists(client, make_user):

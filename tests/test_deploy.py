@@ -93,12 +93,12 @@ def config_settings() -> set[str]:
                     and any(getattr(t, "id", None) == "ENV_SETTINGS" for t in node.targets))
     names = {prefix + key.value for key in settings.keys}
     names |= {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)
-              and re.fullmatch(r"NABORAD_[A-Z_]+", node.value)}
+              and re.fullmatch(r"NABORAD_[A-Z0-9_]+", node.value)}
     return names
 
 
 def test_the_settings_template_lists_exactly_the_settings_config_reads():
-    listed = re.findall(r"^#?\s*(NABORAD_[A-Z_]+)=", (DEPLOY / "naborad.env.example").read_text(), re.M)
+    listed = re.findall(r"^#?\s*(NABORAD_[A-Z0-9_]+)=", (DEPLOY / "naborad.env.example").read_text(), re.M)
     assert len(listed) == len(set(listed)), "a setting is listed twice"
     read = config_settings()
     assert set(listed) == read, {"missing": sorted(read - set(listed)), "not read": sorted(set(listed) - read)}
@@ -109,5 +109,5 @@ def test_the_settings_template_lists_exactly_the_settings_config_reads():
 def test_the_template_has_a_meaning_for_every_setting():
     lines = (DEPLOY / "naborad.env.example").read_text().splitlines()
     for i, line in enumerate(lines):
-        if re.match(r"#?\s*NABORAD_[A-Z_]+=", line):
-            assert lines[i - 1].startswith("#") or re.match(r"NABORAD_[A-Z_]+=", lines[i - 1]), line
+        if re.match(r"#?\s*NABORAD_[A-Z0-9_]+=", line):
+            assert lines[i - 1].startswith("#") or re.match(r"NABORAD_[A-Z0-9_]+=", lines[i - 1]), line

@@ -36,7 +36,7 @@ from naborad.models import (
 from naborad.passwords import hash_password
 
 from .conftest import BASE_CONFIG, Inbox, csrf_from
-from .helpers import free_port
+from .helpers import CHEAP_ARGON2_ENV, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -135,7 +135,7 @@ def test_two_instances_two_mail_workers_and_two_schedulers_share_one_database_an
     smtp.start()
     ports = [free_port(), free_port()]
     a, b = (f"http://127.0.0.1:{port}" for port in ports)
-    env = {**os.environ, "NABORAD_DATABASE_URL": pg_url, "NABORAD_SECRET_KEY": "one-secret-for-every-instance",
+    env = {**os.environ, **CHEAP_ARGON2_ENV, "NABORAD_DATABASE_URL": pg_url, "NABORAD_SECRET_KEY": "one-secret-for-every-instance",
            "NABORAD_BASE_URL": a, "NABORAD_RATELIMIT_STORAGE_URL": redis_url, "NABORAD_LOGIN_IP_LIMIT": "6 per hour",
            "NABORAD_MAIL_SERVER": "127.0.0.1", "NABORAD_MAIL_PORT": str(smtp.port),
            "NABORAD_TWO_FACTOR_REQUIRED": "false"}
