@@ -46,6 +46,17 @@ def pytest_report_header(config):
     return f"database: {os.environ.get('NABORAD_TEST_DATABASE_URL') or 'SQLite file'}"
 
 
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL (the suite's second pass, after the SQLite one) a test that asks for no database at all
+    would only repeat itself: every fixture that reaches a database builds on `database_url`."""
+    if not os.environ.get("NABORAD_TEST_DATABASE_URL"):
+        return
+    repeats = [item for item in items if "database_url" not in getattr(item, "fixturenames", ("database_url",))]
+    if repeats:
+        config.hook.pytest_deselected(items=repeats)
+        items[:] = [item for item in items if "database_url" in getattr(item, "fixturenames", ("database_url",))]
+
+
 def _worker_database(url: str, worker: str) -> str:
     """With pytest-xdist each worker gets a database of its own on the same server (test_gw1, ...)."""
     if worker in ("master", "gw0"):

@@ -1,11 +1,10 @@
 """User text is rendered to sanitised HTML when it is written, stored beside its source (issue 16, item 1)."""
 import importlib.util
-import os
 from pathlib import Path
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, text, update
+from sqlalchemy import text, update
 
 from naborad import create_app
 from naborad.extensions import db
@@ -113,29 +112,9 @@ def test_every_text_is_stored_rendered_on_create_and_on_edit(samples, model, sam
     assert getattr(row, f"{field}_html") == f"<p>Endret <em>{field}</em> &lt;script&gt;x&lt;/script&gt;</p>\n"
 
 
-@pytest.fixture
-def empty_database_url(tmp_path, worker_id):
-    """A database of its own, empty: a SQLite file, or with NABORAD_TEST_DATABASE_URL one more on that server."""
-    url = os.environ.get("NABORAD_TEST_DATABASE_URL")
-    if not url:
-        yield f"sqlite:///{tmp_path / 'm.sqlite3'}"
-        return
-    base, name = url.rsplit("/", 1)
-    own = f"{name}_migration_{worker_id}"
-    admin = create_engine(f"{base}/postgres".replace("postgresql://", "postgresql+psycopg://", 1),
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{own}"'))
-        conn.execute(text(f'CREATE DATABASE "{own}"'))
-    yield f"{base}/{own}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{own}"'))
-    admin.dispose()
-
-
-def test_the_migration_renders_the_existing_text(empty_database_url):
+def test_the_migration_renders_the_existing_text(fresh_database_url):
     """0080: rows written before it get their HTML and the renderer's version (on either database)."""
-    app = create_app({**BASE_CONFIG, "DATABASE_URL": empty_database_url})
+    app = create_app({**BASE_CONFIG, "DATABASE_URL": fresh_database_url})
     with app.app_context():
         upgrade(revision="0075")
         with db.engine.begin() as conn:
