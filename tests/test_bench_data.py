@@ -26,9 +26,13 @@ def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_one_year_is_a_tenth_of_the_issues_scale(runner):
+def test_one_year_is_a_tenth_of_the_scale_stored_rendered_searchable_and_shown(runner, client):
+    """One generated year (a few seconds to build, so it is built once here): its sizes, its text stored
+    rendered and folded as the app writes it, and its 30-reply thread shown to a demo login."""
     result = runner.invoke(args=["bench-data", "--years", "1", "--password", "bench password 1"])
     assert result.exit_code == 0, result.output
+
+    # A tenth of the issue's ten-year scale.
     assert count(User) == 100
     assert {role for (role,) in db.session.execute(select(User.role))} == set(Role)
     assert count(Issue) == 300
@@ -42,9 +46,7 @@ def test_one_year_is_a_tenth_of_the_issues_scale(runner):
     assert db.session.scalar(select(func.count()).select_from(Meeting)
                              .where(Meeting.status == MeetingStatus.PLANNED)) == 1
 
-
-def test_text_is_stored_rendered_and_searchable(runner):
-    assert runner.invoke(args=["bench-data", "--years", "1"]).exit_code == 0
+    # Text is stored rendered (with the renderer's version) and folded for search.
     for model in (Issue, Reply, AgendaItem, Event, PreMeetingComment):
         stale = db.session.scalar(select(func.count()).select_from(model).where(
             (model.html_version.is_(None)) | (model.html_version != RENDERER_VERSION)))
@@ -57,9 +59,7 @@ def test_text_is_stored_rendered_and_searchable(runner):
     item = db.session.scalar(select(AgendaItem).where(AgendaItem.decision.is_not(None)).limit(1))
     assert item.search_text == search_key(item.title, item.decision)
 
-
-def test_the_thread_shows_its_30_replies_to_a_demo_login(runner, client):
-    assert runner.invoke(args=["bench-data", "--years", "1", "--password", "bench password 1"]).exit_code == 0
+    # The thread shows its 30 replies to a demo login, and search answers.
     assert log_in(client, "nabo", "bench password 1").status_code == 303
     thread = db.session.scalar(select(Issue).where(Issue.reply_count == 30))
     page = client.get(f"/saker/{thread.id}").get_data(as_text=True)
