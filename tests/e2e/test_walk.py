@@ -11,12 +11,16 @@ import os
 import re
 import shutil
 import subprocess
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
+from ..helpers import free_port
 from .conftest import LAPTOP, PHONE, check_page
 from .walk import ROLES, endpoint_of, log_in, revisit, walk
 
@@ -69,7 +73,8 @@ class Walker:
 
 
 @pytest.fixture(scope="session")
-def walker(session_page, live_server):
+def walker(session_page, live_server, html_checker):
+    # html_checker: the checker's Java starts now, while the first walk runs, not when the first check waits.
     return Walker(session_page, live_server)
 
 
@@ -105,9 +110,9 @@ class WalkAs:
         if problems:
             pytest.fail(_report(problems), pytrace=False)
 
-    def test_every_page_and_fragment_is_valid_html(self, walker, tmp_path):
+    def test_every_page_and_fragment_is_valid_html(self, walker, html_checker):
         """The Nu Html Checker on every page the role's walk rendered and the htmx fragments of its URLs."""
-        check_html(collect_documents(walker, self.role), tmp_path)
+        html_checker.check(collect_documents(walker, self.role))
 
 
 class TestWalkAsAnon(WalkAs):
@@ -204,29 +209,83 @@ def collect_documents(walker, role: str) -> dict[str, str]:
     return documents
 
 
-def check_html(documents: dict[str, str], tmp_path) -> None:
-    """Fail with every error the Nu Html Checker finds in `documents` (label -> HTML)."""
-    if problem := _vnu_problem():
-        if os.environ.get("CI"):
-            pytest.fail(f"The Nu Html Checker cannot run in CI: {problem}")
-        pytest.skip(f"Nu Html Checker not available: {problem}")
-    files = {}
-    for n, (label, html) in enumerate(documents.items()):
-        path = tmp_path / f"{n:04d}.html"
-        path.write_text(as_document(html), encoding="utf-8")
-        files[path.name] = label
-    run = subprocess.run(["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--stdout",
-                          "--filterpattern", VNU_FILTER, *sorted(str(tmp_path / name) for name in files)],
-                         capture_output=True, text=True, timeout=300)
-    messages = json.loads(run.stdout or "{}").get("messages", [])
-    assert messages or run.returncode == 0, f"vnu.jar failed ({run.returncode}): {run.stderr[-2000:]}"
-    problems = []
-    for message in messages:
-        label = files.get(Path(urlsplit(message.get("url", "")).path).name, message.get("url"))
-        extract = " ".join(message.get("extract", "").split())[:160]
-        problems.append(f"{label}, line {message.get('lastLine')}: {message['message']}\n    {extract}")
-    assert not problems, (f"{len(problems)} HTML error(s) in {len(documents)} pages and fragments:\n"
-                          + "\n".join(problems))
+class HtmlChecker:
+    """The Nu Html Checker as a server on 127.0.0.1 for the whole session: Java starts and warms up once (a run
+    of vnu.jar per role took that time five times over), and pages are checked two at a time."""
+
+    def __init__(self, log: Path):
+        self.problem = _vnu_problem()
+        self.url = None
+        self.process = None
+        self.log = log
+        if self.problem:
+            return
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}/?out=json&level=error"
+        with open(log, "wb") as out:  # the child keeps its own copy of the file
+            self.process = subprocess.Popen(
+                ["java", "-Dnu.validator.servlet.bind-address=127.0.0.1", "-cp", str(VNU_JAR),
+                 "nu.validator.servlet.Main", str(port)], stdout=out, stderr=subprocess.STDOUT)
+        self._ready = False
+
+    def _wait_until_up(self) -> None:
+        deadline = time.monotonic() + 180
+        while not self._ready:
+            assert self.process.poll() is None, f"the Nu Html Checker stopped: {self.log.read_text()[-2000:]}"
+            try:
+                self.messages(as_document("<p>ready</p>"))
+                self._ready = True
+            except OSError:
+                assert time.monotonic() < deadline, "the Nu Html Checker did not start within 180 s"
+                time.sleep(0.2)
+
+    def messages(self, html: str) -> list[dict]:
+        request = urllib.request.Request(self.url, data=html.encode("utf-8"),
+                                         headers={"Content-Type": "text/html; charset=utf-8"})
+        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 (our own 127.0.0.1 server)
+            found = json.loads(response.read()).get("messages", [])
+        return [m for m in found if not re.fullmatch(VNU_FILTER, m.get("message", ""), re.S)]
+
+    def check(self, documents: dict[str, str]) -> None:
+        """Fail with every error the checker finds in `documents` (label -> HTML)."""
+        if self.problem:
+            if os.environ.get("CI"):
+                pytest.fail(f"The Nu Html Checker cannot run in CI: {self.problem}")
+            pytest.skip(f"Nu Html Checker not available: {self.problem}")
+        self._wait_until_up()
+        labels = list(documents)
+        with ThreadPoolExecutor(2) as pool:
+            answers = list(pool.map(lambda label: self.messages(as_document(documents[label])), labels))
+        problems = []
+        for label, messages in zip(labels, answers):
+            for message in messages:
+                extract = " ".join(message.get("extract", "").split())[:160]
+                problems.append(f"{label}, line {message.get('lastLine')}: {message['message']}\n    {extract}")
+        assert not problems, (f"{len(problems)} HTML error(s) in {len(documents)} pages and fragments:\n"
+                              + "\n".join(problems))
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+@pytest.fixture(scope="session")
+def html_checker(tmp_path_factory):
+    checker = HtmlChecker(tmp_path_factory.mktemp("vnu") / "vnu.log")
+    yield checker
+    checker.stop()
+
+
+def test_the_html_check_finds_errors_and_lets_htmx_attributes_pass(html_checker):
+    with pytest.raises(AssertionError) as failed:
+        html_checker.check({"broken": "<p>an unclosed <div>paragraph</p>", "fine": '<p hx-get="/saker/">fine</p>'})
+    message = str(failed.value)
+    assert "in 2 pages and fragments" in message and "broken, line 1: Unclosed element “div”" in message
+    assert "fine" not in message.split("assert")[0]  # hx-get is not an error
 
 
 def test_endpoint_of_stands_one_url_for_each_endpoint(live_server):
