@@ -20,9 +20,12 @@ from markupsafe import Markup
 from .access import MODERATORS
 from .csrf_mask import CSRF_PLACEHOLDER, masked_csrf_token
 from .i18n import ago_filter
+from .issues.service import E_CREATED, R_AUTHOR_ID, R_CREATED, R_HIDDEN, R_ID
 from .markdown import RENDERER_VERSION
+from .models import utcnow
 
 MAX_ROWS = 2048
+MAX_LISTS = 256
 
 
 class RowCache:
@@ -58,6 +61,7 @@ class RowCache:
 
 
 rows = RowCache()
+lists = RowCache(MAX_LISTS)  # whole lists of rows (a thread's timeline) under one key
 
 
 def csrf_placeholder_active() -> bool:
@@ -65,23 +69,35 @@ def csrf_placeholder_active() -> bool:
     return bool(g.get("_rendering_cached_row"))
 
 
-def cached_row(key: tuple, caller) -> Markup:
-    """The row's HTML for `key`, rendered by the call block the first time."""
-    html = rows.get(key)
+def _cached(cache: RowCache, key: tuple, caller) -> Markup:
+    html = cache.get(key)
+    outer = g.get("_rendering_cached_row", False)
     if html is None:
         g._rendering_cached_row = True
         try:
             html = str(caller())
         finally:
-            g._rendering_cached_row = False
-        rows.put(key, html)
-    if CSRF_PLACEHOLDER in html:
+            g._rendering_cached_row = outer
+        cache.put(key, html)
+    if not outer and CSRF_PLACEHOLDER in html:  # inside a list being cached the placeholder stays
         html = html.replace(CSRF_PLACEHOLDER, masked_csrf_token())
     return Markup(html)  # noqa: S704 - rendered by our own template, autoescaped, with the token put back
 
 
+def cached_row(key: tuple, caller) -> Markup:
+    """The row's HTML for `key`, rendered by the call block the first time."""
+    return _cached(rows, key, caller)
+
+
+def cached_list(key: tuple, caller) -> Markup:
+    """A whole list's HTML for `key` (from a function below), rendered by the call block the first time (its
+    rows may come from cached_row)."""
+    return _cached(lists, key, caller)
+
+
 def _person(user) -> tuple | None:
-    return None if user is None else (user.display_name, user.role, user.chair_seat, user.residents_rep_shown)
+    return None if user is None else (user.display_name, user.role, user.chair_seat, user.residents_rep_shown,
+                                      user.moved_out_at)
 
 
 def reply_row_key(reply, issue, viewer, may_edit) -> tuple:
@@ -95,3 +111,27 @@ def reply_row_key(reply, issue, viewer, may_edit) -> tuple:
             None if hider is None else (hider.role, hider.chair_seat),
             (True, reply.body_html) if current else (False, reply.body), _person(reply.author),
             viewer.role in MODERATORS, own, str(get_locale()), ago_filter(reply.created_at), request.script_root)
+
+
+def thread_key(thread, issue, viewer, may_edit) -> tuple:
+    """Everything templates/issues/show.html's list of replies and timeline lines shows, in one key: the rows
+    as the database gave them (issues.service.thread: every column the rows show, their authors, hiders
+    and actors), the viewer's rights (moderator: the hide forms; `may_edit` of the viewer's own replies),
+    the language, each line's relative time as it reads now and the URL root. A reply, event, person, right
+    or language that changed is another key."""
+    viewer_id = viewer.id
+    own = tuple(row[R_ID] for row in thread.replies
+                if row[R_AUTHOR_ID] == viewer_id and row[R_HIDDEN] is None and may_edit(_Own(row)))
+    now = utcnow()
+    return ("thread", issue.id, str(get_locale()), request.script_root, viewer.role in MODERATORS, own,
+            tuple(thread.replies), tuple(thread.events),
+            tuple(ago_filter(row[R_CREATED], now) for row in thread.replies),
+            tuple(ago_filter(row[E_CREATED], now) for row in thread.events), RENDERER_VERSION)
+
+
+class _Own:
+    """What may_edit reads of a reply row (author, hidden, created)."""
+    __slots__ = ("author_id", "hidden_at", "created_at")
+
+    def __init__(self, row):
+        self.author_id, self.hidden_at, self.created_at = row[R_AUTHOR_ID], row[R_HIDDEN], row[R_CREATED]

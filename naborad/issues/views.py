@@ -3,7 +3,7 @@ from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import MEMBERS, MODERATORS, allow, get_issue_or_404, get_reply_or_404, may_reply, require
+from ..access import MEMBERS, MODERATORS, allow, get_issue_or_404, get_reply_or_404, is_moderator, may_reply, require
 from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, redirect_to, render
 from ..meetings import service as meetings_service
@@ -52,12 +52,15 @@ def _fresh_reply_form() -> ReplyForm:
 
 def _thread_ctx(issue, reply_form=None, status_form=None, reason_form=None) -> dict:
     """What the thread page needs; a form passed in comes back with its errors."""
-    timeline, earlier = service.thread(issue, everything=request.args.get("alle") == "1")
-    return dict(issue=issue, timeline=timeline, earlier=earlier, following=service.is_following(issue, current_user),
-                cycle=meetings_service.cycle_of(issue),  # issue 21: where it is in the council's cycle
-                reply_form=reply_form or _fresh_reply_form(),
-                status_form=status_form or StatusForm(formdata=None, status=issue.status.value),
-                reason_form=reason_form or ReasonForm(formdata=None))
+    thread = service.thread(issue, everything=request.args.get("alle") == "1")
+    ctx = dict(issue=issue, thread=thread, earlier=thread.earlier,
+               following=service.is_following(issue, current_user),
+               cycle=meetings_service.cycle_of(issue),  # issue 21: where it is in the council's cycle
+               reply_form=reply_form or _fresh_reply_form(), status_form=status_form, reason_form=reason_form)
+    if is_moderator(current_user):  # the moderation forms: the page shows them to moderators alone
+        ctx["status_form"] = status_form or StatusForm(formdata=None, status=issue.status.value)
+        ctx["reason_form"] = reason_form or ReasonForm(formdata=None)
+    return ctx
 
 
 @bp.route("/<int:issue_id>")
