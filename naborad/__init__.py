@@ -46,7 +46,7 @@ from .models import Role
 from .notifications.service import describe, unread_count
 from .ops import request_log
 from .premeeting.forms import new_comment_form
-from .row_cache import cached_list, cached_row, reply_row_key, thread_key
+from .row_cache import cached_list, cached_part, cached_row, reply_row_key, thread_key
 from .search import include_in_autogenerate
 from .security import add_headers, check_csrf, page_draft_owner
 from .static_files import (
@@ -130,6 +130,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.globals["cached_row"] = cached_row
     app.jinja_env.globals["reply_row_key"] = lambda reply, issue: reply_row_key(reply, issue, current_user, can_edit)
     app.jinja_env.globals["cached_list"] = cached_list
+    app.jinja_env.globals["cached_part"] = cached_part
     app.jinja_env.globals["thread_key"] = lambda thread, issue: thread_key(thread, issue, current_user, can_edit)
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["small_count"] = small_count

@@ -62,6 +62,7 @@ class RowCache:
 
 rows = RowCache()
 lists = RowCache(MAX_LISTS)  # whole lists of rows (a thread's timeline) under one key
+parts = RowCache(MAX_LISTS)  # parts of the layout (the menu, the footer's links)
 
 
 def csrf_placeholder_active() -> bool:
@@ -93,6 +94,12 @@ def cached_list(key: tuple, caller) -> Markup:
     """A whole list's HTML for `key` (from a function below), rendered by the call block the first time (its
     rows may come from cached_row)."""
     return _cached(lists, key, caller)
+
+
+def cached_part(*inputs, caller) -> Markup:
+    """A part of the layout that reads nothing but `inputs` (e.g. the role and the endpoint), the language and
+    the URL root: rendered once per such key."""
+    return _cached(parts, ("part", *inputs, str(get_locale()), request.script_root), caller)
 
 
 def _person(user) -> tuple | None:

@@ -30,8 +30,18 @@ def fingerprint(filename: str) -> str:
     return _hash_of(path, path.stat().st_mtime)
 
 
+_urls: dict[tuple, str] = {}
+
+
 def static_url(filename: str) -> str:
-    return url_for("static", filename=filename, v=fingerprint(filename))
+    """The file's URL with its content hash (each URL built once per hash and URL root; a page links four)."""
+    key = (filename, fingerprint(filename), request.script_root)
+    url = _urls.get(key)
+    if url is None:
+        if len(_urls) > 256:  # old hashes of files changed while running
+            _urls.clear()
+        url = _urls[key] = url_for("static", filename=filename, v=key[1])
+    return url
 
 
 def cache_forever(response):

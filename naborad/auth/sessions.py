@@ -3,10 +3,11 @@ import hashlib
 import hmac
 import secrets
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import OperationalError
 
 from ..compression import send_uncompressed
@@ -27,13 +28,17 @@ PENDING_VALID = timedelta(minutes=10)
 SECRET_SHOWN_FOR = timedelta(minutes=30)
 
 
+@lru_cache(maxsize=1)
+def _login_statement():
+    """The login's one query (built once: every request runs it, with the token's hash bound)."""
+    return (select(UserSession, User, unread_count_of(User.id), unseen_alert_count_of(User.id))
+            .join(User).where(UserSession.token_hash == bindparam("token_hash")))
+
+
 @login_manager.user_loader
 def load_user(token: str):
     # The layout's counts come with the login (naborad/preloaded.py): one query for all three.
-    row = db.session.execute(
-        select(UserSession, User, unread_count_of(User.id), unseen_alert_count_of(User.id))
-        .join(User).where(UserSession.token_hash == token_hash(token))
-    ).first()
+    row = db.session.execute(_login_statement(), {"token_hash": token_hash(token)}).first()
     if row is None:
         return None
     user_session, user, unread, alerts = row

@@ -370,9 +370,14 @@ def followers(issue: Issue) -> list[User]:
                               .where(IssueFollow.issue_id == issue.id)).all()
 
 
+@lru_cache(maxsize=1)
+def _following_statement():
+    return select(exists().where(IssueFollow.issue_id == bindparam("issue_id"),
+                                 IssueFollow.user_id == bindparam("user_id")))
+
+
 def is_following(issue: Issue, user: User) -> bool:
-    return db.session.scalar(select(exists().where(IssueFollow.issue_id == issue.id,
-                                                   IssueFollow.user_id == user.id)))
+    return bool(db.session.connection().scalar(_following_statement(), {"issue_id": issue.id, "user_id": user.id}))
 
 
 def follow(issue: Issue, user: User) -> None:

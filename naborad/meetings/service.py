@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
@@ -502,14 +503,19 @@ class Cycle:
     result: CycleResult | None = None
 
 
+@lru_cache(maxsize=1)
+def _cycle_statement():
+    """cycle_of's query (built once: every thread page runs it), the issue bound."""
+    return (select(AgendaItem).join(AgendaItem.meeting).options(joinedload(AgendaItem.meeting))
+            .where(AgendaItem.issue_id == bindparam("issue_id"), AgendaItem.state == ItemState.ACCEPTED,
+                   Meeting.status.in_([MeetingStatus.PUBLISHED, *HELD_STATES]))
+            .order_by(Meeting.starts_at.desc(), AgendaItem.id.desc()).limit(1))
+
+
 def cycle_of(issue: Issue) -> Cycle | None:
     """The issue's place in the cycle, from its latest item on a published agenda (decisions and answers only
     from approved minutes); None when it has been on no published agenda."""
-    item = db.session.scalar(
-        select(AgendaItem).join(AgendaItem.meeting).options(joinedload(AgendaItem.meeting))
-        .where(AgendaItem.issue_id == issue.id, AgendaItem.state == ItemState.ACCEPTED,
-               Meeting.status.in_([MeetingStatus.PUBLISHED, *HELD_STATES]))
-        .order_by(Meeting.starts_at.desc(), AgendaItem.id.desc()).limit(1))
+    item = db.session.scalar(_cycle_statement(), {"issue_id": issue.id})
     if item is None:
         return None
     approved = item.meeting.minutes_public
