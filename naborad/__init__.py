@@ -39,14 +39,14 @@ from .counts import small_count
 from .errors import register_error_handlers
 from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from .i18n import ago_filter, date_filter, datetime_filter, install_template_gettext, select_locale
-from .issues.views import can_edit
+from .issues.views import can_edit, reply_form_to_cache
 from .labels import TEMPLATE_GLOBALS as LABELS
 from .markdown import stored_html
 from .models import Role
 from .notifications.service import describe, unread_count
 from .ops import request_log
 from .premeeting.forms import new_comment_form
-from .row_cache import cached_list, cached_part, cached_row, reply_row_key, thread_key
+from .row_cache import cached_form, cached_list, cached_part, cached_row, reply_row_key, thread_key
 from .search import include_in_autogenerate
 from .security import add_headers, check_csrf, page_draft_owner
 from .static_files import (
@@ -131,6 +131,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.globals["reply_row_key"] = lambda reply, issue: reply_row_key(reply, issue, current_user, can_edit)
     app.jinja_env.globals["cached_list"] = cached_list
     app.jinja_env.globals["cached_part"] = cached_part
+    app.jinja_env.globals["cached_form"] = cached_form
+    app.jinja_env.globals["reply_form_to_cache"] = reply_form_to_cache
     app.jinja_env.globals["thread_key"] = lambda thread, issue: thread_key(thread, issue, current_user, can_edit)
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["small_count"] = small_count

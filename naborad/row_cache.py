@@ -10,6 +10,7 @@ cached row never holds anyone's token.
 """
 from __future__ import annotations
 
+import secrets
 import threading
 from collections import OrderedDict
 
@@ -19,6 +20,7 @@ from markupsafe import Markup
 
 from .access import MODERATORS
 from .csrf_mask import CSRF_PLACEHOLDER, masked_csrf_token
+from .forms import new_token
 from .i18n import ago_filter
 from .issues.service import E_CREATED, R_AUTHOR_ID, R_CREATED, R_HIDDEN, R_ID
 from .markdown import RENDERER_VERSION
@@ -100,6 +102,20 @@ def cached_part(*inputs, caller) -> Markup:
     """A part of the layout that reads nothing but `inputs` (e.g. the role and the endpoint), the language and
     the URL root: rendered once per such key."""
     return _cached(parts, ("part", *inputs, str(get_locale()), request.script_root), caller)
+
+
+# What a cached form carries instead of its one-time form token; each response puts in a new token.
+FORM_TOKEN_PLACEHOLDER = "form-token-placeholder-" + secrets.token_hex(16)
+
+
+def cached_form(*inputs, caller) -> Markup:
+    """An empty form (no data, no errors) that reads nothing but `inputs` (e.g. the issue it posts to), the
+    language, the URL root and whether this request's CSRF check failed: rendered once per such key with
+    placeholders for its CSRF token and one-time form token, which each response fills in anew."""
+    html = cached_part("form", *inputs, bool(g.get("csrf_failed")), caller=caller)
+    if FORM_TOKEN_PLACEHOLDER in html:
+        html = Markup(html.replace(FORM_TOKEN_PLACEHOLDER, new_token()))  # noqa: S704 - a random token
+    return html
 
 
 def _person(user) -> tuple | None:

@@ -9,6 +9,7 @@ from ..htmx import after_change, invalid, redirect_to, render
 from ..meetings import service as meetings_service
 from ..models import IssueStatus, Reply
 from ..paging import fragment, kept_args, page_number
+from ..row_cache import FORM_TOKEN_PLACEHOLDER
 from . import bp, service
 from .forms import EditReplyForm, FilterForm, IssueForm, ReasonForm, ReplyForm, StatusForm
 
@@ -50,13 +51,21 @@ def _fresh_reply_form() -> ReplyForm:
     return with_token(ReplyForm(formdata=None))
 
 
+def reply_form_to_cache() -> ReplyForm:
+    """The empty reply form the thread page renders once per issue and language (row_cache.cached_form): its
+    one-time token a placeholder that each response replaces."""
+    form = ReplyForm(formdata=None)
+    form.form_token.data = FORM_TOKEN_PLACEHOLDER
+    return form
+
+
 def _thread_ctx(issue, reply_form=None, status_form=None, reason_form=None) -> dict:
     """What the thread page needs; a form passed in comes back with its errors."""
     thread = service.thread(issue, everything=request.args.get("alle") == "1")
     ctx = dict(issue=issue, thread=thread, earlier=thread.earlier,
                following=service.is_following(issue, current_user),
                cycle=meetings_service.cycle_of(issue),  # issue 21: where it is in the council's cycle
-               reply_form=reply_form or _fresh_reply_form(), status_form=status_form, reason_form=reason_form)
+               reply_form=reply_form, status_form=status_form, reason_form=reason_form)  # None: the cached one
     if is_moderator(current_user):  # the moderation forms: the page shows them to moderators alone
         ctx["status_form"] = status_form or StatusForm(formdata=None, status=issue.status.value)
         ctx["reason_form"] = reason_form or ReasonForm(formdata=None)
