@@ -39,7 +39,7 @@ from .counts import small_count
 from .errors import register_error_handlers
 from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from .i18n import ago_filter, date_filter, datetime_filter, install_template_gettext, select_locale
-from .issues.views import can_edit, reply_form_to_cache
+from .issues.views import can_edit, moderation_forms, reply_form_to_cache
 from .labels import TEMPLATE_GLOBALS as LABELS
 from .markdown import stored_html
 from .models import Role
@@ -133,6 +133,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.globals["cached_part"] = cached_part
     app.jinja_env.globals["cached_form"] = cached_form
     app.jinja_env.globals["reply_form_to_cache"] = reply_form_to_cache
+    app.jinja_env.globals["moderation_forms"] = moderation_forms
     app.jinja_env.globals["thread_key"] = lambda thread, issue: thread_key(thread, issue, current_user, can_edit)
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["small_count"] = small_count

@@ -3,7 +3,7 @@ from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import MEMBERS, MODERATORS, allow, get_issue_or_404, get_reply_or_404, is_moderator, may_reply, require
+from ..access import MEMBERS, MODERATORS, allow, get_issue_or_404, get_reply_or_404, may_reply, require
 from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, redirect_to, render
 from ..meetings import service as meetings_service
@@ -66,10 +66,16 @@ def _thread_ctx(issue, reply_form=None, status_form=None, reason_form=None) -> d
                following=service.is_following(issue, current_user),
                cycle=meetings_service.cycle_of(issue),  # issue 21: where it is in the council's cycle
                reply_form=reply_form, status_form=status_form, reason_form=reason_form)  # None: the cached one
-    if is_moderator(current_user):  # the moderation forms: the page shows them to moderators alone
-        ctx["status_form"] = status_form or StatusForm(formdata=None, status=issue.status.value)
-        ctx["reason_form"] = reason_form or ReasonForm(formdata=None)
+    if status_form or reason_form:  # one came back with errors: the page shows it, and the other empty
+        ctx["status_form"], ctx["reason_form"] = moderation_forms(issue, status_form, reason_form)
     return ctx
+
+
+def moderation_forms(issue, status_form=None, reason_form=None) -> tuple[StatusForm, ReasonForm]:
+    """The moderators' forms of a thread, empty where none is given (the page renders the empty pair once
+    per issue, status and language: row_cache.cached_form)."""
+    return (status_form or StatusForm(formdata=None, status=issue.status.value),
+            reason_form or ReasonForm(formdata=None))
 
 
 @bp.route("/<int:issue_id>")
