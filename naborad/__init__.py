@@ -46,7 +46,7 @@ from .models import Role
 from .notifications.service import describe, unread_count
 from .ops import request_log
 from .premeeting.forms import new_comment_form
-from .row_cache import cached_form, cached_list, cached_part, cached_row, reply_row_key, thread_key
+from .row_cache import cached_form, cached_list, cached_part, cached_row, reply_row_key, thread_key, thread_page_key
 from .search import include_in_autogenerate
 from .security import add_headers, check_csrf, page_draft_owner
 from .static_files import (
@@ -135,6 +135,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.globals["reply_form_to_cache"] = reply_form_to_cache
     app.jinja_env.globals["moderation_forms"] = moderation_forms
     app.jinja_env.globals["thread_key"] = lambda thread, issue: thread_key(thread, issue, current_user, can_edit)
+    app.jinja_env.globals["thread_page_key"] = lambda issue, thread, following, cycle: thread_page_key(
+        issue, thread, following, cycle, current_user, can_edit)
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["small_count"] = small_count
     app.jinja_env.globals["meetings_paused"] = meetings_paused  # issue 21: the banner of a paused council

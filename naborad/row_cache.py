@@ -13,6 +13,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections import OrderedDict
+from itertools import chain
 
 from flask import g, request
 from flask_babel import get_locale
@@ -27,6 +28,8 @@ from .markdown import RENDERER_VERSION
 from .models import utcnow
 
 MAX_ROWS = 2048
+# What a cached form carries instead of its one-time form token; each response puts in a new token per form.
+FORM_TOKEN_PLACEHOLDER = "form-token-placeholder-" + secrets.token_hex(16)
 MAX_LISTS = 256
 
 
@@ -72,19 +75,28 @@ def csrf_placeholder_active() -> bool:
     return bool(g.get("_rendering_cached_row"))
 
 
-def _cached(cache: RowCache, key: tuple, caller) -> Markup:
-    html = cache.get(key)
+def _cached(cache: RowCache, key: tuple | None, caller) -> Markup:
+    """The HTML for `key` from `cache`, rendered by `caller` the first time (None: not cached, rendered now).
+    Rendered for the cache, a form's CSRF token and one-time form token are placeholders; the HTML that goes
+    out gets this response's masked CSRF token and a new one-time token for each form (inside another cached
+    part being rendered the placeholders stay: the outer one fills them in)."""
     outer = g.get("_rendering_cached_row", False)
+    html = None if key is None else cache.get(key)
     if html is None:
-        g._rendering_cached_row = True
+        g._rendering_cached_row = key is not None or outer
         try:
             html = str(caller())
         finally:
             g._rendering_cached_row = outer
-        cache.put(key, html)
-    if not outer and CSRF_PLACEHOLDER in html:  # inside a list being cached the placeholder stays
-        html = html.replace(CSRF_PLACEHOLDER, masked_csrf_token())
-    return Markup(html)  # noqa: S704 - rendered by our own template, autoescaped, with the token put back
+        if key is not None:
+            cache.put(key, html)
+    if not outer:
+        if CSRF_PLACEHOLDER in html:
+            html = html.replace(CSRF_PLACEHOLDER, masked_csrf_token())
+        if FORM_TOKEN_PLACEHOLDER in html:  # a token of its own for each form
+            parts = html.split(FORM_TOKEN_PLACEHOLDER)
+            html = "".join(chain.from_iterable((part, new_token()) for part in parts[:-1])) + parts[-1]
+    return Markup(html)  # noqa: S704 - rendered by our own template, autoescaped, with the tokens put in
 
 
 def cached_row(key: tuple, caller) -> Markup:
@@ -104,18 +116,11 @@ def cached_part(*inputs, caller) -> Markup:
     return _cached(parts, ("part", *inputs, str(get_locale()), request.script_root), caller)
 
 
-# What a cached form carries instead of its one-time form token; each response puts in a new token.
-FORM_TOKEN_PLACEHOLDER = "form-token-placeholder-" + secrets.token_hex(16)
-
-
 def cached_form(*inputs, caller) -> Markup:
     """An empty form (no data, no errors) that reads nothing but `inputs` (e.g. the issue it posts to), the
     language, the URL root and whether this request's CSRF check failed: rendered once per such key with
     placeholders for its CSRF token and one-time form token, which each response fills in anew."""
-    html = cached_part("form", *inputs, bool(g.get("csrf_failed")), caller=caller)
-    if FORM_TOKEN_PLACEHOLDER in html:
-        html = Markup(html.replace(FORM_TOKEN_PLACEHOLDER, new_token()))  # noqa: S704 - a random token
-    return html
+    return cached_part("form", *inputs, bool(g.get("csrf_failed")), caller=caller)
 
 
 def _person(user) -> tuple | None:
@@ -150,6 +155,22 @@ def thread_key(thread, issue, viewer, may_edit) -> tuple:
             tuple(thread.replies), tuple(thread.events),
             tuple(ago_filter(row[R_CREATED], now) for row in thread.replies),
             tuple(ago_filter(row[E_CREATED], now) for row in thread.events), RENDERER_VERSION)
+
+
+def thread_page_key(issue, thread, following: bool, cycle, viewer, may_edit) -> tuple:
+    """Everything templates/issues/show.html's content shows when no form came back with errors: the list
+    (thread_key: its rows, the viewer's rights, language, relative times, URL root), the issue as shown
+    (title, status, category, place, time, reasons, lock, its text, author and relative time), whether the
+    viewer follows it, where it is in the council's cycle, how many earlier replies are left out, and
+    whether this request's CSRF check failed (the forms say so)."""
+    current = issue.html_version == RENDERER_VERSION and issue.body_html is not None
+    return ("page", thread_key(thread, issue, viewer, may_edit), issue.title, issue.status, issue.category,
+            issue.place, issue.happened_at, issue.status_reason, issue.locked_reason, issue.created_at,
+            ago_filter(issue.created_at), (True, issue.body_html) if current else (False, issue.body),
+            _person(issue.author), following,
+            None if cycle is None else (cycle.step, cycle.decided, cycle.result, cycle.meeting.id,
+                                        cycle.meeting.starts_at),
+            thread.earlier, bool(g.get("csrf_failed")))
 
 
 class _Own:
