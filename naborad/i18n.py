@@ -139,16 +139,25 @@ def ago_filter(value: datetime | None, now: datetime | None = None) -> str:
     if value is None:
         return ""
     now = now or utcnow()
+    return _ago(value, now, local(now).date(), translations())
+
+
+def ago_texts(values, now: datetime | None = None) -> tuple[str, ...]:
+    """ago_filter of each value, as at one `now` (a thread's lines: the catalogue and today looked up once)."""
+    now = now or utcnow()
+    today, catalogue = local(now).date(), translations()
+    return tuple("" if value is None else _ago(value, now, today, catalogue) for value in values)
+
+
+def _ago(value: datetime, now: datetime, today: date, catalogue) -> str:
     delta = now - value
     past = delta >= timedelta(0)
     seconds = abs(delta.total_seconds())
-    # The request's catalogue once (Flask-Babel's gettext looks it up again per call; a thread asks ~40 times).
-    catalogue = translations()
     if seconds < 60:
         return catalogue.ugettext("just now") if past else catalogue.ugettext("in a moment")
     if seconds < 3600:
         return _plural(catalogue, "minute", past, int(seconds / 60))
-    days = (local(now).date() - local(value).date()).days if past else (local(value).date() - local(now).date()).days
+    days = (today - local(value).date()).days if past else (local(value).date() - today).days
     hours = seconds / 3600
     if hours < 24 and (days == 0 or hours < 12):
         return _plural(catalogue, "hour", past, int(hours))

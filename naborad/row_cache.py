@@ -22,7 +22,7 @@ from markupsafe import Markup
 from .access import MODERATORS
 from .csrf_mask import CSRF_PLACEHOLDER, masked_csrf_token
 from .forms import new_token
-from .i18n import ago_filter
+from .i18n import ago_filter, ago_texts
 from .issues.service import E_CREATED, R_AUTHOR_ID, R_CREATED, R_HIDDEN, R_ID
 from .markdown import RENDERER_VERSION
 from .models import utcnow
@@ -153,8 +153,8 @@ def thread_key(thread, issue, viewer, may_edit) -> tuple:
     now = utcnow()
     return ("thread", issue.id, str(get_locale()), request.script_root, viewer.role in MODERATORS, own,
             tuple(thread.replies), tuple(thread.events),
-            tuple(ago_filter(row[R_CREATED], now) for row in thread.replies),
-            tuple(ago_filter(row[E_CREATED], now) for row in thread.events), RENDERER_VERSION)
+            ago_texts([row[R_CREATED] for row in thread.replies], now),
+            ago_texts([row[E_CREATED] for row in thread.events], now), RENDERER_VERSION)
 
 
 def thread_page_key(issue, thread, following: bool, cycle, viewer, may_edit) -> tuple:
