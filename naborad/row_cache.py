@@ -152,7 +152,7 @@ def thread_key(thread, issue, viewer, may_edit) -> tuple:
                 if row[R_AUTHOR_ID] == viewer_id and row[R_HIDDEN] is None and may_edit(_Own(row)))
     now = utcnow()
     return ("thread", issue.id, str(get_locale()), request.script_root, viewer.role in MODERATORS, own,
-            tuple(thread.replies), tuple(thread.events),
+            tuple(map(tuple, thread.replies)), tuple(map(tuple, thread.events)),  # plain tuples: compared in C
             ago_texts([row[R_CREATED] for row in thread.replies], now),
             ago_texts([row[E_CREATED] for row in thread.events], now), RENDERER_VERSION)
 
