@@ -284,6 +284,15 @@ def get_issue_or_404(issue_id: int) -> Issue:
     return _found(db.session.scalar(_issue_statement(), {"issue_id": issue_id}))
 
 
+def get_issue_view_or_404(issue_id: int):
+    """The issue as its thread page reads it, with whether the member follows it, in one query
+    (issues.service.issue_view: columns, not an ORM object, for the page that is read most); 404 as
+    get_issue_or_404."""
+    from .issues.service import issue_view  # cycle: issues.service imports this module
+
+    return _found(issue_view(issue_id, current_user))
+
+
 def get_reply_or_404(issue: Issue, reply_id: int) -> Reply:
     return _found(db.session.scalar(select(Reply).where(Reply.id == reply_id, Reply.issue_id == issue.id)
                                     .options(joinedload(Reply.author), joinedload(Reply.hidden_by))))

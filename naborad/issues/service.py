@@ -315,6 +315,43 @@ def _thread_statements(everything: bool, since: bool):
     return replies, events.order_by(IssueEvent.created_at, IssueEvent.id)
 
 
+class IssueView:
+    """An issue as its thread page reads it: the columns the page shows, its author as a Person and whether
+    the member reading follows it, from one query (issue_view), not an ORM object."""
+    __slots__ = ("id", "title", "body", "body_html", "html_version", "category", "place", "happened_at", "status",
+                 "status_reason", "locked_reason", "created_at", "author", "following")
+
+    locked = Issue.locked
+
+
+_ISSUE_FIELDS = IssueView.__slots__[:12]
+
+
+@lru_cache(maxsize=1)
+def _issue_view_statement():
+    """issue_view's query (built once): the visible issue (access.visible_issues, which holds nothing of the
+    user), its author, and whether the member follows it."""
+    author = aliased(User)
+    following = exists().where(IssueFollow.issue_id == Issue.id, IssueFollow.user_id == bindparam("user_id"))
+    return (visible_issues(None).with_only_columns(*(getattr(Issue, name) for name in _ISSUE_FIELDS),
+                                                   *_person_columns(author), following)
+            .outerjoin(author, author.id == Issue.author_id).where(Issue.id == bindparam("issue_id")))
+
+
+def issue_view(issue_id: int, user) -> IssueView | None:
+    """The issue as its thread page reads it (see IssueView), or None when there is none to read."""
+    row = db.session.connection().execute(_issue_view_statement(), {"issue_id": issue_id, "user_id": user.id}).first()
+    if row is None:
+        return None
+    view = IssueView()
+    for name, value in zip(_ISSUE_FIELDS, row):
+        setattr(view, name, value)
+    start = len(_ISSUE_FIELDS)
+    view.author = _person(row, start)
+    view.following = bool(row[-1])
+    return view
+
+
 @dataclass
 class Thread:
     """What a thread shows: `replies` and `events` as the database gave them (rows of columns: what

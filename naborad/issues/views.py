@@ -3,7 +3,16 @@ from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import MEMBERS, MODERATORS, allow, get_issue_or_404, get_reply_or_404, may_reply, require
+from ..access import (
+    MEMBERS,
+    MODERATORS,
+    allow,
+    get_issue_or_404,
+    get_issue_view_or_404,
+    get_reply_or_404,
+    may_reply,
+    require,
+)
 from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, redirect_to, render
 from ..meetings import service as meetings_service
@@ -60,10 +69,12 @@ def reply_form_to_cache() -> ReplyForm:
 
 
 def _thread_ctx(issue, reply_form=None, status_form=None, reason_form=None) -> dict:
-    """What the thread page needs; a form passed in comes back with its errors."""
+    """What the thread page needs; a form passed in comes back with its errors. `issue` is an Issue or an
+    IssueView (which knows whether the member follows it)."""
     thread = service.thread(issue, everything=request.args.get("alle") == "1")
+    following = getattr(issue, "following", None)
     ctx = dict(issue=issue, thread=thread, earlier=thread.earlier,
-               following=service.is_following(issue, current_user),
+               following=service.is_following(issue, current_user) if following is None else following,
                cycle=meetings_service.cycle_of(issue),  # issue 21: where it is in the council's cycle
                reply_form=reply_form, status_form=status_form, reason_form=reason_form)  # None: the cached one
     if status_form or reason_form:  # one came back with errors: the page shows it, and the other empty
@@ -81,7 +92,7 @@ def moderation_forms(issue, status_form=None, reason_form=None) -> tuple[StatusF
 @bp.route("/<int:issue_id>")
 @allow(MEMBERS)
 def show(issue_id):
-    return render("issues/show.html", **_thread_ctx(get_issue_or_404(issue_id)))
+    return render("issues/show.html", **_thread_ctx(get_issue_view_or_404(issue_id)))
 
 
 def can_edit(reply: Reply) -> bool:
