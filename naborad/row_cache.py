@@ -7,6 +7,14 @@ it reads now), so a changed reply, author, right or language is another key and 
 keys fall out of the bounded LRU. A row with a form carries the page's CSRF token: it is rendered with a
 per-process placeholder that each response swaps for its own masked token (naborad/csrf_mask.py), so a
 cached row never holds anyone's token.
+
+The same holds for bigger parts: `cached_list` (a thread's whole content, or its list of replies and lines:
+thread_page_key, thread_key), `cached_part` (layout parts that read only their inputs, the language and the
+URL root: the menu by role and endpoint, the badge by its count) and `cached_form` (an empty form, whose
+one-time form token is a placeholder too, replaced by a new token per form and response). Nothing is ever
+invalidated: a key is read from the database on every request, so a change anywhere is a new key at once,
+in every worker. Inside a part being rendered for the cache, inner parts keep their placeholders; the
+outermost part fills them in.
 """
 from __future__ import annotations
 
