@@ -31,7 +31,7 @@ install-dev: $(VENV)/.installed-dev
 translations: $(MO)
 
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l --ignore-dirs '.* node_modules' -o naborad/translations/messages.pot --no-location .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k ngettext_noop:1,2 --ignore-dirs '.* node_modules' -o naborad/translations/messages.pot --no-location .
 	$(BIN)/pybabel update -i naborad/translations/messages.pot -d naborad/translations --ignore-obsolete --no-fuzzy-matching
 
 instance/secret_key:

@@ -39,14 +39,14 @@ from .counts import small_count
 from .errors import register_error_handlers
 from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from .i18n import ago_filter, date_filter, datetime_filter, install_template_gettext, select_locale
-from .issues.views import can_edit
+from .issues.views import can_edit, moderation_forms, reply_form_to_cache
 from .labels import TEMPLATE_GLOBALS as LABELS
 from .markdown import stored_html
 from .models import Role
 from .notifications.service import describe, unread_count
 from .ops import request_log
 from .premeeting.forms import new_comment_form
-from .row_cache import cached_row, reply_row_key
+from .row_cache import cached_form, cached_list, cached_part, cached_row, reply_row_key, thread_key, thread_page_key
 from .search import include_in_autogenerate
 from .security import add_headers, check_csrf, page_draft_owner
 from .static_files import (
@@ -129,6 +129,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.globals["stored_html"] = stored_html
     app.jinja_env.globals["cached_row"] = cached_row
     app.jinja_env.globals["reply_row_key"] = lambda reply, issue: reply_row_key(reply, issue, current_user, can_edit)
+    app.jinja_env.globals["cached_list"] = cached_list
+    app.jinja_env.globals["cached_part"] = cached_part
+    app.jinja_env.globals["cached_form"] = cached_form
+    app.jinja_env.globals["reply_form_to_cache"] = reply_form_to_cache
+    app.jinja_env.globals["moderation_forms"] = moderation_forms
+    app.jinja_env.globals["thread_key"] = lambda thread, issue: thread_key(thread, issue, current_user, can_edit)
+    app.jinja_env.globals["thread_page_key"] = lambda issue, thread, following, cycle: thread_page_key(
+        issue, thread, following, cycle, current_user, can_edit)
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["small_count"] = small_count
     app.jinja_env.globals["meetings_paused"] = meetings_paused  # issue 21: the banner of a paused council

@@ -96,6 +96,11 @@ def defaults(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "naborad_session",
+        # The cookie is not written again on every answer (signing it cost every page view; issue 16): the
+        # login's expiry is kept server-side (SESSION_ABSOLUTE_TIMEOUT, from the login), which is also the
+        # cookie's lifetime, so a cookie set at login lives exactly as long as the login may. A cookie whose
+        # content changes (flash, language) is written anew as always.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "LANGUAGES": ["nb", "en"],
         "MAIL_KEEP_SENT_DAYS": 3,

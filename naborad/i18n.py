@@ -6,8 +6,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale, support
 from babel.dates import DateTimePattern, parse_pattern
 from flask import current_app, g, request, session
-from flask_babel import get_locale, get_translations, ngettext
-from flask_babel import gettext as _
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from wtforms.i18n import messages_path
 
@@ -140,34 +139,58 @@ def ago_filter(value: datetime | None, now: datetime | None = None) -> str:
     if value is None:
         return ""
     now = now or utcnow()
+    return _ago(value, now, local(now).date(), translations())
+
+
+def ago_texts(values, now: datetime | None = None) -> tuple[str, ...]:
+    """ago_filter of each value, as at one `now` (a thread's lines: the catalogue and today looked up once)."""
+    now = now or utcnow()
+    today, catalogue = local(now).date(), translations()
+    return tuple("" if value is None else _ago(value, now, today, catalogue) for value in values)
+
+
+def _ago(value: datetime, now: datetime, today: date, catalogue) -> str:
     delta = now - value
     past = delta >= timedelta(0)
     seconds = abs(delta.total_seconds())
-    minutes, hours = seconds / 60, seconds / 3600
-    days = (local(now).date() - local(value).date()).days if past else (local(value).date() - local(now).date()).days
     if seconds < 60:
-        return _("just now") if past else _("in a moment")
-    if minutes < 60:
-        n = int(minutes)
-        return (ngettext("%(num)d minute ago", "%(num)d minutes ago", n) if past
-                else ngettext("in %(num)d minute", "in %(num)d minutes", n))
+        return catalogue.ugettext("just now") if past else catalogue.ugettext("in a moment")
+    if seconds < 3600:
+        return _plural(catalogue, "minute", past, int(seconds / 60))
+    days = (today - local(value).date()).days if past else (local(value).date() - today).days
+    hours = seconds / 3600
     if hours < 24 and (days == 0 or hours < 12):
-        n = int(hours)
-        return (ngettext("%(num)d hour ago", "%(num)d hours ago", n) if past
-                else ngettext("in %(num)d hour", "in %(num)d hours", n))
+        return _plural(catalogue, "hour", past, int(hours))
     if days <= 1:
-        return _("yesterday") if past else _("tomorrow")
+        return catalogue.ugettext("yesterday") if past else catalogue.ugettext("tomorrow")
     if days < 14:
-        return ngettext("%(num)d day ago", "%(num)d days ago", days) if past else ngettext(
-            "in %(num)d day", "in %(num)d days", days)
+        return _plural(catalogue, "day", past, days)
     if days < 60:
-        n = days // 7
-        return ngettext("%(num)d week ago", "%(num)d weeks ago", n) if past else ngettext(
-            "in %(num)d week", "in %(num)d weeks", n)
+        return _plural(catalogue, "week", past, days // 7)
     if days < 365:
-        n = days // 30
-        return ngettext("%(num)d month ago", "%(num)d months ago", n) if past else ngettext(
-            "in %(num)d month", "in %(num)d months", n)
-    n = days // 365
-    return ngettext("%(num)d year ago", "%(num)d years ago", n) if past else ngettext(
-        "in %(num)d year", "in %(num)d years", n)
+        return _plural(catalogue, "month", past, days // 30)
+    return _plural(catalogue, "year", past, days // 365)
+
+
+def ngettext_noop(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a plural pair for extraction (Makefile: -k ngettext_noop:1,2), translated later."""
+    return singular, plural
+
+
+_AGO_IDS = {("minute", True): ngettext_noop("%(num)d minute ago", "%(num)d minutes ago"),
+            ("minute", False): ngettext_noop("in %(num)d minute", "in %(num)d minutes"),
+            ("hour", True): ngettext_noop("%(num)d hour ago", "%(num)d hours ago"),
+            ("hour", False): ngettext_noop("in %(num)d hour", "in %(num)d hours"),
+            ("day", True): ngettext_noop("%(num)d day ago", "%(num)d days ago"),
+            ("day", False): ngettext_noop("in %(num)d day", "in %(num)d days"),
+            ("week", True): ngettext_noop("%(num)d week ago", "%(num)d weeks ago"),
+            ("week", False): ngettext_noop("in %(num)d week", "in %(num)d weeks"),
+            ("month", True): ngettext_noop("%(num)d month ago", "%(num)d months ago"),
+            ("month", False): ngettext_noop("in %(num)d month", "in %(num)d months"),
+            ("year", True): ngettext_noop("%(num)d year ago", "%(num)d years ago"),
+            ("year", False): ngettext_noop("in %(num)d year", "in %(num)d years")}
+
+
+def _plural(catalogue, unit: str, past: bool, n: int) -> str:
+    singular, plural = _AGO_IDS[unit, past]
+    return catalogue.ungettext(singular, plural, n) % {"num": n}

@@ -1,6 +1,7 @@
 """Security headers, CSRF checking and cache rules applied to every response; who owns the drafts in a page."""
 import hashlib
 import hmac
+from functools import lru_cache
 
 from flask import current_app, g, request
 from flask_login import current_user
@@ -58,8 +59,12 @@ def add_headers(response):
 def draft_owner(user) -> str:
     """The value static/app.js keys a member's drafts by: the same in every session of that member (a draft
     comes back after logging in again), neither the id nor the name, and not derivable without SECRET_KEY."""
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"draft-owner:{user.id}".encode(), hashlib.sha256).hexdigest()[:32]
+    return _draft_owner(current_app.config["SECRET_KEY"], user.id)
+
+
+@lru_cache(maxsize=1024)
+def _draft_owner(secret: str, user_id: int) -> str:
+    return hmac.new(secret.encode(), f"draft-owner:{user_id}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def page_draft_owner() -> str | None:

@@ -7,6 +7,7 @@ file is compressed once per process and encoding, at the best ratio, and kept in
 key below)."""
 import gzip
 import hashlib
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,8 +31,24 @@ def fingerprint(filename: str) -> str:
     return _hash_of(path, path.stat().st_mtime)
 
 
+_urls: dict[tuple, str] = {}
+_paths: dict[tuple, str] = {}
+
+
 def static_url(filename: str) -> str:
-    return url_for("static", filename=filename, v=fingerprint(filename))
+    """The file's URL with its content hash (each URL built once per file version and URL root; a page links
+    four): a stat of the file per call tells whether it changed."""
+    folder = current_app.static_folder
+    path = _paths.get((folder, filename))
+    if path is None:
+        path = _paths[folder, filename] = os.path.join(folder, filename)
+    key = (path, os.stat(path).st_mtime, request.script_root)
+    url = _urls.get(key)
+    if url is None:
+        if len(_urls) > 256:  # old versions of files changed while running
+            _urls.clear()
+        url = _urls[key] = url_for("static", filename=filename, v=fingerprint(filename))
+    return url
 
 
 def cache_forever(response):

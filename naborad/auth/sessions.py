@@ -3,10 +3,11 @@ import hashlib
 import hmac
 import secrets
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import OperationalError
 
 from ..compression import send_uncompressed
@@ -27,34 +28,39 @@ PENDING_VALID = timedelta(minutes=10)
 SECRET_SHOWN_FOR = timedelta(minutes=30)
 
 
+@lru_cache(maxsize=1)
+def _login_statement():
+    """The login's one query (built once: every request runs it, with the token's hash bound)."""
+    return (select(UserSession.id, UserSession.second_factor_pending, UserSession.created_at,
+                   UserSession.last_seen_at, User, unread_count_of(User.id), unseen_alert_count_of(User.id))
+            .join(User, User.id == UserSession.user_id).where(UserSession.token_hash == bindparam("token_hash")))
+
+
 @login_manager.user_loader
 def load_user(token: str):
     # The layout's counts come with the login (naborad/preloaded.py): one query for all three.
-    row = db.session.execute(
-        select(UserSession, User, unread_count_of(User.id), unseen_alert_count_of(User.id))
-        .join(User).where(UserSession.token_hash == token_hash(token))
-    ).first()
+    row = db.session.execute(_login_statement(), {"token_hash": token_hash(token)}).first()
     if row is None:
         return None
-    user_session, user, unread, alerts = row
+    session_id, second_factor_pending, created_at, last_seen_at, user, unread, alerts = row
     now = utcnow()
-    if user_session.second_factor_pending:
+    if second_factor_pending:
         # Password given, second factor not yet: not logged in; access.enforce_policy sends it to the code page.
-        g.second_factor_pending = user.is_active_member and now - user_session.created_at <= PENDING_VALID
+        g.second_factor_pending = user.is_active_member and now - created_at <= PENDING_VALID
         return None
     cfg = current_app.config
     if (not user.is_active_member
-            or now - user_session.last_seen_at > cfg["SESSION_IDLE_TIMEOUT"]
-            or now - user_session.created_at > cfg["SESSION_ABSOLUTE_TIMEOUT"]):
+            or now - last_seen_at > cfg["SESSION_IDLE_TIMEOUT"]
+            or now - created_at > cfg["SESSION_ABSOLUTE_TIMEOUT"]):
         return None
-    if now - user_session.last_seen_at > TOUCH_EVERY and request.endpoint not in UNTRACED_ENDPOINTS:
-        _touch(user_session, now)
+    if now - last_seen_at > TOUCH_EVERY and request.endpoint not in UNTRACED_ENDPOINTS:
+        _touch(session_id, now)
     remember(user.id, unread=unread, alerts=alerts if user.is_staff else 0)
     user.session_token = token
     return user
 
 
-def _touch(user_session: UserSession, now: datetime) -> None:
+def _touch(session_id: int, now: datetime) -> None:
     """Write the session's last-seen time without ever failing the page.
 
     The read that found the session ends first: on SQLite a transaction that read and then writes fails at
@@ -64,7 +70,7 @@ def _touch(user_session: UserSession, now: datetime) -> None:
     db.session.commit()
     try:
         with write_lock_first():
-            db.session.execute(update(UserSession).where(UserSession.id == user_session.id)
+            db.session.execute(update(UserSession).where(UserSession.id == session_id)
                                .values(last_seen_at=now))
             db.session.commit()
     except OperationalError as error:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property, lru_cache
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import bindparam, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from ..access import may_change_reply, may_reply, visible_issues
 from ..database import commit_and_keep
@@ -35,7 +36,7 @@ from ..models import (
     utcnow,
 )
 from ..notifications.service import notify
-from ..paging import Page, first_with_total, paginate
+from ..paging import Page, paginate
 from ..search import matches, word_variants
 
 EDIT_WINDOW = timedelta(minutes=15)
@@ -252,25 +253,151 @@ def unlock(issue: Issue, by: User) -> bool:
 SHOWN_REPLIES = 100  # a long thread opens with its latest replies; the rest are one link away
 
 
-def thread(issue: Issue, everything: bool = False) -> tuple[list, int]:
-    """What a thread shows: its replies and timeline lines in time order, as ("reply" | "event", time, row),
-    and how many earlier replies are left out. A fixed number of queries, whatever the length of the thread."""
-    stmt = select(Reply).where(Reply.issue_id == issue.id).options(joinedload(Reply.author),
-                                                                   joinedload(Reply.hidden_by))
+class Person:
+    """A reply's author, hider or an event's actor as a thread shows them (display name, role badge, former
+    member): the columns alone, not a User (issue 16: a thread's read path loads no ORM objects)."""
+    __slots__ = ("display_name", "role", "chair_seat", "is_residents_rep", "moved_out_at")
+
+    def __init__(self, display_name, role, chair_seat, is_residents_rep, moved_out_at):
+        self.display_name, self.role, self.chair_seat = display_name, role, chair_seat
+        self.is_residents_rep, self.moved_out_at = is_residents_rep, moved_out_at
+
+    residents_rep_shown = User.residents_rep_shown
+
+
+class ThreadReply:
+    """A reply as the thread shows it (the attributes of Reply that templates/issues/_rows.html, stored_html
+    and may_edit read)."""
+    __slots__ = ("id", "issue_id", "author_id", "body", "body_html", "html_version", "created_at", "edited_at",
+                 "hidden_at", "hidden_reason", "hidden_by_id", "author", "hidden_by")
+
+
+class ThreadEvent:
+    """A timeline line as the thread shows it."""
+    __slots__ = ("id", "kind", "value", "reason", "created_at", "actor")
+
+
+def _person_columns(user):
+    return (user.id, user.display_name, user.role, user.chair_seat, user.is_residents_rep, user.moved_out_at)
+
+
+def _person(row, start: int) -> Person | None:
+    return None if row[start] is None else Person(*row[start + 1:start + 6])
+
+
+_author, _hider, _actor = aliased(User), aliased(User), aliased(User)
+REPLY_COLUMNS = (Reply.id, Reply.author_id, Reply.body, Reply.body_html, Reply.html_version, Reply.created_at,
+                 Reply.edited_at, Reply.hidden_at, Reply.hidden_reason, Reply.hidden_by_id)
+_REPLY_FIELDS = ("id", "author_id", "body", "body_html", "html_version", "created_at", "edited_at", "hidden_at",
+                 "hidden_reason", "hidden_by_id")
+# Where a reply row and an event row hold what naborad/row_cache.py reads of them.
+R_ID, R_AUTHOR_ID, R_CREATED, R_HIDDEN = 0, 1, 5, 7
+E_CREATED = 4
+
+
+@lru_cache(maxsize=4)
+def _thread_statements(everything: bool, since: bool):
+    """The two selects of a thread (built once; the issue and the time are bound parameters)."""
+    replies = (select(*REPLY_COLUMNS, *_person_columns(_author), _hider.role, _hider.chair_seat)
+               .outerjoin(_author, _author.id == Reply.author_id).outerjoin(_hider, _hider.id == Reply.hidden_by_id)
+               .where(Reply.issue_id == bindparam("issue_id")))
     if everything:
-        replies, earlier = db.session.scalars(stmt.order_by(Reply.created_at, Reply.id)).all(), 0
+        replies = replies.order_by(Reply.created_at, Reply.id)
+    else:  # the thread's whole length comes with its last replies (one query)
+        replies = (replies.add_columns(func.count().over())
+                   .order_by(Reply.created_at.desc(), Reply.id.desc()).limit(SHOWN_REPLIES))
+    events = (select(IssueEvent.id, IssueEvent.kind, IssueEvent.value, IssueEvent.reason, IssueEvent.created_at,
+                     _actor.id, _actor.display_name, _actor.moved_out_at)
+              .outerjoin(_actor, _actor.id == IssueEvent.actor_id)
+              .where(IssueEvent.issue_id == bindparam("issue_id")))
+    if since:
+        events = events.where(IssueEvent.created_at >= bindparam("since"))
+    return replies, events.order_by(IssueEvent.created_at, IssueEvent.id)
+
+
+class IssueView:
+    """An issue as its thread page reads it: the columns the page shows, its author as a Person and whether
+    the member reading follows it, from one query (issue_view), not an ORM object."""
+    __slots__ = ("id", "title", "body", "body_html", "html_version", "category", "place", "happened_at", "status",
+                 "status_reason", "locked_reason", "created_at", "author", "following")
+
+    locked = Issue.locked
+
+
+_ISSUE_FIELDS = IssueView.__slots__[:12]
+
+
+@lru_cache(maxsize=1)
+def _issue_view_statement():
+    """issue_view's query (built once): the visible issue (access.visible_issues, which holds nothing of the
+    user), its author, and whether the member follows it."""
+    author = aliased(User)
+    following = exists().where(IssueFollow.issue_id == Issue.id, IssueFollow.user_id == bindparam("user_id"))
+    return (visible_issues(None).with_only_columns(*(getattr(Issue, name) for name in _ISSUE_FIELDS),
+                                                   *_person_columns(author), following)
+            .outerjoin(author, author.id == Issue.author_id).where(Issue.id == bindparam("issue_id")))
+
+
+def issue_view(issue_id: int, user) -> IssueView | None:
+    """The issue as its thread page reads it (see IssueView), or None when there is none to read."""
+    row = db.session.connection().execute(_issue_view_statement(), {"issue_id": issue_id, "user_id": user.id}).first()
+    if row is None:
+        return None
+    view = IssueView()
+    for name, value in zip(_ISSUE_FIELDS, row):
+        setattr(view, name, value)
+    start = len(_ISSUE_FIELDS)
+    view.author = _person(row, start)
+    view.following = bool(row[-1])
+    return view
+
+
+@dataclass
+class Thread:
+    """What a thread shows: `replies` and `events` as the database gave them (rows of columns: what
+    naborad.row_cache keys the rendered list by), how many earlier replies are left out, and `timeline`, the
+    replies and timeline lines in time order as ("reply" | "event", time, row) for the template."""
+    issue_id: int
+    replies: list
+    events: list
+    earlier: int
+
+    @cached_property
+    def timeline(self) -> list[tuple]:
+        items = []
+        for row in self.replies:
+            reply = ThreadReply()
+            for name, value in zip(_REPLY_FIELDS, row):
+                setattr(reply, name, value)
+            reply.issue_id = self.issue_id
+            reply.author = _person(row, len(REPLY_COLUMNS))
+            hider = row[len(REPLY_COLUMNS) + 6:len(REPLY_COLUMNS) + 8]
+            reply.hidden_by = None if reply.hidden_by_id is None else Person(None, *hider, False, None)
+            items.append(("reply", reply.created_at, reply))
+        for row in self.events:
+            event = ThreadEvent()
+            event.id, event.kind, event.value, event.reason, event.created_at = row[:5]
+            event.actor = None if row[5] is None else Person(row[6], None, None, False, row[7])
+            items.append(("event", event.created_at, event))
+        return sorted(items, key=lambda item: item[1])
+
+
+def thread(issue: Issue, everything: bool = False) -> Thread:
+    """What a thread shows (see Thread): a fixed number of queries, whatever the length of the thread, and
+    columns only, no ORM objects."""
+    connection = db.session.connection()
+    replies_stmt, _ = _thread_statements(everything, False)
+    replies = connection.execute(replies_stmt, {"issue_id": issue.id}).all()
+    if everything:
+        earlier = 0
     else:
-        # The thread's whole length comes with its last replies (one query).
-        latest, total = first_with_total(stmt.order_by(Reply.created_at.desc(), Reply.id.desc()), SHOWN_REPLIES)
-        replies, earlier = latest[::-1], total - len(latest)
-    events = select(IssueEvent).where(IssueEvent.issue_id == issue.id)
+        earlier = replies[0][-1] - len(replies) if replies else 0
+        replies.reverse()
+    _, events_stmt = _thread_statements(everything, bool(earlier))
+    params = {"issue_id": issue.id}
     if earlier:
-        events = events.where(IssueEvent.created_at >= replies[0].created_at)
-    events = db.session.scalars(events.options(joinedload(IssueEvent.actor))
-                                .order_by(IssueEvent.created_at, IssueEvent.id)).all()
-    timeline = sorted([("reply", r.created_at, r) for r in replies] + [("event", e.created_at, e) for e in events],
-                      key=lambda item: item[1])
-    return timeline, earlier
+        params["since"] = replies[0][R_CREATED]
+    return Thread(issue.id, replies, connection.execute(events_stmt, params).all(), earlier)
 
 
 # -- following -------------------------------------------------------------------------
@@ -280,9 +407,14 @@ def followers(issue: Issue) -> list[User]:
                               .where(IssueFollow.issue_id == issue.id)).all()
 
 
+@lru_cache(maxsize=1)
+def _following_statement():
+    return select(exists().where(IssueFollow.issue_id == bindparam("issue_id"),
+                                 IssueFollow.user_id == bindparam("user_id")))
+
+
 def is_following(issue: Issue, user: User) -> bool:
-    return db.session.scalar(select(exists().where(IssueFollow.issue_id == issue.id,
-                                                   IssueFollow.user_id == user.id)))
+    return bool(db.session.connection().scalar(_following_statement(), {"issue_id": issue.id, "user_id": user.id}))
 
 
 def follow(issue: Issue, user: User) -> None:

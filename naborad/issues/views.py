@@ -3,12 +3,22 @@ from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import MEMBERS, MODERATORS, allow, get_issue_or_404, get_reply_or_404, may_reply, require
+from ..access import (
+    MEMBERS,
+    MODERATORS,
+    allow,
+    get_issue_or_404,
+    get_issue_view_or_404,
+    get_reply_or_404,
+    may_reply,
+    require,
+)
 from ..forms import form_status, with_token
 from ..htmx import after_change, invalid, redirect_to, render
 from ..meetings import service as meetings_service
 from ..models import IssueStatus, Reply
 from ..paging import fragment, kept_args, page_number
+from ..row_cache import FORM_TOKEN_PLACEHOLDER
 from . import bp, service
 from .forms import EditReplyForm, FilterForm, IssueForm, ReasonForm, ReplyForm, StatusForm
 
@@ -50,20 +60,39 @@ def _fresh_reply_form() -> ReplyForm:
     return with_token(ReplyForm(formdata=None))
 
 
+def reply_form_to_cache() -> ReplyForm:
+    """The empty reply form the thread page renders once per issue and language (row_cache.cached_form): its
+    one-time token a placeholder that each response replaces."""
+    form = ReplyForm(formdata=None)
+    form.form_token.data = FORM_TOKEN_PLACEHOLDER
+    return form
+
+
 def _thread_ctx(issue, reply_form=None, status_form=None, reason_form=None) -> dict:
-    """What the thread page needs; a form passed in comes back with its errors."""
-    timeline, earlier = service.thread(issue, everything=request.args.get("alle") == "1")
-    return dict(issue=issue, timeline=timeline, earlier=earlier, following=service.is_following(issue, current_user),
-                cycle=meetings_service.cycle_of(issue),  # issue 21: where it is in the council's cycle
-                reply_form=reply_form or _fresh_reply_form(),
-                status_form=status_form or StatusForm(formdata=None, status=issue.status.value),
-                reason_form=reason_form or ReasonForm(formdata=None))
+    """What the thread page needs; a form passed in comes back with its errors. `issue` is an Issue or an
+    IssueView (which knows whether the member follows it)."""
+    thread = service.thread(issue, everything=request.args.get("alle") == "1")
+    following = getattr(issue, "following", None)
+    ctx = dict(issue=issue, thread=thread, earlier=thread.earlier,
+               following=service.is_following(issue, current_user) if following is None else following,
+               cycle=meetings_service.cycle_of(issue),  # issue 21: where it is in the council's cycle
+               reply_form=reply_form, status_form=status_form, reason_form=reason_form)  # None: the cached one
+    if status_form or reason_form:  # one came back with errors: the page shows it, and the other empty
+        ctx["status_form"], ctx["reason_form"] = moderation_forms(issue, status_form, reason_form)
+    return ctx
+
+
+def moderation_forms(issue, status_form=None, reason_form=None) -> tuple[StatusForm, ReasonForm]:
+    """The moderators' forms of a thread, empty where none is given (the page renders the empty pair once
+    per issue, status and language: row_cache.cached_form)."""
+    return (status_form or StatusForm(formdata=None, status=issue.status.value),
+            reason_form or ReasonForm(formdata=None))
 
 
 @bp.route("/<int:issue_id>")
 @allow(MEMBERS)
 def show(issue_id):
-    return render("issues/show.html", **_thread_ctx(get_issue_or_404(issue_id)))
+    return render("issues/show.html", **_thread_ctx(get_issue_view_or_404(issue_id)))
 
 
 def can_edit(reply: Reply) -> bool:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
@@ -497,28 +498,45 @@ class Cycle:
     when the issue is on an agenda without a stage), the `meeting` of that step, `decided` (a decision in
     approved minutes) and `result` (the answer to "did it work?", once approved)."""
     step: ItemPhase | None
-    meeting: Meeting
+    meeting: CycleMeeting
     decided: bool = False
     result: CycleResult | None = None
+
+
+@dataclass(frozen=True)
+class CycleMeeting:
+    """The meeting of a cycle step, as the thread shows it (its date and a link)."""
+    id: int
+    starts_at: datetime
+
+
+@lru_cache(maxsize=1)
+def _cycle_statement():
+    """cycle_of's query (built once: every thread page runs it; the columns it reads, no ORM objects), the
+    issue bound."""
+    return (select(AgendaItem.phase, AgendaItem.followup_result, AgendaItem.decision, Meeting.id,
+                   Meeting.starts_at, Meeting.status)
+            .join(AgendaItem.meeting)
+            .where(AgendaItem.issue_id == bindparam("issue_id"), AgendaItem.state == ItemState.ACCEPTED,
+                   Meeting.status.in_([MeetingStatus.PUBLISHED, *HELD_STATES]))
+            .order_by(Meeting.starts_at.desc(), AgendaItem.id.desc()).limit(1))
 
 
 def cycle_of(issue: Issue) -> Cycle | None:
     """The issue's place in the cycle, from its latest item on a published agenda (decisions and answers only
     from approved minutes); None when it has been on no published agenda."""
-    item = db.session.scalar(
-        select(AgendaItem).join(AgendaItem.meeting).options(joinedload(AgendaItem.meeting))
-        .where(AgendaItem.issue_id == issue.id, AgendaItem.state == ItemState.ACCEPTED,
-               Meeting.status.in_([MeetingStatus.PUBLISHED, *HELD_STATES]))
-        .order_by(Meeting.starts_at.desc(), AgendaItem.id.desc()).limit(1))
-    if item is None:
+    row = db.session.connection().execute(_cycle_statement(), {"issue_id": issue.id}).first()
+    if row is None:
         return None
-    approved = item.meeting.minutes_public
-    if approved and item.phase == ItemPhase.FOLLOW_UP and item.followup_result:
-        back = item.followup_result == CycleResult.DID_NOT  # back to solutions
-        return Cycle(ItemPhase.PROPOSE if back else ItemPhase.FOLLOW_UP, item.meeting, result=item.followup_result)
-    if approved and item.decision:
-        return Cycle(ItemPhase.DECIDE, item.meeting, decided=True)
-    return Cycle(item.phase, item.meeting)
+    phase, followup_result, decision, meeting_id, starts_at, status = row
+    meeting = CycleMeeting(meeting_id, starts_at)
+    approved = status == MeetingStatus.APPROVED  # Meeting.minutes_public
+    if approved and phase == ItemPhase.FOLLOW_UP and followup_result:
+        back = followup_result == CycleResult.DID_NOT  # back to solutions
+        return Cycle(ItemPhase.PROPOSE if back else ItemPhase.FOLLOW_UP, meeting, result=followup_result)
+    if approved and decision:
+        return Cycle(ItemPhase.DECIDE, meeting, decided=True)
+    return Cycle(phase, meeting)
 
 
 def toggle_concerns_residents(item: AgendaItem) -> None:

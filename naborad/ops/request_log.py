@@ -55,6 +55,8 @@ def finish(response):
     response.headers["X-Request-ID"] = rid
     if request.endpoint in UNTRACED_ENDPOINTS:
         return response  # answering the pulse leaves no trace of who or when (issue 20): no line at all
+    if not log.isEnabledFor(logging.INFO):
+        return response  # nothing is logged: no pseudonym to work out
     started = g.get("request_started")
     duration = (time.perf_counter() - started) * 1000 if started is not None else 0.0
     # Only a member this request loaded anyway: loading one here would touch the session.
