@@ -223,6 +223,8 @@ def refresh_search_text(item: "AgendaItem") -> None:
 
 class ActionItem(db.Model):
     __tablename__ = "action_item"
+    # the open ones (done_at NULL), per person: the key-person warnings count them on every overview (issue 16)
+    __table_args__ = (Index("ix_action_item_open", "done_at", "assignee_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)
