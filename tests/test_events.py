@@ -558,15 +558,15 @@ def test_list_and_event_page_queries_do_not_grow_with_the_data(client, login_as,
             db.session.add(TaskSlot(task_id=task.id, user_id=others[k].id))
         db.session.commit()
 
-    # BEGIN, the member and their session, the event with its tasks (3), the sign-up state (own sign-up, place on
-    # the waiting list, counts: one query), who is coming
-    assert queries_for(client, f"/arrangementer/{small.id}") == queries_for(client, f"/arrangementer/{big.id}") == 7
+    # the member and their session, the event with its tasks (3), the sign-up state (own sign-up, place on the
+    # waiting list, counts: one query), who is coming
+    assert queries_for(client, f"/arrangementer/{small.id}") == queries_for(client, f"/arrangementer/{big.id}") == 6
     assert (queries_for(client, f"/arrangementer/{small.id}/deltakere")
             == queries_for(client, f"/arrangementer/{big.id}/deltakere"))
     few = queries_for(client, "/arrangementer/")
-    # BEGIN, the member and their session, past and coming events (each with its counts and the member's own
-    # sign-up: a query each), the events to repeat (organisers)
-    assert few == 5
+    # the member and their session, past and coming events (each with its counts and the member's own sign-up: a
+    # query each), the events to repeat (organisers)
+    assert few == 4
     now = utcnow()
     db.session.execute(insert(Event), [
         {"title": f"Arrangement {n}", "description": "", "starts_at": now + timedelta(days=n - 50),
@@ -579,7 +579,7 @@ def test_list_and_event_page_queries_do_not_grow_with_the_data(client, login_as,
         with count_queries() as ran:
             assert client.get(f"/arrangementer/?side={page}", headers=HX).status_code == 200
         return len(ran)
-    assert more(2) == more(3) == 3  # a page of rows (2) as a page of none (3): BEGIN, the member, the rows
+    assert more(2) == more(3) == 2  # a page of rows (2) as a page of none (3): the member, the rows
 
 
 def test_signing_up_and_cancelling_take_a_fixed_number_of_queries(client, login_as, make_event, make_user):
@@ -595,14 +595,13 @@ def test_signing_up_and_cancelling_take_a_fixed_number_of_queries(client, login_
         with count_queries() as ran:
             assert client.post(path, data={"guests": "0"}, headers=HX).status_code == 200
         return len(ran)
-    # BEGIN (before and after the commit: 2), the member, the event, the event locked, an earlier sign-up, places
-    # taken, the sign-up (in a savepoint: 3), the sign-up state, who is coming: confirmed on the small event,
-    # waiting on the big one
-    assert sent(f"/arrangementer/{small_id}/pamelding") == sent(f"/arrangementer/{big_id}/pamelding") == 12
+    # the member, the event, the event locked, an earlier sign-up, places taken, the sign-up (in a savepoint: 3),
+    # the sign-up state, who is coming: confirmed on the small event, waiting on the big one
+    assert sent(f"/arrangementer/{small_id}/pamelding") == sent(f"/arrangementer/{big_id}/pamelding") == 10
     assert service.waitlist_position(signups(big_id, SignupStatus.WAITLISTED)[0]) == 1
-    # BEGIN (2), the member, the event, the event locked, the sign-up, its removal, the waiting list (left
-    # empty: nobody to move up), the sign-up state, who is coming
-    assert sent(f"/arrangementer/{big_id}/avmelding") == 10
+    # the member, the event, the event locked, the sign-up, its removal, the waiting list (left empty: nobody to
+    # move up), the sign-up state, who is coming
+    assert sent(f"/arrangementer/{big_id}/avmelding") == 8
 
 
 # -- under load ---------------------------------------------------------------------------------
