@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from datetime import time as clock
 
 from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from naborad.extensions import db
 from naborad.models import (
@@ -85,6 +86,23 @@ def count_queries():
         yield queries
     finally:
         event.remove(db.engine, "before_cursor_execute", before)
+
+
+@contextmanager
+def lazy_loads():
+    """Collect the lazy loads (an attribute read that runs a query of its own, as in a template's loop) of every
+    session inside the block, as (class of the object read, the statement): a page that loads what it shows up
+    front has none."""
+    found = []
+
+    def check(state):
+        if state.lazy_loaded_from is not None:
+            found.append((type(state.lazy_loaded_from.obj()).__name__, str(state.statement)))
+    event.listen(Session, "do_orm_execute", check)
+    try:
+        yield found
+    finally:
+        event.remove(Session, "do_orm_execute", check)
 
 
 def queries_for(client, url) -> int:

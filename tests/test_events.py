@@ -18,7 +18,7 @@ from naborad.extensions import db
 from naborad.models import Event, Notification, Role, Signup, SignupStatus, TaskSlot, VolunteerTask, utcnow
 
 from .conftest import log_in
-from .helpers import HX, Browser, count_queries, gunicorn, queries_for
+from .helpers import HX, Browser, count_queries, gunicorn, lazy_loads, queries_for
 
 
 @pytest.fixture
@@ -580,6 +580,10 @@ def test_list_and_event_page_queries_do_not_grow_with_the_data(client, login_as,
             assert client.get(f"/arrangementer/?side={page}", headers=HX).status_code == 200
         return len(ran)
     assert more(2) == more(3) == 2  # a page of rows (2) as a page of none (3): the member, the rows
+    for url in ("/arrangementer/", "/arrangementer/?side=2", f"/arrangementer/{big.id}"):
+        with lazy_loads() as lazy:
+            assert client.get(url).status_code == 200
+        assert lazy == [], url  # the list and the page read only what they loaded
 
 
 def test_signing_up_and_cancelling_take_a_fixed_number_of_queries(client, login_as, make_event, make_user):
