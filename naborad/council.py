@@ -5,6 +5,8 @@ place. Values are JSON (a bool, a string, a small dict). The caller commits.
 """
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from .extensions import db
 from .models.council import CouncilSetting
 
@@ -46,3 +48,8 @@ def set_setting(key: str, value) -> None:
 def meetings_paused() -> dict | None:
     """The pause of the council's meetings ({"message", "since"}), or None (issue 21)."""
     return setting(MEETINGS_PAUSED)
+
+
+def meetings_paused_column():
+    """`meetings_paused()` as a scalar subquery, for a page that selects it with its other single values."""
+    return select(CouncilSetting.value).where(CouncilSetting.key == MEETINGS_PAUSED).scalar_subquery()

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from datetime import time as clock
 
 from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from naborad.extensions import db
 from naborad.models import (
@@ -77,16 +78,35 @@ def count(model, *where) -> int:
 
 @contextmanager
 def count_queries():
-    """Collect the SQL statements run inside the block."""
+    """Collect the SQL statements run inside the block, as the bench counts them: without BEGIN (ours on SQLite,
+    none on PostgreSQL, whose driver begins by itself), so a count is the same on both databases."""
     queries = []
 
     def before(conn, cursor, statement, *args):
-        queries.append(statement)
+        if not statement.lstrip().upper().startswith("BEGIN"):
+            queries.append(statement)
     event.listen(db.engine, "before_cursor_execute", before)
     try:
         yield queries
     finally:
         event.remove(db.engine, "before_cursor_execute", before)
+
+
+@contextmanager
+def lazy_loads():
+    """Collect the lazy loads (an attribute read that runs a query of its own, as in a template's loop) of every
+    session inside the block, as (class of the object read, the statement): a page that loads what it shows up
+    front has none."""
+    found = []
+
+    def check(state):
+        if state.lazy_loaded_from is not None:
+            found.append((type(state.lazy_loaded_from.obj()).__name__, str(state.statement)))
+    event.listen(Session, "do_orm_execute", check)
+    try:
+        yield found
+    finally:
+        event.remove(Session, "do_orm_execute", check)
 
 
 def queries_for(client, url) -> int:

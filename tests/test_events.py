@@ -18,7 +18,7 @@ from naborad.extensions import db
 from naborad.models import Event, Notification, Role, Signup, SignupStatus, TaskSlot, VolunteerTask, utcnow
 
 from .conftest import log_in
-from .helpers import HX, Browser, gunicorn, queries_for
+from .helpers import HX, Browser, count_queries, gunicorn, lazy_loads, queries_for
 
 
 @pytest.fixture
@@ -558,10 +558,15 @@ def test_list_and_event_page_queries_do_not_grow_with_the_data(client, login_as,
             db.session.add(TaskSlot(task_id=task.id, user_id=others[k].id))
         db.session.commit()
 
-    assert queries_for(client, f"/arrangementer/{small.id}") == queries_for(client, f"/arrangementer/{big.id}")
+    # the member and their session, the event with its tasks (3), the sign-up state (own sign-up, place on the
+    # waiting list, counts: one query), who is coming
+    assert queries_for(client, f"/arrangementer/{small.id}") == queries_for(client, f"/arrangementer/{big.id}") == 6
     assert (queries_for(client, f"/arrangementer/{small.id}/deltakere")
             == queries_for(client, f"/arrangementer/{big.id}/deltakere"))
     few = queries_for(client, "/arrangementer/")
+    # the member and their session, past and coming events (each with its counts and the member's own sign-up: a
+    # query each), the events to repeat (organisers)
+    assert few == 4
     now = utcnow()
     db.session.execute(insert(Event), [
         {"title": f"Arrangement {n}", "description": "", "starts_at": now + timedelta(days=n - 50),
@@ -569,6 +574,38 @@ def test_list_and_event_page_queries_do_not_grow_with_the_data(client, login_as,
          "show_participants": False, "created_at": now, "updated_at": now} for n in range(100)])
     db.session.commit()
     assert queries_for(client, "/arrangementer/") == few
+
+    def more(page) -> int:  # "show more" of the past events
+        with count_queries() as ran:
+            assert client.get(f"/arrangementer/?side={page}", headers=HX).status_code == 200
+        return len(ran)
+    assert more(2) == more(3) == 2  # a page of rows (2) as a page of none (3): the member, the rows
+    for url in ("/arrangementer/", "/arrangementer/?side=2", f"/arrangementer/{big.id}"):
+        with lazy_loads() as lazy:
+            assert client.get(url).status_code == 200
+        assert lazy == [], url  # the list and the page read only what they loaded
+
+
+def test_signing_up_and_cancelling_take_a_fixed_number_of_queries(client, login_as, make_event, make_user):
+    """The answer's sign-up region (own sign-up, place on the waiting list, counts) is one query, whoever else
+    signed up (issue 16)."""
+    login_as(Role.NEIGHBOUR)
+    small, big = make_event(capacity=3, show_participants=True), make_event(capacity=3, show_participants=True)
+    for _ in range(3):
+        add_signup(big, make_user(Role.NEIGHBOUR))
+    small_id, big_id = small.id, big.id
+
+    def sent(path) -> int:
+        with count_queries() as ran:
+            assert client.post(path, data={"guests": "0"}, headers=HX).status_code == 200
+        return len(ran)
+    # the member, the event, the event locked, an earlier sign-up, places taken, the sign-up (in a savepoint: 3),
+    # the sign-up state, who is coming: confirmed on the small event, waiting on the big one
+    assert sent(f"/arrangementer/{small_id}/pamelding") == sent(f"/arrangementer/{big_id}/pamelding") == 10
+    assert service.waitlist_position(signups(big_id, SignupStatus.WAITLISTED)[0]) == 1
+    # the member, the event, the event locked, the sign-up, its removal, the waiting list (left empty: nobody to
+    # move up), the sign-up state, who is coming
+    assert sent(f"/arrangementer/{big_id}/avmelding") == 8
 
 
 # -- under load ---------------------------------------------------------------------------------

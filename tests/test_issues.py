@@ -8,9 +8,20 @@ from sqlalchemy import insert, select
 from naborad.extensions import db
 from naborad.issues import service
 from naborad.markdown import render_markdown
-from naborad.models import AuditEvent, Issue, IssueEvent, IssueFollow, IssueStatus, Reply, Role, search_key, utcnow
+from naborad.models import (
+    AuditEvent,
+    Issue,
+    IssueEvent,
+    IssueFollow,
+    IssueStatus,
+    Notification,
+    Reply,
+    Role,
+    search_key,
+    utcnow,
+)
 
-from .helpers import HX, count, queries_for
+from .helpers import HX, count, count_queries, queries_for
 
 # -- list and search ----------------------------------------------------------
 
@@ -383,6 +394,26 @@ def test_thread_and_list_queries_do_not_grow_with_the_data(client, login_as, mak
         for n in range(2000)])
     db.session.commit()
     assert queries_for(client, "/saker/") == few
+
+
+def test_a_reply_takes_the_same_queries_however_many_follow_the_issue(client, login_as, make_issue, make_user):
+    """Issue 16: the followers are told in one INSERT, and read once (also for whether the writer follows)."""
+    login_as(Role.NEIGHBOUR)
+    one, six = make_issue(follow=True), make_issue(follow=True)
+    db.session.add_all([IssueFollow(issue_id=six.id, user_id=make_user(Role.NEIGHBOUR).id) for _ in range(5)])
+    db.session.commit()
+
+    def posted(issue_id, token) -> int:
+        with count_queries() as ran:
+            response = client.post(f"/saker/{issue_id}/svar", data={"body": "Enig", "form_token": token}, headers=HX)
+        assert response.status_code == 200
+        return len(ran)
+    one, six = one.id, six.id
+    posted(one, "first-1"), posted(six, "first-2")  # the writer follows both from now on
+    # the member and their session, the issue, a reply of the same form token?, the reply (in a savepoint: 3),
+    # the issue's count, the followers, their notification settings, the notifications
+    assert posted(one, "again-1") == posted(six, "again-2") == 10
+    assert count(Notification, Notification.subject_id == six) == 2 * 6
 
 
 def test_a_long_thread_opens_with_its_latest_replies_and_shows_all_on_request(client, login_as, make_issue):

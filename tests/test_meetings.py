@@ -21,7 +21,7 @@ from naborad.models import (
     utcnow,
 )
 
-from .helpers import HX, count, queries_for
+from .helpers import HX, count, count_queries, queries_for
 
 
 @pytest.fixture
@@ -125,6 +125,28 @@ def test_reorder_up_and_down(client, login_as, make_meeting):
     db.session.refresh(first)
     db.session.refresh(second)
     assert first.position < second.position
+
+
+def test_moving_an_item_takes_a_fixed_number_of_queries(client, login_as, make_meeting, make_user):
+    """Issue 16: up or down on an agenda of two items costs what it costs on one of forty."""
+    login_as(Role.CHAIR)
+    small, big = make_meeting(), make_meeting(days=20)
+    moved = {}
+    for meeting, n in ((small, 2), (big, 40)):
+        for k in range(n):
+            item = add_item(meeting, f"Punkt {k}", position=k + 1)
+            db.session.add(ActionItem(agenda_item_id=item.id, meeting_id=meeting.id, what=f"Gjøre {k}",
+                                      assignee_id=make_user(Role.NEIGHBOUR).id))
+        db.session.commit()
+        moved[meeting.id] = item.id  # the last one
+
+    def sent(item_id, way) -> int:
+        with count_queries() as ran:
+            assert client.post(f"/moter/punkt/{item_id}/{way}", headers=HX).status_code == 200
+        return len(ran)
+    # the member, the item with its meeting, the agenda to renumber, the new positions, then the agenda region:
+    # items, action items, open action items, later meetings, items to carry over
+    assert [sent(item_id, way) for way in ("opp", "ned") for item_id in moved.values()] == [9] * 4
 
 
 def test_move_to_a_later_meeting(client, login_as, make_meeting):

@@ -1,6 +1,7 @@
 """Key-person warnings (issue 20): what makes the council hang on one person, shown on the chair's and the
-staff's overview with what to do about it. One function per warning; what they judge is read by `seats()` and
-`counts()` (a query each), so `warnings_for(user)` costs a fixed number of queries.
+staff's overview with what to do about it. One function per warning; what they judge is selected by `facts()`
+as scalar subqueries (the overview selects them with its own single values, in one query), so `warnings_for(user)`
+costs a fixed number of queries.
 
 No warning names a person (a resident must never be identifiable from one). The chair's warnings never read
 pre-meeting data: the one warning about the residents' pre-meeting is computed for staff alone, and reads the
@@ -51,16 +52,26 @@ def _for(user, staff_text, chair_text):
     return staff_text if is_staff(user) else chair_text
 
 
-def seats(now: datetime) -> dict[ChairSeat, datetime]:
+def _seat_facts(seat: ChairSeat) -> dict:
+    """When the holder of `seat` (an active member) was created, last logged in, last seen: scalar subqueries."""
+    holder = (User.chair_seat == seat, User.is_active_member.is_(True))
+    return {f"{seat.value}_created": select(User.created_at).where(*holder).scalar_subquery(),
+            f"{seat.value}_login": select(func.max(AuditEvent.at)).join(User, AuditEvent.actor_id == User.id)
+            .where(*holder, AuditEvent.action == "login").scalar_subquery(),
+            f"{seat.value}_seen": select(func.max(UserSession.last_seen_at)).join(User, UserSession.user_id == User.id)
+            .where(*holder, UserSession.second_factor_pending.is_(False)).scalar_subquery()}
+
+
+def seats(facts) -> dict[ChairSeat, datetime]:
     """The chair seats held by an active member, each with when its holder last logged in or was seen (their
-    account's creation if never). One query."""
-    last_login = select(func.max(AuditEvent.at)).where(AuditEvent.actor_id == User.id,
-                                                       AuditEvent.action == "login").scalar_subquery()
-    last_seen = select(func.max(UserSession.last_seen_at)).where(
-        UserSession.user_id == User.id, UserSession.second_factor_pending.is_(False)).scalar_subquery()
-    rows = db.session.execute(select(User.chair_seat, User.created_at, last_login, last_seen).where(
-        User.chair_seat.is_not(None), User.is_active_member.is_(True))).all()
-    return {seat: max(t for t in (created, login, seen) if t is not None) for seat, created, login, seen in rows}
+    account's creation if never); from `facts()`' row."""
+    held = {}
+    for seat in (ChairSeat.CHAIR, ChairSeat.DEPUTY):
+        created = facts[f"{seat.value}_created"]
+        if created is not None:
+            held[seat] = max(t for t in (created, facts[f"{seat.value}_login"], facts[f"{seat.value}_seen"])
+                             if t is not None)
+    return held
 
 
 def no_deputy(user, held: dict) -> KeyWarning | None:
@@ -90,20 +101,45 @@ class Counts:
     meeting_kept: bool  # a council meeting held in the last 90 days, or one planned
 
 
-def counts(now: datetime) -> Counts:
-    """What one_staff, action_load and no_meeting judge, in one query of subqueries."""
+def _count_facts(now: datetime) -> dict:
+    """What one_staff, action_load and no_meeting judge, as scalar subqueries."""
     per_person = (select(func.count(ActionItem.id).label("n")).where(
         ActionItem.done_at.is_(None), ActionItem.assignee_id.is_not(None)).group_by(ActionItem.assignee_id)
         .subquery())
     held = exists().where(Meeting.status.in_(HELD), Meeting.starts_at >= now - QUIET)
     planned = exists().where(Meeting.status.in_(PLANNED), Meeting.starts_at >= now - STILL_UPCOMING)
-    row = db.session.execute(select(
-        select(func.count(User.id)).where(User.role == Role.STAFF, User.is_active_member.is_(True))
-        .scalar_subquery(),
-        select(func.count(ActionItem.id)).where(ActionItem.done_at.is_(None)).scalar_subquery(),
-        select(func.coalesce(func.max(per_person.c.n), 0)).scalar_subquery(),
-        select(held | planned).scalar_subquery())).one()
-    return Counts(int(row[0]), int(row[1]), int(row[2]), bool(row[3]))
+    return {"staff": select(func.count(User.id)).where(User.role == Role.STAFF, User.is_active_member.is_(True))
+            .scalar_subquery(),
+            "open_actions": select(func.count(ActionItem.id)).where(ActionItem.done_at.is_(None)).scalar_subquery(),
+            "most_actions": select(func.coalesce(func.max(per_person.c.n), 0)).scalar_subquery(),
+            "meeting_kept": select(held | planned).scalar_subquery()}
+
+
+def counts(facts) -> Counts:
+    return Counts(int(facts["staff"]), int(facts["open_actions"]), int(facts["most_actions"]),
+                  bool(facts["meeting_kept"]))
+
+
+def _last_held_facts() -> dict:
+    """The last two council meetings held (id and start), for staff's pre-meeting warning: scalar subqueries."""
+    found = {}
+    for n in (0, 1):
+        last = select(Meeting.id, Meeting.starts_at).where(Meeting.status.in_(HELD)) \
+            .order_by(Meeting.starts_at.desc(), Meeting.id.desc()).offset(n).limit(1)
+        found[f"held{n}_id"] = last.with_only_columns(Meeting.id).scalar_subquery()
+        found[f"held{n}_starts"] = last.with_only_columns(Meeting.starts_at).scalar_subquery()
+    return found
+
+
+def facts(user, now: datetime) -> list:
+    """What this member's warnings judge, as labelled scalar subqueries to select in one query (the overview
+    selects them beside its own); none for members who see no warnings. The chair's never read pre-meeting data."""
+    if not is_moderator(user):
+        return []
+    found = {**_seat_facts(ChairSeat.CHAIR), **_seat_facts(ChairSeat.DEPUTY), **_count_facts(now)}
+    if is_staff(user):
+        found.update(_last_held_facts())
+    return [column.label(f"warn_{name}") for name, column in found.items()]
 
 
 def one_staff(user, counted: Counts) -> KeyWarning | None:
@@ -143,29 +179,32 @@ def rota_gaps(user, rota: LoadedRota) -> KeyWarning | None:
                    url_for("contact.rota") if is_staff(user) else url_for("contact.index"))
 
 
-def no_premeeting(user) -> KeyWarning | None:
-    """Staff only: no residents' pre-meeting before either of the last two council meetings held (two
-    queries; never asked for the chair)."""
+def no_premeeting(user, facts) -> KeyWarning | None:
+    """Staff only: no residents' pre-meeting before either of the last two council meetings held (one query
+    beside `facts()`; never asked for the chair)."""
     if not is_staff(user):  # the chair's warnings never depend on pre-meeting data
         return None
-    last_two = db.session.execute(select(Meeting.id, Meeting.starts_at).where(
-        Meeting.status.in_(HELD)).order_by(Meeting.starts_at.desc()).limit(2)).all()
+    last_two = [(facts[f"held{n}_id"], facts[f"held{n}_starts"]) for n in (0, 1) if facts[f"held{n}_id"] is not None]
     if len(last_two) < 2 or len(unprepared_meetings(last_two)) < 2:
         return None
     return KeyWarning("no-premeeting", _l("No residents' meeting was held before the last two council meetings."),
                    _l("Plan a residents' meeting"), url_for("premeeting.new"))
 
 
-def warnings_for(user, rota: LoadedRota | None = None, now: datetime | None = None) -> list[KeyWarning]:
+def warnings_for(user, rota: LoadedRota | None = None, now: datetime | None = None, row=None) -> list[KeyWarning]:
     """The key-person warnings this member sees: the chair (and deputy) and staff the shared ones, staff also
-    the pre-meeting one; nobody else any. A fixed number of queries (the rota is loaded unless given)."""
+    the pre-meeting one; nobody else any. A fixed number of queries: `row`, a result row that selected
+    `facts(user, now)`, saves the query of its own; the rota is loaded unless given."""
     if not is_moderator(user):
         return []
     now = now or utcnow()
-    held, counted = seats(now), counts(now)
+    if row is None:
+        row = db.session.execute(select(*facts(user, now))).one()
+    found_facts = {key.removeprefix("warn_"): value for key, value in row._mapping.items() if key.startswith("warn_")}
+    held, counted = seats(found_facts), counts(found_facts)
     found = [no_deputy(user, held), *seat_away(user, held, now), one_staff(user, counted),
              action_load(user, counted), no_meeting(user, counted),
              rota_gaps(user, rota if rota is not None else load_rota())]
     if is_staff(user):
-        found.append(no_premeeting(user))
+        found.append(no_premeeting(user, found_facts))
     return [w for w in found if w is not None]

@@ -18,9 +18,9 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import NoReturn
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from ..access import is_organiser
 from ..database import commit_and_keep
@@ -101,6 +101,7 @@ def signup_of(event: Event, user) -> Signup | None:
 
 
 def waitlist_position(signup: Signup) -> int | None:
+    """The place on the waiting list (as `signup_state` counts it, for a page), or None if not waiting."""
     if signup.status != SignupStatus.WAITLISTED:
         return None
     return db.session.scalar(select(func.count()).select_from(Signup).where(
@@ -115,21 +116,47 @@ class Counts:
     waitlisted: int = 0
 
 
-def counts_for(event_ids) -> dict[int, Counts]:
-    """Counts for many events in one query."""
-    result = {event_id: Counts() for event_id in event_ids}
-    if not result:
-        return result
-    rows = db.session.execute(
-        select(Signup.event_id, Signup.status, func.count(), func.coalesce(func.sum(Signup.guests), 0))
-        .where(Signup.event_id.in_(list(result))).group_by(Signup.event_id, Signup.status))
-    for event_id, status, n, guests in rows:
-        c = result[event_id]
-        if status == SignupStatus.CONFIRMED:
-            c.confirmed_signups, c.guests, c.people = n, guests, n + guests
-        else:
-            c.waitlisted = n
-    return result
+def _count_columns() -> list:
+    """An event's counts as scalar subqueries on `Event` (each reads the event's sign-ups by index)."""
+    of_event = (Signup.event_id == Event.id,)
+    confirmed = (*of_event, Signup.status == SignupStatus.CONFIRMED)
+    return [select(func.count(Signup.id)).where(*confirmed).scalar_subquery(),
+            select(func.coalesce(func.sum(Signup.guests), 0)).where(*confirmed).scalar_subquery(),
+            select(func.count(Signup.id)).where(*of_event, Signup.status == SignupStatus.WAITLISTED).scalar_subquery()]
+
+
+def _counts(confirmed: int, guests: int, waitlisted: int) -> Counts:
+    return Counts(confirmed_signups=confirmed, people=confirmed + guests, guests=guests, waitlisted=waitlisted)
+
+
+def with_counts(stmt, user, mine=None):
+    """A select of events, each row also with the event's counts and `user`'s sign-up (`mine`, an alias of
+    Signup, or None): a list with what its rows show in one query. Read the rows with `counted()`."""
+    mine = mine if mine is not None else aliased(Signup)
+    return stmt.add_columns(*_count_columns(), mine).outerjoin(
+        mine, and_(mine.event_id == Event.id, mine.user_id == user.id))
+
+
+def counted(rows, counts: dict, mine: dict) -> list[Event]:
+    """The events of `with_counts()` rows; their counts (by event id) go into `counts`, the member's sign-ups
+    (by event id) into `mine`."""
+    for event, *numbers, signup in rows:
+        counts[event.id] = _counts(*numbers)
+        if signup is not None:
+            mine[event.id] = signup
+    return [row[0] for row in rows]
+
+
+def signup_state(event: Event, user) -> tuple[Signup | None, int | None, Counts]:
+    """The member's sign-up to the event (or None), their place on the waiting list (None unless waiting), and
+    the event's counts: one query."""
+    mine = aliased(Signup)
+    ahead = select(func.count(Signup.id)).where(Signup.event_id == event.id, Signup.status == SignupStatus.WAITLISTED,
+                                                Signup.id <= mine.id).scalar_subquery()
+    _, *numbers, signup, place = db.session.execute(
+        with_counts(select(Event.id).where(Event.id == event.id), user, mine).add_columns(ahead)).one()
+    position = place if signup is not None and signup.status == SignupStatus.WAITLISTED else None
+    return signup, position, _counts(*numbers)
 
 
 def attendees(event: Event) -> list[Signup]:

@@ -2,6 +2,8 @@
 
 The rules (who may still sign up, the waiting list, who is told what) live in `service.py` and on
 the `Event` model; these views read the request, call the service and answer."""
+from dataclasses import replace
+
 from flask import abort, current_app, flash, make_response, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -26,15 +28,16 @@ from .forms import EventForm, GuestsForm, ParticipantForm, SignupForm, TaskForm
 @allow(MEMBERS)
 def index():
     now = utcnow()
-    past = paginate(visible_events(current_user).where(Event.ends_at < now)
-                    .order_by(Event.starts_at.desc(), Event.id.desc()), page_number())
+    past = paginate(service.with_counts(visible_events(current_user).where(Event.ends_at < now)
+                                        .order_by(Event.starts_at.desc(), Event.id.desc()), current_user),
+                    page_number(), scalars=False)
     rows_only = not past.first and wants_fragment()  # "show more" of the past events: their rows alone
-    upcoming = [] if rows_only else db.session.scalars(visible_events(current_user).where(Event.ends_at >= now)
-                                                       .order_by(Event.starts_at, Event.id)).all()
-    ids = [e.id for e in upcoming + past.rows]
-    counts = service.counts_for(ids)
-    mine = {s.event_id: s for s in db.session.scalars(
-        select(Signup).where(Signup.user_id == current_user.id, Signup.event_id.in_(ids)))} if ids else {}
+    upcoming = [] if rows_only else db.session.execute(service.with_counts(
+        visible_events(current_user).where(Event.ends_at >= now).order_by(Event.starts_at, Event.id),
+        current_user)).all()
+    counts, mine = {}, {}  # by event id: its counts, the member's sign-up
+    upcoming = service.counted(upcoming, counts, mine)
+    past = replace(past, rows=service.counted(past.rows, counts, mine))
     # "Show more" of the past events asks for the next page's rows alone.
     return render("events/index.html", None if past.first else "events/_past_rows.html", upcoming=upcoming,
                   past=past, counts=counts, mine=mine,
@@ -44,12 +47,11 @@ def index():
 # -- the event page and its sign-up region ---------------------------------------
 
 def _signup_ctx(event: Event, form: SignupForm | None = None) -> dict:
-    signup = service.signup_of(event, current_user)
+    signup, position, counts = service.signup_state(event, current_user)
     if form is None:
         form = SignupForm(formdata=None, event=event,
                           data={"guests": signup.guests, "dietary_note": signup.dietary_note} if signup else None)
-    return {"event": event, "signup": signup, "position": service.waitlist_position(signup) if signup else None,
-            "counts": service.counts_for([event.id])[event.id], "signup_form": form,
+    return {"event": event, "signup": signup, "position": position, "counts": counts, "signup_form": form,
             "can_change": service.may_change_signups(event, current_user)}
 
 

@@ -155,15 +155,13 @@ def post_reply(issue: Issue, by: User, body: str, *, form_token: str | None = No
     locked thread (moderators only). Commits."""
     if not may_reply(by, issue):
         raise NotAllowed
-    existing = by_token(Reply, form_token)
-    if existing is not None:
-        return Posted(existing)
     reply, created = create_once(Reply, form_token, lambda: Reply(issue_id=issue.id, author_id=by.id, body=body))
     if created:
         _replies_changed(issue.id, +1, activity=True)
-        if not is_following(issue, by):
+        following = followers(issue)  # read once: whether the writer follows already, and whom to tell
+        if all(user.id != by.id for user in following):
             db.session.add(IssueFollow(issue_id=issue.id, user_id=by.id))
-        notify(followers(issue), "issue_reply", "issue", issue.id, exclude=by)
+        notify(following, "issue_reply", "issue", issue.id, exclude=by)
         commit_and_keep()  # the answer shows the reply, its writer and the issue as just written
     return Posted(reply, created)
 

@@ -171,7 +171,8 @@ class AgendaItem(RenderedText, db.Model):
     position: Mapped[int] = mapped_column(default=0)
     minutes_planned: Mapped[int | None]
     phase: Mapped[ItemPhase | None] = mapped_column(_enum(ItemPhase, "item_phase"))
-    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"))
+    # indexed: "has it been carried on?" is asked of every candidate for carrying over (issue 16)
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"), index=True)
     notes: Mapped[str | None] = mapped_column(Text)  # the minutes for this item
     notes_html: Mapped[str | None] = mapped_column(Text)
     decision: Mapped[str | None] = mapped_column(Text)
@@ -222,6 +223,8 @@ def refresh_search_text(item: "AgendaItem") -> None:
 
 class ActionItem(db.Model):
     __tablename__ = "action_item"
+    # the open ones (done_at NULL), per person: the key-person warnings count them on every overview (issue 16)
+    __table_args__ = (Index("ix_action_item_open", "done_at", "assignee_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)

@@ -38,7 +38,10 @@ class ContactWay(enum.StrEnum):
 class SituationReport(db.Model):
     """One report. Text, place, reporter and contact details are personal and purged after retention."""
     __tablename__ = "situation_report"
-    __table_args__ = (Index("ix_situation_report_status_created", "status", "created_at"),)
+    # The staff queue's lists: waiting ones oldest first, closed ones most recently closed first (issue 16: without
+    # the second index the closed list sorted every closed report to show 25).
+    __table_args__ = (Index("ix_situation_report_status_created", "status", "created_at"),
+                      Index("ix_situation_report_status_closed", "status", "closed_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     category: Mapped[ReportCategory] = mapped_column(enum_column(ReportCategory, "report_category"))

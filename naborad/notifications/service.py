@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import DateTime, String, cast, func, literal, null, select, union_all, update
+from sqlalchemy import DateTime, String, cast, func, insert, literal, null, select, union_all, update
 
 from ..access import (
     PREMEETING,
@@ -153,13 +153,17 @@ def notify(users, kind: str, subject_type: str, subject_id: int, *, exclude=None
         mode = INSTANT if spec.always_instant else chosen.get((user.id, spec.name), spec.default)
         if not user.email or not mail:
             mode = OFF  # members without email are told in the app only
-        rows.append((user, Notification(user_id=user.id, kind=kind, subject_type=subject_type,
-                                        subject_id=subject_id, mail_mode=mode)))
-    db.session.add_all(n for _, n in rows)
-    db.session.flush()  # one flush for all: the mails need the notifications' ids
-    for user, notification in rows:
-        if notification.mail_mode == INSTANT:
-            queue_mail(user.email, "notification", locale=user.locale, notification_id=notification.id)
+        rows.append(dict(user_id=user.id, kind=kind, subject_type=subject_type, subject_id=subject_id,
+                         mail_mode=mode))
+    if not rows:
+        return 0
+    # One INSERT for all, however many are told (objects added to the session would be inserted one statement
+    # each, to learn their ids); the mails need the ids, matched by member (one notification each).
+    ids = dict(db.session.execute(insert(Notification).returning(Notification.user_id, Notification.id), rows).all())
+    for row in rows:
+        if row["mail_mode"] == INSTANT:
+            user = recipients[row["user_id"]]
+            queue_mail(user.email, "notification", locale=user.locale, notification_id=ids[user.id])
     return len(rows)
 
 

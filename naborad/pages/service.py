@@ -4,7 +4,7 @@ own sign-ups, recent threads. The chair and staff: proposals waiting for them. S
 Residents and staff: the next residents' pre-meeting (looked up only for those who may know it exists)."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, literal, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..access import (
@@ -19,6 +19,8 @@ from ..access import (
     visible_reports,
 )
 from ..contact.service import load_rota
+from ..council import meetings_paused_column
+from ..council_health.warnings import facts as warning_facts
 from ..council_health.warnings import warnings_for
 from ..dialogue.service import upcoming_for as upcoming_dialogues
 from ..extensions import db
@@ -45,24 +47,41 @@ EVENTS_SHOWN = 3
 
 
 def overview(user) -> dict:
-    """The dashboard's context for this member: one query per box, whatever the amount of data."""
+    """The dashboard's context for this member: one query per box, the single values of all boxes in one,
+    whatever the amount of data."""
     now = utcnow()
     since = now - STILL_UPCOMING
-    next_meeting = db.session.scalar(visible_meetings(user).where(
-        Meeting.starts_at >= since, Meeting.status != MeetingStatus.CANCELLED).order_by(Meeting.starts_at).limit(1))
+    single = single_values(user, now, since)
     recent = db.session.scalars(visible_issues(user).options(joinedload(Issue.author))
                                 .order_by(Issue.last_activity_at.desc()).limit(SHOWN)).all()
-    next_premeeting = db.session.scalar(visible_premeetings(user).where(
-        PreMeeting.starts_at >= since, PreMeeting.cancelled_at.is_(None))
-        .order_by(PreMeeting.starts_at).limit(1)) if in_premeeting(user) else None
     rota = load_rota()  # the number on duty now; staff also see what is wrong with the rota until it is fixed
-    return dict(next_meeting=next_meeting, recent=recent, next_premeeting=next_premeeting, on_duty=rota.on_duty(now),
-                rota_warnings=rota.warnings() if is_staff(user) else [],
-                key_warnings=warnings_for(user, rota, now) if is_moderator(user) else None,
+    return dict(next_meeting=single.Meeting, recent=recent,
+                next_premeeting=single.PreMeeting if in_premeeting(user) else None, on_duty=rota.on_duty(now),
+                paused=single.paused, rota_warnings=rota.warnings() if is_staff(user) else [],
+                key_warnings=warnings_for(user, rota, now, row=single) if is_moderator(user) else None,
                 **my_actions(user), **events(user, now),
                 waiting_proposals=waiting_proposals(now) if is_moderator(user) else [],
                 **(waiting_reports(user) if is_staff(user) else dict(waiting_reports=[], waiting_report_count=0)),
                 my_dialogues=upcoming_dialogues(user, since))
+
+
+def single_values(user, now, since):
+    """One row of what the overview shows one of: the next meeting (`.Meeting`, or None), for residents and staff
+    the next residents' pre-meeting (`.PreMeeting`), the pause of the council's meetings (`.paused`), and what the
+    key-person warnings judge (their `facts`). One query: each thing is joined or selected by a scalar subquery."""
+    next_meeting = (visible_meetings(user).where(Meeting.starts_at >= since, Meeting.status != MeetingStatus.CANCELLED)
+                    .order_by(Meeting.starts_at).limit(1).with_only_columns(Meeting.id).scalar_subquery()
+                    .correlate(None))
+    one = select(literal(1).label("one")).subquery("one")
+    stmt = (select(Meeting, meetings_paused_column().label("paused"), *warning_facts(user, now))
+            .select_from(one).outerjoin(Meeting, Meeting.id == next_meeting))
+    if in_premeeting(user):  # nobody else's query even names the pre-meeting
+        next_premeeting = (visible_premeetings(user).where(PreMeeting.starts_at >= since,
+                                                           PreMeeting.cancelled_at.is_(None))
+                           .order_by(PreMeeting.starts_at).limit(1).with_only_columns(PreMeeting.id)
+                           .scalar_subquery().correlate(None))
+        stmt = stmt.add_columns(PreMeeting).outerjoin(PreMeeting, PreMeeting.id == next_premeeting)
+    return db.session.execute(stmt).one()
 
 
 def my_actions(user) -> dict:
@@ -74,13 +93,15 @@ def my_actions(user) -> dict:
 
 def events(user, now) -> dict:
     """The next few events (with this member's sign-up to each), and their sign-ups to events further ahead
-    (two queries)."""
+    (one query: the coming events this member signed up to or among the next few, each with their sign-up)."""
     coming = visible_events(user).where(Event.ends_at >= now, Event.cancelled_at.is_(None))
-    upcoming = db.session.scalars(coming.order_by(Event.starts_at, Event.id).limit(EVENTS_SHOWN)).all()
-    signed_up = db.session.execute(
-        select(Signup, Event).join(Event, Signup.event_id == Event.id)
-        .where(Signup.user_id == user.id, Event.id.in_(coming.with_only_columns(Event.id)))
-        .order_by(Event.starts_at, Event.id).limit(SHOWN)).all()
+    first = coming.order_by(Event.starts_at, Event.id).limit(EVENTS_SHOWN).with_only_columns(Event.id)
+    rows = db.session.execute(
+        coming.add_columns(Signup).outerjoin(Signup, and_(Signup.event_id == Event.id, Signup.user_id == user.id))
+        .where(or_(Event.id.in_(first), Signup.id.is_not(None)))
+        .order_by(Event.starts_at, Event.id).limit(EVENTS_SHOWN + SHOWN)).all()
+    upcoming = [event for event, _ in rows[:EVENTS_SHOWN]]  # the first events are first among the rows too
+    signed_up = [(signup, event) for event, signup in rows if signup is not None][:SHOWN]
     shown = {event.id for event in upcoming}
     return dict(upcoming_events=upcoming, signup_of={event.id: signup for signup, event in signed_up},
                 later_signups=[(signup, event) for signup, event in signed_up if event.id not in shown])
