@@ -284,13 +284,12 @@ def get_issue_or_404(issue_id: int) -> Issue:
     return _found(db.session.scalar(_issue_statement(), {"issue_id": issue_id}))
 
 
-def get_issue_view_or_404(issue_id: int):
-    """The issue as its thread page reads it, with whether the member follows it, in one query
-    (issues.service.issue_view: columns, not an ORM object, for the page that is read most); 404 as
-    get_issue_or_404."""
-    from .issues.service import issue_view  # cycle: issues.service imports this module
-
-    return _found(issue_view(issue_id, current_user))
+def get_issue_view_or_404(issue_id: int, read):
+    """The issue as its thread page reads it, with whether the member follows it, in one query: `read(issue_id,
+    member)` is issues.service.issue_view (columns, not an ORM object, for the page that is read most; built on
+    visible_issues). Passed in rather than imported: this module may not import a module that writes council
+    rows (tests/test_premeeting_boundary.py). 404 as get_issue_or_404."""
+    return _found(read(issue_id, current_user))
 
 
 def get_reply_or_404(issue: Issue, reply_id: int) -> Reply:

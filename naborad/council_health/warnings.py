@@ -136,9 +136,8 @@ def facts(user, now: datetime) -> list:
     selects them beside its own); none for members who see no warnings. The chair's never read pre-meeting data."""
     if not is_moderator(user):
         return []
-    found = {**_seat_facts(ChairSeat.CHAIR), **_seat_facts(ChairSeat.DEPUTY), **_count_facts(now)}
-    if is_staff(user):
-        found.update(_last_held_facts())
+    found = {**_seat_facts(ChairSeat.CHAIR), **_seat_facts(ChairSeat.DEPUTY), **_count_facts(now),
+             **(_last_held_facts() if is_staff(user) else {})}
     return [column.label(f"warn_{name}") for name, column in found.items()]
 
 

@@ -92,7 +92,7 @@ def moderation_forms(issue, status_form=None, reason_form=None) -> tuple[StatusF
 @bp.route("/<int:issue_id>")
 @allow(MEMBERS)
 def show(issue_id):
-    return render("issues/show.html", **_thread_ctx(get_issue_view_or_404(issue_id)))
+    return render("issues/show.html", **_thread_ctx(get_issue_view_or_404(issue_id, service.issue_view)))
 
 
 def can_edit(reply: Reply) -> bool:
