@@ -181,7 +181,8 @@ def test_statistics_take_the_same_queries_whatever_the_data(client, login_as, ma
         {"category": ["noise", "threat"][n % 2], "text": "x", "reporter_id": reporter.id, "status": "acknowledged",
          "contact_way": "none", "happened_at": now, "created_at": now - timedelta(days=n % 330, hours=1),
          "acknowledged_at": now - timedelta(days=n % 330), "closed_at": None} for n in range(200)])
-    ids = [r.id for r in db.session.query(SituationReport.id)]
+    # The first report has its escalation already; a query without ORDER BY may give it anywhere (PostgreSQL).
+    ids = [r.id for r in db.session.query(SituationReport.id).order_by(SituationReport.id)]
     db.session.execute(insert(ReportEscalation), [
         {"report_id": i, "step": step, "member_id": points[["Dagvakt", "Nattvakt"][i % 2]].id, "label": "Vakt",
          "alerted_at": now} for i in ids[1:] for step in (0, 1)])
