@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app naborad
 CHROMIUM := /usr/lib/chromium/chromium
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+PG_WORKERS ?= 2
 PO     := $(wildcard naborad/translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
@@ -81,10 +82,19 @@ pg-client:
 	else echo "NOTE: pg_dump is missing and we are not root: backups of PostgreSQL will fail." \
 	  "Install it with: sudo apt-get install postgresql-client"; fi
 
+# The SQLite pass first (it fails fast); then the browser tests and the PostgreSQL pass side by side: the browser
+# tests keep about one and a half of the two cores busy (Chromium waits on the app and the app on Chromium), the
+# PostgreSQL pass on one pytest worker fills the rest, and the two take about as long. Its output follows the
+# browser tests'; `make test` fails if either does.
 test: install-dev translations browser vnu pg-client
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 -m "not e2e and not screenshots"
-	@$(MAKE) --no-print-directory test-browser test-postgres
+	@pg_log=$$(mktemp); \
+	$(MAKE) --no-print-directory test-postgres PG_WORKERS=1 > $$pg_log 2>&1 & pg=$$!; \
+	$(MAKE) --no-print-directory test-browser; browser=$$?; \
+	wait $$pg; postgres=$$?; \
+	echo "== the PostgreSQL pass, run beside the browser tests:"; cat $$pg_log; rm -f $$pg_log; \
+	[ $$browser = 0 ] && [ $$postgres = 0 ]
 
 # The browser tests, in one process: Chromium keeps both cores busy already (on 2 pytest-xdist workers they took
 # 748 s on a quiet machine, against 702 s in one). `-n 2 --dist loadscope` works too: a test class (the walk's
@@ -96,7 +106,7 @@ test-browser: install-dev translations browser vnu
 test-postgres: install-dev translations pg-client
 	@if pg_isready -q -d "$(PG_URL)" 2>/dev/null; then \
 	  echo "== the suite again on PostgreSQL ($(PG_URL))"; \
-	  NABORAD_TEST_DATABASE_URL="$(PG_URL)" $(BIN)/pytest -n 2 -m "not e2e and not screenshots"; \
+	  NABORAD_TEST_DATABASE_URL="$(PG_URL)" $(BIN)/pytest -n $(PG_WORKERS) -m "not e2e and not screenshots"; \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL does not answer at $(PG_URL), and CI needs it." >&2; exit 1; \
 	else echo "NOTE: PostgreSQL does not answer at $(PG_URL): the PostgreSQL run is skipped." \
 	  "Start it (or set PG_URL=...) and run 'make test-postgres'."; fi
