@@ -96,9 +96,9 @@ test: install-dev translations browser vnu pg-client
 	echo "== the PostgreSQL pass, run beside the browser tests:"; cat $$pg_log; rm -f $$pg_log; \
 	[ $$browser = 0 ] && [ $$postgres = 0 ]
 
-# The browser tests, in one process: Chromium keeps both cores busy already (on 2 pytest-xdist workers they took
-# 748 s on a quiet machine, against 702 s in one). `-n 2 --dist loadscope` works too: a test class (the walk's
-# tests of one role) stays on one worker.
+# The browser tests, in one process: two pytest-xdist workers were no faster (748 s on a quiet machine, against
+# 702 s in one: two Chromiums fight over the cores). `-n 2 --dist loadscope` works: a test class (the walk's tests
+# of one role) stays on one worker.
 test-browser: install-dev translations browser vnu
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest -m e2e tests/e2e
 
