@@ -119,27 +119,30 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.filters["datetime"] = datetime_filter
     app.jinja_env.filters["ago"] = ago_filter
     app.jinja_env.filters["date"] = date_filter
-    app.jinja_env.globals["lang"] = lambda: str(get_locale() or app.config["DEFAULT_LANGUAGE"])
     app.jinja_env.globals.update(LABELS)
-    app.jinja_env.globals["can_edit_reply"] = can_edit
-    app.jinja_env.globals["describe_notification"] = describe
-    app.jinja_env.globals["unread_count"] = unread_count
-    app.jinja_env.globals["new_comment_form"] = new_comment_form
-    app.jinja_env.globals["draft_owner"] = page_draft_owner
-    app.jinja_env.globals["stored_html"] = stored_html
-    app.jinja_env.globals["cached_row"] = cached_row
-    app.jinja_env.globals["reply_row_key"] = lambda reply, issue: reply_row_key(reply, issue, current_user, can_edit)
-    app.jinja_env.globals["cached_list"] = cached_list
-    app.jinja_env.globals["cached_part"] = cached_part
-    app.jinja_env.globals["cached_form"] = cached_form
-    app.jinja_env.globals["reply_form_to_cache"] = reply_form_to_cache
-    app.jinja_env.globals["moderation_forms"] = moderation_forms
-    app.jinja_env.globals["thread_key"] = lambda thread, issue: thread_key(thread, issue, current_user, can_edit)
-    app.jinja_env.globals["thread_page_key"] = lambda issue, thread, following, cycle: thread_page_key(
-        issue, thread, following, cycle, current_user, can_edit)
-    app.jinja_env.globals["static_url"] = static_url
-    app.jinja_env.globals["small_count"] = small_count
-    app.jinja_env.globals["meetings_paused"] = meetings_paused  # issue 21: the banner of a paused council
+    app.jinja_env.globals.update(
+        lang=lambda: str(get_locale() or app.config["DEFAULT_LANGUAGE"]),
+        can_edit_reply=can_edit,
+        describe_notification=describe,
+        unread_count=unread_count,
+        new_comment_form=new_comment_form,
+        draft_owner=page_draft_owner,
+        stored_html=stored_html,
+        static_url=static_url,
+        small_count=small_count,
+        meetings_paused=meetings_paused,  # issue 21: the banner of a paused council
+        # Rendered once, served many times (naborad/row_cache.py): the keys know the member and their rights.
+        cached_row=cached_row,
+        cached_list=cached_list,
+        cached_part=cached_part,
+        cached_form=cached_form,
+        reply_form_to_cache=reply_form_to_cache,
+        moderation_forms=moderation_forms,
+        reply_row_key=lambda reply, issue: reply_row_key(reply, issue, current_user, can_edit),
+        thread_key=lambda thread, issue: thread_key(thread, issue, current_user, can_edit),
+        thread_page_key=lambda issue, thread, following, cycle: thread_page_key(
+            issue, thread, following, cycle, current_user, can_edit),
+    )
 
     @app.context_processor
     def inject():
